@@ -1,0 +1,42 @@
+"""The intermediate every reader produces: a list of lines, each a paragraph or a row of table cells.
+
+One table mapper serves every input format because readers agree on this shape (pelican's
+readers → one intermediate). A `Line` keeps how its cells were separated, since that decides
+whether an empty cell means "blank" (tabs, real grids) or is converter noise (pipe fragments).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class LineKind(str, Enum):
+    TEXT = "text"      # a paragraph or heading: one cell
+    TABS = "tabs"      # tab-separated cells from text extracted out of a table; empty cells count
+    PIPES = "pipes"    # pipe fragments from a PDF-to-Markdown converter; empty cells are noise
+    GRID = "grid"      # a row of a real table (HTML, DOCX, ruled PDF): cells are exact
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: LineKind
+    cells: tuple[str, ...]
+    heading_level: int = 0  # Markdown heading depth when the source marked one, else 0
+
+    @property
+    def text(self) -> str:
+        """The line as one string (cells joined by a space)."""
+        return " ".join(c for c in self.cells if c.strip())
+
+
+@dataclass
+class Document:
+    """What a reader hands on: the source's lines plus facts about the file itself."""
+
+    path: str
+    format: str
+    encoding: str | None
+    sha256: str
+    lines: list[Line] = field(default_factory=list)
+    front_matter: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,123 @@
+"""The normalised record of one report and its JSON form (the public contract, docs/record.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class CellState(str, Enum):
+    OK = "ok"                # the source shows this number in this cell
+    BLANK = "blank"          # nothing written
+    NA = "na"                # "/", "—", "-", "无": not applicable
+    GARBLED = "garbled"      # text or several numbers where one number belongs
+    RECOVERED = "recovered"  # inferred, e.g. run-together digits split back using the checks
+    AMBIGUOUS = "ambiguous"  # several readings fit; value is null
+    MISSING = "missing"      # the row or table is absent from the report
+
+
+NUMERIC_STATES = (CellState.OK, CellState.RECOVERED)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float | int | None
+    state: CellState
+    raw: str = ""
+
+    @property
+    def is_number(self) -> bool:
+        return self.state in NUMERIC_STATES and self.value is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "state": self.state.value, "raw": self.raw}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Cell":
+        return cls(data["value"], CellState(data["state"]), data.get("raw", ""))
+
+
+MISSING_CELL = Cell(None, CellState.MISSING, "")
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: Severity
+    message: str
+    cells: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "severity": self.severity.value,
+                "message": self.message, "cells": list(self.cells)}
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "text": self.text}
+
+
+# tables[table_key][row_key][column_key] -> Cell
+Tables = dict[str, dict[str, dict[str, Cell]]]
+
+REGION_LEVELS = ("province", "city", "county", "town")
+
+
+@dataclass
+class Record:
+    source: dict[str, Any]
+    agency: dict[str, Any] = field(default_factory=lambda: {"name": None, "type": None})
+    year: int | None = None
+    template: str | None = None
+    region: dict[str, Any] = field(default_factory=lambda: {k: None for k in (*REGION_LEVELS, "code")})
+    published: str | None = None
+    doc_number: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    tables: Tables = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        severities = {f.severity for f in self.findings}
+        if Severity.ERROR in severities:
+            return "fail"
+        return "warn" if Severity.WARNING in severities else "pass"
+
+    def cell(self, key: str) -> Cell:
+        """A cell by its dotted key, e.g. `applications.denied.state_secret.total`."""
+        table, rest = key.split(".", 1)
+        row, column = rest.rsplit(".", 1)
+        return self.tables.get(table, {}).get(row, {}).get(column, MISSING_CELL)
+
+    def section_text(self, key: str) -> str:
+        return next((s.text for s in self.sections if s.key == key), "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "region": self.region,
+            "published": self.published,
+            "doc_number": self.doc_number,
+            "sections": [s.to_dict() for s in self.sections],
+            "tables": {t: {r: {c: cell.to_dict() for c, cell in cols.items()} for r, cols in rows.items()}
+                       for t, rows in self.tables.items()},
+            "findings": [f.to_dict() for f in self.findings],
+            "inferred": self.inferred,
+            "status": self.status,
+        }
