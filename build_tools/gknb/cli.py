@@ -1,0 +1,98 @@
+"""The `gknb` command: parse reports to JSON, check a report for its office, write the pages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .checks import CHECK_TITLES
+from .pipeline import parse_file
+from .readers import ReadError
+from .record import Record, Severity
+
+SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
+
+
+def command_parse(args: argparse.Namespace) -> int:
+    """One JSON object per line per input file; unreadable files are reported on stderr."""
+    failed = 0
+    for name in args.files:
+        try:
+            record = parse_file(Path(name), display_path=name)
+        except ReadError as error:
+            print(f"gknb: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        print(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=False))
+    return 2 if failed else 0
+
+
+def findings_table(record: Record) -> list[str]:
+    """The findings as a readable table for the office that wrote the report."""
+    agency = record.agency.get("name") or "（未识别机关）"
+    lines = [f"{record.source['path']}：{agency} {record.year or '?'} 年度，模板 {record.template or '?'}，"
+             f"结论：{STATUS_WORDS[record.status]}"]
+    if not record.findings:
+        lines.append("  未发现问题。")
+    for number, finding in enumerate(record.findings, 1):
+        title = CHECK_TITLES.get(finding.check, finding.check)
+        lines.append(f"  {number:>2}. [{SEVERITY_WORDS[finding.severity]}] {title}（{finding.check}）")
+        lines.append(f"      {finding.message}")
+        if finding.cells:
+            shown = ", ".join(finding.cells[:10]) + (" …" if len(finding.cells) > 10 else "")
+            lines.append(f"      涉及单元格：{shown}")
+    return lines
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """Exit 1 when any report has an error-severity finding, 2 when a file cannot be read."""
+    worst = 0
+    for name in args.files:
+        try:
+            record = parse_file(Path(name), display_path=name)
+        except ReadError as error:
+            print(f"gknb: {error}", file=sys.stderr)
+            worst = 2
+            continue
+        print("\n".join(findings_table(record)))
+        if record.status == "fail":
+            worst = max(worst, 1)
+    return worst
+
+
+def command_pages(args: argparse.Namespace) -> int:
+    from .pages import write_pages  # the portal's dependencies load only for this command
+
+    count = write_pages(Path(args.content), Path(args.out))
+    print(f"wrote {count} pages to {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gknb", description="公开年报: 政府信息公开工作年度报告的解析、校验与发布")
+    commands = parser.add_subparsers(dest="command", required=True)
+    parse = commands.add_parser("parse", help="print each report's normalised record as one JSON line")
+    parse.add_argument("files", nargs="+")
+    parse.set_defaults(run=command_parse)
+    check = commands.add_parser("check", help="list a report's findings; exit 1 on errors")
+    check.add_argument("files", nargs="+")
+    check.set_defaults(run=command_check)
+    pages = commands.add_parser("pages", help="write the generated Markdown pages to a folder")
+    pages.add_argument("out")
+    pages.add_argument("--content", default="content")
+    pages.set_defaults(run=command_pages)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

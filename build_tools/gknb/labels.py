@@ -1,0 +1,110 @@
+"""Normalising label text and classifying cell text, the steps every table reader shares.
+
+Each normalisation step is one named function; their order is written down once in
+`LABEL_STEPS` (markdown-it-py's ruler: rules by name in one ordered list).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable
+
+from .record import Cell, CellState
+
+SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, letters and brackets to half-width (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def drop_spaces(text: str) -> str:
+    """Spaces between characters (`自然 人`, `本年 度办 理结 果`) carry no meaning in labels."""
+    return re.sub(rf"[\s{SPACES}]+", "", text)
+
+
+def drop_punctuation(text: str) -> str:
+    """Brackets, enumerator dots and quotes vary between reports; keep letters and digits."""
+    return re.sub(r"[()（）\[\]【】〔〕、.．,，:：;；“”\"'‘’/／|「」《》·\-—_]", "", text)
+
+
+def fix_known_typos(text: str) -> str:
+    """Typos seen in real reports, mapped to the official wording."""
+    return text.replace("本年度止件数", "本年废止件数")
+
+
+LABEL_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("halfwidth", to_halfwidth),
+    ("spaces", drop_spaces),
+    ("punctuation", drop_punctuation),
+    ("typos", fix_known_typos),
+)
+
+
+def normalise_label(text: str) -> str:
+    for _name, step in LABEL_STEPS:
+        text = step(text)
+    return text
+
+
+class TokenKind(str, Enum):
+    TEXT = "text"        # a label or heading cell
+    NUMBER = "number"
+    EMPTY = "empty"      # a cell with nothing in it
+    NA = "na"            # "/", "—", "无"
+    GARBLED = "garbled"  # several numbers, or stray characters, where one number belongs
+    NOISE = "noise"      # converter debris such as Markdown rule lines; not a cell at all
+
+
+NA_MARKS = frozenset({"/", "／", "—", "——", "-", "－", "--", "无", "－－", "\\", "×"})
+NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+HAS_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+NOISE_RE = re.compile(r"^[-=:|+\s]{3,}$")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    raw: str
+    line: int  # index of the source line, for locating tables in the document
+
+
+def classify_cell(raw: str, line: int = 0) -> Token:
+    """What a cell's text is: a label, a number, nothing, not-applicable, or garbled."""
+    text = to_halfwidth(raw).strip(" \t\r\n" + SPACES)
+    if not text:
+        return Token(TokenKind.EMPTY, raw, line)
+    compact = text.replace(",", "")
+    if NUMBER_RE.match(compact):
+        return Token(TokenKind.NUMBER, raw, line)
+    if text in NA_MARKS:
+        return Token(TokenKind.NA, raw, line)
+    if NOISE_RE.match(text):
+        return Token(TokenKind.NOISE, raw, line)
+    if HAS_CJK_RE.search(text) and text != "无":
+        return Token(TokenKind.TEXT, raw, line)
+    return Token(TokenKind.GARBLED, raw, line)
+
+
+def parse_number(raw: str) -> int | float:
+    text = to_halfwidth(raw).strip(" \t\r\n" + SPACES).replace(",", "")
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+def cell_from_token(token: Token | None) -> Cell:
+    """The record cell a token stands for; `None` (no cell printed) is blank."""
+    if token is None:
+        return Cell(None, CellState.BLANK, "")
+    raw = token.raw.strip(" \t\r\n")
+    if token.kind is TokenKind.NUMBER:
+        return Cell(parse_number(token.raw), CellState.OK, raw)
+    if token.kind is TokenKind.NA:
+        return Cell(None, CellState.NA, raw)
+    if token.kind is TokenKind.EMPTY:
+        return Cell(None, CellState.BLANK, raw)
+    return Cell(None, CellState.GARBLED, raw)

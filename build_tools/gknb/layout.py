@@ -1,0 +1,151 @@
+"""Finding the parts of a report in its lines: title and header metadata, the six sections,
+the table regions, and which official template the tables follow."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Sequence
+
+from .document import Line, LineKind
+from .labels import normalise_label, to_halfwidth
+from .templates import SECTIONS, SIGNALS_2019, SIGNALS_2021
+
+HEADING_RE = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]\s*(.+)$")
+MAX_HEADING_LENGTH = 40
+TITLE_RE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报|工作报告)")
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+TITLE_SPLIT_RE = re.compile(r"(?:关于)?\s*(?:(?:19|20)\d{2}\s*年度?|政府信息公开|政务公开|信息公开)")
+DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*((?:19|20)\d{2})\s*[〕\]］)）】]\s*(\d{1,4})\s*号")
+DOC_HEADER_RE = re.compile(r"^(.{2,30}?)\s*文件$")
+PERIOD_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:至|—|－|-|–|~|到)")
+STATS_PERIOD_RE = re.compile(r"统计(?:期限|时限|时间|区间)[^。\d]{0,6}((?:19|20)\d{2})\s*年")
+DATE_LINE_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|公开)?\s*$")
+DEBRIS_RE = re.compile(r"\[bookmark:[^\]]*\]")
+PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
+TRAILER_RE = re.compile(r"^([(（]此件.{0,6}[)）]|抄\s*送|(?:19|20)\d{2}\s*年.{1,6}日\s*印发)")
+TRAILER_LINES = 12  # the publication date is printed among the last lines (signature block)
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    key: str
+    title: str
+    heading: int  # line index of the heading
+    end: int      # line index after the section's last line
+
+
+def clean_text(text: str) -> str:
+    """Converter debris out of a line of report text."""
+    return DEBRIS_RE.sub("", text).strip()
+
+
+def is_debris_line(text: str) -> bool:
+    return bool(PAGE_NUMBER_RE.match(text))
+
+
+def section_key_of(line: Line) -> str | None:
+    """The section a heading line opens, if it is one."""
+    if line.kind is not LineKind.TEXT:
+        return None
+    text = clean_text(line.text)
+    match = HEADING_RE.match(to_halfwidth(text).replace(" ", ""))
+    if not match or len(text) > MAX_HEADING_LENGTH:
+        return None
+    label = normalise_label(match.group(2))
+    return next((key for key, _title, phrases in SECTIONS if any(p in label for p in phrases)), None)
+
+
+def find_sections(lines: Sequence[Line]) -> list[SectionSpan]:
+    """Headings of the six sections, each found once and in order."""
+    order = [key for key, _t, _p in SECTIONS]
+    titles = {key: title for key, title, _p in SECTIONS}
+    found: list[tuple[str, int]] = []
+    for index, line in enumerate(lines):
+        key = section_key_of(line)
+        if key and (not found or order.index(key) > order.index(found[-1][0])):
+            found.append((key, index))
+    ends = [index for _k, index in found[1:]] + [len(lines)]
+    return [SectionSpan(key, titles[key], start, end) for (key, start), end in zip(found, ends)]
+
+
+# ---- metadata -----------------------------------------------------------------------------------
+
+@dataclass
+class Header:
+    agency: str | None = None
+    title_line: int | None = None
+    title_year: int | None = None
+    doc_number: str | None = None
+
+
+def preamble_texts(lines: Sequence[Line], limit: int) -> list[tuple[int, str]]:
+    return [(i, clean_text(line.text)) for i, line in enumerate(lines[:limit])
+            if line.kind is LineKind.TEXT and clean_text(line.text)]
+
+
+def agency_from_title(title: str) -> str:
+    name = TITLE_SPLIT_RE.split(title, maxsplit=1)[0]
+    return re.sub(r"\s+", "", name).strip("《》“”\"：: ")
+
+
+def read_header(lines: Sequence[Line], first_section: int) -> Header:
+    """Title, body name, title year and document number from the lines before section 一."""
+    header = Header()
+    texts = preamble_texts(lines, max(first_section, 0) or min(len(lines), 15))
+    previous = ""
+    for index, text in texts:
+        number = DOC_NUMBER_RE.search(to_halfwidth(text).replace(" ", ""))
+        if number and header.doc_number is None and len(text) <= 30:
+            header.doc_number = normalise_doc_number(number.group(0))
+            continue
+        if DOC_HEADER_RE.match(text.replace(" ", "")):
+            continue
+        if header.title_line is None and len(text) <= 60 and TITLE_RE.search(text.replace(" ", "")):
+            name = agency_from_title(text) or agency_from_title(previous)
+            header.agency = name or None
+            header.title_line = index
+            year = YEAR_RE.search(text)
+            header.title_year = int(year.group(1)) if year else None
+        previous = text
+    return header
+
+
+def normalise_doc_number(text: str) -> str:
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"[\[［(（【]((?:19|20)\d{2})[\]］)）】〕]", r"〔\1〕", text)
+
+
+def year_from_text(text: str) -> int | None:
+    """The statistics period, else the first year the body text names."""
+    for pattern in (STATS_PERIOD_RE, PERIOD_RE):
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1))
+    match = YEAR_RE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def publication_date(lines: Sequence[Line]) -> str | None:
+    """A date alone on a line in the closing signature block."""
+    texts = [clean_text(line.text) for line in lines if line.kind is LineKind.TEXT and clean_text(line.text)]
+    for text in reversed(texts[-TRAILER_LINES:]):
+        match = DATE_LINE_RE.match(to_halfwidth(text))
+        if match:
+            try:
+                return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def detect_template(lines: Sequence[Line], year: int | None) -> str | None:
+    """2021 or 2019 by the labels the tables print (SPEC signals); legacy for old reports without them."""
+    labels = {normalise_label(cell) for line in lines for cell in line.cells if 0 < len(cell) <= 80}
+    text = "\n".join(labels)
+    score_2021 = sum(1 for s in SIGNALS_2021 if s in text)
+    score_2019 = sum(1 for s in SIGNALS_2019 if s in text)
+    if score_2021 or score_2019:
+        return "2021" if score_2021 > score_2019 else "2019"
+    return "legacy" if year is not None and year <= 2018 else None

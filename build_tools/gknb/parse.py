@@ -1,0 +1,93 @@
+"""From a reader's `Document` to the normalised `Record` (before checks)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .document import Document, Line, LineKind
+from .layout import (TRAILER_RE, SectionSpan, clean_text, detect_template, find_sections, is_debris_line,
+                     publication_date, read_header, year_from_text)
+from .record import MISSING_CELL, Record, Section, Tables
+from .tables import NumberedLine, TableResult, read_table
+from .templates import TABLE_SECTION, TEMPLATES, Table
+
+
+def numbered(lines: Sequence[Line], start: int, end: int) -> list[NumberedLine]:
+    return [(i, lines[i]) for i in range(start, end)]
+
+
+def table_region(lines: Sequence[Line], sections: list[SectionSpan], table: Table) -> list[NumberedLine]:
+    """The lines of the section that holds the table; the whole report when that heading is absent."""
+    span = next((s for s in sections if s.key == TABLE_SECTION[table.key]), None)
+    if span is None:
+        return numbered(lines, 0, len(lines))
+    return numbered(lines, span.heading + 1, span.end)
+
+
+def read_tables(lines: Sequence[Line], sections: list[SectionSpan], template: str | None) -> tuple[Tables, list[tuple[int, int]]]:
+    if template not in TEMPLATES:
+        return {}, []
+    tables: Tables = {}
+    spans: list[tuple[int, int]] = []
+    for table in TEMPLATES[template]:
+        result: TableResult = read_table(table_region(lines, sections, table), table)
+        tables[table.key] = result.cells
+        if result.span:
+            spans.append(result.span)
+    return tables, spans
+
+
+def narrative(lines: Sequence[Line], start: int, end: int, skip: list[tuple[int, int]]) -> str:
+    """The section's paragraphs: text lines outside the tables, without converter debris."""
+    kept = []
+    for index in range(start, end):
+        line = lines[index]
+        if line.kind is not LineKind.TEXT or any(a <= index <= b for a, b in skip):
+            continue
+        text = clean_text(line.text)
+        if TRAILER_RE.match(text):
+            break  # the distribution note and print date close the document, not the section
+        if text and not is_debris_line(text):
+            kept.append(text)
+    return "\n".join(kept)
+
+
+def read_sections(lines: Sequence[Line], sections: list[SectionSpan], title_line: int | None,
+                  table_spans: list[tuple[int, int]]) -> list[Section]:
+    """The six sections; text between the title and section 一 opens the overview."""
+    result = []
+    for position, span in enumerate(sections):
+        start = span.heading + 1
+        text = narrative(lines, start, span.end, table_spans)
+        if position == 0 and span.key == "overview":
+            intro = narrative(lines, (title_line + 1) if title_line is not None else 0, span.heading, table_spans)
+            text = "\n".join(t for t in (intro, text) if t)
+        result.append(Section(span.key, span.title, text))
+    return result
+
+
+def parse_document(document: Document) -> Record:
+    lines = document.lines
+    sections = find_sections(lines)
+    header = read_header(lines, sections[0].heading if sections else -1)
+    body_text = "\n".join(line.text for line in lines)
+    year = header.title_year or year_from_text(body_text)
+    template = detect_template(lines, year)
+    tables, spans = read_tables(lines, sections, template)
+    record = Record(
+        source={"path": document.path, "sha256": document.sha256, "format": document.format,
+                "encoding": document.encoding},
+        year=year,
+        template=template,
+        published=publication_date(lines),
+        doc_number=header.doc_number,
+        sections=read_sections(lines, sections, header.title_line, spans),
+        tables=tables,
+    )
+    record.agency["name"] = header.agency
+    if header.title_year is None and year is not None:
+        record.inferred.append("year")
+    return record
+
+
+__all__ = ["parse_document", "MISSING_CELL"]

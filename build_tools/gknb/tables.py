@@ -1,0 +1,185 @@
+"""Mapping a report's table lines onto the official template's cells.
+
+Rows are located by label text; a row's cells are the cell tokens after its label up to the
+next label. Columns are positional, aligned to the side the official layout fixes (the total
+is the last column of tables 三 and 四, so those rows are right-aligned).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .document import Line, LineKind
+from .labels import Token, TokenKind, cell_from_token, classify_cell, normalise_label
+from .record import MISSING_CELL, Cell, CellState
+from .templates import APPEAL_HEADER_WORDS, Align, Row, Table
+
+MAX_LABEL_LENGTH = 50  # longer text is narrative, not a row label
+TABLE_START_RE = re.compile(r"^(第二十条|信息内容|本列数据|申请人情况|勾稽关系|行政复议|结果维持)")
+# Share of indented two-cell lines above which a region is laid out one cell per line (DOCX text dumps).
+ONE_CELL_PER_LINE_SHARE = 0.6
+
+NumberedLine = tuple[int, Line]
+
+
+@dataclass
+class TableResult:
+    cells: dict[str, dict[str, Cell]]
+    span: tuple[int, int] | None  # first and last line index the table occupies
+
+
+# ---- lines → tokens -----------------------------------------------------------------------------
+
+def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
+    """DOCX text dumps put each cell on its own tab-indented line, rows separated by blank lines."""
+    tab_lines = [line for _, line in lines if line.kind is LineKind.TABS and any(c.strip() for c in line.cells)]
+    if not tab_lines:
+        return False
+    indented = sum(1 for line in tab_lines if len(line.cells) == 2 and not line.cells[0].strip())
+    return indented / len(tab_lines) >= ONE_CELL_PER_LINE_SHARE
+
+
+def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
+    """The cells a line contributes: pipe fragments lose their empty noise, indentation is dropped."""
+    if line.kind is LineKind.PIPES:
+        return tuple(c for c in line.cells if c.strip())
+    if line.kind is LineKind.TEXT:
+        return tuple(c for c in line.cells if c.strip())
+    if one_cell_per_line and line.kind is LineKind.TABS and len(line.cells) == 2 and not line.cells[0].strip():
+        return (line.cells[1],)
+    return line.cells
+
+
+def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
+    one_per_line = is_one_cell_per_line(lines)
+    tokens = [classify_cell(cell, index) for index, line in lines for cell in line_cells(line, one_per_line)]
+    return [t for t in tokens if t.kind is not TokenKind.NOISE]
+
+
+# ---- tokens → rows ------------------------------------------------------------------------------
+
+def row_matches(row: Row, label: str) -> bool:
+    if row.exact:
+        return any(label == p or label.endswith(p) and len(label) <= len(p) + 2 for p in row.phrases)
+    return any(p in label for p in row.phrases)
+
+
+def match_row(raw: str, table: Table) -> Row | None:
+    label = normalise_label(raw)
+    if not label or len(label) > MAX_LABEL_LENGTH:
+        return None
+    return next((row for row in table.rows if row_matches(row, label)), None)
+
+
+def has_values(tokens: list[Token]) -> bool:
+    return any(t.kind is not TokenKind.EMPTY for t in tokens)
+
+
+def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]]:
+    """Cell tokens per row key. A label seen again after its row has values is a continuation."""
+    rows: dict[str, list[Token]] = {}
+    current: list[Token] | None = None
+    started = not table.first_row
+    for token in tokens:
+        if token.kind is not TokenKind.TEXT:
+            if current is not None:
+                current.append(token)
+            continue
+        row = match_row(token.raw, table)
+        if row is not None and (started or row.key == table.first_row):
+            started = True
+            if row.key in rows and has_values(rows[row.key]):
+                current = None
+            else:
+                current = rows[row.key] = []
+        elif current is not None and has_values(current):
+            current = None  # unmatched text after the values: a group label or the table's end
+    return rows
+
+
+def align(tokens: list[Token], width: int, side: Align) -> list[Token | None] | None:
+    """Exactly `width` slots (None = nothing printed), or None when the row has more values than columns."""
+    cells = list(tokens)
+    while cells and cells[-1].kind is TokenKind.EMPTY:
+        cells.pop()
+    while len(cells) > width and cells[0].kind is TokenKind.EMPTY:
+        cells.pop(0)
+    if len(cells) > width:
+        return None
+    padding: list[Token | None] = [None] * (width - len(cells))
+    return padding + list(cells) if side is Align.RIGHT else list(cells) + padding
+
+
+def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Cell]:
+    keys = [c.key for c in row.columns]
+    if tokens is None:
+        return {k: MISSING_CELL for k in keys}
+    slots = align(tokens, len(keys), side)
+    if slots is None:  # more numbers than columns: no cell can be trusted
+        overflow = [t for t in tokens if t.kind is not TokenKind.EMPTY][-len(keys):]
+        return {k: Cell(None, CellState.GARBLED, t.raw.strip()) for k, t in zip(keys, overflow)}
+    return {k: cell_from_token(t) for k, t in zip(keys, slots)}
+
+
+def span_of(lines: Sequence[NumberedLine], used: Sequence[Token]) -> tuple[int, int] | None:
+    starts = [i for i, line in lines
+              if line.kind is not LineKind.TEXT or TABLE_START_RE.match(normalise_label(line.text))]
+    ends = [t.line for t in used] + [i for i, line in lines if line.kind is not LineKind.TEXT]
+    if not starts or not ends:
+        return None
+    return min(starts), max(ends)
+
+
+def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
+    """Tables 二 and 三: one labelled row per template row."""
+    tokens = tokenise(lines)
+    found = collect_rows(tokens, table)
+    cells = {row.key: row_cells(found.get(row.key), row, table.align) for row in table.rows}
+    used = [t for row_tokens in found.values() for t in row_tokens]
+    return TableResult(cells, span_of(lines, used) if found else None)
+
+
+# ---- table 四: one unlabelled row of 15 numbers --------------------------------------------------
+
+def is_appeal_header(token: Token) -> bool:
+    label = normalise_label(token.raw)
+    return len(label) <= 12 and any(word in label for word in APPEAL_HEADER_WORDS)
+
+
+def appeal_data_tokens(tokens: Sequence[Token]) -> list[Token] | None:
+    """The cells after the last header word, up to the next text; None when there is no header."""
+    last_header = max((i for i, t in enumerate(tokens) if t.kind is TokenKind.TEXT and is_appeal_header(t)),
+                      default=None)
+    if last_header is None:
+        return None
+    data: list[Token] = []
+    for token in tokens[last_header + 1:]:
+        if token.kind is TokenKind.TEXT:
+            break
+        data.append(token)
+    return data if has_values(data) else None
+
+
+def read_appeal_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
+    data = appeal_data_tokens(tokenise(lines))
+    width = sum(len(row.columns) for row in table.rows)
+    slots = align(data, width, table.align) if data is not None else None
+    cells: dict[str, dict[str, Cell]] = {}
+    for index, row in enumerate(table.rows):
+        keys = [c.key for c in row.columns]
+        if data is None:
+            cells[row.key] = {k: MISSING_CELL for k in keys}
+        elif slots is None:
+            cells[row.key] = {k: Cell(None, CellState.GARBLED, "") for k in keys}
+        else:
+            group = slots[index * len(keys):(index + 1) * len(keys)]
+            cells[row.key] = {k: cell_from_token(t) for k, t in zip(keys, group)}
+    return TableResult(cells, span_of(lines, data or []) if data is not None else None)
+
+
+def read_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
+    if table.key == "review_litigation":
+        return read_appeal_table(lines, table)
+    return read_row_table(lines, table)

@@ -1,0 +1,175 @@
+"""The official layouts of the three standard tables, as data (SPEC.md "Table 二/三/四").
+
+Rows are found by their label text, never by position: each row lists the key phrases that
+identify its label once the label is normalised (see `labels.normalise_label`). Columns are
+positional, in the order the national template prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Align(str, Enum):
+    LEFT = "left"    # table 二: values follow the label; trailing cells are padding
+    RIGHT = "right"  # tables 三/四: the total is last; leading cells are merged label columns
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    phrases: tuple[str, ...]          # any of these, contained in the normalised label, matches
+    columns: tuple[Column, ...]
+    exact: bool = False               # phrases must equal the normalised label (short labels like 规章)
+    group: str = ""                   # merged group label printed beside the row (（三）不予公开 …)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    align: Align
+    rows: tuple[Row, ...]
+    first_row: str = ""               # rows are only read once this row's label has been seen
+
+    def row(self, key: str) -> Row:
+        return next(r for r in self.rows if r.key == key)
+
+
+def _cols(*pairs: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(k, label) for k, label in pairs)
+
+
+# ---- Table 二 (active) ------------------------------------------------------------------------
+DOCS_2021 = _cols(("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"))
+DECISIONS_2021 = _cols(("decisions", "本年处理决定数量"),)
+FEES_2021 = _cols(("amount_wan_yuan", "本年收费金额（单位：万元）"),)
+
+DOCS_2019 = _cols(("new_made", "本年新制作数量"), ("new_published", "本年新公开数量"),
+                  ("total_published", "对外公开总数量"))
+ITEMS_2019 = _cols(("prev_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量"))
+FEES_2019 = _cols(("prev_items", "上一年项目数量"), ("change", "本年增/减"))
+PROCUREMENT_2019 = _cols(("items", "采购项目数量"), ("amount", "采购总金额"))
+
+ACTIVE_2021 = Table("active", "二、主动公开政府信息情况", Align.LEFT, (
+    Row("regulations", "规章", ("规章",), DOCS_2021, exact=True, group="第二十条第（一）项"),
+    Row("normative_docs", "行政规范性文件", ("规范性文件",), DOCS_2021, group="第二十条第（一）项"),
+    Row("licensing", "行政许可", ("行政许可",), DECISIONS_2021, group="第二十条第（五）项"),
+    Row("penalty", "行政处罚", ("行政处罚",), DECISIONS_2021, group="第二十条第（六）项"),
+    Row("coercion", "行政强制", ("行政强制",), DECISIONS_2021, group="第二十条第（六）项"),
+    Row("fees", "行政事业性收费", ("行政事业性收费",), FEES_2021, group="第二十条第（八）项"),
+))
+
+ACTIVE_2019 = Table("active", "二、主动公开政府信息情况", Align.LEFT, (
+    Row("regulations", "规章", ("规章",), DOCS_2019, exact=True, group="第二十条第（一）项"),
+    Row("normative_docs", "规范性文件", ("规范性文件",), DOCS_2019, group="第二十条第（一）项"),
+    Row("licensing", "行政许可", ("行政许可",), ITEMS_2019, group="第二十条第（五）项"),
+    Row("other_services", "其他对外管理服务事项", ("对外管理服务",), ITEMS_2019, group="第二十条第（五）项"),
+    Row("penalty", "行政处罚", ("行政处罚",), ITEMS_2019, group="第二十条第（六）项"),
+    Row("coercion", "行政强制", ("行政强制",), ITEMS_2019, group="第二十条第（六）项"),
+    Row("fees", "行政事业性收费", ("行政事业性收费",), FEES_2019, group="第二十条第（八）项"),
+    Row("procurement", "政府集中采购", ("集中采购",), PROCUREMENT_2019, group="第二十条第（九）项"),
+))
+
+# ---- Table 三 (applications) ------------------------------------------------------------------
+APPLICANTS = _cols(("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"),
+                   ("public_welfare", "社会公益组织"), ("legal_service", "法律服务机构"),
+                   ("other_org", "其他"), ("total", "总计"))
+
+_RESULT = "三、本年度办理结果"
+_DENIED = "（三）不予公开"
+_UNABLE = "（四）无法提供"
+_NOT_PROCESSED = "（五）不予处理"
+_OTHER = "（六）其他处理"
+
+
+def _app(key: str, label: str, *phrases: str, group: str = "", exact: bool = False) -> Row:
+    return Row(key, label, phrases, APPLICANTS, exact=exact, group=group)
+
+
+_HEAD_ROWS = (
+    _app("new_received", "一、本年新收政府信息公开申请数量", "本年新收"),
+    _app("carried_over", "二、上年结转政府信息公开申请数量", "上年结转"),
+    _app("granted", "（一）予以公开", "予以公开", group=_RESULT),
+    _app("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "部分公开", group=_RESULT),
+    _app("denied.state_secret", "1.属于国家秘密", "国家秘密", group=_DENIED),
+    _app("denied.law_prohibited", "2.其他法律行政法规禁止公开", "禁止公开", group=_DENIED),
+    _app("denied.security_stability", "3.危及“三安全一稳定”", "三安全一稳定", group=_DENIED),
+    _app("denied.third_party", "4.保护第三方合法权益", "第三方合法权益", group=_DENIED),
+    _app("denied.internal_affairs", "5.属于三类内部事务信息", "内部事务", group=_DENIED),
+    _app("denied.process_info", "6.属于四类过程性信息", "过程性信息", group=_DENIED),
+    _app("denied.enforcement_file", "7.属于行政执法案卷", "执法案卷", group=_DENIED),
+    _app("denied.admin_inquiry", "8.属于行政查询事项", "行政查询", group=_DENIED),
+    _app("unable.not_held", "1.本机关不掌握相关政府信息", "不掌握", group=_UNABLE),
+    _app("unable.needs_creation", "2.没有现成信息需要另行制作", "没有现成信息", "另行制作", group=_UNABLE),
+    _app("unable.unclear", "3.补正后申请内容仍不明确", "补正后", "仍不明确", group=_UNABLE),
+    _app("not_processed.petition", "1.信访举报投诉类申请", "信访举报", group=_NOT_PROCESSED),
+    _app("not_processed.duplicate", "2.重复申请", "重复申请", group=_NOT_PROCESSED),
+    _app("not_processed.publication", "3.要求提供公开出版物", "公开出版物", group=_NOT_PROCESSED),
+    _app("not_processed.excessive", "4.无正当理由大量反复申请", "大量反复", group=_NOT_PROCESSED),
+    _app("not_processed.confirm_reissue", "5.要求行政机关确认或重新出具已获取信息", "重新出具", "确认或重新",
+         group=_NOT_PROCESSED),
+)
+_TAIL_ROWS = (
+    _app("total_processed", "（七）总计", "七总计", exact=True, group=_RESULT),
+    _app("carried_forward", "四、结转下年度继续办理", "结转下年度"),
+)
+_OTHER_2021 = (
+    _app("other.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+         "逾期不补正", group=_OTHER),
+    _app("other.fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+         "收费通知", "缴纳费用", group=_OTHER),
+    _app("other.other", "3.其他", "3其他", exact=True, group=_OTHER),
+)
+_OTHER_2019 = (_app("other", "（六）其他处理", "六其他处理", "其他处理", exact=True, group=_RESULT),)
+
+APPLICATIONS_2021 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
+                          _HEAD_ROWS + _OTHER_2021 + _TAIL_ROWS, first_row="new_received")
+APPLICATIONS_2019 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
+                          _HEAD_ROWS + _OTHER_2019 + _TAIL_ROWS, first_row="new_received")
+
+OUTCOME_ROWS_2021 = tuple(r.key for r in APPLICATIONS_2021.rows[2:-2])
+OUTCOME_ROWS_2019 = tuple(r.key for r in APPLICATIONS_2019.rows[2:-2])
+
+# ---- Table 四 (review_litigation): one data row, three groups of five ---------------------------
+APPEAL_COLUMNS = _cols(("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
+                       ("pending", "尚未审结"), ("total", "总计"))
+APPEAL_GROUPS = (("review", "行政复议"), ("litigation_direct", "行政诉讼 · 未经复议直接起诉"),
+                 ("litigation_after_review", "行政诉讼 · 复议后起诉"))
+REVIEW_LITIGATION = Table("review_litigation", "四、政府信息公开行政复议、行政诉讼情况", Align.RIGHT, tuple(
+    Row(key, label, (), APPEAL_COLUMNS) for key, label in APPEAL_GROUPS))
+# Header words of table 四; the data row is the run of cells after the last of them.
+APPEAL_HEADER_WORDS = ("维持", "纠正", "结果", "审结", "总计", "起诉", "复议", "诉讼")
+
+TEMPLATES: dict[str, tuple[Table, Table, Table]] = {
+    "2021": (ACTIVE_2021, APPLICATIONS_2021, REVIEW_LITIGATION),
+    "2019": (ACTIVE_2019, APPLICATIONS_2019, REVIEW_LITIGATION),
+}
+
+# ---- Template signals (SPEC.md "Templates"), matched against normalised labels -------------------
+SIGNALS_2021 = ("本年制发件数", "本年废止件数", "本年度止件数", "现行有效件数", "本年收费金额",
+                "逾期不补正", "收费通知")
+SIGNALS_2019 = ("本年新制作数量", "对外公开总数量", "上一年项目数量", "本年增减", "第二十条第九项",
+                "政府集中采购", "其他对外管理服务事项")
+
+# ---- Sections (SPEC.md "Sections"): key, official heading, phrases identifying its heading --------
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("overview", "一、总体情况", ("总体情况", "概述")),
+    ("proactive", "二、主动公开政府信息情况", ("主动公开",)),
+    ("applications", "三、收到和处理政府信息公开申请情况", ("收到和处理", "依申请公开", "申请情况")),
+    ("review_litigation", "四、政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼")),
+    ("problems", "五、存在的主要问题及改进情况", ("存在的主要问题", "存在的问题", "主要问题", "改进情况", "改进措施")),
+    ("other_matters", "六、其他需要报告的事项", ("其他需要报告", "需要说明的其他", "其他需要说明", "其他事项")),
+)
+SECTION_NUMERALS = "一二三四五六"
+
+# Which section holds which table.
+TABLE_SECTION = {"active": "proactive", "applications": "applications", "review_litigation": "review_litigation"}

@@ -1,0 +1,101 @@
+"""Each check, on reports written to break it (tests/cases/) and on the seeds that pass it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gknb.checks import CHECKS, run_checks
+from gknb.pipeline import parse_file
+from gknb.record import CellState, Record, Severity
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "cases"
+
+
+@pytest.fixture(scope="module")
+def inconsistent() -> Record:
+    return parse_file(CASES / "inconsistent-2021.txt")
+
+
+def pairs(record: Record, check: str) -> list[tuple[str, ...]]:
+    return [f.cells for f in record.findings if f.check == check]
+
+
+def test_balance_names_both_broken_columns(inconsistent: Record) -> None:
+    assert [cells[0] for cells in pairs(inconsistent, "balance")] == [
+        "applications.new_received.natural_person", "applications.new_received.total"]
+    message = next(f.message for f in inconsistent.findings if f.check == "balance")
+    assert "3 + 上年结转 1 = 4" in message and "= 3" in message
+
+
+def test_row_total_flags_rows_whose_columns_do_not_add_up(inconsistent: Record) -> None:
+    assert [cells[-1] for cells in pairs(inconsistent, "row_total")] == [
+        "applications.new_received.total", "applications.total_processed.total"]
+    assert "本年新收政府信息公开申请数量”行：各类申请人合计 3，但总计栏为 4" in next(
+        f.message for f in inconsistent.findings if f.check == "row_total")
+
+
+def test_outcome_total_compares_outcomes_with_total_processed(inconsistent: Record) -> None:
+    (cells,) = pairs(inconsistent, "outcome_total")
+    assert cells[-1] == "applications.total_processed.total"
+    assert "applications.other.other.total" in cells and len(cells) == 22
+
+
+def test_appeal_total_per_group(inconsistent: Record) -> None:
+    assert [cells[-1] for cells in pairs(inconsistent, "appeal_total")] == ["review_litigation.review.total"]
+
+
+def test_deadline_for_a_late_publication(inconsistent: Record) -> None:
+    assert inconsistent.published == "2022-04-20"
+    (finding,) = [f for f in inconsistent.findings if f.check == "deadline"]
+    assert "2022-03-31" in finding.message
+
+
+def test_unit_flags_fees_written_in_yuan(inconsistent: Record) -> None:
+    assert inconsistent.cell("active.fees.amount_wan_yuan").value == 25000
+    assert pairs(inconsistent, "unit") == [("active.fees.amount_wan_yuan",)]
+
+
+def test_not_applicable_mark_is_kept_distinct_from_zero(inconsistent: Record) -> None:
+    cell = inconsistent.cell("active.penalty.decisions")
+    assert (cell.value, cell.state, cell.raw) == (None, CellState.NA, "/")
+
+
+def test_fee_statement_present_and_no_old_template(inconsistent: Record) -> None:
+    checks = {f.check for f in inconsistent.findings}
+    assert "fee_statement" not in checks and "old_template" not in checks and "completeness" not in checks
+    assert inconsistent.status == "fail"
+
+
+def test_old_template_and_fee_statement_on_seed() -> None:
+    record = parse_file(ROOT / "content" / "会宁县乡村振兴局-2021.txt")
+    assert [f.severity for f in record.findings if f.check == "old_template"] == [Severity.ERROR]
+    assert any(f.check == "fee_statement" for f in record.findings)
+
+
+def test_completeness_lists_blank_and_garbled_cells() -> None:
+    record = parse_file(ROOT / "content" / "会宁县乡村振兴局-2021.txt")
+    cells = {c for f in record.findings if f.check == "completeness" for c in f.cells}
+    assert "applications.not_processed.petition.total" in cells
+    assert "active.regulations.new_made" in cells
+
+
+def test_findings_carry_their_registry_severity(inconsistent: Record) -> None:
+    severity = {c.id: c.severity for c in CHECKS}
+    assert all(f.severity is severity[f.check] for f in inconsistent.findings)
+
+
+def test_checks_are_idempotent(inconsistent: Record) -> None:
+    assert run_checks(inconsistent) == inconsistent.findings
+
+
+def test_every_check_has_a_test_and_a_line_of_docs() -> None:
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for check in CHECKS:
+        assert re.search(rf'"{check.id}"', tests), f"no test names check {check.id}"
+        assert f"`{check.id}`" in readme, f"README does not document check {check.id}"
+        assert check.function.__doc__, f"check {check.id} has no docstring citing its basis"
