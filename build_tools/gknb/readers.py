@@ -565,13 +565,17 @@ def _is_real_table(rows: Sequence[Sequence[str]]) -> bool:
 class _PdfText:
     text: str
     top: float
-    full_width: bool  # reaches the right margin, so the next line may continue it
+    x1: float
+    char_width: float
 
 
 @dataclass
 class _PdfTable:
     rows: list[list[str]]
     top: float
+
+
+_PageItems = list["_PdfText | _PdfTable"]
 
 
 def _outside(bboxes: Sequence[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
@@ -621,7 +625,6 @@ def _page_text(page: Page, tables: Sequence[PdfTable]) -> list[_PdfText]:
     """Text lines outside the tables, page numbers removed."""
     outside = page.filter(_outside([t.bbox for t in tables]))
     raw = [ln for ln in outside.extract_text_lines(layout=False, strip=True) if str(ln["text"]).strip()]
-    right = max((float(ln["x1"]) for ln in raw), default=0.0)
     lines: list[_PdfText] = []
     for index, ln in enumerate(raw):
         text = normalise_space(str(ln["text"]))
@@ -630,39 +633,79 @@ def _page_text(page: Page, tables: Sequence[PdfTable]) -> list[_PdfText]:
         if is_page_number(text) or (edge and in_margin and _BARE_NUMBER.match(text)):
             continue
         char_width = (float(ln["x1"]) - float(ln["x0"])) / max(len(text), 1)
-        lines.append(_PdfText(text, float(ln["top"]), float(ln["x1"]) >= right - 1.5 * char_width))
+        lines.append(_PdfText(text, float(ln["top"]), float(ln["x1"]), char_width))
     return lines
 
 
-def _page_items(page: Page) -> list[_PdfText | _PdfTable]:
-    tables = _page_tables(page)
-    kept = []
-    for table in tables:
+def _page_items(page: Page) -> _PageItems:
+    """Tables and text lines of one page, top to bottom."""
+    kept: list[tuple[PdfTable, _PdfTable]] = []
+    for table in _page_tables(page):
         rows = [[_pdf_cell_text(cell) for cell in row] for row in table.extract()]
         if _is_real_table(rows):
             kept.append((table, _PdfTable(rows, float(table.bbox[1]))))
-    items: list[_PdfText | _PdfTable] = [item for _, item in kept]
+    items: _PageItems = [item for _, item in kept]
     items.extend(_page_text(page, [table for table, _ in kept]))
     return sorted(items, key=lambda item: item.top)
 
 
-def _continues(previous: _PdfText | None, line: _PdfText) -> bool:
+def _right_margin(pages: Sequence[_PageItems]) -> float:
+    """Where wrapped lines end: the commonest right edge of text lines in the document.
+
+    Justified prose ends every wrapped line at the same x; headings and last lines of
+    paragraphs end short. The mode is robust to a stray long line (a URL in the margin).
+    """
+    edges = [round(item.x1) for items in pages for item in items if isinstance(item, _PdfText)]
+    if not edges:
+        return 0.0
+    return float(max(set(edges), key=lambda x: (sum(1 for e in edges if abs(e - x) <= 2), x)))
+
+
+def _continues(previous: _PdfText | None, line: _PdfText, right: float) -> bool:
     """Does `line` carry on the paragraph of `previous` (wrapped at the right margin)?"""
-    if previous is None or not previous.full_width:
+    if previous is None or previous.x1 < right - 1.5 * previous.char_width:
         return False
     return not previous.text.endswith(_SENTENCE_END) and not _BLOCK_START.match(line.text)
 
 
+_NUMERIC = re.compile(r"^[-+]?\d[\d,.]*$")
+
+
+def _is_row_continuation(previous: Sequence[str], row: Sequence[str]) -> bool:
+    """Is `row` the rest of `previous`, a row that a page break cut in two?
+
+    Only the safe case: the new part holds no number, and every piece of text in it lies
+    under a text cell of the part before (a wrapped label such as 5.属于三类内部事 / 务信息).
+    """
+    if len(previous) != len(row):
+        return False
+    pieces = [(before, after) for before, after in zip(previous, row) if after]
+    return bool(pieces) and all(before and not _NUMERIC.match(before) and not _NUMERIC.match(after)
+                                for before, after in pieces)  # fmt: skip
+
+
+def _table_lines(rows: list[list[str]], lines: list[Line], page_start: bool) -> None:
+    """Append a table's rows, first mending a row cut by the page break above it."""
+    previous = lines[-1] if lines and lines[-1].kind is LineKind.GRID else None
+    if page_start and previous is not None and rows and _is_row_continuation(previous.cells, rows[0]):
+        cells = [join_wrapped([a, b]) for a, b in zip(previous.cells, rows[0])]
+        lines[-1] = grid_line(cells)
+        rows = rows[1:]
+    lines.extend(grid_lines(rows))
+
+
 def pdf_lines(pages: Iterable[Page]) -> list[Line]:
+    items_by_page = [_page_items(page) for page in pages]
+    right = _right_margin(items_by_page)
     lines: list[Line] = []
     previous: _PdfText | None = None  # the open paragraph, if the last item was text
-    for page in pages:
-        for item in _page_items(page):
+    for items in items_by_page:
+        for index, item in enumerate(items):
             if isinstance(item, _PdfTable):
-                lines.extend(grid_lines(item.rows))
+                _table_lines(item.rows, lines, page_start=index == 0)
                 previous = None
-            elif _continues(previous, item) and previous is not None:
-                previous = _PdfText(join_wrapped([previous.text, item.text]), previous.top, item.full_width)
+            elif _continues(previous, item, right) and previous is not None:
+                previous = _PdfText(join_wrapped([previous.text, item.text]), previous.top, item.x1, item.char_width)
                 lines[-1] = text_line(previous.text)
             else:
                 lines.append(text_line(item.text))
