@@ -1,0 +1,309 @@
+"""The national statistical division codes (统计用区划代码, 2023) and the names they go by.
+
+The list (data/divisions.tsv.gz, see data/DIVISIONS.md) is loaded once. Every division is
+indexed under the strings a report may use for it:
+
+- `full`: the name as listed, and the name cleaned of the list's quirks (济源市下冶镇 → 下冶镇);
+- `short`: the name without its level suffix (海阳市 → 海阳, 恩施土家族苗族自治州 → 恩施州, 恩施);
+- `alias`: a name the division had before a common rename (撤县设区 X县 → X区, 撤县设市 X县 → X市,
+  撤乡设镇 X乡 → X镇, 撤镇设街道 X镇 → X街道) or an entry of RENAMES. An alias is only indexed
+  where the string is not a current name, so it never hides a division that exists today.
+
+Not handled: mergers and splits (two counties merged into one district, a township moved to
+another county), townships abolished by 撤并 since the report was written, renames whose stem
+changed and that are not in RENAMES, and any change after the 2023 edition.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Literal, NamedTuple
+
+Level = Literal["province", "city", "county", "town"]
+NameKind = Literal["full", "short", "alias"]
+
+LEVEL_BY_CODE_LENGTH: dict[int, Level] = {2: "province", 4: "city", 6: "county", 9: "town"}
+LEVELS: tuple[Level, ...] = ("province", "city", "county", "town")
+
+# Structural entries of the list that are not the name of any place.
+PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+# Short forms that are ordinary words in report prose; indexing them would find places everywhere.
+STOP_SHORT = frozenset({
+    "城区", "郊区", "矿区", "新区", "市中", "东方", "和平", "长安", "平安", "新华", "永安", "安定",
+    "同心", "城中", "城东", "城西", "城北", "城南", "市北", "市南", "东区", "西区", "南区", "北区",
+    "江北", "江南", "河东", "河西", "中山", "朝阳", "向阳", "红旗", "光明", "新兴", "永和", "青山",
+    "白山", "金山", "宝山", "新城", "老城", "古城", "新市", "吉利", "大同", "共和", "民主", "团结",
+    "开发", "高新", "经济", "发展", "建设", "新建", "安全", "文明", "和谐", "振兴", "复兴", "胜利",
+    "先锋", "东风", "前进", "红星", "友谊", "东山", "西山", "南山", "北山", "中原", "中心", "龙华",
+    "清河", "华容", "太和", "富民", "安宁", "阳光", "城关", "东城", "西城", "南城", "北城", "铁西",
+    "铁东", "桥东", "桥西", "新民", "榆树", "东港", "海港", "港口", "新区", "上城", "下城", "市辖",
+})
+
+ETHNIC = (
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
+    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)
+_ETHNIC_ALT = "|".join(sorted(ETHNIC, key=len, reverse=True))
+# 恩施土家族苗族自治州 → 恩施 + 州; 伊犁哈萨克自治州 → 伊犁 + 州; 小金川彝族乡 → 小金川 + 乡.
+AUTONOMOUS = re.compile(rf"^(?P<stem>.{{2,}}?)(?:(?:{_ETHNIC_ALT})族?)+自治(?P<suffix>州|县|旗)$")
+ETHNIC_TOWNSHIP = re.compile(rf"^(?P<stem>.{{2,}}?)(?:(?:{_ETHNIC_ALT})族)+(?P<suffix>乡|镇|苏木)$")
+
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+CITY_SUFFIXES = ("地区", "市", "盟")
+COUNTY_SUFFIXES = ("特区", "林区", "市", "县", "区", "旗")
+
+# Renames whose stem changed (a suffix swap is covered by the generic aliases):
+# (name used before, current full name as written by full_name()).
+RENAMES: tuple[tuple[str, str], ...] = (
+    ("户县", "陕西省西安市鄠邑区"),          # 2016
+    ("郫县", "四川省成都市郫都区"),          # 2016
+    ("长治县", "山西省长治市上党区"),        # 2018
+    ("大同县", "山西省大同市云州区"),        # 2018
+    ("南郊区", "山西省大同市云冈区"),        # 2018
+    ("芜湖县", "安徽省芜湖市湾沚区"),        # 2020
+    ("莱芜市", "山东省济南市莱芜区"),        # 2019: a prefecture became a district
+    ("襄樊市", "湖北省襄阳市"),              # 2010
+    ("思茅市", "云南省普洱市"),              # 2007
+    ("赣县", "江西省赣州市赣县区"),          # 2016
+)
+
+
+class Division(NamedTuple):
+    code: str          # as the list gives it: 2, 4, 6 or 9 digits
+    name: str          # verbatim from the list, placeholders and prefixes included
+    parent: str        # parent code, "" for a province
+    display: str | None  # the name cleaned for people; None for placeholders such as 市辖区
+
+    @property
+    def level(self) -> Level:
+        return LEVEL_BY_CODE_LENGTH[len(self.code)]
+
+    @property
+    def code12(self) -> str:
+        return self.code.ljust(12, "0")
+
+
+class NameMatch(NamedTuple):
+    code: str
+    kind: NameKind
+
+
+@dataclass(frozen=True)
+class Divisions:
+    by_code: dict[str, Division]
+    children: dict[str, tuple[str, ...]]
+    index: dict[str, tuple[NameMatch, ...]]
+    lengths: tuple[int, ...]   # distinct lengths of the indexed strings, longest first
+
+
+def read_rows() -> list[tuple[str, str, str]]:
+    """The raw lines of the data file."""
+    data = resources.files("gknb").joinpath("data/divisions.tsv.gz").read_bytes()
+    text = gzip.decompress(data).decode("utf-8")
+    return [(c, n, p) for c, n, p in (line.split("\t") for line in text.splitlines())]
+
+
+def strip_ancestor_prefix(name: str, ancestors: Iterable[str]) -> str:
+    """济源市下冶镇 → 下冶镇, 四平市铁东区平东街道 → 平东街道: the list's prefixed township names."""
+    for prefix in ancestors:
+        if name.startswith(prefix) and len(name) - len(prefix) >= 2:
+            name = name[len(prefix):]
+    if name.startswith("人民政府") and len(name) > 6:
+        name = name[len("人民政府"):]
+    return name
+
+
+def display_name(by_code: dict[str, Division], code: str, name: str, parent: str) -> str | None:
+    if name in PLACEHOLDERS:
+        return None
+    if parent in by_code and name == by_code[parent].name:
+        return None  # 东莞市 listed again as its own county
+    if len(code) == 9:
+        return strip_ancestor_prefix(name, (by_code[code[:k]].name for k in (2, 4, 6)))
+    return name
+
+
+def build_divisions(rows: list[tuple[str, str, str]]) -> dict[str, Division]:
+    by_code: dict[str, Division] = {}
+    for code, name, parent in rows:  # sorted by code: parents come first
+        by_code[code] = Division(code, name, parent, display_name(by_code, code, name, parent))
+    return by_code
+
+
+def ancestry(by_code: dict[str, Division], code: str) -> list[Division]:
+    """The division with this code and its ancestors, province first."""
+    out: list[Division] = []
+    while code and code in by_code:
+        out.append(by_code[code])
+        code = by_code[code].parent
+    return out[::-1]
+
+
+def strip_suffix(name: str, suffixes: Iterable[str]) -> str | None:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+def short_forms(division: Division) -> list[str]:
+    """Names without the level suffix, e.g. 海阳 for 海阳市, 恩施州 and 恩施 for the 自治州."""
+    name = division.display
+    if name is None or division.level == "town":
+        return []
+    autonomous = AUTONOMOUS.match(name)
+    if autonomous:
+        stem = autonomous["stem"]
+        return [stem + autonomous["suffix"], stem]
+    suffixes = {"province": PROVINCE_SUFFIXES, "city": CITY_SUFFIXES}.get(division.level, COUNTY_SUFFIXES)
+    stem = strip_suffix(name, suffixes)
+    return [stem] if stem and stem not in STOP_SHORT else []
+
+
+def township_forms(division: Division) -> list[str]:
+    """A township under the names it is written with: 漓东街道办事处 / 漓东街道, 科技城（东渚街道）."""
+    name = division.display or division.name
+    forms = [name]
+    if name.endswith("街道办事处"):
+        forms.append(name[: -len("办事处")])
+    ethnic = ETHNIC_TOWNSHIP.match(name) if "族" in name else None
+    if ethnic:
+        forms.append(ethnic["stem"] + ethnic["suffix"])
+    if "（" in name or "(" in name:
+        forms.extend(p for p in re.split(r"[（）()]", name) if len(p) >= 3)
+    return forms
+
+
+def former_names(division: Division) -> list[str]:
+    """Names before a suffix rename: 撤县设区, 撤县设市, 撤乡设镇, 撤镇设街道."""
+    name = division.display
+    if name is None:
+        return []
+    if len(division.code) == 6:
+        stem = strip_suffix(name, ("区", "市"))
+        if stem is None or stem in STOP_SHORT:
+            return []
+        return [stem] if stem.endswith(("县", "市")) else [stem + "县", stem + "市"]
+    if len(division.code) == 9:
+        if name.endswith("镇") and len(name) >= 3:
+            return [name[:-1] + "乡"]
+        if name.endswith("街道") and len(name) >= 4:
+            return [name[:-2] + "镇", name[:-2] + "乡"]
+    return []
+
+
+def name_entries(division: Division) -> list[tuple[str, NameKind]]:
+    if division.display is None:
+        return []
+    entries: list[tuple[str, NameKind]]
+    if len(division.code) == 9:
+        forms = township_forms(division)
+        entries = [(form, "full") for form in dict.fromkeys([division.name, *forms])]
+    else:
+        entries = [(division.display, "full")]
+        entries += [(form, "short") for form in short_forms(division)]
+    entries += [(form, "alias") for form in former_names(division)]
+    return entries
+
+
+def full_name(by_code: dict[str, Division], code: str) -> str:
+    return "".join(d.display for d in ancestry(by_code, code) if d.display)
+
+
+def rename_entries(by_code: dict[str, Division]) -> Iterable[tuple[str, str]]:
+    current = {full_name(by_code, code): code for code, d in by_code.items() if d.level != "town"}
+    for old, new in RENAMES:
+        if new in current:
+            yield old, current[new]
+
+
+def build_index(by_code: dict[str, Division]) -> dict[str, tuple[NameMatch, ...]]:
+    collected: dict[str, list[NameMatch]] = {}
+    for division in by_code.values():
+        for form, kind in name_entries(division):
+            collected.setdefault(form, []).append(NameMatch(division.code, kind))
+    for old, code in rename_entries(by_code):
+        collected.setdefault(old, []).append(NameMatch(code, "alias"))
+    return {form: current_first(matches) for form, matches in collected.items() if len(form) >= 2}
+
+
+def current_first(matches: list[NameMatch]) -> tuple[NameMatch, ...]:
+    """Drop aliases where the string is the name of a division that exists today, and repeats."""
+    if len(matches) == 1:
+        return (matches[0],)
+    unique = tuple(dict.fromkeys(matches))
+    current = tuple(m for m in unique if m.kind != "alias")
+    return current or unique
+
+
+@lru_cache(maxsize=1)
+def load() -> Divisions:
+    """The division list and its name index, built once per process."""
+    # The build allocates ~300k small objects and none of them forms a cycle: the cyclic
+    # collector would only rescan them, which doubles the time.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build_all()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def build_all() -> Divisions:
+    by_code = build_divisions(read_rows())
+    children: dict[str, list[str]] = {}
+    for division in by_code.values():
+        children.setdefault(division.parent, []).append(division.code)
+    index = build_index(by_code)
+    lengths = tuple(sorted({len(k) for k in index}, reverse=True))
+    return Divisions(by_code, {k: tuple(v) for k, v in children.items()}, index, lengths)
+
+
+def division(code: str) -> Division | None:
+    """The division with this code (2/4/6/9 digits, or the 12-digit form)."""
+    by_code = load().by_code
+    return by_code.get(code) or by_code.get(short_code(code))
+
+
+def short_code(code: str) -> str:
+    """141181106000 → 141181106, 410000000000 → 41."""
+    stripped = code.rstrip("0")
+    for length in (2, 4, 6, 9):
+        if len(stripped) <= length:
+            return code[:length]
+    return code
+
+
+def children(code: str) -> list[Division]:
+    data = load()
+    return [data.by_code[c] for c in data.children.get(code, ())]
+
+
+def chain(code: str) -> list[Division]:
+    """The division and its ancestors, province first."""
+    return ancestry(load().by_code, code)
+
+
+def path_name(code: str) -> str:
+    """山东省烟台市海阳市行村镇: the names down to this division, placeholders left out."""
+    return full_name(load().by_code, code)
+
+
+def named(name: str) -> list[Division]:
+    """All divisions that go by this string (full names, short forms and former names)."""
+    data = load()
+    return [data.by_code[m.code] for m in data.index.get(name, ())]
+
+
+def lookup(name: str) -> tuple[NameMatch, ...]:
+    return load().index.get(name, ())
