@@ -11,6 +11,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gknb.document import Document, Line, LineKind
 from gknb.readers import (
@@ -90,6 +92,15 @@ def test_utf16_text_with_bom() -> None:
     document = read_document(FIXTURES / "seed003_utf16.txt")
     assert document.encoding == "utf-16-le"
     assert "海阳市行村镇人民政府" in texts(document)
+
+
+@pytest.mark.parametrize("title", ["一、总体情况", "洪泽区人民政府2023年政府信息公开工作年度报告"])
+def test_short_gbk_text_is_not_mistaken_for_another_encoding(tmp_path: Path, title: str) -> None:
+    # charset-normalizer alone reads these as cp949 and UTF-16
+    path = tmp_path / "short.txt"
+    path.write_bytes(title.encode("gbk"))
+    document = read_document(path)
+    assert (document.encoding, document.lines) == ("gb18030", [Line(LineKind.TEXT, (title,))])
 
 
 def test_utf8_bom_is_not_part_of_the_first_line(tmp_path: Path) -> None:
@@ -383,6 +394,30 @@ def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
     unknown.write_bytes(b"x")
     with pytest.raises(ReadError, match="report.xls: unsupported file type '.xls'"):
         read_document(unknown)
+
+
+_DOCX_BYTES = (FIXTURES / "report_merged.docx").read_bytes()
+_PDF_BYTES = (FIXTURES / "report_merged.pdf").read_bytes()
+_BROKEN_INPUTS = st.one_of(
+    st.binary(min_size=1, max_size=2000),
+    st.binary(max_size=2000).map(lambda tail: b"%PDF-1.4\n" + tail),  # passes the signature check
+    st.binary(max_size=2000).map(lambda tail: b"PK\x03\x04" + tail),
+    st.integers(1, len(_DOCX_BYTES) - 1).map(lambda n: _DOCX_BYTES[:n]),  # truncated downloads
+    st.integers(1, len(_PDF_BYTES) - 1).map(lambda n: _PDF_BYTES[:n]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_BROKEN_INPUTS, suffix=st.sampled_from([".txt", ".md", ".html", ".docx", ".pdf"]))
+def test_any_bytes_give_a_document_or_a_read_error(tmp_path: Path, data: bytes, suffix: str) -> None:
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    try:
+        document = read_document(path)
+    except ReadError as error:
+        assert error.path == str(path)
+    else:
+        assert all(isinstance(cell, str) for line in document.lines for cell in line.cells)
 
 
 def test_read_error_carries_path_and_reason(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -151,7 +152,30 @@ def decode_bytes(path: Path, data: bytes, declared: str | None = None) -> tuple[
             return data.decode(codec), codec
         except (LookupError, UnicodeDecodeError):
             continue  # a wrong <meta charset> is common; fall through to detection
+    # Detectors misjudge short GBK text (a six-character title comes out as cp949 or
+    # UTF-16), and GBK is what a non-UTF-8 report from a Chinese government site is.
+    try:
+        text = data.decode("gb18030")
+        if _looks_chinese(text):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
     return _detect(path, data)
+
+
+def _is_cjk(char: str) -> bool:
+    return (
+        "\u4e00" <= char <= "\u9fff"  # unified ideographs
+        or "\u3000" <= char <= "\u303f"  # CJK punctuation (、。「」)
+        or "\uff00" <= char <= "\uffef"  # full-width forms (（），：)
+        or char in "“”‘’…—·"
+    )
+
+
+def _looks_chinese(text: str) -> bool:
+    """Nearly every non-ASCII character is Chinese: the decoding is right, not mojibake."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    return "\x00" not in text and bool(wide) and sum(map(_is_cjk, wide)) >= 0.95 * len(wide)
 
 
 def _detect(path: Path, data: bytes) -> tuple[str, str]:
@@ -531,6 +555,12 @@ _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _SENTENCE_END = tuple("。！？!?")
 # Lines that start a new heading or numbered item never continue the line before them.
 _BLOCK_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十\d]+[条章节])")
+
+
+# pdfminer warns through logging on every damaged stream; with no handler of the application's
+# own, Python would print each to stderr. A NullHandler keeps them out of the CLI's output and
+# still lets them propagate to any logging the application configures.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 
 def is_page_number(text: str) -> bool:
