@@ -12,6 +12,7 @@ from gknb.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "content").glob("*.txt"))
+CASES = sorted((ROOT / "tests" / "cases").glob("*.txt"))
 
 
 def parsed(name: str) -> Record:
@@ -23,7 +24,7 @@ def findings(record: Record) -> set[tuple[str, str]]:
     return {(f.check, cell) for f in record.findings for cell in (f.cells or ("",))}
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("seed", SEEDS + CASES, ids=lambda p: p.stem)
 def test_whole_record_matches_expected(seed: Path) -> None:
     expected = json.loads((ROOT / "tests" / "expected" / f"{seed.stem}.json").read_text(encoding="utf-8"))
     actual = parse_file(seed, display_path=seed.relative_to(ROOT).as_posix()).to_dict()

@@ -20,7 +20,8 @@ def expected_path(report: Path) -> Path:
 
 
 def seed_reports() -> list[Path]:
-    return sorted(p for p in CONTENT.glob("*.txt"))
+    """The seed corpus and the hand-written cases (inconsistent, flattened …)."""
+    return sorted(CONTENT.glob("*.txt")) + sorted((ROOT / "tests" / "cases").glob("*.txt"))
 
 
 def main() -> None:

@@ -183,6 +183,40 @@ def check_unit(record: Record) -> Iterator[Finding]:
                       f"行政事业性收费金额 {fmt(amount)} 万元异常偏大，可能误以“元”为单位填报", (key,))
 
 
+def reading_text(reading: tuple[int, ...]) -> str:
+    return "、".join(map(str, reading))
+
+
+def run_cells(record: Record, key: str) -> list[str]:
+    table, _, row = key.partition(".")
+    rows = record.tables.get(table, {})
+    chosen = {row: rows[row]} if row else rows
+    return [f"{table}.{r}.{c}" for r, cols in chosen.items() for c in cols]
+
+
+def check_digit_runs(record: Record) -> Iterator[Finding]:
+    """Digits run together (separators lost) are split only where the table's relations allow one reading.
+
+    Recovered rows are reported together per table; each ambiguous row with its candidate readings."""
+    recovered: dict[str, list[str]] = {}
+    for key, readings in record.readings.items():
+        cells = run_cells(record, key)
+        raw = record.cell(cells[0]).raw if cells else ""
+        if len(readings) == 1:
+            recovered.setdefault(key.split(".")[0], []).append(key)
+        elif readings:
+            shown = "；".join(reading_text(r) for r in readings[:5])
+            more = f" 等 {len(readings)} 种" if len(readings) > 5 else f" 共 {len(readings)} 种"
+            yield Finding("digit_runs", Severity.WARNING,
+                          f"{key}：数字连写为“{raw}”，可拆分为 {shown}{more}，无法确定，未采用任何一种",
+                          tuple(cells))
+    for table, keys in recovered.items():
+        cells = [c for key in keys for c in run_cells(record, key)]
+        yield Finding("digit_runs", Severity.WARNING,
+                      f"{table}：{len(keys)} 行数字连写（分隔丢失），已按勾稽关系唯一拆分，均为推断值：" + "、".join(keys[:6])
+                      + (" 等" if len(keys) > 6 else ""), tuple(cells))
+
+
 CHECKS: tuple[Check, ...] = (
     Check("balance", Severity.ERROR, "申请数量勾稽关系", check_balance),
     Check("row_total", Severity.ERROR, "申请人合计", check_row_total),
@@ -193,6 +227,7 @@ CHECKS: tuple[Check, ...] = (
     Check("fee_statement", Severity.WARNING, "信息处理费说明", check_fee_statement),
     Check("deadline", Severity.WARNING, "发布期限", check_deadline),
     Check("unit", Severity.WARNING, "收费金额单位", check_unit),
+    Check("digit_runs", Severity.WARNING, "连写数字拆分", check_digit_runs),
 )
 CHECK_TITLES = {c.id: c.title for c in CHECKS}
 

@@ -71,6 +71,18 @@ class Token:
     kind: TokenKind
     raw: str
     line: int  # index of the source line, for locating tables in the document
+    glued: bool = False  # digits that ran straight on from a label, separators lost
+
+
+GLUED_DIGITS_RE = re.compile(r"^(.*[^\d\s.,，])[\s\u3000]*(\d[\d\s\u3000]*)$")
+
+
+def split_glued_digits(raw: str) -> tuple[str, list[str]]:
+    """`本年新收政府信息公开申请数量801000081` → the label and its digit runs."""
+    match = GLUED_DIGITS_RE.match(to_halfwidth(raw).strip())
+    if not match or not HAS_CJK_RE.search(match.group(1)):
+        return raw, []
+    return match.group(1), match.group(2).split()
 
 
 def classify_cell(raw: str, line: int = 0) -> Token:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from .document import Document, Line, LineKind
@@ -24,17 +25,23 @@ def table_region(lines: Sequence[Line], sections: list[SectionSpan], table: Tabl
     return numbered(lines, span.heading + 1, span.end)
 
 
-def read_tables(lines: Sequence[Line], sections: list[SectionSpan], template: str | None) -> tuple[Tables, list[tuple[int, int]]]:
-    if template not in TEMPLATES:
-        return {}, []
-    tables: Tables = {}
-    spans: list[tuple[int, int]] = []
-    for table in TEMPLATES[template]:
+@dataclass
+class TablesRead:
+    tables: Tables = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    readings: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
+
+
+def read_tables(lines: Sequence[Line], sections: list[SectionSpan], template: str | None) -> TablesRead:
+    read = TablesRead()
+    for table in TEMPLATES.get(template or "", ()):
         result: TableResult = read_table(table_region(lines, sections, table), table)
-        tables[table.key] = result.cells
+        read.tables[table.key] = result.cells
         if result.span:
-            spans.append(result.span)
-    return tables, spans
+            read.spans.append(result.span)
+        for row, readings in (result.readings or {}).items():
+            read.readings[row if row == table.key else f"{table.key}.{row}"] = readings
+    return read
 
 
 def narrative(lines: Sequence[Line], start: int, end: int, skip: list[tuple[int, int]]) -> str:
@@ -73,7 +80,7 @@ def parse_document(document: Document) -> Record:
     body_text = "\n".join(line.text for line in lines)
     year = header.title_year or year_from_text(body_text)
     template = detect_template(lines, year)
-    tables, spans = read_tables(lines, sections, template)
+    read = read_tables(lines, sections, template)
     record = Record(
         source={"path": document.path, "sha256": document.sha256, "format": document.format,
                 "encoding": document.encoding},
@@ -81,8 +88,9 @@ def parse_document(document: Document) -> Record:
         template=template,
         published=publication_date(lines),
         doc_number=header.doc_number,
-        sections=read_sections(lines, sections, header.title_line, spans),
-        tables=tables,
+        sections=read_sections(lines, sections, header.title_line, read.spans),
+        tables=read.tables,
+        readings=read.readings,
     )
     record.agency["name"] = header.agency
     if header.title_year is None and year is not None:

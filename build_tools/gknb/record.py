@@ -88,6 +88,9 @@ class Record:
     tables: Tables = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     inferred: list[str] = field(default_factory=list)
+    # Readings still possible for rows split from run-together digits ("table.row" -> readings);
+    # reported through findings, not part of the JSON.
+    readings: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from .document import Line, LineKind
-from .labels import Token, TokenKind, cell_from_token, classify_cell, normalise_label
+from .labels import Token, TokenKind, cell_from_token, classify_cell, normalise_label, split_glued_digits
 from .record import MISSING_CELL, Cell, CellState
-from .templates import APPEAL_HEADER_WORDS, Align, Row, Table
+from .recover import Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings, settle, sums_to_last
+from .templates import APPEAL_COLUMNS, APPEAL_HEADER_WORDS, Align, Row, Table
 
 MAX_LABEL_LENGTH = 50  # longer text is narrative, not a row label
 TABLE_START_RE = re.compile(r"^(第二十条|信息内容|本列数据|申请人情况|勾稽关系|行政复议|结果维持)")
@@ -28,6 +30,8 @@ NumberedLine = tuple[int, Line]
 class TableResult:
     cells: dict[str, dict[str, Cell]]
     span: tuple[int, int] | None  # first and last line index the table occupies
+    # Readings still possible for rows recovered from run-together digits (row key -> readings).
+    readings: dict[str, list[Reading]] | None = None
 
 
 # ---- lines → tokens -----------------------------------------------------------------------------
@@ -60,9 +64,16 @@ def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
 
 # ---- tokens → rows ------------------------------------------------------------------------------
 
-def row_matches(row: Row, label: str) -> bool:
+@lru_cache(maxsize=None)
+def group_labels(table: Table) -> frozenset[str]:
+    """Merged group labels (（六）其他处理 …) that may be printed on the same line as a row label."""
+    return frozenset(normalise_label(row.group) for row in table.rows if row.group)
+
+
+def row_matches(row: Row, label: str, groups: frozenset[str]) -> bool:
     if row.exact:
-        return any(label == p or label.endswith(p) and len(label) <= len(p) + 2 for p in row.phrases)
+        return any(label.endswith(p) and (label[:-len(p)] in groups or len(label) <= len(p) + 2)
+                   for p in row.phrases)
     return any(p in label for p in row.phrases)
 
 
@@ -70,7 +81,8 @@ def match_row(raw: str, table: Table) -> Row | None:
     label = normalise_label(raw)
     if not label or len(label) > MAX_LABEL_LENGTH:
         return None
-    return next((row for row in table.rows if row_matches(row, label)), None)
+    groups = group_labels(table)
+    return next((row for row in table.rows if row_matches(row, label, groups)), None)
 
 
 def has_values(tokens: list[Token]) -> bool:
@@ -87,13 +99,14 @@ def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]
             if current is not None:
                 current.append(token)
             continue
-        row = match_row(token.raw, table)
+        label, runs = split_glued_digits(token.raw)
+        row = match_row(label, table)
         if row is not None and (started or row.key == table.first_row):
             started = True
             if row.key in rows and has_values(rows[row.key]):
                 current = None
             else:
-                current = rows[row.key] = []
+                current = rows[row.key] = [Token(TokenKind.NUMBER, r, token.line, glued=True) for r in runs]
         elif current is not None and has_values(current):
             current = None  # unmatched text after the values: a group label or the table's end
     return rows
@@ -109,13 +122,23 @@ def align(tokens: list[Token], width: int, side: Align) -> list[Token | None] | 
     if len(cells) > width:
         return None
     padding: list[Token | None] = [None] * (width - len(cells))
-    return padding + list(cells) if side is Align.RIGHT else list(cells) + padding
+    filled: list[Token | None] = list(cells)
+    return padding + filled if side is Align.RIGHT else filled + padding
+
+
+def is_unplaceable(tokens: list[Token], width: int) -> bool:
+    """Too few digits ran on from the label to fill the row: which cells they belong to is unknown."""
+    values = [t for t in tokens if t.kind is not TokenKind.EMPTY]
+    return any(t.glued for t in values) and 0 < len(values) < width
 
 
 def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Cell]:
     keys = [c.key for c in row.columns]
     if tokens is None:
         return {k: MISSING_CELL for k in keys}
+    if is_unplaceable(tokens, len(keys)):
+        raw = " ".join(t.raw.strip() for t in tokens)
+        return {k: Cell(None, CellState.GARBLED, raw) for k in keys}
     slots = align(tokens, len(keys), side)
     if slots is None:  # more numbers than columns: no cell can be trusted
         overflow = [t for t in tokens if t.kind is not TokenKind.EMPTY][-len(keys):]
@@ -132,39 +155,107 @@ def span_of(lines: Sequence[NumberedLine], used: Sequence[Token]) -> tuple[int, 
     return min(starts), max(ends)
 
 
+def digit_pieces(tokens: Sequence[Token], width: int) -> tuple[str, ...] | None:
+    """The digit runs of a row whose separators were lost, or None for an ordinary row.
+
+    A row is a run when its values are bare digit strings, fewer than its columns yet with at
+    least one digit per column, and either ran on from the label or came with no empty cells
+    (a row laid out with empty cells has kept its separators)."""
+    values = [t for t in tokens if t.kind is not TokenKind.EMPTY]
+    if not values or any(t.kind is not TokenKind.NUMBER or not t.raw.strip().isdigit() for t in values):
+        return None
+    pieces = tuple(t.raw.strip() for t in values)
+    glued = any(t.glued for t in values)
+    if len(pieces) >= width or sum(map(len, pieces)) < width:
+        return None
+    if not glued and len(values) != len(tokens):
+        return None
+    return pieces
+
+
+def run_cells(row: Row, run: RunRow, left: list[Reading]) -> dict[str, Cell]:
+    keys = [c.key for c in row.columns]
+    if len(left) == 1:
+        return {k: Cell(v, CellState.RECOVERED, run.raw) for k, v in zip(keys, left[0])}
+    state = CellState.AMBIGUOUS if left else CellState.GARBLED
+    return {k: Cell(None, state, run.raw) for k in keys}
+
+
+def row_constraint(table: Table) -> RowConstraint:
+    return sums_to_last if table.align is Align.RIGHT else no_constraint
+
+
+def known_values(cells: dict[str, dict[str, Cell]]) -> dict[str, list[float | None]]:
+    return {key: [float(c.value) if c.is_number and c.value is not None else None for c in row.values()]
+            for key, row in cells.items()}
+
+
 def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
-    """Tables 二 and 三: one labelled row per template row."""
+    """Tables 二 and 三: one labelled row per template row; digit runs split under the relations."""
     tokens = tokenise(lines)
     found = collect_rows(tokens, table)
-    cells = {row.key: row_cells(found.get(row.key), row, table.align) for row in table.rows}
+    cells: dict[str, dict[str, Cell]] = {}
+    runs: list[RunRow] = []
+    for row in table.rows:
+        pieces = digit_pieces(found[row.key], len(row.columns)) if row.key in found else None
+        if pieces is None:
+            cells[row.key] = row_cells(found.get(row.key), row, table.align)
+            continue
+        run = RunRow(row.key, pieces)
+        run.readings, run.truncated = readings(pieces, len(row.columns), row_constraint(table))
+        runs.append(run)
+    width = len(table.rows[0].columns)
+    left = settle(runs, known_values(cells), table.relations, width)
+    for run in runs:
+        cells[run.key] = run_cells(table.row(run.key), run, left[run.key])
+    ordered = {row.key: cells[row.key] for row in table.rows}
     used = [t for row_tokens in found.values() for t in row_tokens]
-    return TableResult(cells, span_of(lines, used) if found else None)
+    return TableResult(ordered, span_of(lines, used) if found else None,
+                       {run.key: left[run.key] for run in runs} or None)
 
 
 # ---- table 四: one unlabelled row of 15 numbers --------------------------------------------------
 
 def is_appeal_header(token: Token) -> bool:
     label = normalise_label(token.raw)
-    return len(label) <= 12 and any(word in label for word in APPEAL_HEADER_WORDS)
+    return len(label) <= MAX_LABEL_LENGTH and any(word in label for word in APPEAL_HEADER_WORDS)
 
 
 def appeal_data_tokens(tokens: Sequence[Token]) -> list[Token] | None:
-    """The cells after the last header word, up to the next text; None when there is no header."""
-    last_header = max((i for i, t in enumerate(tokens) if t.kind is TokenKind.TEXT and is_appeal_header(t)),
-                      default=None)
-    if last_header is None:
-        return None
-    data: list[Token] = []
-    for token in tokens[last_header + 1:]:
-        if token.kind is TokenKind.TEXT:
-            break
-        data.append(token)
-    return data if has_values(data) else None
+    """The cells after the last header line that has cells after it, up to the next text."""
+    for start in reversed(range(len(tokens))):
+        if tokens[start].kind is not TokenKind.TEXT or not is_appeal_header(tokens[start]):
+            continue
+        data: list[Token] = []
+        for token in tokens[start + 1:]:
+            if token.kind is TokenKind.TEXT:
+                break
+            data.append(token)
+        if has_values(data):
+            return data
+    return None
+
+
+def read_appeal_run(pieces: tuple[str, ...], table: Table, width: int) -> TableResult:
+    """Table 四 flattened into digit runs: each group of five must end with its total."""
+    run = RunRow("review_litigation", pieces)
+    run.readings, run.truncated = readings(pieces, width, groups_sum_to_last(len(APPEAL_COLUMNS)))
+    cells: dict[str, dict[str, Cell]] = {}
+    for index, row in enumerate(table.rows):
+        size = len(row.columns)
+        group_readings = sorted({r[index * size:(index + 1) * size] for r in run.readings})
+        cells[row.key] = run_cells(row, run, group_readings)
+    return TableResult(cells, None, {"review_litigation": run.readings})
 
 
 def read_appeal_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     data = appeal_data_tokens(tokenise(lines))
     width = sum(len(row.columns) for row in table.rows)
+    pieces = digit_pieces(data, width) if data is not None else None
+    if pieces is not None:
+        result = read_appeal_run(pieces, table, width)
+        result.span = span_of(lines, data or [])
+        return result
     slots = align(data, width, table.align) if data is not None else None
     cells: dict[str, dict[str, Cell]] = {}
     for index, row in enumerate(table.rows):

@@ -39,6 +39,8 @@ class Table:
     align: Align
     rows: tuple[Row, ...]
     first_row: str = ""               # rows are only read once this row's label has been seen
+    # Column relations printed in or implied by the layout: rows summed left == rows summed right.
+    relations: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -131,13 +133,16 @@ _OTHER_2021 = (
 )
 _OTHER_2019 = (_app("other", "（六）其他处理", "六其他处理", "其他处理", exact=True, group=_RESULT),)
 
-APPLICATIONS_2021 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
-                          _HEAD_ROWS + _OTHER_2021 + _TAIL_ROWS, first_row="new_received")
-APPLICATIONS_2019 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
-                          _HEAD_ROWS + _OTHER_2019 + _TAIL_ROWS, first_row="new_received")
+OUTCOME_ROWS_2021 = tuple(r.key for r in _HEAD_ROWS[2:] + _OTHER_2021)
+OUTCOME_ROWS_2019 = tuple(r.key for r in _HEAD_ROWS[2:] + _OTHER_2019)
+BALANCE = (("new_received", "carried_over"), ("total_processed", "carried_forward"))
 
-OUTCOME_ROWS_2021 = tuple(r.key for r in APPLICATIONS_2021.rows[2:-2])
-OUTCOME_ROWS_2019 = tuple(r.key for r in APPLICATIONS_2019.rows[2:-2])
+APPLICATIONS_2021 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
+                          _HEAD_ROWS + _OTHER_2021 + _TAIL_ROWS, first_row="new_received",
+                          relations=(BALANCE, (OUTCOME_ROWS_2021, ("total_processed",))))
+APPLICATIONS_2019 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
+                          _HEAD_ROWS + _OTHER_2019 + _TAIL_ROWS, first_row="new_received",
+                          relations=(BALANCE, (OUTCOME_ROWS_2019, ("total_processed",))))
 
 # ---- Table 四 (review_litigation): one data row, three groups of five ---------------------------
 APPEAL_COLUMNS = _cols(("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
