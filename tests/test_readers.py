@@ -230,6 +230,15 @@ def test_html_old_style_content_type_meta(tmp_path: Path) -> None:
     assert document.lines == [Line(LineKind.TEXT, ("二、主动公开政府信息情况",), 3)]
 
 
+def test_html_pre_keeps_its_lines_and_tabs(tmp_path: Path) -> None:
+    path = tmp_path / "pre.html"
+    path.write_text("<html><body><pre>二、主动公开政府信息情况\n\n规章\t0\t0\t0\n</pre></body></html>", encoding="utf-8")
+    assert read_document(path).lines == [
+        Line(LineKind.TEXT, ("二、主动公开政府信息情况",)),
+        Line(LineKind.TABS, ("规章", "0", "0", "0")),
+    ]
+
+
 # ----------------------------------------------------------------------------- DOCX
 
 
@@ -265,6 +274,22 @@ def test_docx_grid_span_and_vertical_merge() -> None:
 def test_docx_nested_table_is_flattened_into_its_cell() -> None:
     document = read_document(FIXTURES / "report_merged.docx")
     assert grid_rows(document)[-1] == ("附表", "嵌套表格")
+
+
+def test_docx_text_in_content_controls_and_tracked_insertions(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    paragraph = document.add_paragraph("全年收取信息处理费")
+    paragraph._p.append(parse_xml(f'<w:sdt {w}><w:sdtContent><w:r><w:t>0</w:t></w:r></w:sdtContent></w:sdt>'))
+    paragraph._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="x"><w:r><w:t>元。</w:t></w:r></w:ins>'))
+    paragraph._p.append(parse_xml(f'<w:del {w} w:id="2" w:author="x"><w:r><w:delText>万元</w:delText></w:r></w:del>'))
+    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:tabs {w}><w:tab w:val="left" w:pos="720"/></w:tabs>'))
+    path = tmp_path / "controls.docx"
+    document.save(str(path))
+    assert read_document(path).lines == [Line(LineKind.TEXT, ("全年收取信息处理费0元。",))]
 
 
 # ----------------------------------------------------------------------------- PDF

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from gknb.document import Document, Line, LineKind
 
@@ -417,6 +417,12 @@ class _HtmlWalker:
             self.lines.extend(grid_lines(html_table_rows(element)))
         elif tag == "br":
             self.flush()
+        elif tag == "pre":
+            # Sites paste text extracted from a report into <pre>: its line ends and tabs are
+            # the layout, so each line follows the plain-text rules.
+            self.flush()
+            pre_lines = map(classify_text_line, split_lines(str(element.text_content())))
+            self.lines.extend(line for line in pre_lines if line.text)
         elif re.fullmatch(r"h[1-6]", tag):
             self.flush()
             self.buffer.append(normalise_space(str(element.text_content())))
@@ -476,31 +482,70 @@ def _docx_heading_level(paragraph: Any) -> int:
     return 1 if name.strip().lower() == "title" else 0
 
 
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Subtrees whose text is not shown: properties (w:tabs holds tab *stops*), deleted or moved-away
+# text, and the fallback copy of a drawing that the mc:Choice branch already holds.
+_HIDDEN = {f"{_W}pPr", f"{_W}rPr", f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback"}
+
+
+def docx_text(element: Any) -> str:
+    """Visible text of a w:p, reading runs wherever they sit.
+
+    python-docx's Paragraph.text reads only direct runs and hyperlinks, so it misses text in
+    inline content controls (common in report templates), tracked insertions and fields.
+    """
+    parts: list[str] = []
+
+    def visit(node: Any) -> None:
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _HIDDEN:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr", f"{_W}p"):
+                parts.append("\n")  # a text box's paragraphs are lines of their own
+            if tag != f"{_W}t":
+                visit(child)
+
+    visit(element)
+    return "".join(parts)
+
+
 def _docx_paragraph_lines(paragraph: Any) -> Iterator[Line]:
     # A <w:br/> inside a paragraph is a visible line break: each piece is its own line.
     level = _docx_heading_level(paragraph)
-    for piece in str(paragraph.text).split("\n"):
+    for piece in docx_text(paragraph._p).split("\n"):
         text = normalise_space(piece)
         if text:
             yield text_line(text, level)
 
 
+def _unwrapped(container: Any, tag: str) -> Iterator[Any]:
+    """Children of `container` with `tag`, looking through content controls (w:sdt) around them."""
+    for child in container:
+        if child.tag == tag:
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _unwrapped(content, tag)
+
+
 def _docx_cell_text(tc: Any) -> str:
     """All paragraphs of a cell, nested tables included (flattened), joined as wrapped text."""
-    from docx.text.paragraph import Paragraph
-
-    # Paragraph text needs no parent part, only the XML element.
-    return join_wrapped(normalise_space(str(Paragraph(p, cast(Any, None)).text)) for p in tc.iter(f"{_W}p"))
+    paragraphs = tc.xpath(".//w:p[not(ancestor::w:p)]")  # text-box paragraphs are read with their host
+    return join_wrapped(normalise_space(docx_text(p)) for p in paragraphs)
 
 
 def docx_table_rows(tbl: Any) -> list[list[str]]:
     """Rows of a w:tbl on its layout grid: gridSpan and vMerge continuations become ""."""
     rows: list[list[tuple[str, int, int]]] = []
-    for tr in tbl.findall(f"{_W}tr"):
+    for tr in _unwrapped(tbl, f"{_W}tr"):
         row = [("", 1, 1)] * int(tr.grid_before)  # cells the row skips at its start
-        for tc in tr.iter(f"{_W}tc"):
-            if tc.getparent() is not tr and tc.getparent().tag != f"{_W}sdtContent":
-                continue  # a cell of a nested table: its text is already in the outer cell
+        for tc in _unwrapped(tr, f"{_W}tc"):
             merged_from_above = tc.vMerge == "continue"
             text = "" if merged_from_above else _docx_cell_text(tc)
             row.append((text, 1, int(tc.grid_span)))
