@@ -42,7 +42,10 @@ STOP_SHORT = frozenset({
     "开发", "高新", "经济", "发展", "建设", "新建", "安全", "文明", "和谐", "振兴", "复兴", "胜利",
     "先锋", "东风", "前进", "红星", "友谊", "东山", "西山", "南山", "北山", "中原", "中心", "龙华",
     "清河", "华容", "太和", "富民", "安宁", "阳光", "城关", "东城", "西城", "南城", "北城", "铁西",
-    "铁东", "桥东", "桥西", "新民", "榆树", "东港", "海港", "港口", "新区", "上城", "下城", "市辖",
+    "铁东", "桥东", "桥西", "新民", "榆树", "东港", "海港", "港口", "上城", "下城", "市辖", "惠民",
+    "公安", "资源", "通道", "大方", "方正", "兴业", "合作", "和政", "开平", "平和", "民和", "新化",
+    "文化", "安远", "永新", "新宁", "新平", "新和", "正安", "建德", "开化", "南和", "宁乡", "乡宁",
+    "平山", "石门", "红河", "清水", "东海", "阳新", "富平", "安平", "新乡", "长兴", "保康", "和平",
 })
 
 ETHNIC = (
@@ -60,6 +63,10 @@ ETHNIC_TOWNSHIP = re.compile(rf"^(?P<stem>.{{2,}}?)(?:(?:{_ETHNIC_ALT})族)+(?P<
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 CITY_SUFFIXES = ("地区", "市", "盟")
 COUNTY_SUFFIXES = ("特区", "林区", "市", "县", "区", "旗")
+TOWNSHIP_ENDINGS = ("镇", "乡", "街道", "办事处", "苏木")
+# County-level entries for development zones (e.g. 保定高新技术产业开发区, code xxxx71): their
+# names have no short or former form.
+ZONE_ENDINGS = ("开发区", "园区", "示范区", "新区", "合作区", "试验区", "实验区", "管理区", "工业区")
 
 # Renames whose stem changed (a suffix swap is covered by the generic aliases):
 # (name used before, current full name as written by full_name()).
@@ -128,7 +135,9 @@ def display_name(by_code: dict[str, Division], code: str, name: str, parent: str
     if parent in by_code and name == by_code[parent].name:
         return None  # 东莞市 listed again as its own county
     if len(code) == 9:
-        return strip_ancestor_prefix(name, (by_code[code[:k]].name for k in (2, 4, 6)))
+        stripped = strip_ancestor_prefix(name, (by_code[code[:k]].name for k in (2, 4, 6)))
+        # only where what is left is a township's own name (代县党群服务中心 keeps its county)
+        return stripped if stripped.endswith(TOWNSHIP_ENDINGS) else name
     return name
 
 
@@ -158,7 +167,7 @@ def strip_suffix(name: str, suffixes: Iterable[str]) -> str | None:
 def short_forms(division: Division) -> list[str]:
     """Names without the level suffix, e.g. 海阳 for 海阳市, 恩施州 and 恩施 for the 自治州."""
     name = division.display
-    if name is None or division.level == "town":
+    if name is None or division.level == "town" or name.endswith(ZONE_ENDINGS):
         return []
     autonomous = AUTONOMOUS.match(name)
     if autonomous:
@@ -186,7 +195,7 @@ def township_forms(division: Division) -> list[str]:
 def former_names(division: Division) -> list[str]:
     """Names before a suffix rename: 撤县设区, 撤县设市, 撤乡设镇, 撤镇设街道."""
     name = division.display
-    if name is None:
+    if name is None or name.endswith(ZONE_ENDINGS):
         return []
     if len(division.code) == 6:
         stem = strip_suffix(name, ("区", "市"))
