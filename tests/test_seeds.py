@@ -59,7 +59,7 @@ def test_zhupu_2023_keeps_blank_cells_blank() -> None:
 
 def test_huining_2021_is_untitled_old_template_with_garbled_cell() -> None:
     record = parsed("会宁县乡村振兴局-2021.txt")
-    assert record.agency["name"] is None
+    assert record.agency == {"name": "会宁县乡村振兴局", "type": "县级部门"}  # name from the sidecar
     assert (record.year, record.template) == (2021, "2019")
     garbled = record.cell("applications.not_processed.petition.total")
     assert (garbled.value, garbled.state.value, garbled.raw) == (None, "garbled", "0 0")
@@ -79,6 +79,8 @@ def test_xingcun_2020_two_line_title_and_2019_template_passes() -> None:
     assert record.cell("applications.unable.needs_creation.total").value == 0
     assert record.cell("active.other_services.decisions").value == 0
     assert record.findings == [] and record.status == "pass"
+    assert record.region == {"province": "山东省", "city": "烟台市", "county": "海阳市", "town": "行村镇",
+                             "code": "370687108000"}
 
 
 def test_duandian_2022_one_cell_per_line_layout() -> None:

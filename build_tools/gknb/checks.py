@@ -217,6 +217,14 @@ def check_digit_runs(record: Record) -> Iterator[Finding]:
                       + (" 等" if len(keys) > 6 else ""), tuple(cells))
 
 
+def check_region_ambiguous(record: Record) -> Iterator[Finding]:
+    """SPEC "Metadata": township names repeat (城关镇 × 88); a level the text cannot decide is left open."""
+    if record.region_candidates:
+        known = "".join(record.region.get(k) or "" for k in ("province", "city", "county", "town")) or "（未确定）"
+        yield Finding("region_ambiguous", Severity.INFO,
+                      f"地区只能确定到 {known}；候选：{'；'.join(record.region_candidates[:6])}")
+
+
 CHECKS: tuple[Check, ...] = (
     Check("balance", Severity.ERROR, "申请数量勾稽关系", check_balance),
     Check("row_total", Severity.ERROR, "申请人合计", check_row_total),
@@ -228,6 +236,7 @@ CHECKS: tuple[Check, ...] = (
     Check("deadline", Severity.WARNING, "发布期限", check_deadline),
     Check("unit", Severity.WARNING, "收费金额单位", check_unit),
     Check("digit_runs", Severity.WARNING, "连写数字拆分", check_digit_runs),
+    Check("region_ambiguous", Severity.INFO, "地区无法唯一确定", check_region_ambiguous),
 )
 CHECK_TITLES = {c.id: c.title for c in CHECKS}
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import run_checks
+from .document import Document
+from .metadata import apply_metadata, load_sidecar
 from .parse import parse_document
 from .readers import ReadError, read_document
 from .record import Record
@@ -39,14 +41,20 @@ def looks_like_report(record: Record) -> bool:
     return bool(record.sections) or bool(record.tables)
 
 
+def document_text(document: Document) -> str:
+    return "\n".join(line.text for line in document.lines)
+
+
 def parse_file(path: Path, *, display_path: str | None = None) -> Record:
     """Read, parse and check one report; raises ReadError when the file cannot give a report."""
     document = read_document(path)
     if display_path is not None:
         document.path = display_path
+    sidecar = load_sidecar(path, document.front_matter)
     record = parse_document(document)
     if not looks_like_report(record):
         raise NotAReport(path, "未找到年度报告的章节或表格（不是政府信息公开工作年度报告？）")
+    apply_metadata(record, sidecar, document_text(document))
     record.findings = run_checks(record)
     return record
 

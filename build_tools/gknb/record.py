@@ -91,6 +91,8 @@ class Record:
     # Readings still possible for rows split from run-together digits ("table.row" -> readings);
     # reported through findings, not part of the JSON.
     readings: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
+    # Divisions the region could not decide between (region_ambiguous); not part of the JSON.
+    region_candidates: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:

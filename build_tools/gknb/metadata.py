@@ -1,0 +1,147 @@
+"""Who and where: sidecar metadata, the region with its division code, and the body type.
+
+A sidecar `content/<report file>.yml` (or `<report stem>.yml`, or front matter in a `.md`
+report) may set `agency`, `type`, `region` (names or a division code), `year`, `published`,
+`source_url` and `same_as`. Sidecar values win over what the parser found; every value the
+parser inferred rather than read is listed in `record.inferred`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from . import divisions
+from .readers import ReadError
+from .record import Record
+from .region import RegionResult, classify_body, fill_levels, resolve_region
+
+BODY_TYPES = ("省级政府", "市级政府", "县级政府", "乡镇", "街道", "开发区管委会", "省级部门", "市级部门",
+              "县级部门", "派出/垂直管理机构", "事业单位")
+TYPE_ALIASES = {"派出机构": "派出/垂直管理机构", "垂直管理机构": "派出/垂直管理机构"}
+SIDECAR_KEYS = ("agency", "type", "region", "year", "published", "source_url", "same_as")
+CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    values: Mapping[str, Any]
+    origin: str  # the file (or "front matter") the values came from, for error messages
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+
+def sidecar_files(report: Path) -> list[Path]:
+    names = [report.name + ".yml", report.name + ".yaml", report.stem + ".yml", report.stem + ".yaml"]
+    return [report.with_name(n) for n in names if report.with_name(n).is_file()]
+
+
+def load_yaml(path: Path) -> Mapping[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ReadError(path, f"侧车元数据文件无法解析：{error}") from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ReadError(path, "侧车元数据文件应为键值映射（YAML mapping）")
+    return data
+
+
+def load_sidecar(report: Path, front_matter: Mapping[str, Any]) -> Sidecar:
+    """The report's sidecar values, validated; a malformed sidecar is a ReadError for this report."""
+    files = sidecar_files(report)
+    values: dict[str, Any] = dict(front_matter)
+    origin = "front matter" if front_matter else ""
+    if files:
+        values.update(load_yaml(files[0]))
+        origin = files[0].name
+    sidecar = Sidecar({k: v for k, v in values.items() if k in SIDECAR_KEYS}, origin)
+    problems = validate(values)
+    if problems:
+        raise ReadError(files[0] if files else report, "元数据有误：" + "；".join(problems))
+    return sidecar
+
+
+def validate(values: Mapping[str, Any]) -> list[str]:
+    problems = [f"未知字段 {k}" for k in values if k not in SIDECAR_KEYS and k not in {"title", "tags"}]
+    year = values.get("year")
+    if year is not None and (not isinstance(year, int) or not 2000 <= year <= 2100):
+        problems.append(f"year 应为 2000–2100 的整数，实为 {year!r}")
+    published = values.get("published")
+    if published is not None and not isinstance(published, date):
+        try:
+            date.fromisoformat(str(published))
+        except ValueError:
+            problems.append(f"published 应为 YYYY-MM-DD 日期，实为 {published!r}")
+    kind = values.get("type")
+    if kind is not None and TYPE_ALIASES.get(str(kind), str(kind)) not in BODY_TYPES:
+        problems.append(f"type 应为 {'、'.join(BODY_TYPES)} 之一，实为 {kind!r}")
+    for key in ("agency", "source_url", "same_as"):
+        if values.get(key) is not None and not isinstance(values[key], str):
+            problems.append(f"{key} 应为文本")
+    region = values.get("region")
+    if region is not None and not isinstance(region, (str, int, dict)):
+        problems.append("region 应为地区名称、区划代码或 {province, city, county, town, code}")
+    elif region is not None and region_from_sidecar(region) is None:
+        problems.append(f"region 无法在统计用区划代码中找到：{region!r}")
+    return problems
+
+
+def region_from_code(code: str) -> RegionResult | None:
+    if divisions.division(code) is None:
+        return None
+    result = RegionResult()
+    fill_levels(result, divisions.short_code(code))
+    return result
+
+
+def region_from_sidecar(value: Any) -> RegionResult | None:
+    """A region given as a division code, as names (甘肃省白银市会宁县) or as a mapping of levels."""
+    if isinstance(value, dict):
+        if value.get("code"):
+            return region_from_code(str(value["code"]))
+        value = "".join(str(value.get(k) or "") for k in ("province", "city", "county", "town"))
+    text = str(value).strip()
+    if CODE_RE.match(text):
+        return region_from_code(text)
+    result = resolve_region(text, "")
+    return result if result.code else None
+
+
+def apply_metadata(record: Record, sidecar: Sidecar, text: str) -> None:
+    """Fill agency, region and type: sidecar first, then what the name and the text support."""
+    if sidecar.get("agency"):
+        record.agency["name"] = str(sidecar.get("agency"))
+    if sidecar.get("year") is not None:
+        record.year = int(sidecar.get("year"))
+        record.inferred = [f for f in record.inferred if f != "year"]
+    if sidecar.get("published") is not None:
+        record.published = str(sidecar.get("published"))
+    if sidecar.get("source_url"):
+        record.source["url"] = str(sidecar.get("source_url"))
+    region = apply_region(record, sidecar, text)
+    kind = sidecar.get("type")
+    if kind:
+        record.agency["type"] = TYPE_ALIASES.get(str(kind), str(kind))
+    else:
+        record.agency["type"] = classify_body(record.agency.get("name"), text, region)
+        if record.agency["type"] is not None:
+            record.inferred.append("agency.type")
+
+
+def apply_region(record: Record, sidecar: Sidecar, text: str) -> RegionResult:
+    given = region_from_sidecar(sidecar.get("region")) if sidecar.get("region") is not None else None
+    region = given or resolve_region(record.agency.get("name"), text)
+    record.region = region.to_dict()
+    record.region_candidates = list(region.ambiguous)
+    if given is None:
+        record.inferred.extend(f"region.{level}" for level in ("province", "city", "county", "town", "code")
+                               if record.region.get(level))
+    return region
