@@ -8,6 +8,7 @@ the published documents).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,34 @@ def test_html_old_style_content_type_meta(tmp_path: Path) -> None:
     assert document.lines == [Line(LineKind.TEXT, ("二、主动公开政府信息情况",), 3)]
 
 
+def test_html_cell_text_joins_inline_markup_and_wrapped_lines(tmp_path: Path) -> None:
+    path = tmp_path / "cells.html"
+    path.write_text(
+        "<table><tr><td>三、本年度<br>办理结果</td><td><span>1</span><span>2</span></td>"
+        "<td><p>（二）部分公开</p><p>（区分处理的）</p></td><td>0 0</td></tr></table>",
+        encoding="utf-8",
+    )
+    assert read_document(path).lines == [Line(LineKind.GRID, ("三、本年度办理结果", "12", "（二）部分公开（区分处理的）", "0 0"))]
+
+
+def test_html_page_wrappers_are_not_chrome(tmp_path: Path) -> None:
+    # ASP.NET pages sit in one <form>; some sites call their wrapper div "header"; an
+    # article's own <header> holds its title.
+    path = tmp_path / "wrapped.html"
+    path.write_text(
+        "<html><body><form id='form1'><div id='header'><div class='nav'>首页 政务公开</div>"
+        "<article><header><h1>测试镇2023年政府信息公开工作年度报告</h1></header>"
+        "<p>一、总体情况</p><p>本年度共收到政府信息公开申请十八件，均已按期答复。</p></article>"
+        "</div></form></body></html>",
+        encoding="utf-8",
+    )
+    assert read_document(path).lines == [
+        Line(LineKind.TEXT, ("测试镇2023年政府信息公开工作年度报告",), 1),
+        Line(LineKind.TEXT, ("一、总体情况",)),
+        Line(LineKind.TEXT, ("本年度共收到政府信息公开申请十八件，均已按期答复。",)),
+    ]
+
+
 def test_html_pre_keeps_its_lines_and_tabs(tmp_path: Path) -> None:
     path = tmp_path / "pre.html"
     path.write_text("<html><body><pre>二、主动公开政府信息情况\n\n规章\t0\t0\t0\n</pre></body></html>", encoding="utf-8")
@@ -379,31 +408,22 @@ def test_empty_file_is_a_read_error(tmp_path: Path, name: str) -> None:
         read_document(path)
 
 
-def test_random_bytes_named_pdf(tmp_path: Path) -> None:
-    path = tmp_path / "random.pdf"
-    path.write_bytes(bytes(range(256)) * 8)
-    with pytest.raises(ReadError, match="random.pdf"):
-        read_document(path)
+_RANDOM = bytes(range(256)) * 8
 
 
-def test_pdf_header_with_garbage_body(tmp_path: Path) -> None:
-    path = tmp_path / "garbage.pdf"
-    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
-    with pytest.raises(ReadError, match="garbage.pdf"):
-        read_document(path)
-
-
-def test_truncated_docx(tmp_path: Path) -> None:
-    path = tmp_path / "truncated.docx"
-    path.write_bytes((FIXTURES / "report_merged.docx").read_bytes()[:5000])
-    with pytest.raises(ReadError, match="truncated.docx"):
-        read_document(path)
-
-
-def test_random_bytes_named_docx(tmp_path: Path) -> None:
-    path = tmp_path / "random.docx"
-    path.write_bytes(bytes(range(256)) * 8)
-    with pytest.raises(ReadError, match="random.docx: not a DOCX"):
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("random.pdf", lambda: _RANDOM, "not a PDF file"),
+        ("garbage.pdf", lambda: b"%PDF-1.7\n" + _RANDOM, "cannot read as pdf"),
+        ("random.docx", lambda: _RANDOM, "not a DOCX file"),
+        ("truncated.docx", lambda: (FIXTURES / "report_merged.docx").read_bytes()[:5000], "cannot read as docx"),
+    ],
+)
+def test_broken_binary_files(tmp_path: Path, name: str, content: Callable[[], bytes], reason: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content())
+    with pytest.raises(ReadError, match=f"{name}: {reason}"):
         read_document(path)
 
 

@@ -133,7 +133,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character
 # that a detector's narrower guess would turn into an error.
-_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "hz"}
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936"}
 
 
 def _codec_name(name: str) -> str:
@@ -145,6 +145,7 @@ def decode_bytes(path: Path, data: bytes, declared: str | None = None) -> tuple[
     """Return (text, encoding): BOM first, then a declared charset, strict UTF-8, then detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            # The BOM names the encoding outright: a stray bad byte should not lose the file.
             return data[len(bom):].decode(encoding, errors="replace"), encoding
     for encoding in filter(None, (declared, "utf-8")):
         try:
@@ -316,8 +317,9 @@ def read_markdown(path: Path, data: bytes) -> Document:
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
+# Not <form>: ASP.NET portals wrap the whole page, report included, in one.
 _DROPPED_TAGS = (
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+    "script", "style", "noscript", "nav", "header", "footer", "aside",
     "iframe", "template", "svg", "button", "select", "input", "textarea", "object",
 )  # fmt: skip
 # Class/id words that mark site chrome on government portals (top bars, menus, 当前位置 crumbs,
@@ -344,12 +346,20 @@ def _is_chrome(element: Any) -> bool:
     return any(word in _CHROME_WORDS for word in words)
 
 
+def _is_dropped(element: Any, page_text: int) -> bool:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag in ("html", "body") or not (tag in _DROPPED_TAGS or _is_chrome(element)):
+        return False
+    if tag in ("header", "footer") and element.xpath("ancestor::article | ancestor::main"):
+        return False  # an article's own <header> holds its title
+    # Chrome is small: a "header" div holding most of the page is the page's wrapper.
+    return tag in ("script", "style") or _text_length(element) * 2 < page_text
+
+
 def _drop_chrome(root: Any) -> None:
     """Remove scripts, styles and site chrome, keeping each removed element's tail text."""
-    doomed = [
-        el for el in root.iter()
-        if isinstance(el.tag, str) and (el.tag.lower() in _DROPPED_TAGS or _is_chrome(el))
-    ]  # fmt: skip
+    page_text = _text_length(root)
+    doomed = [element for element in root.iter() if _is_dropped(element, page_text)]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
@@ -375,8 +385,25 @@ def _content_root(root: Any) -> Any:
 
 
 def _html_cell_text(cell: Any) -> str:
-    # Nested tables inside a cell are flattened: their text joins the cell's text.
-    return normalise_space(" ".join(str(t) for t in cell.itertext()))
+    """A cell's text: inline markup joins as is; <br>, blocks and the cells of a nested table
+    (flattened into this one) are wrapped pieces, joined like the other readers join them."""
+    pieces = [str(cell.text or "")]
+
+    def visit(element: Any) -> None:
+        for child in element:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            breaks = tag == "br" or tag in _BLOCK_TAGS or tag in ("table", "tr", "td", "th")
+            if breaks:
+                pieces.append("")
+            if tag:  # a comment's .text is the comment
+                pieces[-1] += str(child.text or "")
+            visit(child)
+            if breaks:
+                pieces.append("")
+            pieces[-1] += str(child.tail or "")
+
+    visit(cell)
+    return join_wrapped(normalise_space(piece) for piece in pieces)
 
 
 def _span(value: object) -> int:
