@@ -677,7 +677,7 @@ class _PdfTable:
     top: float
 
 
-_PageItems = list["_PdfText | _PdfTable"]
+_PageItems = list[_PdfText | _PdfTable]
 
 
 def _outside(bboxes: Sequence[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
@@ -763,9 +763,9 @@ def _right_margin(pages: Sequence[_PageItems]) -> float:
     return float(max(set(edges), key=lambda x: (sum(1 for e in edges if abs(e - x) <= 2), x)))
 
 
-def _continues(previous: _PdfText | None, line: _PdfText, right: float) -> bool:
+def _continues(previous: _PdfText, line: _PdfText, right: float) -> bool:
     """Does `line` carry on the paragraph of `previous` (wrapped at the right margin)?"""
-    if previous is None or previous.x1 < right - 1.5 * previous.char_width:
+    if previous.x1 < right - 1.5 * previous.char_width:
         return False
     return not previous.text.endswith(_SENTENCE_END) and not _BLOCK_START.match(line.text)
 
@@ -806,7 +806,7 @@ def pdf_lines(pages: Iterable[Page]) -> list[Line]:
             if isinstance(item, _PdfTable):
                 _table_lines(item.rows, lines, page_start=index == 0)
                 previous = None
-            elif _continues(previous, item, right) and previous is not None:
+            elif previous is not None and _continues(previous, item, right):
                 previous = _PdfText(join_wrapped([previous.text, item.text]), previous.top, item.x1, item.char_width)
                 lines[-1] = text_line(previous.text)
             else:
@@ -816,7 +816,7 @@ def pdf_lines(pages: Iterable[Page]) -> list[Line]:
 
 
 def read_pdf(path: Path, data: bytes) -> Document:
-    if not data.lstrip()[:5] == b"%PDF-":
+    if b"%PDF-" not in data[:1024]:  # readers accept junk before the header, within 1 KB
         raise ReadError(path, "not a PDF file (no %PDF- header)")
     import pdfplumber
 
