@@ -21,7 +21,9 @@ from gknb.readers import (
     ReadError,
     expand_spans,
     is_page_number,
+    is_row_continuation,
     join_wrapped,
+    pdf_cell_text,
     read_document,
     reader_for,
 )
@@ -500,3 +502,28 @@ def test_page_numbers(text: str) -> None:
 @pytest.mark.parametrize("text", ["2023", "一、总体情况", "0 0 0", "21", "1.属于国家秘密"])
 def test_not_page_numbers(text: str) -> None:
     assert not is_page_number(text)
+
+
+def test_pdf_cell_text_drops_page_footers_and_joins_wrapped_labels() -> None:
+    assert pdf_cell_text("0\n- 3 -") == "0"
+    assert pdf_cell_text("— 4 —\n（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形）") == (
+        "（二）部分公开（区分处理的，只计这一情 形，不计其他情形）"
+    )
+    assert pdf_cell_text(None) == ""
+    assert pdf_cell_text("21") == "21"  # a bare number in a cell is data, never a page number
+
+
+@pytest.mark.parametrize(
+    ("previous", "row", "mended"),
+    [
+        (("", "", "5.属于三类内部事", "0", "0"), ("", "", "务信息", "", ""), True),
+        # a repeated header row starts where the data row had nothing
+        (("", "", "8.属于行政查询事项", "0", "0"), ("申请人情况", "", "", "", ""), False),
+        # numbers on the new part: a row of its own, even under a label
+        (("", "", "3.补正后申请内容仍不明确", "0", "0"), ("", "", "", "1", "0"), False),
+        (("", "", "1.信访举报投诉类申请", "0", "0"), ("", "", "2.重复申请", "0", "0"), False),
+        (("a", "b"), ("a", "b", "c"), False),
+    ],
+)
+def test_row_cut_by_a_page_break(previous: tuple[str, ...], row: tuple[str, ...], mended: bool) -> None:
+    assert is_row_continuation(previous, row) is mended

@@ -650,7 +650,7 @@ def _is_background(obj: dict[str, Any]) -> bool:
     return bool(obj.get("fill")) and min(obj["width"], obj["height"]) > 2
 
 
-def _pdf_cell_text(cell: str | None) -> str:
+def pdf_cell_text(cell: str | None) -> str:
     """A table cell: wrapped lines joined (CJK labels wrap), page numbers that fell in dropped."""
     if not cell:
         return ""
@@ -743,7 +743,7 @@ def _page_items(page: Page) -> _PageItems:
     """Tables and text lines of one page, top to bottom."""
     kept: list[tuple[PdfTable, _PdfTable]] = []
     for table in _page_tables(page):
-        rows = [[_pdf_cell_text(cell) for cell in row] for row in table.extract()]
+        rows = [[pdf_cell_text(cell) for cell in row] for row in table.extract()]
         if _is_real_table(rows):
             kept.append((table, _PdfTable(rows, float(table.bbox[1]))))
     items: _PageItems = [item for _, item in kept]
@@ -773,7 +773,7 @@ def _continues(previous: _PdfText, line: _PdfText, right: float) -> bool:
 _NUMERIC = re.compile(r"^[-+]?\d[\d,.]*$")
 
 
-def _is_row_continuation(previous: Sequence[str], row: Sequence[str]) -> bool:
+def is_row_continuation(previous: Sequence[str], row: Sequence[str]) -> bool:
     """Is `row` the rest of `previous`, a row that a page break cut in two?
 
     Only the safe case: the new part holds no number, and every piece of text in it lies
@@ -789,7 +789,7 @@ def _is_row_continuation(previous: Sequence[str], row: Sequence[str]) -> bool:
 def _table_lines(rows: list[list[str]], lines: list[Line], page_start: bool) -> None:
     """Append a table's rows, first mending a row cut by the page break above it."""
     previous = lines[-1] if lines and lines[-1].kind is LineKind.GRID else None
-    if page_start and previous is not None and rows and _is_row_continuation(previous.cells, rows[0]):
+    if page_start and previous is not None and rows and is_row_continuation(previous.cells, rows[0]):
         cells = [join_wrapped([a, b]) for a, b in zip(previous.cells, rows[0])]
         lines[-1] = grid_line(cells)
         rows = rows[1:]
