@@ -299,7 +299,8 @@ def test_docx_grid_span_and_vertical_merge() -> None:
     )  # fmt: skip
     assert row_with(document, "2.没有现成信息需要另行制作")[:4] == ("", "", "2.没有现成信息需要另行制作", "1")
     assert row_with(document, "四、结转下年度继续办理") == ("四、结转下年度继续办理", "", "", "1", "0", "0", "0", "0", "0", "1")
-    assert len(rows) == 3 + 25 + 1  # header rows, 25 rows of the 2021 template, the nested-table table
+    # table 三: 3 header rows and the 2021 template's 25; table 四: 3 header rows and 1; the nested one
+    assert len(rows) == 3 + 25 + 4 + 1
 
 
 def test_docx_nested_table_is_flattened_into_its_cell() -> None:
@@ -321,6 +322,28 @@ def test_docx_text_in_content_controls_and_tracked_insertions(tmp_path: Path) ->
     path = tmp_path / "controls.docx"
     document.save(str(path))
     assert read_document(path).lines == [Line(LineKind.TEXT, ("全年收取信息处理费0元。",))]
+
+
+APPEALS = ("2", "1", "0", "0", "3", "1", "0", "0", "1", "2", "0", "0", "1", "0", "1")
+
+
+@pytest.mark.parametrize("fixture", ["report_gbk.html", "report_merged.docx", "report_merged.pdf"])
+def test_appeals_table_with_two_header_levels(fixture: str) -> None:
+    document = read_document(FIXTURES / fixture)
+    rows = grid_rows(document)
+    start = rows.index(row_with(document, "行政复议"))
+    assert rows[start:start + 4] == [
+        ("行政复议", "", "", "", "", "行政诉讼", "", "", "", "", "", "", "", "", ""),
+        ("", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""),
+        ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 3,
+        APPEALS,
+    ]
+
+
+def test_html_docx_and_pdf_give_the_same_table_rows() -> None:
+    html, docx, pdf = (read_document(FIXTURES / name) for name in ("report_gbk.html", "report_merged.docx", "report_merged.pdf"))
+    # the HTML starts with table 二 (6 rows); the DOCX and its PDF end with the nested-table table
+    assert grid_rows(html)[6:] == grid_rows(docx)[:-1] == grid_rows(pdf)[:-1]
 
 
 # ----------------------------------------------------------------------------- PDF
