@@ -83,6 +83,17 @@ def test_completeness_lists_blank_and_garbled_cells() -> None:
     assert "active.regulations.new_made" in cells
 
 
+def test_narrative_quotes_the_sentence_that_disagrees(inconsistent: Record) -> None:
+    (finding,) = [f for f in inconsistent.findings if f.check == "narrative"]
+    assert "正文称收到申请 9 件，表格为 4 件" in finding.message and "共收到政府信息公开申请9件" in finding.message
+    assert finding.cells == ("applications.new_received.total",)  # 复议 2 件 agrees with the table
+
+
+def test_narrative_agreeing_with_tables_is_silent() -> None:
+    record = parse_file(CASES / "flattened-2022.txt")  # states 81 件, table recovers 81
+    assert not [f for f in record.findings if f.check == "narrative"]
+
+
 def test_findings_carry_their_registry_severity(inconsistent: Record) -> None:
     severity = {c.id: c.severity for c in CHECKS}
     assert all(f.severity is severity[f.check] for f in inconsistent.findings)
@@ -95,7 +106,11 @@ def test_checks_are_idempotent(inconsistent: Record) -> None:
 def test_every_check_has_a_test_and_a_line_of_docs() -> None:
     tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for check in CHECKS:
+    from gknb.history import HISTORY_CHECK_TITLES, PAIR_CHECKS
+
+    for check in [*CHECKS, *PAIR_CHECKS]:
         assert re.search(rf'"{check.id}"', tests), f"no test names check {check.id}"
         assert f"`{check.id}`" in readme, f"README does not document check {check.id}"
         assert check.function.__doc__, f"check {check.id} has no docstring citing its basis"
+    for check_id in HISTORY_CHECK_TITLES:
+        assert f"`{check_id}`" in readme and f'"{check_id}"' in tests

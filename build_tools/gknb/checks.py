@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
+from .narrative import statements
 from .record import Cell, CellState, Finding, Record, Severity
 from .templates import APPLICANTS, APPEAL_COLUMNS, APPEAL_GROUPS, OUTCOME_ROWS_2019, OUTCOME_ROWS_2021, SECTIONS, TEMPLATES
 
@@ -217,6 +218,30 @@ def check_digit_runs(record: Record) -> Iterator[Finding]:
                       + (" 等" if len(keys) > 6 else ""), tuple(cells))
 
 
+NARRATIVE_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # quantity -> readings of it the tables support (each a sum of cells); a statement matching any passes
+    "received": (("applications.new_received.total",),
+                 ("applications.new_received.total", "applications.carried_over.total")),
+    "processed": (("applications.total_processed.total",),),
+    "review": (("review_litigation.review.total",),),
+    "litigation": (("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),),
+}
+QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "review": "行政复议", "litigation": "行政诉讼"}
+
+
+def check_narrative(record: Record) -> Iterator[Finding]:
+    """Reviewers check that figures stated in the text (收到申请、办结、复议、诉讼件数) match the tables."""
+    text = "\n".join(s.text for s in record.sections)
+    for statement in statements(text):
+        readings = [values(record, keys) for keys in NARRATIVE_CELLS[statement.quantity]]
+        sums = [sum(r) for r in readings if r is not None]
+        if sums and statement.value not in sums:
+            keys = NARRATIVE_CELLS[statement.quantity][0]
+            yield Finding("narrative", Severity.WARNING,
+                          f"正文称{QUANTITY_WORDS[statement.quantity]} {statement.value} 件，表格为 {fmt(sums[0])} 件："
+                          f"“{statement.sentence[:80]}”", keys)
+
+
 def check_region_ambiguous(record: Record) -> Iterator[Finding]:
     """SPEC "Metadata": township names repeat (城关镇 × 88); a level the text cannot decide is left open."""
     if record.region_candidates:
@@ -236,6 +261,7 @@ CHECKS: tuple[Check, ...] = (
     Check("deadline", Severity.WARNING, "发布期限", check_deadline),
     Check("unit", Severity.WARNING, "收费金额单位", check_unit),
     Check("digit_runs", Severity.WARNING, "连写数字拆分", check_digit_runs),
+    Check("narrative", Severity.WARNING, "正文与表格数字一致", check_narrative),
     Check("region_ambiguous", Severity.INFO, "地区无法唯一确定", check_region_ambiguous),
 )
 CHECK_TITLES = {c.id: c.title for c in CHECKS}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .checks import CHECK_TITLES
+from .history import HISTORY_CHECK_TITLES, apply_history
 from .pipeline import parse_file
 from .readers import ReadError
 from .record import Record, Severity
@@ -39,7 +40,7 @@ def findings_table(record: Record) -> list[str]:
     if not record.findings:
         lines.append("  未发现问题。")
     for number, finding in enumerate(record.findings, 1):
-        title = CHECK_TITLES.get(finding.check, finding.check)
+        title = {**CHECK_TITLES, **HISTORY_CHECK_TITLES}.get(finding.check, finding.check)
         lines.append(f"  {number:>2}. [{SEVERITY_WORDS[finding.severity]}] {title}（{finding.check}）")
         lines.append(f"      {finding.message}")
         if finding.cells:
@@ -49,15 +50,19 @@ def findings_table(record: Record) -> list[str]:
 
 
 def command_check(args: argparse.Namespace) -> int:
-    """Exit 1 when any report has an error-severity finding, 2 when a file cannot be read."""
+    """Exit 1 when any report has an error-severity finding, 2 when a file cannot be read.
+
+    Reports given together are also compared across years (carry_chain, in_force_chain)."""
     worst = 0
+    records: list[Record] = []
     for name in args.files:
         try:
-            record = parse_file(Path(name), display_path=name)
+            records.append(parse_file(Path(name), display_path=name))
         except ReadError as error:
             print(f"gknb: {error}", file=sys.stderr)
             worst = 2
-            continue
+    apply_history(records)
+    for record in records:
         print("\n".join(findings_table(record)))
         if record.status == "fail":
             worst = max(worst, 1)

@@ -124,6 +124,8 @@ def apply_metadata(record: Record, sidecar: Sidecar, text: str) -> None:
         record.inferred = [f for f in record.inferred if f != "year"]
     if sidecar.get("published") is not None:
         record.published = str(sidecar.get("published"))
+    if sidecar.get("same_as"):
+        record.same_as = str(sidecar.get("same_as"))
     if sidecar.get("source_url"):
         record.source["url"] = str(sidecar.get("source_url"))
     region = apply_region(record, sidecar, text)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .checks import run_checks
 from .document import Document
+from .history import apply_history
 from .metadata import apply_metadata, load_sidecar
 from .parse import parse_document
 from .readers import ReadError, read_document
@@ -80,4 +81,5 @@ def build_corpus(content_dir: Path) -> Corpus:
             corpus.rejected.append(Rejection(relative, error.reason))
         except Exception as error:  # noqa: BLE001 — one broken file must not stop the build
             corpus.rejected.append(Rejection(relative, f"内部错误 {type(error).__name__}: {error}"))
+    apply_history(corpus.records)
     return corpus

@@ -93,6 +93,7 @@ class Record:
     readings: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
     # Divisions the region could not decide between (region_ambiguous); not part of the JSON.
     region_candidates: list[str] = field(default_factory=list)
+    same_as: str | None = None  # sidecar: joins a renamed body's reports across years
 
     @property
     def status(self) -> str:
