@@ -261,6 +261,26 @@ def test_html_page_wrappers_are_not_chrome(tmp_path: Path) -> None:
     ]
 
 
+def test_html_layout_tables_are_read_as_blocks(tmp_path: Path) -> None:
+    # Older portals put the whole page in layout tables; the report's table sits inside one.
+    article = "本年度共收到政府信息公开申请十八件，均已按期答复。" * 12
+    path = tmp_path / "layout.html"
+    path.write_text(
+        "<table><tr><td>测试镇人民政府网</td></tr><tr><td>"
+        f"<h2>一、总体情况</h2><p>{article}</p><p>二、主动公开政府信息情况</p>"
+        "<table><tr><td>规章</td><td>0</td><td>1</td><td>2</td></tr></table>"
+        "</td></tr></table>",
+        encoding="utf-8",
+    )
+    assert read_document(path).lines == [
+        Line(LineKind.TEXT, ("测试镇人民政府网",)),
+        Line(LineKind.TEXT, ("一、总体情况",), 2),
+        Line(LineKind.TEXT, (article,)),
+        Line(LineKind.TEXT, ("二、主动公开政府信息情况",)),
+        Line(LineKind.GRID, ("规章", "0", "1", "2")),
+    ]
+
+
 def test_html_pre_keeps_its_lines_and_tabs(tmp_path: Path) -> None:
     path = tmp_path / "pre.html"
     path.write_text("<html><body><pre>二、主动公开政府信息情况\n\n规章\t0\t0\t0\n</pre></body></html>", encoding="utf-8")

@@ -331,7 +331,7 @@ _CHROME_WORDS = {
 _BLOCK_TAGS = {
     "address", "article", "blockquote", "body", "center", "dd", "div", "dl", "dt", "figcaption",
     "figure", "li", "main", "ol", "p", "pre", "section", "ul", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "caption",
+    "h6", "hr", "caption", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
 }  # fmt: skip
 
 
@@ -392,7 +392,7 @@ def _html_cell_text(cell: Any) -> str:
     def visit(element: Any) -> None:
         for child in element:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            breaks = tag == "br" or tag in _BLOCK_TAGS or tag in ("table", "tr", "td", "th")
+            breaks = tag == "br" or tag in _BLOCK_TAGS
             if breaks:
                 pieces.append("")
             if tag:  # a comment's .text is the comment
@@ -414,8 +414,21 @@ def _span(value: object) -> int:
         return 1
 
 
+_OWN_ROWS = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
+
+
+def is_layout_table(table: Any) -> bool:
+    """Old portals lay whole pages out with tables: a cell holding a table or a page of text
+    is layout, to be read as blocks. The report's own tables have short cells."""
+    for tr in table.xpath(_OWN_ROWS):
+        for cell in tr:
+            if isinstance(cell.tag, str) and (cell.find(".//table") is not None or _text_length(cell) > 300):
+                return True
+    return False
+
+
 def html_table_rows(table: Any) -> list[list[str]]:
-    trs = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    trs = table.xpath(_OWN_ROWS)
     cells = [
         [(_html_cell_text(td), _span(td.get("rowspan", 1)), _span(td.get("colspan", 1)))
          for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
@@ -439,7 +452,7 @@ class _HtmlWalker:
 
     def walk(self, element: Any) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        if tag == "table":
+        if tag == "table" and not is_layout_table(element):
             self.flush()
             self.lines.extend(grid_lines(html_table_rows(element)))
         elif tag == "br":
