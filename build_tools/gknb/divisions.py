@@ -64,6 +64,14 @@ PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区",
 CITY_SUFFIXES = ("地区", "市", "盟")
 COUNTY_SUFFIXES = ("特区", "林区", "市", "县", "区", "旗")
 TOWNSHIP_ENDINGS = ("镇", "乡", "街道", "办事处", "苏木")
+# Township-level units of the list that are not townships and whose names start with one of
+# these (经济开发区, 国营农场, 第二农场 …) say nothing of where they are: not indexed.
+GENERIC_PREFIXES = (
+    "经济", "开发", "高新", "工业", "产业", "园区", "园艺", "种畜", "畜牧", "原种", "良种", "农场", "林场",
+    "国营", "国有", "社区", "城区", "现代", "农业", "旅游", "科技", "管理", "保税", "兵团", "居民", "党群",
+    "食品", "示范", "综合", "生态", "物流", "商贸", "新区", "市", "县", "区", "第", "一", "二", "三", "四",
+    "五", "六", "七", "八", "九", "十",
+)
 # County-level entries for development zones (e.g. 保定高新技术产业开发区, code xxxx71): their
 # names have no short or former form.
 ZONE_ENDINGS = ("开发区", "园区", "示范区", "新区", "合作区", "试验区", "实验区", "管理区", "工业区")
@@ -79,8 +87,6 @@ RENAMES: tuple[tuple[str, str], ...] = (
     ("芜湖县", "安徽省芜湖市湾沚区"),        # 2020
     ("莱芜市", "山东省济南市莱芜区"),        # 2019: a prefecture became a district
     ("襄樊市", "湖北省襄阳市"),              # 2010
-    ("思茅市", "云南省普洱市"),              # 2007
-    ("赣县", "江西省赣州市赣县区"),          # 2016
 )
 
 
@@ -178,9 +184,16 @@ def short_forms(division: Division) -> list[str]:
     return [stem] if stem and stem not in STOP_SHORT else []
 
 
+def generic_unit(name: str) -> bool:
+    """经济开发区, 种畜场, 五农场: a township-level unit whose name holds no place name."""
+    return not name.endswith(TOWNSHIP_ENDINGS) and (len(name) < 4 or name.startswith(GENERIC_PREFIXES))
+
+
 def township_forms(division: Division) -> list[str]:
     """A township under the names it is written with: 漓东街道办事处 / 漓东街道, 科技城（东渚街道）."""
     name = division.display or division.name
+    if generic_unit(name):
+        return []
     forms = [name]
     if name.endswith("街道办事处"):
         forms.append(name[: -len("办事处")])
@@ -216,7 +229,9 @@ def name_entries(division: Division) -> list[tuple[str, NameKind]]:
     entries: list[tuple[str, NameKind]]
     if len(division.code) == 9:
         forms = township_forms(division)
-        entries = [(form, "full") for form in dict.fromkeys([division.name, *forms])]
+        if not generic_unit(division.name):
+            forms.insert(0, division.name)
+        entries = [(form, "full") for form in dict.fromkeys(forms)]
     else:
         entries = [(division.display, "full")]
         entries += [(form, "short") for form in short_forms(division)]

@@ -128,6 +128,15 @@ def outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [s for s in kept if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in kept)]
 
 
+def non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest spans first, none overlapping: a body name is one run of division names."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= a or b <= start for a, b in kept):
+            kept.append((start, end))
+    return sorted(kept)
+
+
 def mention_weight(source: Source, kind: dv.NameKind, text: str, end: int) -> float:
     weight = WEIGHTS[(source, kind)]
     if source == "text" and GOVERNMENT_CONTEXT.match(text, end):
@@ -153,6 +162,8 @@ def trusted_in_text(match: dv.NameMatch, text: str, start: int, end: int) -> boo
         return False  # 会宁乡村 is no former 会宁乡: township renames only count in the body name
     if text[start:end] in UNTRUSTED_IN_TEXT:
         return False
+    if len(match.code) == 9 and not text[start:end].endswith(dv.TOWNSHIP_ENDINGS):
+        return False  # 农场, 工业园区 and such units of the list: too generic for prose
     return end - start > 3 or not crosses_common_word(text, start, end)
 
 
@@ -166,7 +177,8 @@ def find_mentions(text: str, source: Source) -> list[Mention]:
     text = compact(text)
     by_name: dict[str, Mention] = {}
     found = {(start, end): trusted_matches(text, start, end, source) for start, end in raw_spans(text)}
-    for start, end in outermost([span for span, matches in found.items() if matches]):
+    spans = [span for span, matches in found.items() if matches]
+    for start, end in (outermost(spans) if source == "text" else non_overlapping(spans)):
         name, matches = text[start:end], found[(start, end)]
         weights = {m.code: mention_weight(source, m.kind, text, end) for m in matches}
         previous = by_name.get(name)
