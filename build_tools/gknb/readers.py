@@ -563,15 +563,15 @@ def _docx_paragraph_lines(paragraph: Any) -> Iterator[Line]:
             yield text_line(text, level)
 
 
-def _unwrapped(container: Any, tag: str) -> Iterator[Any]:
-    """Children of `container` with `tag`, looking through content controls (w:sdt) around them."""
+def _unwrapped(container: Any, *tags: str) -> Iterator[Any]:
+    """Children of `container` with one of `tags`, looking through content controls (w:sdt)."""
     for child in container:
-        if child.tag == tag:
+        if child.tag in tags:
             yield child
         elif child.tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                yield from _unwrapped(content, tag)
+                yield from _unwrapped(content, *tags)
 
 
 def _docx_cell_text(tc: Any) -> str:
@@ -593,24 +593,13 @@ def docx_table_rows(tbl: Any) -> list[list[str]]:
     return expand_spans(rows)
 
 
-def _docx_blocks(container: Any) -> Iterator[Any]:
-    """Body-level paragraphs and tables in order, looking inside content controls (w:sdt)."""
-    for child in container:
-        if child.tag in (f"{_W}p", f"{_W}tbl"):
-            yield child
-        elif child.tag == f"{_W}sdt":
-            content = child.find(f"{_W}sdtContent")
-            if content is not None:
-                yield from _docx_blocks(content)
-
-
 def docx_lines(data: bytes) -> list[Line]:
     import docx
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
     lines: list[Line] = []
-    for block in _docx_blocks(document.element.body):
+    for block in _unwrapped(document.element.body, f"{_W}p", f"{_W}tbl"):
         if block.tag == f"{_W}tbl":
             lines.extend(grid_lines(docx_table_rows(block)))
         else:
