@@ -8,6 +8,7 @@ the published documents).
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -508,6 +509,14 @@ def test_any_bytes_give_a_document_or_a_read_error(tmp_path: Path, data: bytes, 
         assert error.path == str(path)
     else:
         assert all(isinstance(cell, str) for line in document.lines for cell in line.cells)
+
+
+def test_a_missing_parser_package_is_a_read_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "sample.pdf"
+    path.write_bytes((FIXTURES / "hongze_district_2023.pdf").read_bytes())
+    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # importing it now raises ImportError
+    with pytest.raises(ReadError, match="sample.pdf: the pdf reader needs a package that is not installed: pdfplumber"):
+        read_document(path)
 
 
 def test_read_error_carries_path_and_reason(tmp_path: Path) -> None:

@@ -864,6 +864,7 @@ def read_document(path: Path) -> Document:
     except ReadError:
         raise
     except ImportError as exc:
-        raise ReadError(path, f"the {reader.name} reader needs a missing package: {exc.name}") from exc
+        missing = exc.name or str(exc)
+        raise ReadError(path, f"the {reader.name} reader needs a package that is not installed: {missing}") from exc
     except Exception as exc:  # noqa: BLE001 — parsers raise many types; callers get one
         raise ReadError(path, f"cannot read as {reader.name}: {type(exc).__name__}: {exc}") from exc
