@@ -115,7 +115,9 @@ class Divisions:
     by_code: dict[str, Division]
     children: dict[str, tuple[str, ...]]
     index: dict[str, tuple[NameMatch, ...]]
-    lengths: tuple[int, ...]   # distinct lengths of the indexed strings, longest first
+    # first two characters of an indexed string → the lengths of the strings starting so:
+    # scanning a text then costs one lookup per position and a few more where a name may start
+    lengths_by_start: dict[str, tuple[int, ...]]
 
 
 def read_rows() -> list[tuple[str, str, str]]:
@@ -197,6 +199,8 @@ def township_forms(division: Division) -> list[str]:
     forms = [name]
     if name.endswith("街道办事处"):
         forms.append(name[: -len("办事处")])
+    elif name.endswith("街道"):
+        forms.append(name + "办事处")  # so that a body name's longest match is not another place's
     ethnic = ETHNIC_TOWNSHIP.match(name) if "族" in name else None
     if ethnic:
         forms.append(ethnic["stem"] + ethnic["suffix"])
@@ -289,8 +293,14 @@ def build_all() -> Divisions:
     for division in by_code.values():
         children.setdefault(division.parent, []).append(division.code)
     index = build_index(by_code)
-    lengths = tuple(sorted({len(k) for k in index}, reverse=True))
-    return Divisions(by_code, {k: tuple(v) for k, v in children.items()}, index, lengths)
+    return Divisions(by_code, {k: tuple(v) for k, v in children.items()}, index, start_lengths(index))
+
+
+def start_lengths(index: dict[str, tuple[NameMatch, ...]]) -> dict[str, tuple[int, ...]]:
+    collected: dict[str, set[int]] = {}
+    for key in index:
+        collected.setdefault(key[:2], set()).add(len(key))
+    return {start: tuple(sorted(sizes)) for start, sizes in collected.items()}
 
 
 def division(code: str) -> Division | None:

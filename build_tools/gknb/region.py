@@ -110,8 +110,9 @@ def compact(text: str) -> str:
 def raw_spans(text: str) -> list[tuple[int, int]]:
     """Every (start, end) whose substring is an indexed division name."""
     data = dv.load()
-    index, lengths, size = data.index, data.lengths, len(text)
-    return [(i, i + n) for i in range(size) for n in lengths if i + n <= size and text[i:i + n] in index]
+    index, starts, size = data.index, data.lengths_by_start, len(text)
+    return [(i, i + n) for i in range(size - 1) for n in starts.get(text[i:i + 2], ())
+            if i + n <= size and text[i:i + n] in index]
 
 
 def outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -327,12 +328,12 @@ def ambiguity_finding(region: RegionResult) -> Finding | None:
 Category = Literal["zone", "dispatched", "street", "township", "government", "institution", "department"]
 
 # Suffix patterns on the body name, first match wins. Order matters: 开发区管理委员会 is a zone
-# before it is a 委员会, 公安局XX分局 is dispatched before it is a 局.
+# before it is a 委员会, 公安局XX分局 is dispatched before it is a 局, 驻马店市…街道办事处 is a street.
 NAME_RULES: tuple[tuple[re.Pattern[str], Category], ...] = (
-    (re.compile(r"(开发区|高新区|新区|示范区|园区|工业园|保税区|试验区|合作区|集聚区|管理区|旅游区|风景区)"
+    (re.compile(r"(开发区|高新区|新区|示范区|园区|工业园|保税区|试验区|实验区|合作区|集聚区|管理区|旅游区|风景区)"
                 r"(管理委员会|管委会|管理局|管理办公室)?$"), "zone"),
-    (re.compile(r"(分局|派出所|税务局|调查队|海关|气象局|边境管理大队|驻[^局]+办事处|派出机构)$"), "dispatched"),
     (re.compile(r"街道(办事处|办)?$"), "street"),
+    (re.compile(r"(分局|派出所|税务局|调查队|海关|气象局|边境管理大队|(政府|局|委)驻\S+办事处|派出机构)$"), "dispatched"),
     (re.compile(r"(乡|镇|苏木)(人民政府|政府)?$"), "township"),
     (re.compile(r"(人民政府|政府)$"), "government"),
     (re.compile(r"(医院|学校|学院|大学|中学|小学|幼儿园|研究院|研究所|设计院|博物馆|图书馆|纪念馆|档案馆|文化馆"
@@ -371,7 +372,15 @@ PREFIX_LEVELS: tuple[tuple[re.Pattern[str], Level], ...] = (
 
 def name_category(agency_name: str) -> Category | None:
     name = compact(agency_name)
-    return next((category for pattern, category in NAME_RULES if pattern.search(name)), None)
+    category = next((category for pattern, category in NAME_RULES if pattern.search(name)), None)
+    if category is None and only_division_names(name):
+        return "government"  # 孝义市, 海阳市行村镇: the name of a place stands for its government
+    return category
+
+
+def only_division_names(name: str) -> bool:
+    spans = non_overlapping(raw_spans(name))
+    return bool(spans) and sum(end - start for start, end in spans) == len(name)
 
 
 def level_in_name(agency_name: str) -> Level | None:
@@ -407,11 +416,17 @@ def typed(category: Category, level: Level | None) -> str | None:
     return table[level]
 
 
+def township_or_street(town: str | None) -> str:
+    return "街道" if town and town.endswith(("街道", "街道办事处")) else "乡镇"
+
+
 def classify_body(agency_name: str | None, text: str, region: RegionResult) -> str | None:
     """One of the SPEC body types, or None when neither the name nor the text tells."""
     category = name_category(agency_name) if agency_name else None
     if category is not None and agency_name:
         level = level_in_name(agency_name) or level_from_text(text, region)
+        if category == "government" and level == "town":
+            return township_or_street(region.town)
         return typed(category, level)
     body = compact(text)
     category = next((c for pattern, c in SELF_RULES if pattern.search(body)), None)
