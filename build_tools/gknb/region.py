@@ -56,8 +56,6 @@ COMMON_WORDS = frozenset("""
 全年 全镇 全乡 全县 全市 全区 本镇 本乡 我镇 我乡 我局 我县 我市 我区 平安 和谐 文明 创新 安排 部署
 """.split())
 
-CODE_LENGTHS: dict[Level, int] = {"province": 2, "city": 4, "county": 6, "town": 9}
-
 # How deep the text may take the region of a report whose name names no division: a township
 # only when the report speaks of itself as one.
 TOWN_SELF_REFERENCE = re.compile(r"我镇|本镇|全镇|我乡|本乡|全乡|我街道|本街道|全街道|我苏木")
@@ -124,9 +122,8 @@ def outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if end <= reach:
             continue
         kept.append((start, end))
-        reach = max(reach, end)
-    # a span starting later but ending at the same place as a kept one is inside it too
-    return [s for s in kept if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in kept)]
+        reach = end  # ordered by start, so any later span ending by `reach` lies inside a kept one
+    return kept
 
 
 def non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
