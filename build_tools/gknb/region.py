@@ -350,15 +350,10 @@ SELF_RULES: tuple[tuple[re.Pattern[str], Category], ...] = (
     (re.compile(r"我镇|本镇|我乡|本乡|镇党委|乡党委|我苏木"), "township"),
     (re.compile(r"我局|本局|我委|本委|我办|本办|我中心|本中心|我厅|本厅|局机关|委机关"), "department"),
 )
-# Level words for the superior government (县委县政府, 区委、区政府 …): the level of the body.
-SUPERIOR_RULES: tuple[tuple[re.Pattern[str], Level], ...] = (
-    (re.compile(r"县委[、和]?县政府|县委[、和]?县人民政府|县政府"), "county"),
-    (re.compile(r"区委[、和]?区政府|区委[、和]?区人民政府|区政府"), "county"),
-    (re.compile(r"旗委[、和]?旗政府|旗政府"), "county"),
-    (re.compile(r"市委[、和]?市政府|市委[、和]?市人民政府|市政府"), "city"),
-    (re.compile(r"州委[、和]?州政府|州政府|盟委|行署"), "city"),
-    (re.compile(r"省委[、和]?省政府|省委[、和]?省人民政府|省政府"), "province"),
-)
+# The superior government a text names (县委县政府, 区政府, 盟行署 …): its level word → level.
+SUPERIOR = re.compile(r"(县|区|旗|市|州|盟|省)(?:人民)?政府|(盟|地区)?行署")
+SUPERIOR_LEVELS: dict[str, Level] = {"县": "county", "区": "county", "旗": "county", "市": "city", "州": "city",
+                                     "盟": "city", "地区": "city", "省": "province"}
 # Level words at the start of a name without a division name in it (县财政局, 市民政局).
 PREFIX_LEVELS: tuple[tuple[re.Pattern[str], Level], ...] = (
     (re.compile(r"^(县|区|旗)"), "county"),
@@ -397,7 +392,7 @@ def city_is_county_level(region: RegionResult) -> bool:
 def level_from_text(text: str, region: RegionResult) -> Level | None:
     # The lowest government a body names as its superior is its own level: a county bureau
     # writes 省政府, 市政府 and 县委县政府; a city bureau never writes 县委县政府 of itself.
-    found = [level for pattern, level in SUPERIOR_RULES if pattern.search(text)]
+    found = [SUPERIOR_LEVELS[m[1] or "地区"] for m in SUPERIOR.finditer(text)]
     if not found:
         return region.level if region.level != "town" else "county"
     level = max(found, key=dv.LEVELS.index)
