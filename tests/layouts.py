@@ -54,7 +54,7 @@ def labels() -> list[tuple[str, str]]:
     """(group label, row label); a merged group label is printed on its first row only."""
     out: list[tuple[str, str]] = []
     previous = ""
-    for row in APPLICATIONS_2021.rows:
+    for row in APPLICATIONS_2021.standard_rows:
         group = row.group if row.group != previous else ""
         previous = row.group
         out.append((group, row.label))
@@ -63,7 +63,7 @@ def labels() -> list[tuple[str, str]]:
 
 def tabs(values: Values, appeal: list[int]) -> str:
     body = [f"{group}\t{label}\t\t" + "\t".join(map(str, values[row.key]))
-            for (group, label), row in zip(labels(), APPLICATIONS_2021.rows)]
+            for (group, label), row in zip(labels(), APPLICATIONS_2021.standard_rows)]
     return (HEAD + "申请人情况\t\t\n\t自然人\t法人或其他组织\t总计\n" + "\n".join(body)
             + "\n四、政府信息公开行政复议、行政诉讼情况\n" + "\t".join(APPEAL_HEADER) + "\n"
             + "\t".join(map(str, appeal)) + "\n" + TAIL)
@@ -71,7 +71,7 @@ def tabs(values: Values, appeal: list[int]) -> str:
 
 def pipes(values: Values, appeal: list[int]) -> str:
     body: list[str] = []
-    for (group, label), row in zip(labels(), APPLICATIONS_2021.rows):
+    for (group, label), row in zip(labels(), APPLICATIONS_2021.standard_rows):
         cells = [str(v) for v in values[row.key]]
         # PDF-to-Markdown converters break rows after random cells and sprinkle empty pipes.
         body.append(f"{group}\n| {label} | " + " | ".join(cells[:3]) + "\n| " + " | ".join(cells[3:]) + " | ||")
@@ -82,7 +82,7 @@ def pipes(values: Values, appeal: list[int]) -> str:
 
 def one_cell_per_line(values: Values, appeal: list[int]) -> str:
     body: list[str] = []
-    for (group, label), row in zip(labels(), APPLICATIONS_2021.rows):
+    for (group, label), row in zip(labels(), APPLICATIONS_2021.standard_rows):
         lines = ([f"\t{group}"] if group else []) + [f"\t{label}"] + [f"\t{v}" for v in values[row.key]]
         body.append("\n".join(lines) + "\n")
     appeal_lines = "\n".join(f"\t{w}" for w in APPEAL_HEADER) + "\n\n" + "\n".join(f"\t{v}" for v in appeal)
@@ -92,7 +92,7 @@ def one_cell_per_line(values: Values, appeal: list[int]) -> str:
 
 def flattened(values: Values, appeal: list[int]) -> str:
     body = [f"{group}{label}" + "".join(map(str, values[row.key]))
-            for (group, label), row in zip(labels(), APPLICATIONS_2021.rows)]
+            for (group, label), row in zip(labels(), APPLICATIONS_2021.standard_rows)]
     return (HEAD + "申请人情况自然人法人或其他组织总计\n" + "\n".join(body)
             + "\n四、政府信息公开行政复议、行政诉讼情况\n" + "".join(APPEAL_HEADER) + "\n"
             + "".join(map(str, appeal)) + "\n" + TAIL)

@@ -450,7 +450,7 @@ def test_pdf_from_docx_matches_the_docx_rows() -> None:
 def test_empty_file_is_a_read_error(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_bytes(b"")
-    with pytest.raises(ReadError, match=f"{name}: empty file"):
+    with pytest.raises(ReadError, match=f"{name}: 空文件.*empty file"):
         read_document(path)
 
 
@@ -469,21 +469,21 @@ _RANDOM = bytes(range(256)) * 8
 def test_broken_binary_files(tmp_path: Path, name: str, content: Callable[[], bytes], reason: str) -> None:
     path = tmp_path / name
     path.write_bytes(content())
-    with pytest.raises(ReadError, match=f"{name}: {reason}"):
+    with pytest.raises(ReadError, match=f"{name}: .*{reason}"):
         read_document(path)
 
 
 def test_pdf_without_text_layer() -> None:
-    with pytest.raises(ReadError, match=r"no_text_layer.pdf: no text layer \(scanned PDF\?\)"):
+    with pytest.raises(ReadError, match=r"no_text_layer.pdf: PDF 没有文字层.*no text layer \(scanned PDF\?\)"):
         read_document(FIXTURES / "no_text_layer.pdf")
 
 
 def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
-    with pytest.raises(ReadError, match="missing.txt: cannot open"):
+    with pytest.raises(ReadError, match="missing.txt: 无法打开文件.*cannot open"):
         read_document(tmp_path / "missing.txt")
     unknown = tmp_path / "report.xls"
     unknown.write_bytes(b"x")
-    with pytest.raises(ReadError, match="report.xls: unsupported file type '.xls'"):
+    with pytest.raises(ReadError, match="report.xls: 不支持的文件类型 '.xls'"):
         read_document(unknown)
 
 
@@ -515,7 +515,7 @@ def test_a_missing_parser_package_is_a_read_error(tmp_path: Path, monkeypatch: p
     path = tmp_path / "sample.pdf"
     path.write_bytes((FIXTURES / "hongze_district_2023.pdf").read_bytes())
     monkeypatch.setitem(sys.modules, "pdfplumber", None)  # importing it now raises ImportError
-    with pytest.raises(ReadError, match="sample.pdf: the pdf reader needs a package that is not installed: pdfplumber"):
+    with pytest.raises(ReadError, match="sample.pdf: 读取 pdf 需要的软件包未安装：pdfplumber"):
         read_document(path)
 
 
@@ -525,7 +525,7 @@ def test_read_error_carries_path_and_reason(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as caught:
         read_document(path)
     assert caught.value.path == str(path)
-    assert caught.value.reason == "empty file"
+    assert caught.value.reason == "空文件（empty file）"
 
 
 # ----------------------------------------------------------------------------- helpers

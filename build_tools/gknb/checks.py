@@ -79,9 +79,16 @@ def check_row_total(record: Record) -> Iterator[Finding]:
                           f"“{labels.get(row_key, row_key)}”行：各类申请人合计 {fmt(listed)}，但总计栏为 {fmt(total)}", tuple(keys))
 
 
+def outcome_rows(record: Record) -> tuple[str, ...]:
+    """The outcome rows the report prints: a 2021 table may carry one merged （六） row instead of three."""
+    if record.template != "2021" or "other" in record.tables.get("applications", {}):
+        return OUTCOME_ROWS_2019
+    return OUTCOME_ROWS_2021
+
+
 def check_outcome_total(record: Record) -> Iterator[Finding]:
     """Each request has exactly one outcome: （七）总计 = （一）…（六） summed, per column."""
-    rows = OUTCOME_ROWS_2021 if record.template == "2021" else OUTCOME_ROWS_2019
+    rows = outcome_rows(record)
     for column in APPLICANTS:
         keys = [f"applications.{row}.{column.key}" for row in rows]
         total_key = f"applications.total_processed.{column.key}"

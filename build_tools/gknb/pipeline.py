@@ -1,28 +1,45 @@
 """One report file → one checked record; a content folder → a corpus of records and rejections.
 
-One bad report never stops the build: every input ends as a record or as a rejection with
-the reason (pelican: readers → records → writers).
+One bad report never stops the build: every input ends as a record or as a rejection with the
+reason (pelican: readers → records → writers). Large corpora are parsed on all cores; a cache
+keyed by file content and parser version means a rebuild re-parses only what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
+from typing import Iterator
 
 from .checks import run_checks
 from .document import Document
 from .history import apply_history
-from .metadata import apply_metadata, load_sidecar
+from .metadata import apply_metadata, load_sidecar, sidecar_files
 from .parse import parse_document
 from .readers import ReadError, read_document
 from .record import Record
+
+SIDECAR_SUFFIXES = {".yml", ".yaml"}
+MAX_INPUT_BYTES = 20 * 1024 * 1024   # a real report, even a PDF with images, is far smaller
+SECONDS_PER_FILE = 60                # a file taking longer is stopped and rejected
+PARALLEL_FROM = 48                   # below this many files, starting worker processes costs more than it saves
+MIN_SECTIONS = 2                     # fewer recognised sections and no tables: not an annual report
 
 
 class NotAReport(ReadError):
     """The file was read but holds no annual report (no section headings and no tables)."""
 
 
-SIDECAR_SUFFIXES = {".yml", ".yaml"}
+class TooSlow(ReadError):
+    """Parsing took longer than the limit per file."""
 
 
 @dataclass(frozen=True)
@@ -38,16 +55,28 @@ class Corpus:
     rejected: list[Rejection] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Options:
+    cache_dir: Path | None = None     # None: no cache
+    jobs: int | None = None           # None: all cores for large corpora
+    progress: bool = False            # a progress line on stderr
+    seconds_per_file: int = SECONDS_PER_FILE
+    max_bytes: int = MAX_INPUT_BYTES
+
+
 def looks_like_report(record: Record) -> bool:
-    return bool(record.sections) or bool(record.tables)
+    return len(record.sections) >= MIN_SECTIONS or bool(record.tables)
 
 
 def document_text(document: Document) -> str:
     return "\n".join(line.text for line in document.lines)
 
 
-def parse_file(path: Path, *, display_path: str | None = None) -> Record:
+def parse_file(path: Path, *, display_path: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> Record:
     """Read, parse and check one report; raises ReadError when the file cannot give a report."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(path, f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB），未解析")
     document = read_document(path)
     if display_path is not None:
         document.path = display_path
@@ -70,16 +99,124 @@ def input_files(content_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(content_dir).as_posix())
 
 
-def build_corpus(content_dir: Path) -> Corpus:
-    corpus = Corpus()
-    for path in input_files(content_dir):
-        corpus.inputs += 1
+# ---- cache ----------------------------------------------------------------------------------------
+
+def parser_version() -> str:
+    """A digest of the package's own code: any change to the parser invalidates the cache."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(package.glob("*.py")) + sorted((package / "data").glob("*")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(path: Path, relative: str, version: str) -> str:
+    digest = hashlib.sha256(version.encode() + relative.encode())
+    digest.update(path.read_bytes())
+    for sidecar in sidecar_files(path):
+        digest.update(sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+Outcome = Record | Rejection
+
+
+def cached(cache_dir: Path, key: str) -> Outcome | None:
+    try:
+        value = pickle.loads((cache_dir / f"{key}.pickle").read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return value if isinstance(value, (Record, Rejection)) else None
+
+
+def store(cache_dir: Path, key: str, outcome: Outcome) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f".{key}.{os.getpid()}.tmp"
+    temporary.write_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(cache_dir / f"{key}.pickle")
+
+
+# ---- one file, guarded --------------------------------------------------------------------------
+
+def raise_timeout(_signum: int, _frame: FrameType | None) -> None:
+    raise TimeoutError
+
+
+def parse_guarded(path: Path, relative: str, seconds: int, max_bytes: int) -> Outcome:
+    """A record, or the reason the file gives none; never raises, never runs past `seconds`."""
+    can_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+    if can_alarm:
+        previous = signal.signal(signal.SIGALRM, raise_timeout)
+        signal.alarm(seconds)
+    try:
+        return parse_file(path, display_path=relative, max_bytes=max_bytes)
+    except ReadError as error:
+        return Rejection(relative, error.reason)
+    except TimeoutError:
+        return Rejection(relative, f"解析超时（超过 {seconds} 秒），已停止")
+    except RecursionError:
+        return Rejection(relative, "文件结构嵌套过深，无法解析")
+    except Exception as error:  # noqa: BLE001 — one broken file must not stop the build
+        return Rejection(relative, f"内部错误 {type(error).__name__}: {error}")
+    finally:
+        if can_alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def parse_task(task: tuple[str, str, int, int]) -> Outcome:
+    path, relative, seconds, max_bytes = task
+    return parse_guarded(Path(path), relative, seconds, max_bytes)
+
+
+def parse_all(tasks: list[tuple[str, str, int, int]], jobs: int) -> Iterator[Outcome]:
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        yield from map(parse_task, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+
+
+def report_progress(done: int, total: int, enabled: bool) -> None:
+    if enabled and (done == total or done % 50 == 0):
+        width = 30
+        filled = width * done // max(total, 1)
+        print(f"\rgknb: 解析 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr)
+        if done == total:
+            print(file=sys.stderr)
+
+
+def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
+    """Every input file as a record or a rejection, with the cross-report checks applied."""
+    files = input_files(content_dir)
+    version = parser_version() if options.cache_dir else ""
+    outcomes: dict[int, Outcome] = {}
+    keys: dict[int, str] = {}
+    tasks: list[tuple[str, str, int, int]] = []
+    pending: list[int] = []
+    for index, path in enumerate(files):
         relative = path.relative_to(content_dir).as_posix()
-        try:
-            corpus.records.append(parse_file(path, display_path=relative))
-        except ReadError as error:
-            corpus.rejected.append(Rejection(relative, error.reason))
-        except Exception as error:  # noqa: BLE001 — one broken file must not stop the build
-            corpus.rejected.append(Rejection(relative, f"内部错误 {type(error).__name__}: {error}"))
+        if options.cache_dir:
+            keys[index] = cache_key(path, relative, version)
+            hit = cached(options.cache_dir, keys[index])
+            if hit is not None:
+                outcomes[index] = hit
+                continue
+        tasks.append((str(path), relative, options.seconds_per_file, options.max_bytes))
+        pending.append(index)
+    jobs = options.jobs or os.cpu_count() or 1
+    for done, (index, outcome) in enumerate(zip(pending, parse_all(tasks, jobs)), 1):
+        outcomes[index] = outcome
+        if options.cache_dir:
+            store(options.cache_dir, keys[index], outcome)
+        report_progress(done, len(tasks), options.progress)
+    corpus = Corpus(inputs=len(files))
+    for index in range(len(files)):
+        outcome = outcomes[index]
+        if isinstance(outcome, Record):
+            corpus.records.append(outcome)
+        else:
+            corpus.rejected.append(outcome)
     apply_history(corpus.records)
     return corpus

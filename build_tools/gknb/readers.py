@@ -184,7 +184,7 @@ def _detect(path: Path, data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ReadError(path, "cannot detect the text encoding (binary file?)")
+        raise ReadError(path, "无法识别文本编码，可能是二进制文件（cannot detect the text encoding (binary file?)）")
     codec = _codec_name(best.encoding)
     try:
         return data.decode(codec), codec
@@ -239,11 +239,11 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, object], str]:
     try:
         loaded = yaml.safe_load(match.group(1) or "")
     except yaml.YAMLError as exc:
-        raise ReadError(path, f"malformed YAML front matter: {exc}") from exc
+        raise ReadError(path, f"文件头元数据格式错误（malformed YAML front matter: {exc}）") from exc
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
-        raise ReadError(path, "front matter is not a YAML mapping")
+        raise ReadError(path, "文件头元数据不是键值映射（front matter is not a YAML mapping）")
     return {str(k): v for k, v in loaded.items()}, text[match.end():]
 
 
@@ -499,7 +499,7 @@ def html_lines(text: str) -> list[Line]:
 def read_html(path: Path, data: bytes) -> Document:
     text, encoding = _html_decode(path, data)
     if not text.strip():
-        raise ReadError(path, "HTML file has no content")
+        raise ReadError(path, "网页没有正文内容（HTML file has no content）")
     return Document(str(path), "html", encoding, sha256_of(data), html_lines(text))
 
 
@@ -609,7 +609,7 @@ def docx_lines(data: bytes) -> list[Line]:
 
 def read_docx(path: Path, data: bytes) -> Document:
     if not data.startswith(b"PK"):
-        raise ReadError(path, "not a DOCX file (no ZIP signature)")
+        raise ReadError(path, "不是有效的 DOCX 文件（not a DOCX file (no ZIP signature)）")
     return Document(str(path), "docx", None, sha256_of(data), docx_lines(data))
 
 
@@ -819,12 +819,12 @@ def pdf_lines(pages: Iterable[Page]) -> list[Line]:
 
 def read_pdf(path: Path, data: bytes) -> Document:
     if b"%PDF-" not in data[:1024]:  # readers accept junk before the header, within 1 KB
-        raise ReadError(path, "not a PDF file (no %PDF- header)")
+        raise ReadError(path, "不是有效的 PDF 文件（not a PDF file (no %PDF- header)）")
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         if not any(page.chars for page in pdf.pages):
-            raise ReadError(path, "no text layer (scanned PDF?)")
+            raise ReadError(path, "PDF 没有文字层，可能是扫描件，需要先做文字识别（no text layer (scanned PDF?)）")
         lines = pdf_lines(pdf.pages)
     return Document(str(path), "pdf", None, sha256_of(data), lines)
 
@@ -852,19 +852,19 @@ def read_document(path: Path) -> Document:
     reader = reader_for(path)
     if reader is None:
         known = ", ".join(ext for r in READERS for ext in r.extensions)
-        raise ReadError(path, f"unsupported file type {path.suffix or '(none)'!r}; known: {known}")
+        raise ReadError(path, f"不支持的文件类型 {path.suffix or '(无扩展名)'!r}，支持：{known}（unsupported file type）")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(path, f"cannot open: {exc.strerror or exc}") from exc
+        raise ReadError(path, f"无法打开文件（cannot open: {exc.strerror or exc}）") from exc
     if not data.strip():
-        raise ReadError(path, "empty file")
+        raise ReadError(path, "空文件（empty file）")
     try:
         return reader.read(path, data)
     except ReadError:
         raise
     except ImportError as exc:
         missing = exc.name or str(exc)
-        raise ReadError(path, f"the {reader.name} reader needs a package that is not installed: {missing}") from exc
+        raise ReadError(path, f"读取 {reader.name} 需要的软件包未安装：{missing}（the {reader.name} reader needs a package that is not installed）") from exc
     except Exception as exc:  # noqa: BLE001 — parsers raise many types; callers get one
-        raise ReadError(path, f"cannot read as {reader.name}: {type(exc).__name__}: {exc}") from exc
+        raise ReadError(path, f"无法按 {reader.name} 格式读取，文件可能已损坏（cannot read as {reader.name}: {type(exc).__name__}: {exc}）") from exc

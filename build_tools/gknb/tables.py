@@ -208,7 +208,8 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     left = settle(runs, known_values(cells), table.relations, width)
     for run in runs:
         cells[run.key] = run_cells(table.row(run.key), run, left[run.key])
-    ordered = {row.key: cells[row.key] for row in table.rows}
+    ordered = {row.key: cells[row.key] for row in table.rows
+               if not row.instead_of or has_values(found.get(row.key, []))}
     used = [t for row_tokens in found.values() for t in row_tokens]
     return TableResult(ordered, span_of(lines, used) if found else None,
                        {run.key: left[run.key] for run in runs} or None)
@@ -221,10 +222,20 @@ def is_appeal_header(token: Token) -> bool:
     return len(label) <= MAX_LABEL_LENGTH and any(word in label for word in APPEAL_HEADER_WORDS)
 
 
+APPEAL_CONTEXT_TOKENS = 40  # how far back the header must name 复议 or 诉讼
+
+
+def names_appeals(tokens: Sequence[Token]) -> bool:
+    """Table 三 also has a 总计 header: only a header that speaks of 复议/诉讼 opens table 四."""
+    return any(t.kind is TokenKind.TEXT and ("复议" in t.raw or "诉讼" in t.raw) for t in tokens)
+
+
 def appeal_data_tokens(tokens: Sequence[Token]) -> list[Token] | None:
     """The cells after the last header line that has cells after it, up to the next text."""
     for start in reversed(range(len(tokens))):
         if tokens[start].kind is not TokenKind.TEXT or not is_appeal_header(tokens[start]):
+            continue
+        if not names_appeals(tokens[max(0, start - APPEAL_CONTEXT_TOKENS):start + 1]):
             continue
         data: list[Token] = []
         for token in tokens[start + 1:]:

@@ -30,6 +30,9 @@ class Row:
     columns: tuple[Column, ...]
     exact: bool = False               # phrases must equal the normalised label (short labels like 规章)
     group: str = ""                   # merged group label printed beside the row (（三）不予公开 …)
+    # An outdated row printed instead of these rows (a single （六）其他处理 row in a 2021 table):
+    # kept only when the report prints values on it.
+    instead_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,11 @@ class Table:
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
+
+    @property
+    def standard_rows(self) -> tuple[Row, ...]:
+        """The rows of the official layout, without outdated alternatives."""
+        return tuple(r for r in self.rows if not r.instead_of)
 
 
 def _cols(*pairs: tuple[str, str]) -> tuple[Column, ...]:
@@ -103,7 +111,9 @@ _HEAD_ROWS = (
     _app("granted", "（一）予以公开", "予以公开", group=_RESULT),
     _app("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "部分公开", group=_RESULT),
     _app("denied.state_secret", "1.属于国家秘密", "国家秘密", group=_DENIED),
-    _app("denied.law_prohibited", "2.其他法律行政法规禁止公开", "禁止公开", group=_DENIED),
+    # "2.其他法律行政止公开": PDFs seen in the wild drop characters from this label.
+    _app("denied.law_prohibited", "2.其他法律行政法规禁止公开", "禁止公开", "其他法律行政", "其他法律法规",
+         group=_DENIED),
     _app("denied.security_stability", "3.危及“三安全一稳定”", "三安全一稳定", group=_DENIED),
     _app("denied.third_party", "4.保护第三方合法权益", "第三方合法权益", group=_DENIED),
     _app("denied.internal_affairs", "5.属于三类内部事务信息", "内部事务", group=_DENIED),
@@ -132,13 +142,15 @@ _OTHER_2021 = (
     _app("other.other", "3.其他", "3其他", exact=True, group=_OTHER),
 )
 _OTHER_2019 = (_app("other", "（六）其他处理", "六其他处理", "其他处理", exact=True, group=_RESULT),)
+_OTHER_MERGED = Row("other", "（六）其他处理（未分项）", ("六其他处理", "其他处理"), APPLICANTS, exact=True,
+                    group=_RESULT, instead_of=tuple(r.key for r in _OTHER_2021))
 
 OUTCOME_ROWS_2021 = tuple(r.key for r in _HEAD_ROWS[2:] + _OTHER_2021)
 OUTCOME_ROWS_2019 = tuple(r.key for r in _HEAD_ROWS[2:] + _OTHER_2019)
 BALANCE = (("new_received", "carried_over"), ("total_processed", "carried_forward"))
 
 APPLICATIONS_2021 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
-                          _HEAD_ROWS + _OTHER_2021 + _TAIL_ROWS, first_row="new_received",
+                          _HEAD_ROWS + _OTHER_2021 + (_OTHER_MERGED,) + _TAIL_ROWS, first_row="new_received",
                           relations=(BALANCE, (OUTCOME_ROWS_2021, ("total_processed",))))
 APPLICATIONS_2019 = Table("applications", "三、收到和处理政府信息公开申请情况", Align.RIGHT,
                           _HEAD_ROWS + _OTHER_2019 + _TAIL_ROWS, first_row="new_received",
