@@ -126,6 +126,13 @@ def test_repeated_township_keeps_the_certain_province() -> None:
     assert "甘肃省兰州市永登县城关镇（620121100000）" in result.ambiguous
 
 
+def test_repeated_township_only_one_in_the_named_province_is_still_left_open() -> None:
+    # 天津 has one 城关镇, but the issue asks for its county or city: a province is not enough
+    result = resolve_region("城关镇人民政府", "根据天津市人民政府要求")
+    assert result.to_dict()["province"] == "天津市" and result.town is None
+    assert result.ambiguous == ["天津市武清区城关镇（120114110000）"]
+
+
 def test_repeated_township_decided_by_its_county_in_the_text() -> None:
     result = resolve_region("城关镇人民政府", "在永登县委县政府的正确领导下")
     assert result.name == "甘肃省兰州市永登县城关镇"

@@ -263,8 +263,10 @@ def ambiguity(best: list[str], certain: str | None, mentions: list[Mention]) -> 
     """The candidates left open below the certain levels."""
     if certain is not None and best == [certain]:
         return []
-    if len(best) == 1:  # a repeated township not backed by its county: list all of that name
-        best = sorted({c for m in mentions if best[0] in m.weights for c in m.weights if len(c) == 9})
+    if len(best) == 1:  # a repeated township not backed by its county: all of that name left open
+        within = certain or ""
+        best = sorted({c for m in mentions if best[0] in m.weights for c in m.weights
+                       if len(c) == 9 and c.startswith(within)})
     listed = [describe(c) for c in best[:MAX_AMBIGUOUS_LISTED]]
     if len(best) > MAX_AMBIGUOUS_LISTED:
         listed.append(f"……共 {len(best)} 处")
