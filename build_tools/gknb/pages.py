@@ -1,0 +1,291 @@
+"""A corpus → the portal's generated files: Markdown pages, data files and the sources as received.
+
+Everything here is plain data in, strings/bytes out, so it is tested without MkDocs; the plugin
+only hands the result to MkDocs as generated files. Links inside HTML blocks are not rewritten by
+MkDocs, so they are made relative here (the site must work under any sub-path).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import divisions
+from .checks import CHECKS
+from .pipeline import Corpus, build_corpus
+from .record import Record, Severity
+from .render import (AGENCY_UNKNOWN, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
+                     SEVERITY_WORDS, agency_name, check_views, grids, plain_title, region_text, render,
+                     report_title, section_views)
+from .site_data import data_files, report_json_path, source_path
+
+# URL slugs for the body types of SPEC.md "Metadata" (ASCII, so URLs survive any server).
+TYPE_SLUGS = {"省级政府": "province-gov", "市级政府": "city-gov", "县级政府": "county-gov", "乡镇": "township",
+              "街道": "subdistrict", "开发区管委会": "development-zone", "省级部门": "province-dept",
+              "市级部门": "city-dept", "县级部门": "county-dept", "派出/垂直管理机构": "dispatched",
+              "事业单位": "institution"}
+REGION_LEVELS = ((2, "省"), (4, "地市"), (6, "县区"))
+
+
+@dataclass
+class SiteFiles:
+    pages: dict[str, str] = field(default_factory=dict)        # docs-relative .md path → Markdown
+    data: dict[str, bytes] = field(default_factory=dict)       # site path → bytes
+    sources: dict[str, Path] = field(default_factory=dict)     # site path → the input file as received
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One report as the listings and its page see it."""
+    id: str
+    record: Record
+
+    @property
+    def src(self) -> str:
+        return f"reports/{self.id}.md"
+
+    @property
+    def region_code(self) -> str:
+        """The division code without trailing zero levels (2, 4, 6 or 9 digits), "" when unknown."""
+        code = self.record.region.get("code")
+        return divisions.short_code(str(code)) if code else ""
+
+    @property
+    def body_key(self) -> tuple[str, str]:
+        return (agency_name(self.record), self.region_code)
+
+
+# ---- URLs --------------------------------------------------------------------------------------
+
+def page_url(src: str) -> str:
+    """`reports/x.md` → `reports/x/`, `index.md` → `` (MkDocs directory URLs)."""
+    stem = src[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def link(from_src: str, target: str) -> str:
+    """Relative URL from a page to a page (`.md`) or a file of the site."""
+    base = page_url(from_src) or "."
+    if target.endswith(".md"):
+        goal = page_url(target)
+        relative = posixpath.relpath(goal or ".", base)
+        return "./" if relative == "." else relative + "/"
+    return posixpath.relpath(target, base)
+
+
+# ---- grouping ----------------------------------------------------------------------------------
+
+def entries_of(records: Iterable[Record]) -> list[Entry]:
+    """Stable ids from the source's hash; a file received twice gets a suffix."""
+    seen: Counter[str] = Counter()
+    result = []
+    for record in records:
+        base = str(record.source.get("sha256") or "0" * 12)[:12]
+        seen[base] += 1
+        result.append(Entry(base if seen[base] == 1 else f"{base}-{seen[base]}", record))
+    return sorted(result, key=sort_key)
+
+
+def sort_key(entry: Entry) -> tuple[str, str, int, str]:
+    return (entry.region_code or "~", agency_name(entry.record), entry.record.year or 0, entry.id)
+
+
+def status_counts(entries: Iterable[Entry]) -> dict[str, int]:
+    counts = Counter(e.record.status for e in entries)
+    return {status: counts.get(status, 0) for status in STATUS_WORDS}
+
+
+def row_view(entry: Entry, from_src: str) -> dict[str, Any]:
+    record = entry.record
+    return {"url": link(from_src, entry.src), "name": agency_name(record),
+            "type": record.agency.get("type") or TYPE_UNKNOWN, "region": region_text(record),
+            "year": record.year or "", "status": record.status, "word": STATUS_WORDS[record.status]}
+
+
+def division_name(code: str) -> str:
+    found = divisions.division(code)
+    if found is None:
+        return code
+    return found.display or found.name
+
+
+def region_src(code: str) -> str:
+    return f"browse/region/{code or 'unknown'}.md"
+
+
+def region_children(entries: list[Entry], code: str) -> dict[str, list[Entry]]:
+    """The entries under a region, by the code of the next level down ("" for no code)."""
+    length = next((n for n, _ in REGION_LEVELS if n > len(code)), 0)
+    children: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if length and len(entry.region_code) >= length and entry.region_code.startswith(code):
+            children.setdefault(entry.region_code[:length], []).append(entry)
+    return children
+
+
+def group_view(src: str, target: str, name: str, entries: list[Entry]) -> dict[str, Any]:
+    return {"url": link(src, target), "name": name, "count": len(entries), "status": status_counts(entries)}
+
+
+# ---- pages -------------------------------------------------------------------------------------
+
+def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dict[str, Any]] | None = None,
+                 group_label: str = "", trail: list[dict[str, str]] | None = None, intro: str = "") -> str:
+    return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro,
+                  rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
+                  trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS)
+
+
+def region_pages(entries: list[Entry]) -> dict[str, str]:
+    """Province → prefecture → county pages, each with its children's counts and all its reports."""
+    pages: dict[str, str] = {}
+    known = [e for e in entries if e.region_code]
+    unknown = [e for e in entries if not e.region_code]
+
+    def visit(code: str, members: list[Entry], trail: list[tuple[str, str]]) -> None:
+        src = "browse/region/index.md" if not code else region_src(code)
+        children = region_children(members, code)
+        groups = [group_view(src, region_src(c), division_name(c), m) for c, m in sorted(children.items())]
+        if not code and unknown:
+            groups.append(group_view(src, region_src(""), REGION_UNKNOWN, unknown))
+        level = next((label for n, label in REGION_LEVELS if n > len(code)), "")
+        title = "按地区浏览" if not code else f"{division_name(code)}的年度报告"
+        crumbs = [{"url": link(src, s), "name": n} for s, n in trail]
+        pages[src] = listing_page(src, title, members if code else entries, groups=groups,
+                                  group_label=level, trail=crumbs)
+        for child, child_members in children.items():
+            if len(child) <= REGION_LEVELS[-1][0]:
+                visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
+
+    visit("", known, [])
+    if unknown:
+        src = region_src("")
+        pages[src] = listing_page(src, REGION_UNKNOWN, unknown, intro="未能确定地区的报告（可用旁注文件补充地区）。",
+                                  trail=[{"url": link(src, "browse/region/index.md"), "name": "全部地区"}])
+    return pages
+
+
+def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[Entry], str],
+                slug: Callable[[str], str], order: Callable[[str], Any]) -> dict[str, str]:
+    """An index of the values of one field (type, year) and a listing page per value."""
+    grouped: dict[str, list[Entry]] = {}
+    for entry in entries:
+        grouped.setdefault(value(entry), []).append(entry)
+    index = f"browse/{kind}/index.md"
+    values = sorted(grouped, key=order)
+    pages = {index: listing_page(index, title, entries, group_label=title[1:].replace("浏览", ""), groups=[
+        group_view(index, f"browse/{kind}/{slug(v)}.md", v, grouped[v]) for v in values])}
+    for v in values:
+        src = f"browse/{kind}/{slug(v)}.md"
+        pages[src] = listing_page(src, v, grouped[v], trail=[{"url": link(src, index), "name": title}])
+    return pages
+
+
+def type_of(entry: Entry) -> str:
+    return str(entry.record.agency.get("type") or TYPE_UNKNOWN)
+
+
+def type_slug(name: str) -> str:
+    return TYPE_SLUGS.get(name, "unknown" if name == TYPE_UNKNOWN else f"type-{sum(map(ord, name))}")
+
+
+def year_of(entry: Entry) -> str:
+    return str(entry.record.year or "未知")
+
+
+def type_order(name: str) -> tuple[int, str]:
+    order = list(TYPE_SLUGS)
+    return (order.index(name) if name in order else len(order), name)
+
+
+def other_years(entry: Entry, by_body: dict[tuple[str, str], list[Entry]]) -> list[dict[str, Any]]:
+    if entry.body_key[0] == AGENCY_UNKNOWN:
+        return []
+    return [{"url": link(entry.src, other.src), "year": other.record.year or "年度未知",
+             "status": other.record.status, "word": STATUS_WORDS[other.record.status]}
+            for other in sorted(by_body[entry.body_key], key=lambda e: e.record.year or 0) if other is not entry]
+
+
+def report_page(entry: Entry, by_body: dict[tuple[str, str], list[Entry]]) -> str:
+    record = entry.record
+    title = report_title(record)
+    return render("report.md.j2", r=record, id=entry.id, title=title, plain_title=plain_title(title),
+                  name=agency_name(record), agency_type=record.agency.get("type") or TYPE_UNKNOWN,
+                  region=region_text(record), status_word=STATUS_WORDS[record.status],
+                  checks=check_views(record), sections=section_views(record), grids=grids(record),
+                  legend=[(s.value, mark, text) for s, mark, text in
+                          ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
+                  source_url=link(entry.src, source_path(entry.id, record)),
+                  json_url=link(entry.src, report_json_path(entry.id)),
+                  others=other_years(entry, by_body),
+                  home=link(entry.src, "index.md"), region_url=link(entry.src, region_src(entry.region_code[:6])))
+
+
+def findings_page(entries: list[Entry]) -> str:
+    """Reports with findings, grouped by check in registry order."""
+    src = "findings/index.md"
+    groups = []
+    for check in CHECKS:
+        rows = [{**row_view(e, src), "message": f.message, "severity": SEVERITY_STATUS[f.severity],
+                 "severity_word": SEVERITY_WORDS[f.severity]}
+                for e in entries for f in e.record.findings if f.check == check.id]
+        if rows and check.severity is not Severity.INFO:
+            groups.append({"id": check.id, "title": check.title, "rows": rows,
+                           "reports": len({r["url"] for r in rows})})
+    return render("findings.md.j2", groups=groups, statuses=STATUS_WORDS)
+
+
+def rejected_page(corpus: Corpus) -> str:
+    return render("rejected.md.j2", rejected=corpus.rejected, inputs=corpus.inputs)
+
+
+def home_page(corpus: Corpus, entries: list[Entry]) -> str:
+    src = "index.md"
+    return render("index.md.j2", reports=len(entries), bodies=len({e.body_key for e in entries}),
+                  years=sorted({e.record.year for e in entries if e.record.year}),
+                  counts=status_counts(entries), statuses=STATUS_WORDS, rejected=len(corpus.rejected),
+                  search=link(src, "search.md"),
+                  links={k: link(src, v) for k, v in {
+                      "region": "browse/region/index.md", "type": "browse/type/index.md",
+                      "year": "browse/year/index.md", "findings": "findings/index.md",
+                      "rejected": "findings/rejected.md", "data": "data.md"}.items()},
+                  recent=[row_view(e, src) for e in sorted(entries, key=lambda e: -(e.record.year or 0))[:10]])
+
+
+def generate(corpus: Corpus, content_dir: Path) -> SiteFiles:
+    """Every generated page and file of the portal for this corpus."""
+    entries = entries_of(corpus.records)
+    by_body: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        by_body.setdefault(entry.body_key, []).append(entry)
+    site = SiteFiles()
+    site.pages["index.md"] = home_page(corpus, entries)
+    site.pages.update(region_pages(entries))
+    site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order))
+    site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
+                                  lambda y: (not y.isdigit(), y)))
+    site.pages["findings/index.md"] = findings_page(entries)
+    site.pages["findings/rejected.md"] = rejected_page(corpus)
+    for entry in entries:
+        site.pages[entry.src] = report_page(entry, by_body)
+    site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries], content_dir)
+    return site
+
+
+def write_pages(content_dir: Path, out_dir: Path) -> int:
+    """`gknb pages OUT`: the generated Markdown tree (and data files) on disk; returns the page count."""
+    site = generate(build_corpus(content_dir), content_dir)
+    for path, text in site.pages.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for path, content in site.data.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return len(site.pages)

@@ -1,0 +1,74 @@
+"""The MkDocs plugin: `mkdocs build` / `mkdocs serve` alone turn `content/` into the portal.
+
+Thin by design (mkdocs `contrib/search`): each event hands its object to a function that is
+tested without MkDocs — pages.generate for the files, search.run_pagefind after the build.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .pages import SiteFiles, generate
+from .pipeline import build_corpus
+from .search import run_pagefind
+
+log = logging.getLogger("mkdocs.plugins.gknb")
+
+
+class GknbConfig(Config):
+    """`plugins: - gknb: {content_dir: content, strict: false, search: true}`."""
+
+    content_dir = c.Type(str, default="content")
+    """Folder of input reports, relative to mkdocs.yml."""
+    strict = c.Type(bool, default=False)
+    """Fail the build when any input file cannot be read (instead of listing it on the portal)."""
+    search = c.Type(bool, default=True)
+    """Run Pagefind on the built site (off only for quick builds; the search page then finds nothing)."""
+
+
+def content_path(config: MkDocsConfig, content_dir: str) -> Path:
+    return (Path(config.config_file_path or ".").parent / content_dir).resolve()
+
+
+def add_site_files(site: SiteFiles, files: Files, config: MkDocsConfig) -> None:
+    """Generated pages stay out of the nav: it shows sections, not thousands of reports."""
+    for path, text in site.pages.items():
+        files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+    for path, data in site.data.items():
+        files.append(File.generated(config, path, content=data))
+    for path, source in site.sources.items():
+        files.append(File.generated(config, path, abs_src_path=str(source)))
+
+
+class GknbPlugin(BasePlugin[GknbConfig]):
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        content = content_path(config, self.config.content_dir)
+        if not content.is_dir():
+            raise PluginError(f"gknb: content folder not found: {content}")
+        corpus = build_corpus(content)
+        if self.config.strict and corpus.rejected:
+            reasons = "; ".join(f"{r.path}: {r.reason}" for r in corpus.rejected)
+            raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")
+        log.info("gknb: %d inputs, %d reports, %d rejected", corpus.inputs, len(corpus.records),
+                 len(corpus.rejected))
+        add_site_files(generate(corpus, content), files, config)
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.search:
+            run_pagefind(Path(config.site_dir))
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        # A changed report rebuilds the site like a changed page would.
+        server.watch(str(content_path(config, self.config.content_dir)))
+        return server

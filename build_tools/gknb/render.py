@@ -1,0 +1,346 @@
+"""Records → Markdown pages through the Jinja2 templates in `templates/*.j2`.
+
+Report text is untrusted: anything a template prints goes through `neutralise` (HTML escape plus
+entities for Markdown and Jinja syntax), and report text is only ever printed inside HTML blocks,
+so neither Python-Markdown nor markdown-it-py interprets it. Only strings built here from
+trusted data (`Markup`) pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .checks import CHECKS
+from .record import Cell, CellState, Record, Severity
+from .templates import SECTIONS, TABLE_SECTION, TEMPLATES, Row, Table
+
+# ---- escaping ---------------------------------------------------------------------------------
+
+# After html.escape: characters inline Markdown, tables or Jinja could still read as syntax. Text
+# sits in HTML blocks where Markdown is off; this holds even if it ever lands outside one.
+MARKDOWN_ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_[]{}|~"}
+_MARKDOWN_CHARS = re.compile("[" + re.escape("".join(MARKDOWN_ENTITIES)) + "]")
+# Front matter ends up unescaped in some theme templates (header title): no markup characters at all.
+FULLWIDTH = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "\n": " ", "\r": " "})
+
+
+def neutralise(value: Any) -> Markup:
+    """Untrusted text as inert HTML: escaped, and no character Markdown or Jinja reads as syntax."""
+    if isinstance(value, Markup):
+        return value
+    text = html.escape("" if value is None else str(value), quote=True)
+    return Markup(_MARKDOWN_CHARS.sub(lambda m: MARKDOWN_ENTITIES[m.group()], text))
+
+
+def plain_title(text: str) -> str:
+    """A title safe for YAML front matter and for theme templates that print it unescaped."""
+    return text.translate(FULLWIDTH).strip()
+
+
+def environment() -> Environment:
+    # finalize runs on every {{ … }}: nothing reaches a page unescaped unless it is Markup.
+    env = Environment(loader=PackageLoader("gknb", "templates"), autoescape=True, finalize=neutralise,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["number"] = format_number
+    return env
+
+
+_ENV: Environment | None = None
+
+
+def render(template: str, **context: Any) -> str:
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV.get_template(template).render(**context)
+
+
+# ---- words shown on the pages -------------------------------------------------------------------
+
+STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
+SEVERITY_STATUS = {Severity.ERROR: "fail", Severity.WARNING: "warn", Severity.INFO: "info"}
+SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+REGION_UNKNOWN = "未识别地区"
+AGENCY_UNKNOWN = "（未识别机关）"
+TYPE_UNKNOWN = "未识别类型"
+
+# How each cell state is shown: mark (visible without colour), legend text.
+STATE_MARKS: dict[CellState, tuple[str, str]] = {
+    CellState.OK: ("", "报告中的数字"),
+    CellState.RECOVERED: ("≈", "推断：连写数字按勾稽关系拆分"),
+    CellState.BLANK: ("空", "空白：报告未填写"),
+    CellState.NA: ("／", "不适用：报告填“/”“—”“无”等"),
+    CellState.GARBLED: ("?", "无法识别：数字位数不符或夹杂文字"),
+    CellState.AMBIGUOUS: ("≟", "多种拆分均成立，未取值"),
+    CellState.MISSING: ("缺", "缺失：报告中没有这一行或这张表"),
+}
+
+
+def format_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return format(value, "f").rstrip("0").rstrip(".")
+    return str(int(value))
+
+
+def agency_name(record: Record) -> str:
+    return str(record.agency.get("name") or AGENCY_UNKNOWN)
+
+
+def report_title(record: Record) -> str:
+    year = f"{record.year} 年度" if record.year else "年度未知"
+    return f"{agency_name(record)} {year}政府信息公开工作年度报告"
+
+
+def region_text(record: Record) -> str:
+    parts = [record.region.get(k) for k in ("province", "city", "county", "town")]
+    return "".join(p for p in parts if p) or REGION_UNKNOWN
+
+
+# ---- text cleanup: converter debris, one named step each, order written once ---------------------
+
+def drop_bookmarks(line: str) -> str:
+    """Word bookmarks that DOCX-to-text converters print: `[bookmark: _GoBack]`."""
+    return re.sub(r"\[bookmark:[^\]]*\]", "", line)
+
+
+def drop_page_number(line: str) -> str:
+    """Page footers alone on a line: `-1-`, `— 2 —`, `第 3 页`, `第3页 共8页`, `3/8`."""
+    pattern = r"\s*([-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(\s*[，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*"
+    return "" if re.fullmatch(pattern, line) else line
+
+
+CLEANUP_STEPS = (drop_bookmarks, drop_page_number)
+
+
+def paragraphs(text: str) -> list[str]:
+    """A section's text as paragraphs, converter debris removed."""
+    result = []
+    for line in text.splitlines():
+        for step in CLEANUP_STEPS:
+            line = step(line)
+        if line.strip():
+            result.append(line.strip())
+    return result
+
+
+# ---- tables laid out like the official ones -----------------------------------------------------
+
+@dataclass(frozen=True)
+class GridCell:
+    text: str
+    header: bool = False
+    scope: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    key: str = ""
+    classes: tuple[str, ...] = ()
+    mark: str = ""
+    title: str = ""
+
+
+@dataclass
+class Grid:
+    key: str
+    caption: str
+    head: list[list[GridCell]] = field(default_factory=list)
+    body: list[list[GridCell]] = field(default_factory=list)
+    note: str = ""
+
+
+def th(text: str, scope: str = "col", colspan: int = 1, rowspan: int = 1) -> GridCell:
+    return GridCell(text, header=True, scope=scope, colspan=colspan, rowspan=rowspan)
+
+
+def data_cell(cell: Cell, key: str, flags: dict[str, list[str]], colspan: int = 1) -> GridCell:
+    """A table cell: the number, or what the source showed, its state mark and the findings naming it."""
+    shown = format_number(cell.value) if cell.is_number else {
+        CellState.NA: cell.raw, CellState.GARBLED: cell.raw}.get(cell.state, "")
+    mark, legend = STATE_MARKS[cell.state]
+    classes = [f"cell-{cell.state.value}"]
+    titles = [legend] if cell.state is not CellState.OK else []
+    if key in flags:
+        classes.append("cell-flagged")
+        titles.extend(flags[key])
+    # Keys and class names come from the layout data, not from the report: trusted.
+    return GridCell(shown, key=Markup(key), colspan=colspan, classes=tuple(Markup(c) for c in classes),
+                    mark=mark, title="；".join(titles))
+
+
+def row_cells(record: Record, table: Table, row: Row, flags: dict[str, list[str]], width: int) -> list[GridCell]:
+    """A row's data cells; the last one spans what is left of `width`."""
+    cells = []
+    for index, column in enumerate(row.columns):
+        key = f"{table.key}.{row.key}.{column.key}"
+        span = width - len(row.columns) + 1 if index == len(row.columns) - 1 else 1
+        cells.append(data_cell(record.cell(key), key, flags, span))
+    return cells
+
+
+def runs(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    """Consecutive rows sharing a group label."""
+    current: list[Row] = []
+    for row in rows:
+        if current and row.group != current[0].group:
+            yield current
+            current = []
+        current.append(row)
+    if current:
+        yield current
+
+
+def active_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
+    """Table 二: per 第二十条 item, a group header, a column header row, then the rows."""
+    width = max(len(r.columns) for r in table.rows)
+    grid = Grid(table.key, table.title)
+    for group in runs(table.rows):
+        grid.body.append([th(group[0].group, "colgroup", colspan=width + 1)])
+        columns = group[0].columns
+        grid.body.append([th("信息内容")] + [th(c.label, colspan=width - len(columns) + 1 if i == len(columns) - 1 else 1)
+                                         for i, c in enumerate(columns)])
+        for row in group:
+            grid.body.append([th(row.label, "row")] + row_cells(record, table, row, flags, width))
+    return grid
+
+
+BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
+def applications_head(table: Table) -> list[list[GridCell]]:
+    columns = table.rows[0].columns
+    return [
+        [th(BALANCE_NOTE, colspan=3, rowspan=3), th("申请人情况", "colgroup", colspan=len(columns))],
+        [th(columns[0].label, rowspan=2), th("法人或其他组织", "colgroup", colspan=len(columns) - 2),
+         th(columns[-1].label, rowspan=2)],
+        [th(c.label) for c in columns[1:-1]],
+    ]
+
+
+def applications_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
+    """Table 三: rows without a group span three label columns; the outcome rows sit under
+    三、本年度办理结果, and the （三）–（六） rows under their own merged label."""
+    result = table.row("granted").group
+    outcome_count = sum(1 for r in table.rows if r.group)
+    width = len(table.rows[0].columns)
+    grid = Grid(table.key, table.title, head=applications_head(table))
+    first_outcome = True
+    for group in runs(table.rows):
+        for index, row in enumerate(group):
+            labels: list[GridCell] = []
+            if row.group and first_outcome:
+                labels.append(th(result, "rowgroup", rowspan=outcome_count))
+                first_outcome = False
+            if not row.group:
+                labels.append(th(row.label, "row", colspan=3))
+            elif row.group == result:
+                labels.append(th(row.label, "row", colspan=2))
+            else:
+                if index == 0:
+                    labels.append(th(row.group, "rowgroup", rowspan=len(group)))
+                labels.append(th(row.label, "row"))
+            grid.body.append(labels + row_cells(record, table, row, flags, width))
+    return grid
+
+
+def review_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
+    """Table 四: 行政复议 | 行政诉讼 (未经复议直接起诉 | 复议后起诉), five columns each, one data row."""
+    grid = Grid(table.key, table.title)
+    parts = [row.label.split(" · ", 1) for row in table.rows]
+    top: list[GridCell] = []
+    subs: list[GridCell] = []
+    for index, part in enumerate(parts):
+        span = len(table.rows[index].columns)
+        if top and index > 0 and parts[index - 1][0] == part[0]:
+            previous = top[-1]
+            top[-1] = th(previous.text, "colgroup", colspan=previous.colspan + span, rowspan=previous.rowspan)
+        else:
+            top.append(th(part[0], "colgroup", colspan=span, rowspan=1 if len(part) > 1 else 2))
+        if len(part) > 1:
+            subs.append(th(part[1], "colgroup", colspan=span))
+    labels = [th(c.label) for row in table.rows for c in row.columns]
+    grid.head = [top, subs, labels]
+    grid.body = [[cell for row in table.rows for cell in row_cells(record, table, row, flags, len(row.columns))]]
+    return grid
+
+
+GRID_BUILDERS = {"active": active_grid, "applications": applications_grid, "review_litigation": review_grid}
+
+
+def layout_for(record: Record) -> tuple[Table, Table, Table] | None:
+    """The official layout the record's tables follow; legacy reports have no fixed tables."""
+    if record.template in TEMPLATES:
+        return TEMPLATES[record.template]
+    return None
+
+
+def cell_flags(record: Record) -> dict[str, list[str]]:
+    """Cell key → the messages of the findings naming it."""
+    flags: dict[str, list[str]] = {}
+    for finding in record.findings:
+        for key in finding.cells:
+            flags.setdefault(key, []).append(f"{SEVERITY_WORDS[finding.severity]}：{finding.message}")
+    return flags
+
+
+def grids(record: Record) -> dict[str, Grid]:
+    layout = layout_for(record)
+    if layout is None:
+        return {}
+    flags = cell_flags(record)
+    result = {}
+    for table in layout:
+        grid = GRID_BUILDERS[table.key](record, table, flags)
+        if table.key not in record.tables:
+            grid.note = "报告中未找到此表，全部单元格标为缺失。"
+        result[table.key] = grid
+    return result
+
+
+# ---- checks shown as badges -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckView:
+    id: str
+    title: str
+    status: str                       # pass | warn | fail | info
+    findings: list[dict[str, Any]]
+
+
+def check_views(record: Record) -> list[CheckView]:
+    """Every registered check with its findings; a check without findings passed."""
+    views = []
+    for check in CHECKS:
+        found = [f for f in record.findings if f.check == check.id]
+        status = "pass"
+        if found:
+            worst = min(found, key=lambda f: list(Severity).index(f.severity)).severity
+            status = SEVERITY_STATUS[worst]
+        views.append(CheckView(check.id, check.title, status, [
+            {"severity": SEVERITY_STATUS[f.severity], "word": SEVERITY_WORDS[f.severity],
+             "message": f.message, "cells": list(f.cells)} for f in found]))
+    known = {c.id for c in CHECKS}
+    for finding in record.findings:   # findings of checks outside the registry are still shown
+        if finding.check not in known:
+            known.add(finding.check)
+            views.append(CheckView(finding.check, finding.check, SEVERITY_STATUS[finding.severity], [
+                {"severity": SEVERITY_STATUS[f.severity], "word": SEVERITY_WORDS[f.severity],
+                 "message": f.message, "cells": list(f.cells)}
+                for f in record.findings if f.check == finding.check]))
+    return views
+
+
+def section_views(record: Record) -> list[dict[str, Any]]:
+    """The six sections under their official headings, in order, with the table each one holds."""
+    by_key = {s.key: s for s in record.sections}
+    table_of = {section: table for table, section in TABLE_SECTION.items()}
+    return [{"key": key, "heading": heading, "present": key in by_key, "table": table_of.get(key, ""),
+             "paragraphs": paragraphs(by_key[key].text) if key in by_key else []}
+            for key, heading, _phrases in SECTIONS]

@@ -1,0 +1,165 @@
+// gknb: sortable, filterable report tables, and the Pagefind search page. No outside requests.
+(function () {
+  "use strict";
+
+  function cellValue(row, index) {
+    var cell = row.cells[index];
+    if (!cell) return "";
+    return cell.getAttribute("data-sort-value") || cell.textContent.trim();
+  }
+
+  function sortBy(table, index, numeric, th) {
+    var body = table.tBodies[0];
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = cellValue(a, index), y = cellValue(b, index);
+      var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, "zh-Hans-CN");
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+
+  function makeSortable(table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        sortBy(table, index, th.getAttribute("data-sort") === "number", th);
+      });
+    });
+  }
+
+  function makeFilterable(table) {
+    var wrap = table.closest(".gknb-scroll") || table;
+    var box = document.createElement("div");
+    box.className = "gknb-filter";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.placeholder = "筛选本表（机关、地区、年度、状态）";
+    input.setAttribute("aria-label", "筛选本表");
+    box.appendChild(input);
+    wrap.parentNode.insertBefore(box, wrap);
+    input.addEventListener("input", function () {
+      var words = input.value.trim().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var text = row.textContent;
+        row.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+      });
+    });
+  }
+
+  document.querySelectorAll("table[data-gknb-sortable]").forEach(function (table) {
+    makeSortable(table);
+    if (table.tBodies.length && table.tBodies[0].rows.length > 1) makeFilterable(table);
+  });
+
+  // ---- search page -----------------------------------------------------------------------
+  var root = document.getElementById("gknb-search");
+  if (!root) return;
+
+  var FACETS = [["province", "省份"], ["type", "机关类型"], ["year", "年度"], ["status", "校验结论"]];
+  var STATUS = { pass: "通过", warn: "警告", fail: "错误" };
+  var siteRoot = new URL(document.querySelector("meta[name=gknb-root]").content, location.href);
+  var params = new URLSearchParams(location.search);
+  var pagefind = null;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  var form = el("form", { "class": "gknb-search__form", role: "search" });
+  var input = el("input", { type: "search", name: "q", id: "gknb-q", placeholder: "机关名称、地区或正文关键词",
+                            "aria-label": "检索词" });
+  input.value = params.get("q") || "";
+  form.appendChild(input);
+  form.appendChild(el("button", { type: "submit", "class": "md-button md-button--primary" }, "检索"));
+  var filters = el("div", { "class": "gknb-search__filters" });
+  var status = el("p", { "class": "gknb-search__status", role: "status", "aria-live": "polite" });
+  var results = el("ol", { "class": "gknb-results" });
+  root.appendChild(form); root.appendChild(filters); root.appendChild(status); root.appendChild(results);
+  var selects = {};
+
+  function buildFilters(available) {
+    FACETS.forEach(function (facet) {
+      var label = el("label", {}, facet[1]);
+      var select = el("select", { name: facet[0], "data-facet": facet[0] });
+      select.appendChild(el("option", { value: "" }, "全部"));
+      Object.keys(available[facet[0]] || {}).sort(function (a, b) { return a.localeCompare(b, "zh-Hans-CN"); })
+        .forEach(function (value) {
+          select.appendChild(el("option", { value: value }, value + "（" + available[facet[0]][value] + "）"));
+        });
+      select.value = params.get(facet[0]) || "";
+      select.addEventListener("change", run);
+      selects[facet[0]] = select;
+      label.appendChild(select);
+      filters.appendChild(label);
+    });
+  }
+
+  function chosenFilters() {
+    var chosen = {};
+    Object.keys(selects).forEach(function (k) { if (selects[k].value) chosen[k] = selects[k].value; });
+    return chosen;
+  }
+
+  function showResult(data) {
+    var item = el("li", { "class": "gknb-result" });
+    var title = el("a", { href: data.url, "class": "gknb-result__title" }, data.meta.title || data.url);
+    item.appendChild(el("h3", {})).appendChild(title);
+    var meta = el("div", { "class": "gknb-result__meta" });
+    meta.appendChild(el("span", { "class": "gknb-result__body" }, data.meta.body || ""));
+    meta.appendChild(el("span", { "class": "gknb-result__year" }, data.meta.year ? data.meta.year + " 年度" : ""));
+    var st = data.meta.status || "";
+    meta.appendChild(el("span", { "class": "gknb-badge gknb-badge--" + (STATUS[st] ? st : "info") }, STATUS[st] || st));
+    item.appendChild(meta);
+    var excerpt = el("p", { "class": "gknb-result__excerpt" });
+    excerpt.innerHTML = data.excerpt;   // Pagefind's excerpt: escaped page text with <mark> around hits
+    item.appendChild(excerpt);
+    results.appendChild(item);
+  }
+
+  var generation = 0;
+  async function run(event) {
+    if (event) event.preventDefault();
+    var query = input.value.trim();
+    var chosen = chosenFilters();
+    var url = new URL(location.href);
+    url.search = "";
+    if (query) url.searchParams.set("q", query);
+    Object.keys(chosen).forEach(function (k) { url.searchParams.set(k, chosen[k]); });
+    history.replaceState(null, "", url);
+    var mine = ++generation;
+    results.textContent = "";
+    if (!query && !Object.keys(chosen).length) { status.textContent = "输入检索词或选择筛选条件。"; return; }
+    status.textContent = "检索中……";
+    var search = await pagefind.search(query || null, { filters: chosen });
+    if (mine !== generation) return;
+    var found = await Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); }));
+    if (mine !== generation) return;
+    status.textContent = "找到 " + search.results.length + " 份报告" + (search.results.length > 50 ? "，显示前 50 份" : "") + "。";
+    found.forEach(showResult);
+  }
+
+  (async function () {
+    try {
+      pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+      await pagefind.options({ baseUrl: siteRoot.pathname });
+      buildFilters(await pagefind.filters());
+    } catch (error) {
+      status.textContent = "检索索引不可用（构建时未运行 Pagefind？）";
+      return;
+    }
+    form.addEventListener("submit", run);
+    root.setAttribute("data-ready", "true");
+    run();
+  })();
+})();
