@@ -6,8 +6,9 @@ indexed under the strings a report may use for it:
 - `full`: the name as listed, and the name cleaned of the list's quirks (济源市下冶镇 → 下冶镇);
 - `short`: the name without its level suffix (海阳市 → 海阳, 恩施土家族苗族自治州 → 恩施州, 恩施);
 - `alias`: a name the division had before a common rename (撤县设区 X县 → X区, 撤县设市 X县 → X市,
-  撤乡设镇 X乡 → X镇, 撤镇设街道 X镇 → X街道) or an entry of RENAMES. An alias is only indexed
-  where the string is not a current name, so it never hides a division that exists today.
+  撤乡设镇 X乡 → X镇, 撤镇设街道 X镇 → X街道: SUFFIX_RENAMES) or an entry of RENAMES. Suffix renames
+  are read backwards, and only for a string that is not a current name, so a former name never
+  hides a division that exists today (朝阳县 is 辽宁's 朝阳县, not 北京's 朝阳区).
 
 Not handled: mergers and splits (two counties merged into one district, a township moved to
 another county), townships abolished by 撤并 since the report was written, renames whose stem
@@ -76,7 +77,18 @@ GENERIC_PREFIXES = (
 # names have no short or former form.
 ZONE_ENDINGS = ("开发区", "园区", "示范区", "新区", "合作区", "试验区", "实验区", "管理区", "工业区")
 
-# Renames whose stem changed (a suffix swap is covered by the generic aliases):
+# Renames that only changed the suffix, read backwards: a name that is not in the list may be the
+# former name of one that is. (former ending, current ending, level by code length, shortest stem)
+SUFFIX_RENAMES: tuple[tuple[str, str, int, int], ...] = (
+    ("县", "区", 6, 2),     # 撤县设区: 太谷县 → 太谷区
+    ("县", "市", 6, 2),     # 撤县设市: 黔西县 → 黔西市
+    ("市", "区", 6, 2),     # 撤市设区: 即墨市 → 即墨区
+    ("县", "县区", 6, 1),   # 赣县 → 赣县区
+    ("乡", "镇", 9, 2),     # 撤乡设镇
+    ("乡", "街道", 9, 2),   # 撤乡设街道
+    ("镇", "街道", 9, 2),   # 撤镇设街道
+)
+# Renames whose stem changed (a suffix swap is covered by SUFFIX_RENAMES):
 # (name used before, current full name as written by full_name()).
 RENAMES: tuple[tuple[str, str], ...] = (
     ("户县", "陕西省西安市鄠邑区"),          # 2016
@@ -142,17 +154,28 @@ def display_name(by_code: dict[str, Division], code: str, name: str, parent: str
         return None
     if parent in by_code and name == by_code[parent].name:
         return None  # 东莞市 listed again as its own county
-    if len(code) == 9:
-        stripped = strip_ancestor_prefix(name, (by_code[code[:k]].name for k in (2, 4, 6)))
-        # only where what is left is a township's own name (代县党群服务中心 keeps its county)
-        return stripped if stripped.endswith(TOWNSHIP_ENDINGS) else name
     return name
+
+
+def township_display(name: str, prefixes: tuple[str, ...]) -> str:
+    """济源市下冶镇 → 下冶镇, but 代县党群服务中心 keeps its county: what is left must be a township."""
+    if not name.startswith(prefixes):  # the common case, one call
+        return name
+    stripped = strip_ancestor_prefix(name, prefixes)
+    return stripped if stripped.endswith(TOWNSHIP_ENDINGS) else name
 
 
 def build_divisions(rows: list[tuple[str, str, str]]) -> dict[str, Division]:
     by_code: dict[str, Division] = {}
+    prefixes: dict[str, tuple[str, ...]] = {}  # county code → names of the county and its ancestors
     for code, name, parent in rows:  # sorted by code: parents come first
-        by_code[code] = Division(code, name, parent, display_name(by_code, code, name, parent))
+        if len(code) == 9 and name != by_code[parent].name:
+            if parent not in prefixes:
+                prefixes[parent] = tuple(by_code[parent[:k]].name for k in (2, 4, 6))
+            display: str | None = township_display(name, prefixes[parent])
+        else:
+            display = display_name(by_code, code, name, parent)
+        by_code[code] = Division(code, name, parent, display)
     return by_code
 
 
@@ -194,53 +217,46 @@ def generic_unit(name: str) -> bool:
 def township_forms(division: Division) -> list[str]:
     """A township under the names it is written with: 漓东街道办事处 / 漓东街道, 科技城（东渚街道）."""
     name = division.display or division.name
-    if generic_unit(name):
-        return []
-    forms = [name]
+    forms = [] if generic_unit(name) else [name]
+    if division.name != name and not generic_unit(division.name):
+        forms.append(division.name)  # the list's own, prefixed form: 济源市下冶镇
+    if not forms:
+        return forms
     if name.endswith("街道办事处"):
         forms.append(name[: -len("办事处")])
     elif name.endswith("街道"):
         forms.append(name + "办事处")  # so that a body name's longest match is not another place's
-    ethnic = ETHNIC_TOWNSHIP.match(name) if "族" in name else None
-    if ethnic:
-        forms.append(ethnic["stem"] + ethnic["suffix"])
+    if "族" in name:
+        ethnic = ETHNIC_TOWNSHIP.match(name)
+        if ethnic:
+            forms.append(ethnic["stem"] + ethnic["suffix"])
     if "（" in name or "(" in name:
         forms.extend(p for p in re.split(r"[（）()]", name) if len(p) >= 3)
     return forms
 
 
-def former_names(division: Division) -> list[str]:
-    """Names before a suffix rename: 撤县设区, 撤县设市, 撤乡设镇, 撤镇设街道."""
-    name = division.display
-    if name is None or name.endswith(ZONE_ENDINGS):
-        return []
-    if len(division.code) == 6:
-        stem = strip_suffix(name, ("区", "市"))
-        if stem is None or stem in STOP_SHORT:
-            return []
-        return [stem] if stem.endswith(("县", "市")) else [stem + "县", stem + "市"]
-    if len(division.code) == 9:
-        if name.endswith("镇") and len(name) >= 3:
-            return [name[:-1] + "乡"]
-        if name.endswith("街道") and len(name) >= 4:
-            return [name[:-2] + "镇", name[:-2] + "乡"]
-    return []
+def renamed_to(index: dict[str, tuple[NameMatch, ...]], name: str) -> tuple[NameMatch, ...]:
+    """The divisions a name missing from the list may have become by a suffix rename (太谷县 → 太谷区)."""
+    found: dict[NameMatch, None] = {}
+    for former, current, code_length, min_stem in SUFFIX_RENAMES:
+        stem = name[: -len(former)]
+        if not name.endswith(former) or len(stem) < min_stem or stem in STOP_SHORT:
+            continue
+        for match in index.get(stem + current, ()):
+            if match.kind == "full" and len(match.code) == code_length:
+                found[NameMatch(match.code, "alias")] = None
+    return tuple(found)
 
 
-def name_entries(division: Division) -> list[tuple[str, NameKind]]:
+def name_entries(division: Division) -> list[tuple[str, NameMatch]]:
+    """The strings a division is indexed under, each with how it matches."""
     if division.display is None:
         return []
-    entries: list[tuple[str, NameKind]]
+    full = NameMatch(division.code, "full")
     if len(division.code) == 9:
-        forms = township_forms(division)
-        if not generic_unit(division.name):
-            forms.insert(0, division.name)
-        entries = [(form, "full") for form in dict.fromkeys(forms)]
-    else:
-        entries = [(division.display, "full")]
-        entries += [(form, "short") for form in short_forms(division)]
-    entries += [(form, "alias") for form in former_names(division)]
-    return entries
+        return [(form, full) for form in township_forms(division)]
+    short = NameMatch(division.code, "short")
+    return [(division.display, full)] + [(form, short) for form in short_forms(division)]
 
 
 def full_name(by_code: dict[str, Division], code: str) -> str:
@@ -257,8 +273,8 @@ def rename_entries(by_code: dict[str, Division]) -> Iterable[tuple[str, str]]:
 def build_index(by_code: dict[str, Division]) -> dict[str, tuple[NameMatch, ...]]:
     collected: dict[str, list[NameMatch]] = {}
     for division in by_code.values():
-        for form, kind in name_entries(division):
-            collected.setdefault(form, []).append(NameMatch(division.code, kind))
+        for form, match in name_entries(division):
+            collected.setdefault(form, []).append(match)
     for old, code in rename_entries(by_code):
         collected.setdefault(old, []).append(NameMatch(code, "alias"))
     return {form: current_first(matches) for form, matches in collected.items() if len(form) >= 2}
@@ -298,8 +314,13 @@ def build_all() -> Divisions:
 
 def start_lengths(index: dict[str, tuple[NameMatch, ...]]) -> dict[str, tuple[int, ...]]:
     collected: dict[str, set[int]] = {}
+    renamed_endings = tuple(current for _, current, _, _ in SUFFIX_RENAMES)
     for key in index:
-        collected.setdefault(key[:2], set()).add(len(key))
+        sizes = collected.setdefault(key[:2], set())
+        sizes.add(len(key))
+        if key.endswith(renamed_endings):
+            sizes.update(len(key) - len(current) + len(former)
+                         for former, current, _, _ in SUFFIX_RENAMES if key.endswith(current))
     return {start: tuple(sorted(sizes)) for start, sizes in collected.items()}
 
 
@@ -335,9 +356,11 @@ def path_name(code: str) -> str:
 
 def named(name: str) -> list[Division]:
     """All divisions that go by this string (full names, short forms and former names)."""
-    data = load()
-    return [data.by_code[m.code] for m in data.index.get(name, ())]
+    by_code = load().by_code
+    return [by_code[m.code] for m in lookup(name)]
 
 
 def lookup(name: str) -> tuple[NameMatch, ...]:
-    return load().index.get(name, ())
+    """The divisions a string names: current names first, former names only where none is current."""
+    index = load().index
+    return index.get(name) or renamed_to(index, name)

@@ -108,9 +108,9 @@ def compact(text: str) -> str:
 def raw_spans(text: str) -> list[tuple[int, int]]:
     """Every (start, end) whose substring is an indexed division name."""
     data = dv.load()
-    index, starts, size = data.index, data.lengths_by_start, len(text)
+    starts, size = data.lengths_by_start, len(text)
     return [(i, i + n) for i in range(size - 1) for n in starts.get(text[i:i + 2], ())
-            if i + n <= size and text[i:i + n] in index]
+            if i + n <= size and dv.lookup(text[i:i + n])]
 
 
 def outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
