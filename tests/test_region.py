@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 import time
 from pathlib import Path
 
@@ -153,6 +154,24 @@ def test_nothing_known_gives_an_empty_region() -> None:
 def test_a_county_department_is_not_placed_in_a_township_its_text_mentions() -> None:
     result = resolve_region("会宁县教育局", "会宁县教育局在会师镇召开现场会")
     assert result.name == "甘肃省白银市会宁县"
+
+
+def sample_townships(count: int) -> list[dv.Division]:
+    towns = [d for d in dv.load().by_code.values()
+             if len(d.code) == 9 and d.display and d.display.endswith(dv.TOWNSHIP_ENDINGS)]
+    return random.Random(7).sample(towns, count)
+
+
+def test_any_township_named_with_its_city_and_county_resolves_to_itself() -> None:
+    wrong = []
+    for town in sample_townships(400):
+        upper = "".join(d.display or "" for d in dv.chain(town.code)[1:3])
+        suffix = "办事处" if town.display and town.display.endswith("街道") else "人民政府"
+        name = f"{upper}{town.display}{suffix}"
+        region = resolve_region(name, "")
+        if region.code != town.code12 or classify_body(name, "", region) not in ("乡镇", "街道"):
+            wrong.append((name, region.name))
+    assert wrong == []
 
 
 # ---------------------------------------------------------------- text noise
