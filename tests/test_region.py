@@ -145,6 +145,13 @@ def test_repeated_county_name_decided_by_city() -> None:
     assert resolve_region("天津市和平区人民政府", "").name == "天津市和平区"
 
 
+def test_a_tie_under_a_placeholder_keeps_the_province() -> None:
+    # 仙桃市 and 潜江市 share 湖北's 省直辖县级行政区划 (4290), which is no place
+    result = resolve_region(None, "在仙桃市和潜江市")
+    assert result.to_dict()["code"] == "420000000000" and result.city is None
+    assert result.ambiguous == ["湖北省仙桃市（429004000000）", "湖北省潜江市（429005000000）"]
+
+
 def test_nothing_known_gives_an_empty_region() -> None:
     result = resolve_region(None, "")
     assert result.to_dict() == {"province": None, "city": None, "county": None, "town": None, "code": None}

@@ -274,9 +274,11 @@ def ambiguity(best: list[str], certain: str | None, mentions: list[Mention]) -> 
 
 
 def fill_levels(result: RegionResult, code: str) -> None:
-    for division in dv.chain(code):
+    named = [d for d in dv.chain(code) if d.display]  # 市辖区, 省直辖县级行政区划 name no place
+    for division in named:
         setattr(result, division.level, division.display)
-    result.code = code.ljust(12, "0")
+    if named:
+        result.code = named[-1].code12
 
 
 def evidence_lines(mentions: list[Mention], chosen: list[str]) -> list[str]:
@@ -329,7 +331,7 @@ Category = Literal["zone", "dispatched", "street", "township", "government", "in
 # Suffix patterns on the body name, first match wins. Order matters: 开发区管理委员会 is a zone
 # before it is a 委员会, 公安局XX分局 is dispatched before it is a 局, 驻马店市…街道办事处 is a street.
 NAME_RULES: tuple[tuple[re.Pattern[str], Category], ...] = (
-    (re.compile(r"(开发区|高新区|新区|示范区|园区|工业园|保税区|试验区|实验区|合作区|集聚区|管理区|旅游区|风景区)"
+    (re.compile(r"(开发区|高新区|新区|示范区|园区|工业园|保税区|试验区|实验区|合作区|集聚区|管理区|旅游区|风景区|名胜区|景区|度假区|自贸区|片区)"
                 r"(管理委员会|管委会|管理局|管理办公室)?$"), "zone"),
     (re.compile(r"街道(办事处|办)?$"), "street"),
     (re.compile(r"(分局|派出所|税务局|调查队|海关|气象局|边境管理大队|(政府|局|委)驻\S+办事处|派出机构)$"), "dispatched"),
