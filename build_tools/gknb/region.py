@@ -330,9 +330,10 @@ Category = Literal["zone", "dispatched", "street", "township", "government", "in
 
 # Suffix patterns on the body name, first match wins. Order matters: 开发区管理委员会 is a zone
 # before it is a 委员会, 公安局XX分局 is dispatched before it is a 局, 驻马店市…街道办事处 is a street.
+ZONE_WORDS = ("开发区", "高新区", "新区", "示范区", "园区", "工业园", "保税区", "试验区", "实验区", "合作区",
+              "集聚区", "管理区", "旅游区", "风景区", "名胜区", "景区", "度假区", "自贸区", "片区")
 NAME_RULES: tuple[tuple[re.Pattern[str], Category], ...] = (
-    (re.compile(r"(开发区|高新区|新区|示范区|园区|工业园|保税区|试验区|实验区|合作区|集聚区|管理区|旅游区|风景区|名胜区|景区|度假区|自贸区|片区)"
-                r"(管理委员会|管委会|管理局|管理办公室)?$"), "zone"),
+    (re.compile(rf"({'|'.join(ZONE_WORDS)})(管理委员会|管委会|管理局|管理办公室)?$"), "zone"),
     (re.compile(r"街道(办事处|办)?$"), "street"),
     (re.compile(r"(分局|派出所|税务局|调查队|海关|气象局|边境管理大队|(政府|局|委)驻\S+办事处|派出机构)$"), "dispatched"),
     (re.compile(r"(乡|镇|苏木)(人民政府|政府)?$"), "township"),
@@ -396,7 +397,7 @@ def city_is_county_level(region: RegionResult) -> bool:
 def level_from_text(text: str, region: RegionResult) -> Level | None:
     # The lowest government a body names as its superior is its own level: a county bureau
     # writes 省政府, 市政府 and 县委县政府; a city bureau never writes 县委县政府 of itself.
-    found = [SUPERIOR_LEVELS[m[1] or "地区"] for m in SUPERIOR.finditer(text)]
+    found = [SUPERIOR_LEVELS[m[1] or "地区"] for m in SUPERIOR.finditer(text)]  # no m[1]: a 行署
     if not found:
         return region.level if region.level != "town" else "county"
     level = max(found, key=dv.LEVELS.index)
