@@ -25,7 +25,7 @@ from .search import run_pagefind
 log = logging.getLogger("mkdocs.plugins.gknb")
 
 
-class GknbConfig(Config):
+class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __init_subclass__ untyped
     """`plugins: - gknb: {content_dir: content, strict: false, search: true}`."""
 
     content_dir = c.Type(str, default="content")
@@ -50,7 +50,7 @@ def add_site_files(site: SiteFiles, files: Files, config: MkDocsConfig) -> None:
         files.append(File.generated(config, path, abs_src_path=str(source)))
 
 
-class GknbPlugin(BasePlugin[GknbConfig]):
+class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         content = content_path(config, self.config.content_dir)
         if not content.is_dir():

@@ -38,6 +38,11 @@ def neutralise(value: Any) -> Markup:
     return Markup(_MARKDOWN_CHARS.sub(lambda m: MARKDOWN_ENTITIES[m.group()], text))
 
 
+def pagefind_value(value: Any) -> str:
+    """A value for data-pagefind-filter/meta: Pagefind splits those attributes at ASCII commas."""
+    return str("" if value is None else value).replace(",", "，")
+
+
 def plain_title(text: str) -> str:
     """A title safe for YAML front matter and for theme templates that print it unescaped."""
     return text.translate(FULLWIDTH).strip()
@@ -49,6 +54,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["number"] = format_number
+    env.filters["pf"] = pagefind_value
     return env
 
 

@@ -1,24 +1,63 @@
-"""Full-text search: Pagefind's extended build indexes the built site (Chinese word segmentation).
+"""Full-text search: Pagefind's extended build indexes the report pages of the built site.
 
 Material's own search would ship one index of the whole site to every browser (about 70 MB for
-1,000 Chinese reports); Pagefind splits its index into fragments fetched per query, all from
-the site itself (`site/pagefind/`), so nothing is requested from another host.
+1,000 Chinese reports); Pagefind splits its index into fragments fetched per query, all from the
+site itself (`site/pagefind/`), so nothing is requested from another host.
+
+Chinese text has no spaces, and Pagefind 1.5 segments it twice, differently: jieba when
+indexing, the browser's Intl.Segmenter when searching (Pagefind issue #1237). 复议 is one jieba
+word inside 行政复议 but 复|议 to ICU, so `行政复议` found one report of five. We therefore index
+a copy of each report page with a space between Chinese characters (every character a word),
+and the search page asks for the query's characters as an exact phrase (overrides/assets/gknb.js):
+the substring match Chinese readers expect, whatever either segmenter thinks a word is.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
-LANGUAGE = "zh"   # the portal is Chinese: index everything with the Chinese segmenter
+LANGUAGE = "zh"
+INDEXED_MARKER = "data-pagefind-body"
+# CJK ideographs (and compatibility ideographs); punctuation is dropped by Pagefind anyway.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
+_TAG = re.compile(r"(<[^>]*>)")
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
+def spaced_text(text: str) -> str:
+    """行政复议 → 行 政 复 议 (Latin words and digits untouched)."""
+    return _BETWEEN_HAN.sub(" ", text)
+
+
+def spaced_html(page: str) -> str:
+    """The page with its text spaced out; tags and attribute values (filters, meta) unchanged."""
+    return "".join(part if part.startswith("<") else spaced_text(part) for part in _TAG.split(page))
+
+
+def indexed_pages(site_dir: Path) -> list[Path]:
+    return sorted(p for p in site_dir.rglob("*.html") if INDEXED_MARKER in p.read_text(encoding="utf-8"))
+
+
+def write_index_copy(site_dir: Path, copy_dir: Path) -> int:
+    """Spaced copies of the pages Pagefind indexes, at the same paths (so result URLs match)."""
+    pages = indexed_pages(site_dir)
+    for page in pages:
+        target = copy_dir / page.relative_to(site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(spaced_html(page.read_text(encoding="utf-8")), encoding="utf-8")
+    return len(pages)
+
+
 def pagefind_executable() -> Path:
-    """The extended binary shipped by PyPI `pagefind[extended]` (the plain one cannot segment Chinese)."""
+    """The extended binary shipped by PyPI `pagefind[extended]`."""
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
     except ImportError as error:
@@ -26,12 +65,18 @@ def pagefind_executable() -> Path:
     return Path(get_executable())
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    return [str(pagefind_executable()), "--site", str(site_dir), "--force-language", LANGUAGE, "--quiet"]
+def pagefind_command(source_dir: Path, output_dir: Path) -> list[str]:
+    return [str(pagefind_executable()), "--site", str(source_dir), "--output-path", str(output_dir),
+            "--force-language", LANGUAGE, "--quiet"]
 
 
 def run_pagefind(site_dir: Path) -> None:
-    """Write `site_dir/pagefind/`: only pages marked `data-pagefind-body` (the reports) are indexed."""
-    result = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, check=False)
+    """Write `site_dir/pagefind/` from the report pages (those marked `data-pagefind-body`)."""
+    output = (site_dir / "pagefind").resolve()
+    shutil.rmtree(output, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="gknb-search-") as copy:
+        if write_index_copy(site_dir, Path(copy)) == 0:
+            (Path(copy) / "index.html").write_text(f'<html lang="{LANGUAGE}"><body {INDEXED_MARKER}></body></html>')
+        result = subprocess.run(pagefind_command(Path(copy), output), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr or result.stdout}")

@@ -122,9 +122,32 @@
     meta.appendChild(el("span", { "class": "gknb-badge gknb-badge--" + (STATUS[st] ? st : "info") }, STATUS[st] || st));
     item.appendChild(meta);
     var excerpt = el("p", { "class": "gknb-result__excerpt" });
-    excerpt.innerHTML = data.excerpt;   // Pagefind's excerpt: escaped page text with <mark> around hits
+    excerpt.innerHTML = compact(data.excerpt);   // Pagefind's excerpt: escaped page text, <mark> around hits
     item.appendChild(excerpt);
     results.appendChild(item);
+  }
+
+  // The index holds every Chinese character as a word (search.py explains why): each term of the
+  // query becomes an exact phrase of its characters, and the reports must match every term.
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
+  var BETWEEN_HAN = new RegExp("(?<=[" + HAN + "])(?=[" + HAN + "])", "g");
+  var SPACED_HAN = new RegExp("([" + HAN + "](?:</mark>)?)\\s+(?=(?:<mark>)?[" + HAN + "])", "g");
+
+  function phrase(term) { return "\"" + term.replace(BETWEEN_HAN, " ") + "\""; }
+
+  function compact(excerpt) {
+    return excerpt.replace(/\s+<\/mark>/g, "</mark> ").replace(SPACED_HAN, "$1").replace(/<\/mark><mark>/g, "");
+  }
+
+  async function searchAll(query, chosen) {
+    var terms = query.split(/\s+/).filter(Boolean);
+    if (!terms.length) return (await pagefind.search(null, { filters: chosen })).results;
+    var lists = await Promise.all(terms.map(function (t) {
+      return pagefind.search(phrase(t), { filters: chosen }).then(function (s) { return s.results; });
+    }));
+    return lists[0].filter(function (r) {
+      return lists.every(function (list) { return list.some(function (o) { return o.id === r.id; }); });
+    });
   }
 
   var generation = 0;
@@ -141,11 +164,11 @@
     results.textContent = "";
     if (!query && !Object.keys(chosen).length) { status.textContent = "输入检索词或选择筛选条件。"; return; }
     status.textContent = "检索中……";
-    var search = await pagefind.search(query || null, { filters: chosen });
+    var hits = await searchAll(query, chosen);
     if (mine !== generation) return;
-    var found = await Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); }));
+    var found = await Promise.all(hits.slice(0, 50).map(function (r) { return r.data(); }));
     if (mine !== generation) return;
-    status.textContent = "找到 " + search.results.length + " 份报告" + (search.results.length > 50 ? "，显示前 50 份" : "") + "。";
+    status.textContent = "找到 " + hits.length + " 份报告" + (hits.length > 50 ? "，显示前 50 份" : "") + "。";
     found.forEach(showResult);
   }
 
