@@ -74,7 +74,7 @@ class Token:
     glued: bool = False  # digits that ran straight on from a label, separators lost
 
 
-GLUED_DIGITS_RE = re.compile(r"^(.*[^\d\s.,，])[\s\u3000]*(\d[\d\s\u3000]*)$")
+GLUED_DIGITS_RE = re.compile(r"^(.*[^\d\s.,，])[\s\u3000]*(\d[\d\s\u3000]*(?:\.\d+)?)$")
 
 
 def split_glued_digits(raw: str) -> tuple[str, list[str]]:

@@ -217,9 +217,12 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
 
 # ---- table 四: one unlabelled row of 15 numbers --------------------------------------------------
 
+MAX_APPEAL_HEADER_LENGTH = 150  # flattened text runs table 四's whole header into one line
+
+
 def is_appeal_header(token: Token) -> bool:
     label = normalise_label(token.raw)
-    return len(label) <= MAX_LABEL_LENGTH and any(word in label for word in APPEAL_HEADER_WORDS)
+    return len(label) <= MAX_APPEAL_HEADER_LENGTH and any(word in label for word in APPEAL_HEADER_WORDS)
 
 
 APPEAL_CONTEXT_TOKENS = 40  # how far back the header must name 复议 or 诉讼
