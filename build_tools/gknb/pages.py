@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import divisions
-from .checks import CHECKS
+from . import divisions, history
 from .pipeline import Corpus, build_corpus
 from .record import Record, Severity
-from .render import (AGENCY_UNKNOWN, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
+from .render import (ALL_CHECK_TITLES, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
                      SEVERITY_WORDS, agency_name, check_views, grids, plain_title, region_text, render,
                      report_title, section_views)
 from .site_data import data_files, report_json_path, source_path
@@ -54,8 +53,9 @@ class Entry:
         return divisions.short_code(str(code)) if code else ""
 
     @property
-    def body_key(self) -> tuple[str, str]:
-        return (agency_name(self.record), self.region_code)
+    def body_key(self) -> str | None:
+        """The same body across years (history.body_key: sidecar same_as, or code + short name)."""
+        return history.body_key(self.record)
 
 
 # ---- URLs --------------------------------------------------------------------------------------
@@ -203,15 +203,15 @@ def type_order(name: str) -> tuple[int, str]:
     return (order.index(name) if name in order else len(order), name)
 
 
-def other_years(entry: Entry, by_body: dict[tuple[str, str], list[Entry]]) -> list[dict[str, Any]]:
-    if entry.body_key[0] == AGENCY_UNKNOWN:
+def other_years(entry: Entry, by_body: dict[str, list[Entry]]) -> list[dict[str, Any]]:
+    if entry.body_key is None:
         return []
     return [{"url": link(entry.src, other.src), "year": other.record.year or "年度未知",
              "status": other.record.status, "word": STATUS_WORDS[other.record.status]}
             for other in sorted(by_body[entry.body_key], key=lambda e: e.record.year or 0) if other is not entry]
 
 
-def report_page(entry: Entry, by_body: dict[tuple[str, str], list[Entry]]) -> str:
+def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
     record = entry.record
     title = report_title(record)
     return render("report.md.j2", r=record, id=entry.id, title=title, plain_title=plain_title(title),
@@ -230,13 +230,13 @@ def findings_page(entries: list[Entry]) -> str:
     """Reports with findings, grouped by check in registry order."""
     src = "findings/index.md"
     groups = []
-    for check in CHECKS:
+    found = [f.check for e in entries for f in e.record.findings if f.severity is not Severity.INFO]
+    for check in [c for c in dict.fromkeys([*ALL_CHECK_TITLES, *found]) if c in found]:
         rows = [{**row_view(e, src), "message": f.message, "severity": SEVERITY_STATUS[f.severity],
                  "severity_word": SEVERITY_WORDS[f.severity]}
-                for e in entries for f in e.record.findings if f.check == check.id]
-        if rows and check.severity is not Severity.INFO:
-            groups.append({"id": check.id, "title": check.title, "rows": rows,
-                           "reports": len({r["url"] for r in rows})})
+                for e in entries for f in e.record.findings if f.check == check and f.severity is not Severity.INFO]
+        groups.append({"id": check, "title": ALL_CHECK_TITLES.get(check, check), "rows": rows,
+                       "reports": len({r["url"] for r in rows})})
     return render("findings.md.j2", groups=groups, statuses=STATUS_WORDS)
 
 
@@ -246,7 +246,7 @@ def rejected_page(corpus: Corpus) -> str:
 
 def home_page(corpus: Corpus, entries: list[Entry]) -> str:
     src = "index.md"
-    return render("index.md.j2", reports=len(entries), bodies=len({e.body_key for e in entries}),
+    return render("index.md.j2", reports=len(entries), bodies=len({e.body_key or e.id for e in entries}),
                   years=sorted({e.record.year for e in entries if e.record.year}),
                   counts=status_counts(entries), statuses=STATUS_WORDS, rejected=len(corpus.rejected),
                   search=link(src, "search.md"),
@@ -260,9 +260,10 @@ def home_page(corpus: Corpus, entries: list[Entry]) -> str:
 def generate(corpus: Corpus, content_dir: Path) -> SiteFiles:
     """Every generated page and file of the portal for this corpus."""
     entries = entries_of(corpus.records)
-    by_body: dict[tuple[str, str], list[Entry]] = {}
+    by_body: dict[str, list[Entry]] = {}
     for entry in entries:
-        by_body.setdefault(entry.body_key, []).append(entry)
+        if entry.body_key is not None:
+            by_body.setdefault(entry.body_key, []).append(entry)
     site = SiteFiles()
     site.pages["index.md"] = home_page(corpus, entries)
     site.pages.update(region_pages(entries))

@@ -17,7 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .checks import CHECKS
-from .record import Cell, CellState, Record, Severity
+from .history import HISTORY_CHECK_TITLES, PAIR_CHECKS
+from .record import Cell, CellState, Finding, Record, Severity
 from .templates import SECTIONS, TABLE_SECTION, TEMPLATES, Row, Table
 
 # ---- escaping ---------------------------------------------------------------------------------
@@ -191,6 +192,15 @@ def row_cells(record: Record, table: Table, row: Row, flags: dict[str, list[str]
     return cells
 
 
+def layout_rows(record: Record, table: Table) -> tuple[Row, ...]:
+    """The official rows; an outdated alternative row (a single （六）其他处理 in a 2021 table)
+    replaces the rows it stands for when the report printed it."""
+    printed = record.tables.get(table.key, {})
+    chosen = [r for r in table.rows if r.instead_of and r.key in printed]
+    replaced = {key for r in chosen for key in r.instead_of}
+    return tuple(r for r in table.rows if (not r.instead_of or r in chosen) and r.key not in replaced)
+
+
 def runs(rows: Iterable[Row]) -> Iterator[list[Row]]:
     """Consecutive rows sharing a group label."""
     current: list[Row] = []
@@ -205,9 +215,10 @@ def runs(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 def active_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
     """Table 二: per 第二十条 item, a group header, a column header row, then the rows."""
-    width = max(len(r.columns) for r in table.rows)
+    rows = layout_rows(record, table)
+    width = max(len(r.columns) for r in rows)
     grid = Grid(table.key, table.title)
-    for group in runs(table.rows):
+    for group in runs(rows):
         grid.body.append([th(group[0].group, "colgroup", colspan=width + 1)])
         columns = group[0].columns
         grid.body.append([th("信息内容")] + [th(c.label, colspan=width - len(columns) + 1 if i == len(columns) - 1 else 1)
@@ -233,12 +244,13 @@ def applications_head(table: Table) -> list[list[GridCell]]:
 def applications_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
     """Table 三: rows without a group span three label columns; the outcome rows sit under
     三、本年度办理结果, and the （三）–（六） rows under their own merged label."""
+    rows = layout_rows(record, table)
     result = table.row("granted").group
-    outcome_count = sum(1 for r in table.rows if r.group)
-    width = len(table.rows[0].columns)
+    outcome_count = sum(1 for r in rows if r.group)
+    width = len(rows[0].columns)
     grid = Grid(table.key, table.title, head=applications_head(table))
     first_outcome = True
-    for group in runs(table.rows):
+    for group in runs(rows):
         for index, row in enumerate(group):
             labels: list[GridCell] = []
             if row.group and first_outcome:
@@ -259,11 +271,12 @@ def applications_grid(record: Record, table: Table, flags: dict[str, list[str]])
 def review_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
     """Table 四: 行政复议 | 行政诉讼 (未经复议直接起诉 | 复议后起诉), five columns each, one data row."""
     grid = Grid(table.key, table.title)
-    parts = [row.label.split(" · ", 1) for row in table.rows]
+    rows = layout_rows(record, table)
+    parts = [row.label.split(" · ", 1) for row in rows]
     top: list[GridCell] = []
     subs: list[GridCell] = []
     for index, part in enumerate(parts):
-        span = len(table.rows[index].columns)
+        span = len(rows[index].columns)
         if top and index > 0 and parts[index - 1][0] == part[0]:
             previous = top[-1]
             top[-1] = th(previous.text, "colgroup", colspan=previous.colspan + span, rowspan=previous.rowspan)
@@ -271,9 +284,9 @@ def review_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Gr
             top.append(th(part[0], "colgroup", colspan=span, rowspan=1 if len(part) > 1 else 2))
         if len(part) > 1:
             subs.append(th(part[1], "colgroup", colspan=span))
-    labels = [th(c.label) for row in table.rows for c in row.columns]
+    labels = [th(c.label) for row in rows for c in row.columns]
     grid.head = [top, subs, labels]
-    grid.body = [[cell for row in table.rows for cell in row_cells(record, table, row, flags, len(row.columns))]]
+    grid.body = [[cell for row in rows for cell in row_cells(record, table, row, flags, len(row.columns))]]
     return grid
 
 
@@ -320,26 +333,26 @@ class CheckView:
     findings: list[dict[str, Any]]
 
 
+# Every check a report can be held to: per report, then across years (history.py), in that order.
+CHECK_TITLES: dict[str, str] = {**{c.id: c.title for c in CHECKS}, **{c.id: c.title for c in PAIR_CHECKS}}
+ALL_CHECK_TITLES: dict[str, str] = {**CHECK_TITLES, **HISTORY_CHECK_TITLES}
+
+
+def finding_view(finding: Finding) -> dict[str, Any]:
+    return {"severity": SEVERITY_STATUS[finding.severity], "word": SEVERITY_WORDS[finding.severity],
+            "message": finding.message, "cells": list(finding.cells)}
+
+
 def check_views(record: Record) -> list[CheckView]:
-    """Every registered check with its findings; a check without findings passed."""
+    """Every check with its findings (a check without findings passed), then any other finding."""
+    ids = list(CHECK_TITLES) + [f.check for f in record.findings if f.check not in CHECK_TITLES]
     views = []
-    for check in CHECKS:
-        found = [f for f in record.findings if f.check == check.id]
+    for check in dict.fromkeys(ids):
+        found = [f for f in record.findings if f.check == check]
         status = "pass"
         if found:
-            worst = min(found, key=lambda f: list(Severity).index(f.severity)).severity
-            status = SEVERITY_STATUS[worst]
-        views.append(CheckView(check.id, check.title, status, [
-            {"severity": SEVERITY_STATUS[f.severity], "word": SEVERITY_WORDS[f.severity],
-             "message": f.message, "cells": list(f.cells)} for f in found]))
-    known = {c.id for c in CHECKS}
-    for finding in record.findings:   # findings of checks outside the registry are still shown
-        if finding.check not in known:
-            known.add(finding.check)
-            views.append(CheckView(finding.check, finding.check, SEVERITY_STATUS[finding.severity], [
-                {"severity": SEVERITY_STATUS[f.severity], "word": SEVERITY_WORDS[f.severity],
-                 "message": f.message, "cells": list(f.cells)}
-                for f in record.findings if f.check == finding.check]))
+            status = SEVERITY_STATUS[min((f.severity for f in found), key=list(Severity).index)]
+        views.append(CheckView(check, ALL_CHECK_TITLES.get(check, check), status, [finding_view(f) for f in found]))
     return views
 
 

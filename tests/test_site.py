@@ -1,0 +1,372 @@
+"""The portal built by plain `mkdocs build` from a content folder: data files and page structure.
+
+The site is built once per session (`built_site`) from the seeds plus test reports: a PDF pair
+of the same body, a year chain, run-together digits, inconsistent totals, an unreadable scan,
+an unknown file type and a report whose text and name try to inject HTML, Markdown and Jinja.
+Generated Markdown is parsed with markdown-it-py and its HTML blocks with lxml; assertions
+are on structure and on the values of the records, not on strings of the templates.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import logging
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from gknb.pages import SiteFiles, entries_of, generate, page_url
+from gknb.pipeline import Corpus, build_corpus
+from gknb.record import Record
+from gknb.render import ALL_CHECK_TITLES, format_number, layout_rows
+from gknb.templates import SECTIONS, TEMPLATES
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRA_INPUTS = (
+    "tests/cases/chain/下冶镇人民政府-2022.txt",
+    "tests/cases/chain/下冶镇人民政府-2023.txt",
+    "tests/cases/flattened-2022.txt",
+    "tests/cases/inconsistent-2021.txt",
+    "tests/fixtures/hongze_district_2023.pdf",
+    "tests/fixtures/hongze_district_2024.pdf",
+    "tests/fixtures/no_text_layer.pdf",
+)
+# No "|": the reader would take a line with pipes for a table row.
+HOSTILE_TEXT = ("<script>alert('x')</script>{{ 7*7 }}{% if true %}*强调*[链接](javascript:alert(1))"
+                "`代码`<img src=x onerror=alert(2)>&lt;i&gt;")
+HOSTILE_NAME = "<b onmouseover=alert(3)>恶意镇</b>{{ 6*7 }}人民政府"
+
+
+def write_hostile_report(content: Path) -> None:
+    """The 下冶镇 seed with injection attempts in its text and a hostile body name."""
+    text = (ROOT / "content/下冶镇人民政府-2021.txt").read_text(encoding="utf-8")
+    text = text.replace("2021年，下冶镇政务公开工作", f"2021年，{HOSTILE_TEXT}下冶镇政务公开工作", 1)
+    (content / "hostile-2021.txt").write_text(text, encoding="utf-8")
+    (content / "hostile-2021.txt.yml").write_text(f"agency: {json.dumps(HOSTILE_NAME, ensure_ascii=False)}\n",
+                                                  encoding="utf-8")
+
+
+def make_content(folder: Path) -> Path:
+    shutil.copytree(ROOT / "content", folder)
+    for name in EXTRA_INPUTS:
+        shutil.copy(ROOT / name, folder / Path(name).name)
+    (folder / "notes.xyz").write_bytes(b"\x00\x01 not a report")
+    write_hostile_report(folder)
+    return folder
+
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@dataclass
+class BuiltSite:
+    root: Path
+    content: Path
+    site: Path
+    corpus: Corpus
+    files: SiteFiles
+    warnings: list[str]
+
+
+@functools.cache
+def built_site() -> BuiltSite:
+    """`mkdocs build` with the project's mkdocs.yml, content folder and site folder swapped for tmp ones."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = Path(tempfile.mkdtemp(prefix="gknb-site-"))
+    content = make_content(root / "content")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(root / "site"),
+                         plugins={"gknb": {"content_dir": str(content)}})
+    handler = Collect()
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        build(config)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    corpus = build_corpus(content)
+    return BuiltSite(root, content, root / "site", corpus, generate(corpus, content), handler.messages)
+
+
+@pytest.fixture(scope="session")
+def site() -> BuiltSite:
+    return built_site()
+
+
+# ---- helpers: Markdown and HTML structure --------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def tokens_of(markdown: str) -> list[Token]:
+    return MarkdownIt("commonmark").enable("table").parse(FRONT_MATTER.sub("", markdown))
+
+
+def headings(tokens: list[Token], level: str) -> list[str]:
+    return [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == level]
+
+
+def html_blocks(tokens: list[Token]) -> list[Any]:
+    return [lxml.html.fragment_fromstring(t.content, create_parent="div") for t in tokens if t.type == "html_block"]
+
+
+def grid_tables(tokens: list[Token]) -> dict[str, Any]:
+    return {t.get("data-table"): t for block in html_blocks(tokens) for t in block.iter("table")
+            if t.get("data-table")}
+
+
+def grid_width(table: Any) -> set[int]:
+    """The widths of the rows once rowspans and colspans are laid out (one value: rectangular)."""
+    below: dict[int, int] = {}   # column → further rows a rowspan still covers
+    widths = set()
+    for tr in table.iter("tr"):
+        occupied = set(below)
+        below = {c: n - 1 for c, n in below.items() if n > 1}
+        column = 0
+        for cell in tr.xpath("th|td"):
+            while column in occupied:
+                column += 1
+            span, down = int(cell.get("colspan", 1)), int(cell.get("rowspan", 1))
+            for c in range(column, column + span):
+                if down > 1:
+                    below[c] = down - 1
+            column += span
+        widths.add(max([column] + [c + 1 for c in occupied]))
+    return widths
+
+
+def cell_text(td: Any) -> str:
+    marks = "".join(m.text_content() for m in td.find_class("gknb-mark"))
+    text = td.text_content()
+    return text[: len(text) - len(marks)] if marks and text.endswith(marks) else text
+
+
+def record_of(site: BuiltSite, path: str) -> tuple[str, Record]:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == path)
+    return entry.src, entry.record
+
+
+# ---- the build ---------------------------------------------------------------------------------
+
+def test_build_logs_no_warnings(site: BuiltSite) -> None:
+    assert site.warnings == []
+
+
+def test_every_input_is_a_report_or_a_rejection(site: BuiltSite) -> None:
+    report = json.loads((site.site / "data/build-report.json").read_text(encoding="utf-8"))
+    inputs = [p for p in site.content.iterdir() if not p.name.endswith(".yml")]
+    assert report["inputs"] == len(inputs)
+    assert len(report["published"]) + len(report["rejected"]) == len(inputs)
+    rejected = {r["path"]: r["reason"] for r in report["rejected"]}
+    assert set(rejected) == {"no_text_layer.pdf", "notes.xyz"}
+    assert "扫描件" in rejected["no_text_layer.pdf"]
+    page = lxml.html.parse(str(site.site / "findings/rejected/index.html")).getroot().text_content()
+    assert "no_text_layer.pdf" in page and "扫描件" in page
+
+
+def test_every_report_has_a_page_json_and_its_source(site: BuiltSite) -> None:
+    report = json.loads((site.site / "data/build-report.json").read_text(encoding="utf-8"))
+    for item in report["published"]:
+        page = site.site / item["page"] / "index.html"
+        html = lxml.html.parse(str(page)).getroot()
+        links = {a.get("href"): a for a in html.iter("a")}
+        json_link = next(h for h in links if h.endswith(f"data/reports/{item['id']}.json"))
+        data = json.loads((page.parent / json_link).resolve().read_text(encoding="utf-8"))
+        assert data["source"]["path"] == item["path"]
+        source_link = next(h for h in links if "/data/sources/" in h)
+        assert (page.parent / source_link).resolve().read_bytes() == (site.content / item["path"]).read_bytes()
+
+
+def test_csv_has_a_bom_one_row_per_report_and_cell_columns(site: BuiltSite) -> None:
+    raw = (site.site / "data/reports.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == len(site.corpus.records)
+    hongze = next(r for r in rows if r["source.path"] == "hongze_district_2024.pdf")
+    assert hongze["applications.new_received.total"] == "95"
+    assert hongze["region.province"] == "江苏省"
+    assert {"active.fees.amount_wan_yuan", "review_litigation.litigation_after_review.total",
+            "active.procurement.amount"} <= set(rows[0])
+    blank = next(r for r in rows if r["source.path"] == "段店乡-2022.txt")
+    assert blank["applications.new_received.natural_person"] == ""   # blank in the report, never 0
+
+
+def test_jsonl_holds_the_records(site: BuiltSite) -> None:
+    lines = (site.site / "data/reports.jsonl").read_text(encoding="utf-8").splitlines()
+    records = {r.source["path"]: r.to_dict() for r in site.corpus.records}
+    assert len(lines) == len(records)
+    for line in lines:
+        data = json.loads(line)
+        assert data == records[data["source"]["path"]]
+
+
+def test_datapackage_describes_the_files(site: BuiltSite) -> None:
+    package = json.loads((site.site / "data/datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        assert (site.site / "data" / resource["path"]).is_file()
+    csv_resource = next(r for r in package["resources"] if r["path"] == "reports.csv")
+    header = next(csv.reader(io.StringIO((site.site / "data/reports.csv").read_text(encoding="utf-8-sig"))))
+    assert [f["name"] for f in csv_resource["schema"]["fields"]] == header
+
+
+def test_no_resource_is_loaded_from_another_host(site: BuiltSite) -> None:
+    for page in site.site.rglob("*.html"):
+        html = lxml.html.parse(str(page)).getroot()
+        for element in html.iter("script", "link", "img", "iframe", "source"):
+            url = element.get("src") or (element.get("href") if element.tag == "link" else None) or ""
+            assert not re.match(r"^(https?:)?//", url), f"{page}: {url}"
+        assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
+
+
+def test_pagefind_index_is_written(site: BuiltSite) -> None:
+    assert (site.site / "pagefind/pagefind.js").is_file()
+    assert list((site.site / "pagefind").glob("pagefind.zh*.pf_meta"))
+    assert (site.site / "pagefind/filter").is_dir()
+
+
+# ---- page structure ----------------------------------------------------------------------------
+
+def test_every_page_parses_to_well_formed_blocks_without_scripts(site: BuiltSite) -> None:
+    for path, markdown in site.files.pages.items():
+        tokens = tokens_of(markdown)
+        for block in html_blocks(tokens):
+            assert not list(block.iter("script")), path
+        inline_html = [c.content for t in tokens if t.children for c in t.children if c.type == "html_inline"]
+        assert inline_html == [], path
+
+
+def test_report_pages_have_the_six_sections_and_tables_of_their_template(site: BuiltSite) -> None:
+    for entry in entries_of(site.corpus.records):
+        tokens = tokens_of(site.files.pages[entry.src])
+        assert headings(tokens, "h2") == [heading for _key, heading, _p in SECTIONS] + ["其他年度"]
+        tables = grid_tables(tokens)
+        layout = TEMPLATES.get(entry.record.template or "")
+        if layout is None:
+            assert tables == {}
+            continue
+        assert list(tables) == [t.key for t in layout]
+        for table in layout:
+            cells = tables[table.key].xpath(".//td")
+            assert len(cells) == sum(len(row.columns) for row in layout_rows(entry.record, table))
+            assert len(grid_width(tables[table.key])) == 1, (entry.src, table.key)
+            assert all(th.get("scope") in {"col", "row", "colgroup", "rowgroup"}
+                       for th in tables[table.key].iter("th"))
+
+
+def test_table_cells_show_the_record_values_and_states(site: BuiltSite) -> None:
+    for entry in entries_of(site.corpus.records):
+        for table in grid_tables(tokens_of(site.files.pages[entry.src])).values():
+            for td in table.iter("td"):
+                cell = entry.record.cell(td.get("data-key"))
+                assert f"cell-{cell.state.value}" in td.get("class").split()
+                if cell.is_number:
+                    assert cell_text(td) == format_number(cell.value)
+
+
+def test_cells_named_by_findings_are_highlighted(site: BuiltSite) -> None:
+    src, record = record_of(site, "inconsistent-2021.txt")
+    flagged = {key for f in record.findings for key in f.cells}
+    assert flagged
+    tables = grid_tables(tokens_of(site.files.pages[src]))
+    shown = {td.get("data-key") for t in tables.values() for td in t.iter("td") if "cell-flagged" in td.get("class")}
+    assert shown == {k for k in flagged if k.split(".")[0] in tables}
+
+
+def test_official_layouts_have_the_spec_cell_counts() -> None:
+    """Cell counts of SPEC.md: table 二 10 (2021) / 22 (2019), 三 175 / 161, 四 15."""
+    counts = {name: [sum(len(r.columns) for r in t.standard_rows) for t in layout]
+              for name, layout in TEMPLATES.items()}
+    assert counts == {"2021": [10, 175, 15], "2019": [22, 161, 15]}
+
+
+def test_report_text_is_escaped(site: BuiltSite) -> None:
+    src, record = record_of(site, "hostile-2021.txt")
+    assert HOSTILE_TEXT in record.section_text("overview")
+    html = (site.site / page_url(src) / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
+    root = lxml.html.fromstring(html)
+    text = root.text_content()
+    assert HOSTILE_TEXT in text                # shown literally: not run, not Markdown, not Jinja
+    assert "恶意镇" in root.xpath("//h1")[0].text_content() and "{{ 6*7 }}" in text
+    assert not root.xpath("//article//em[contains(., '强调')]") and "javascript:" not in "".join(
+        a.get("href", "") for a in root.iter("a"))
+    title = root.xpath("//title")[0].text_content()
+    assert "<" not in title and "恶意镇" in title
+
+
+def test_report_page_links_the_same_body_in_other_years(site: BuiltSite) -> None:
+    src, _record = record_of(site, "下冶镇人民政府-2021.txt")
+    page = lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()
+    years = [a.text_content() for a in page.xpath("//ul[contains(@class,'gknb-years')]//a")]
+    assert years == ["2022 年度", "2023 年度"]
+    src, _record = record_of(site, "hongze_district_2023.pdf")
+    page = lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()
+    assert [a.text_content() for a in page.xpath("//ul[contains(@class,'gknb-years')]//a")] == ["2024 年度"]
+
+
+def test_report_page_has_the_badges_of_every_check(site: BuiltSite) -> None:
+    src, record = record_of(site, "inconsistent-2021.txt")
+    page = lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()
+    verdict = page.xpath("//div[@class='gknb-verdict']/span")[0]
+    assert verdict.text_content() == "错误" and "gknb-badge--fail" in verdict.get("class")
+    failing = {li.xpath("code")[0].text_content() for li in page.xpath("//li[contains(@class,'gknb-check--fail')]")}
+    assert failing == {f.check for f in record.findings if f.severity.value == "error"}
+
+
+def test_region_pages_nest_with_counts(site: BuiltSite) -> None:
+    pages = site.files.pages
+    root_tokens = tokens_of(pages["browse/region/index.md"])
+    groups = [t for b in html_blocks(root_tokens) for t in b.iter("table") if "gknb-groups" in t.get("class")][0]
+    counts = {tr[0].text_content(): int(tr[1].text_content()) for tr in groups.xpath("tbody/tr")}
+    assert counts["江苏省"] == 2 and counts["河南省"] == 4 and counts["未识别地区"] >= 1
+    assert sum(counts.values()) == len(site.corpus.records)
+    for path in ("browse/region/32.md", "browse/region/3208.md"):
+        rows = [t for b in html_blocks(tokens_of(pages[path])) for t in b.iter("table")
+                if "gknb-list" in t.get("class")][0].xpath("tbody/tr")
+        assert len(rows) == 2
+
+
+def test_listings_are_sortable_tables_of_reports(site: BuiltSite) -> None:
+    for path in ("browse/type/index.md", "browse/year/index.md", "browse/year/2021.md", "index.md"):
+        lists = [t for b in html_blocks(tokens_of(site.files.pages[path])) for t in b.iter("table")
+                 if "gknb-list" in t.get("class")]
+        assert lists and all(t.get("data-gknb-sortable") is not None for t in lists)
+        for table in lists:
+            assert [th.text_content() for th in table.xpath("thead/tr/th")] == ["机关", "类型", "地区", "年度", "状态"]
+
+
+def test_findings_page_groups_failing_reports_by_check(site: BuiltSite) -> None:
+    tokens = tokens_of(site.files.pages["findings/index.md"])
+    titles = headings(tokens, "h2")
+    checks = {f.check for r in site.corpus.records for f in r.findings if f.severity.value != "info"}
+    assert [t.rsplit("（", 1)[1].rstrip("）").replace("&#95;", "_") for t in titles] == sorted(
+        checks, key=[*ALL_CHECK_TITLES, *sorted(checks)].index)
+
+
+def test_generation_is_deterministic(site: BuiltSite) -> None:
+    again = generate(build_corpus(site.content), site.content)
+    assert again.pages == site.files.pages and again.data == site.files.data
+
+
+def test_navigation_shows_sections_not_reports(site: BuiltSite) -> None:
+    home = lxml.html.parse(str(site.site / "index.html")).getroot()
+    nav_links = [a.get("href") for a in home.xpath("//nav[contains(@class,'md-nav--primary')]//a")]
+    assert not any("reports/" in (h or "") for h in nav_links)
+    assert home.xpath("//html")[0].get("lang") == "zh"
