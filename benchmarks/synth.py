@@ -101,8 +101,8 @@ def pick_body(rng: random.Random) -> tuple[str, str]:
     towns = [t for t in divisions.children(county.code) if (t.display or t.name).endswith(("镇", "乡", "街道"))]
     county_name = county.display or county.name
     if len(divisions.named(county_name)) > 1:  # 河东区 is in several cities: reports then name the city too
-        city = divisions.division(county.parent)
-        county_name = (city.display or "") + county_name if city else county_name
+        named_ancestors = [d for d in divisions.chain(county.code)[:-1] if d.display]
+        county_name = (named_ancestors[-1].display or "") + county_name if named_ancestors else county_name
     if towns and rng.random() < 0.6:
         town = rng.choice(towns)
         name = town.display or town.name

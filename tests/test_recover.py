@@ -65,3 +65,16 @@ def test_a_run_no_reading_fits_is_garbled(tmp_path: Path) -> None:
     record = parse_file(path)
     cell = record.cell("applications.carried_forward.total")
     assert (cell.state, cell.value, cell.raw) == (CellState.GARBLED, None, "1999")
+
+
+def test_a_capped_joint_search_never_narrows_a_row() -> None:
+    # Many ambiguous rows and a relation that cannot prune them: the search hits its cap, and no
+    # row may then look unique just because the enumeration stopped before varying it.
+    rows = []
+    for key in ("a", "b", "c", "d", "e"):  # 21 readings each: 18,081 joint solutions, past the cap
+        row = RunRow(key, ("13132134",))
+        row.readings, _ = readings(row.pieces, 3, no_constraint)
+        rows.append(row)
+    relations = (((("a", "b")), ("c", "d")),)
+    left = settle(rows, {}, relations, 3)
+    assert all(len(left[r.key]) == len(r.readings) > 1 for r in rows)

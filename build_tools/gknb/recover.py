@@ -137,10 +137,13 @@ def settle(rows: Sequence[RunRow], known: Known, relations: Sequence[Relation],
     """
     if not rows:
         return {}
-    solvable = [r for r in rows if r.readings and not r.truncated]
-    solutions = joint_solutions(solvable, known, relations, width) if solvable else []
     left = {r.key: list(r.readings) for r in rows}
-    if solutions:
+    solvable = [r for r in rows if r.readings and not r.truncated]
+    if not relations or not solvable:
+        return left
+    solutions = joint_solutions(solvable, known, relations, width)
+    # A search stopped at the cap has not seen every reading: narrowing on it would state a guess.
+    if solutions and len(solutions) < MAX_JOINT_SOLUTIONS:
         for row in solvable:
             left[row.key] = sorted({s[row.key] for s in solutions})
     return left
