@@ -1,0 +1,179 @@
+"""End to end: the built portal in headless Chromium, served over HTTP on 127.0.0.1 under a sub-path
+(as a GitHub Pages project site is). Every test fails on any request to another host.
+
+Needs Debian's chromium (`apt-get install chromium`; .ci/run installs it). Run alone with
+`pytest -m browser`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import http.server
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from gknb.pages import entries_of, page_url
+from gknb.render import format_number
+from test_site import BuiltSite, built_site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SUB_PATH = "gknb"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def site() -> BuiltSite:
+    return built_site()
+
+
+@pytest.fixture(scope="module")
+def base_url(site: BuiltSite) -> Iterator[str]:
+    """The site at http://127.0.0.1:PORT/gknb/ (a link, so the site itself knows nothing of it)."""
+    www = site.root / "www"
+    www.mkdir(exist_ok=True)
+    if not (www / SUB_PATH).exists():
+        (www / SUB_PATH).symlink_to(site.site, target_is_directory=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A page that lets only the local server answer; anything else is recorded, aborted and fails."""
+    local = urlsplit(base_url).netloc
+    outside: list[str] = []
+    errors: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in {"http", "https", "ws", "wss"} and urlsplit(url).netloc != local:
+            outside.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).scheme in {"http", "https"}
+            and urlsplit(r.url).netloc != local else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert outside == [], f"requests to other hosts: {outside}"
+    assert errors == [], f"errors in the page: {errors}"
+
+
+def search(page: Any, base_url: str, query: str = "", **filters: str) -> list[dict[str, str]]:
+    """Run a search through the search page's own form; the results as shown."""
+    page.goto(base_url + "search/")
+    page.wait_for_selector("#gknb-search[data-ready]")
+    for name, value in filters.items():
+        page.select_option(f"select[data-facet={name}]", value)
+    page.fill("#gknb-q", query)
+    page.press("#gknb-q", "Enter")
+    # expect() polls from Playwright's own script: the page's CSP forbids the eval of wait_for_function.
+    expect(page.locator(".gknb-search__status")).to_have_text(re.compile("^找到"))
+    return page.eval_on_selector_all(".gknb-result", """items => items.map(i => ({
+        title: i.querySelector('.gknb-result__title').textContent,
+        href: i.querySelector('.gknb-result__title').href,
+        body: i.querySelector('.gknb-result__body').textContent,
+        year: i.querySelector('.gknb-result__year').textContent,
+        badge: i.querySelector('.gknb-badge').textContent}))""")
+
+
+def test_search_for_a_topic_returns_the_reports(page: Any, base_url: str, site: BuiltSite) -> None:
+    results = search(page, base_url, "行政复议")
+    mentioning = [r for r in site.corpus.records if "行政复议" in "".join(s.text for s in r.sections)]
+    assert len(results) >= len(mentioning) > 0
+    assert all(r["body"] and r["year"].endswith("年度") and r["badge"] in {"通过", "警告", "错误"} for r in results)
+    assert all(r["href"].startswith(base_url + "reports/") for r in results)
+
+
+def test_search_for_a_body_name_finds_its_report(page: Any, base_url: str) -> None:
+    results = search(page, base_url, "会宁县乡村振兴局")
+    assert [(r["body"], r["year"], r["badge"]) for r in results] == [("会宁县乡村振兴局", "2021 年度", "错误")]
+    page.click(".gknb-result__title")
+    page.wait_for_selector("h1")
+    assert "会宁县乡村振兴局" in page.inner_text("h1")
+
+
+def test_filtering_by_province_narrows_the_results(page: Any, base_url: str, site: BuiltSite) -> None:
+    everywhere = search(page, base_url, "行政复议")
+    in_henan = search(page, base_url, "行政复议", province="河南省")
+    henan = {r.agency["name"] for r in site.corpus.records if r.region.get("province") == "河南省"}
+    assert 0 < len(in_henan) < len(everywhere)
+    assert {r["body"] for r in in_henan} <= henan
+    assert "province=" in page.url   # the filtered search can be linked to
+
+
+def test_report_page_shows_the_numbers_and_the_badge(page: Any, base_url: str, site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hongze_district_2024.pdf")
+    page.goto(base_url + page_url(entry.src))
+    assert page.inner_text(".gknb-verdict .gknb-badge") == {"pass": "通过", "warn": "警告", "fail": "错误"}[
+        entry.record.status]
+    for key in ("applications.new_received.total", "applications.new_received.natural_person",
+                "applications.granted.total", "active.normative_docs.in_force", "review_litigation.review.total"):
+        cell = entry.record.cell(key)
+        shown = page.eval_on_selector(f'td[data-key="{key}"]', "td => td.firstChild ? td.firstChild.textContent : ''")
+        assert shown == format_number(cell.value), key
+    assert page.inner_text('td[data-key="applications.new_received.total"]') == "95"
+    headers = page.eval_on_selector_all("table.gknb-table th", "ths => ths.map(t => t.getAttribute('scope'))")
+    assert headers and all(h in {"col", "row", "colgroup", "rowgroup"} for h in headers)
+
+
+def test_listing_filters_and_sorts_in_the_page(page: Any, base_url: str) -> None:
+    page.goto(base_url + "browse/year/")
+    total = page.locator("table.gknb-list tbody tr").count()
+    box = page.locator("xpath=//div[@class='gknb-filter'][following-sibling::div[1]//table[contains(@class,'gknb-list')]]//input")
+    box.fill("江苏省")
+    visible = page.eval_on_selector_all("table.gknb-list tbody tr", "rs => rs.filter(r => !r.hidden).length")
+    assert visible == 2 < total
+    box.fill("")
+    page.click("table.gknb-list thead th:nth-child(4) button")
+    page.click("table.gknb-list thead th:nth-child(4) button")
+    years = page.eval_on_selector_all("table.gknb-list tbody tr td:nth-child(4)", "tds => tds.map(t => t.textContent)")
+    assert years == sorted(years, key=lambda y: int(y or 0), reverse=True)
+
+
+def test_phone_layout_scrolls_tables_not_the_page(browser: Any, base_url: str, site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hongze_district_2024.pdf")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + page_url(entry.src))
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    scrolls = page.eval_on_selector(".gknb-table--applications", "t => t.parentElement.scrollWidth > t.parentElement.clientWidth")
+    context.close()
+    assert widths[0] <= widths[1]
+    assert scrolls
