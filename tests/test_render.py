@@ -1,0 +1,206 @@
+"""Rendering without MkDocs: escaping, text cleanup, official table layouts, links, data files, search copy."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+from markdown_it import MarkdownIt
+
+from gknb.pages import generate, link, page_url
+from gknb.pipeline import Corpus, Rejection
+from gknb.record import Cell, CellState, Finding, Record, Section, Severity
+from gknb.render import (GRID_BUILDERS, Grid, check_views, format_number, grids, neutralise, paragraphs,
+                         plain_title, render)
+from gknb.search import spaced_html, spaced_text
+from gknb.site_data import cell_keys, reports_csv
+from gknb.templates import SECTIONS, TEMPLATES
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "{% for x in y %}",
+    "*强调* _下划线_ **粗体**",
+    "[链接](javascript:alert(1))",
+    "| a | b |",
+    "`代码`",
+    "&lt;i&gt; & 原样",
+    '" onmouseover="alert(1)',
+]
+
+
+def record(**changes: object) -> Record:
+    """A 2021-template record with a few numbers, a blank, a garbled and a recovered cell."""
+    tables: dict[str, dict[str, dict[str, Cell]]] = {"active": {}, "applications": {}, "review_litigation": {}}
+    for table in TEMPLATES["2021"]:
+        for row in table.standard_rows:
+            tables[table.key][row.key] = {c.key: Cell(1, CellState.OK, "1") for c in row.columns}
+    tables["applications"]["new_received"]["total"] = Cell(95, CellState.OK, "95")
+    tables["applications"]["granted"]["total"] = Cell(None, CellState.BLANK, "")
+    tables["applications"]["partial"]["total"] = Cell(None, CellState.GARBLED, "0 0")
+    tables["active"]["fees"]["amount_wan_yuan"] = Cell(0.35, CellState.OK, "0.35")
+    tables["review_litigation"]["review"]["total"] = Cell(2, CellState.RECOVERED, "")
+    base = Record(source={"path": "x-2021.txt", "sha256": "ab" * 32, "format": "txt", "encoding": "utf-8"},
+                  agency={"name": "测试县人民政府", "type": "县级政府"}, year=2021, template="2021",
+                  region={"province": "河南省", "city": None, "county": "济源市", "town": None, "code": "419001000000"},
+                  sections=[Section(key, heading, "第一段。\n第二段。") for key, heading, _p in SECTIONS],
+                  tables=tables,
+                  findings=[Finding("balance", Severity.ERROR, "不平衡", ("applications.new_received.total",)),
+                            Finding("fee_statement", Severity.WARNING, "未说明信息处理费")])
+    for name, value in changes.items():
+        setattr(base, name, value)
+    return base
+
+
+def report_markdown(rec: Record) -> str:
+    site = generate(Corpus(inputs=1, records=[rec]), Path("/nonexistent"))
+    return next(text for path, text in site.pages.items() if path.startswith("reports/"))
+
+
+def html_of(markdown: str) -> lxml.html.HtmlElement:
+    body = markdown.split("\n---\n", 1)[1]
+    return lxml.html.fromstring(f"<div>{MarkdownIt('commonmark').render(body)}</div>")
+
+
+# ---- escaping ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_neutralised_text_reads_back_as_itself(attack: str) -> None:
+    html = str(neutralise(attack))
+    assert "<" not in html and "{" not in html and "*" not in html and "[" not in html
+    assert lxml.html.fromstring(f"<p>{html}</p>").text_content() == attack
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_report_text_and_name_arrive_literally_on_the_page(attack: str) -> None:
+    rec = record(agency={"name": f"{attack}镇", "type": "乡镇"},
+                 sections=[Section("overview", "一、总体情况", f"前{attack}后")])
+    page = html_of(report_markdown(rec))
+    assert not page.xpath("//script|//a[starts-with(@href,'javascript')]")
+    assert not page.xpath("(//h1|//div[@data-section])//*[not(self::p)]")   # no markup made from the text
+    assert f"前{attack}后" in [p.text_content() for p in page.xpath("//div[@data-section='overview']/p")]
+    assert page.xpath("//h1")[0].text_content().startswith(f"{attack}镇")
+
+
+def test_front_matter_title_carries_no_markup() -> None:
+    assert plain_title('<b>"x"</b> & y\n') == "＜b＞＂x＂＜/b＞ ＆ y"
+    markdown = report_markdown(record(agency={"name": "<i>镇</i>", "type": None}))
+    front = markdown.split("---\n", 2)[1]
+    assert "<" not in json.loads(front.split("title: ", 1)[1].split("\n", 1)[0])
+
+
+def test_templates_cannot_print_unescaped_values() -> None:
+    """finalize escapes every {{ }}: even a template that forgets a filter prints text, not markup."""
+    page = html_of(render("rejected.md.j2", rejected=[Rejection("<x>.pdf", "{{ bad }}")], inputs=1))
+    assert not page.xpath("//x")
+    assert [td.text_content() for td in page.xpath("//tbody//td")] == ["<x>.pdf", "{{ bad }}"]
+
+
+# ---- text cleanup ------------------------------------------------------------------------------
+
+def test_converter_debris_is_removed_from_paragraphs() -> None:
+    text = "正文一。[bookmark: _GoBack]\n-1-\n— 2 —\n第 3 页 共 8 页\n 3/8 \n\n正文二 -3- 之间。"
+    assert paragraphs(text) == ["正文一。", "正文二 -3- 之间。"]
+
+
+# ---- tables ------------------------------------------------------------------------------------
+
+def test_grids_follow_the_template_and_count_the_cells() -> None:
+    built = grids(record())
+    assert {k: sum(1 for row in g.body for c in row if not c.header) for k, g in built.items()} == {
+        "active": 10, "applications": 175, "review_litigation": 15}
+    assert set(GRID_BUILDERS) == {t.key for t in TEMPLATES["2021"]}
+
+
+def test_2019_layout_has_its_own_rows() -> None:
+    rec = record(template="2019", tables={})
+    built = grids(rec)
+    assert sum(1 for row in built["active"].body for c in row if not c.header) == 22
+    assert all("cell-missing" in c.classes for g in built.values() for row in g.body for c in row if not c.header)
+    assert built["active"].note
+
+
+def test_legacy_reports_have_no_tables() -> None:
+    assert grids(record(template="legacy")) == {}
+    assert "没有识别出固定格式的表格" in report_markdown(record(template="legacy"))
+
+
+def cells_by_key(grid: Grid) -> dict[str, tuple[str, tuple[str, ...], str]]:
+    return {c.key: (c.text, c.classes, c.mark) for row in grid.body for c in row if not c.header}
+
+
+def test_cells_show_state_marks_and_findings() -> None:
+    cells = cells_by_key(grids(record())["applications"])
+    assert cells["applications.new_received.total"] == ("95", ("cell-ok", "cell-flagged"), "")
+    assert cells["applications.granted.total"][1:] == (("cell-blank",), "空")
+    assert cells["applications.partial.total"][0] == "0 0"
+    review = cells_by_key(grids(record())["review_litigation"])
+    assert review["review_litigation.review.total"] == ("2", ("cell-recovered",), "≈")
+    assert cells_by_key(grids(record())["active"])["active.fees.amount_wan_yuan"][0] == "0.35"
+
+
+def test_merged_other_row_replaces_the_three_2021_rows_when_printed() -> None:
+    rec = record()
+    applications = rec.tables["applications"]
+    for key in ("other.no_correction", "other.fee_unpaid", "other.other"):
+        del applications[key]
+    applications["other"] = {c.key: Cell(0, CellState.OK, "0") for c in TEMPLATES["2021"][1].rows[0].columns}
+    keys = {k.rsplit(".", 1)[0] for k in cells_by_key(grids(rec)["applications"])}
+    assert "applications.other" in keys and "applications.other.other" not in keys
+    assert sum(1 for row in grids(rec)["applications"].body for c in row if not c.header) == 23 * 7
+
+
+def test_format_number_never_prints_exponents() -> None:
+    assert [format_number(v) for v in (0, 12, 12.0, 0.35, 1234567.5, None)] == ["0", "12", "12", "0.35", "1234567.5", ""]
+
+
+# ---- checks ------------------------------------------------------------------------------------
+
+def test_every_check_has_a_badge_and_failing_ones_their_messages() -> None:
+    views = {v.id: v for v in check_views(record())}
+    assert views["balance"].status == "fail" and views["balance"].findings[0]["cells"] == [
+        "applications.new_received.total"]
+    assert views["fee_statement"].status == "warn"
+    assert views["row_total"].status == "pass" and "carry_chain" in views
+
+
+# ---- links and data ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, target, expected", [
+    ("index.md", "reports/ab.md", "reports/ab/"),
+    ("reports/ab.md", "index.md", "../../"),
+    ("reports/ab.md", "data/reports/ab.json", "../../data/reports/ab.json"),
+    ("browse/region/index.md", "browse/region/41.md", "41/"),
+    ("browse/region/41.md", "browse/region/index.md", "../"),
+    ("browse/region/41.md", "browse/region/41.md", "./"),
+])
+def test_links_are_relative_so_the_site_works_under_a_sub_path(source: str, target: str, expected: str) -> None:
+    assert link(source, target) == expected
+
+
+def test_page_urls_are_directory_urls() -> None:
+    assert [page_url(p) for p in ("index.md", "reports/x.md", "browse/type/index.md")] == ["", "reports/x/", "browse/type/"]
+
+
+def test_csv_columns_are_metadata_then_every_cell_key() -> None:
+    rec = record()
+    keys = cell_keys([rec])
+    assert keys[0] == "active.regulations.issued" and "active.procurement.amount" in keys
+    rows = list(csv.reader(io.StringIO(reports_csv([("abc", rec, "reports/abc/")], keys).decode("utf-8-sig"))))
+    values = dict(zip(rows[0], rows[1]))
+    assert values["applications.new_received.total"] == "95"
+    assert values["applications.granted.total"] == ""      # blank stays blank
+    assert values["active.fees.amount_wan_yuan"] == "0.35"
+    assert values["checks"] == "balance;fee_statement" and values["status"] == "fail"
+
+
+# ---- search copy -------------------------------------------------------------------------------
+
+def test_search_copy_spaces_chinese_text_but_not_attributes() -> None:
+    assert spaced_text("2021年行政复议 PDF文件") == "2021年 行 政 复 议 PDF文 件"
+    html = '<div data-pagefind-filter="province:河南省"><h1>下冶镇</h1>行政复议</div>'
+    assert spaced_html(html) == '<div data-pagefind-filter="province:河南省"><h1>下 冶 镇</h1>行 政 复 议</div>'
