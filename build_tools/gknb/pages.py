@@ -221,6 +221,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
                   legend=[(s.value, mark, text) for s, mark, text in
                           ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
                   source_url=link(entry.src, source_path(entry.id, record)),
+                  source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
                   others=other_years(entry, by_body),
                   home=link(entry.src, "index.md"), region_url=link(entry.src, region_src(entry.region_code[:6])))
