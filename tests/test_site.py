@@ -9,6 +9,7 @@ are on structure and on the values of the records, not on strings of the templat
 
 from __future__ import annotations
 
+import atexit
 import csv
 import functools
 import io
@@ -92,6 +93,7 @@ def built_site() -> BuiltSite:
     from mkdocs.config import load_config
 
     root = Path(tempfile.mkdtemp(prefix="gknb-site-"))
+    atexit.register(shutil.rmtree, root, True)   # shared by test modules, so no pytest tmp_path
     content = make_content(root / "content")
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(root / "site"),
                          plugins={"gknb": {"content_dir": str(content)}})

@@ -332,6 +332,10 @@ class CheckView:
     status: str                       # pass | warn | fail | info
     findings: list[dict[str, Any]]
 
+    @property
+    def word(self) -> str:
+        return {**STATUS_WORDS, "info": "提示"}[self.status]
+
 
 # Every check a report can be held to: per report, then across years (history.py), in that order.
 CHECK_TITLES: dict[str, str] = {**{c.id: c.title for c in CHECKS}, **{c.id: c.title for c in PAIR_CHECKS}}
