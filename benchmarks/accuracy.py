@@ -41,12 +41,25 @@ def write_corpus(folder: Path, per_layout: int, seed: int) -> list[tuple[Path, s
     return corpus
 
 
+def unruled_docx(folder: Path, corpus: list[tuple[Path, synth.Report]]) -> list[tuple[Path, synth.Report]]:
+    """The DOCX reports again with tables drawn without rules: their PDFs have bare text columns."""
+    out = []
+    for path, report in corpus:
+        if path.suffix == ".docx":
+            bare = synth.Report(**{**report.__dict__, "ruled": False})
+            copy = folder / f"unruled-{path.name}"
+            copy.write_bytes(synth.docx_report(bare))
+            out.append((copy, bare))
+    return out
+
+
 def add_pdfs(folder: Path, corpus: list[tuple[Path, synth.Report]]) -> list[tuple[Path, synth.Report]]:
     """PDF versions of the DOCX reports, printed by LibreOffice (skipped when it is not installed)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     docx = [(p, r) for p, r in corpus if p.suffix == ".docx"]
     if not soffice or not docx:
         return []
+    docx += unruled_docx(folder, docx)
     out = folder / "pdf"
     out.mkdir()
     subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), *(str(p) for p, _ in docx)],
@@ -85,7 +98,9 @@ def main() -> None:
         pdfs = add_pdfs(folder, corpus)
         by_layout: dict[str, Counter[str]] = {}
         for path, report in corpus + pdfs:
-            layout = "pdf" if path.suffix == ".pdf" else path.stem.rsplit("-", 1)[0]
+            layout = path.stem.rsplit("-", 1)[0]
+            if path.suffix == ".pdf":
+                layout = "pdf (unruled)" if path.stem.startswith("unruled") else "pdf (ruled)"
             by_layout.setdefault(layout, Counter()).update(score(path, report))
     print(f"{'layout':<18}{'reports':>8}{'cells':>8}{'correct':>9}{'WRONG':>7}{'not stated':>11}"
           f"{'recovered':>10}{'ambiguous':>10}{'garbled':>8}")

@@ -34,6 +34,7 @@ class Report:
     layout: str
     consistent: bool
     tables: dict[str, dict[str, Numbers]] = field(default_factory=dict)
+    ruled: bool = True  # DOCX tables drawn with rules (as official reports are); False: bare text columns
 
     def truth(self) -> dict[str, float]:
         """Dotted cell key → the number printed in the report."""
@@ -238,7 +239,8 @@ def docx_report(report: Report) -> bytes:
         rows = tables[key]
         width = max(len(r) for r in rows)
         grid = document.add_table(rows=len(rows), cols=width)
-        grid.style = "Table Grid"  # ruled, as official reports print them (a PDF keeps the rules)
+        if report.ruled:
+            grid.style = "Table Grid"  # ruled, as official reports print them (a PDF keeps the rules)
         for r, cells in enumerate(rows):
             for c, text in enumerate(cells):
                 grid.cell(r, c).text = text

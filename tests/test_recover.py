@@ -78,3 +78,14 @@ def test_a_capped_joint_search_never_narrows_a_row() -> None:
     relations = (((("a", "b")), ("c", "d")),)
     left = settle(rows, {}, relations, 3)
     assert all(len(left[r.key]) == len(r.readings) > 1 for r in rows)
+
+
+def test_unruled_pdf_text_reads_every_cell() -> None:
+    """Text of a PDF whose tables have no rules: wrapped label columns interleave with the numbers."""
+    import json
+
+    record = parse_file(ROOT / "tests" / "cases" / "unruled-pdf-text-2024.txt")
+    truth = json.loads((ROOT / "tests" / "cases" / "unruled-pdf-text-2024.truth.json").read_text(encoding="utf-8"))
+    wrong = {k: (v, record.cell(k)) for k, v in truth.items()
+             if record.cell(k).state is not CellState.OK or record.cell(k).value != v}
+    assert wrong == {}

@@ -75,14 +75,46 @@ class Token:
 
 
 GLUED_DIGITS_RE = re.compile(r"^(.*[^\d\s.,，])[\s\u3000]*(\d[\d\s\u3000]*(?:\.\d+)?)$")
+# A number inside a text line: not part of an enumerator (1. 2、), a 第…条 reference or a year (2024年).
+NUMBER_IN_TEXT_RE = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?![\d.．、])")
+YEAR_RE = re.compile(r"(?:19|20)\d{2}年")
 
 
-def split_glued_digits(raw: str) -> tuple[str, list[str]]:
-    """`本年新收政府信息公开申请数量801000081` → the label and its digit runs."""
-    match = GLUED_DIGITS_RE.match(to_halfwidth(raw).strip())
-    if not match or not HAS_CJK_RE.search(match.group(1)):
-        return raw, []
-    return match.group(1), match.group(2).split()
+@dataclass(frozen=True)
+class LabelNumbers:
+    """A text cell taken apart: its label, the numbers in it, and whether they interrupted the label."""
+
+    label: str
+    numbers: tuple[str, ...] = ()
+    interleaved: bool = False  # a wrapped label column printed around the numbers (unruled PDF text)
+
+
+def split_label_numbers(raw: str) -> LabelNumbers:
+    """`本年新收…数量801000081` → label + digit run; `一、本 8 89 … 466年新收…数量` → label + 7 numbers."""
+    text = to_halfwidth(raw).strip()
+    match = GLUED_DIGITS_RE.match(text)
+    if match and HAS_CJK_RE.search(match.group(1)):
+        return LabelNumbers(match.group(1), tuple(match.group(2).split()))
+    found = [m for m in NUMBER_IN_TEXT_RE.finditer(text) if not YEAR_RE.match(text, m.start())]
+    if len(found) < 2 or not HAS_CJK_RE.search(text):
+        return LabelNumbers(raw)
+    label = _remove_spans(text, [(m.start(), m.end()) for m in found])
+    return LabelNumbers(label, tuple(m.group() for m in found), interleaved=True)
+
+
+def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    kept, position = [], 0
+    for start, end in spans:
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def is_subsequence(phrase: str, label: str) -> bool:
+    """The phrase's characters appear in order in the label (a label broken up by a wrapped column)."""
+    rest = iter(label)
+    return all(char in rest for char in phrase)
 
 
 def classify_cell(raw: str, line: int = 0) -> Token:

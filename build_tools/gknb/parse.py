@@ -17,12 +17,12 @@ def numbered(lines: Sequence[Line], start: int, end: int) -> list[NumberedLine]:
     return [(i, lines[i]) for i in range(start, end)]
 
 
-def table_region(lines: Sequence[Line], sections: list[SectionSpan], table: Table) -> list[NumberedLine]:
-    """The lines of the section that holds the table; the whole report when that heading is absent."""
+def table_region(lines: Sequence[Line], sections: list[SectionSpan], table: Table) -> tuple[list[NumberedLine], bool]:
+    """The lines of the section that holds the table (True); the whole report when that heading is absent."""
     span = next((s for s in sections if s.key == TABLE_SECTION[table.key]), None)
     if span is None:
-        return numbered(lines, 0, len(lines))
-    return numbered(lines, span.heading + 1, span.end)
+        return numbered(lines, 0, len(lines)), False
+    return numbered(lines, span.heading + 1, span.end), True
 
 
 @dataclass
@@ -35,7 +35,8 @@ class TablesRead:
 def read_tables(lines: Sequence[Line], sections: list[SectionSpan], template: str | None) -> TablesRead:
     read = TablesRead()
     for table in TEMPLATES.get(template or "", ()):
-        result: TableResult = read_table(table_region(lines, sections, table), table)
+        region, in_section = table_region(lines, sections, table)
+        result: TableResult = read_table(region, table, in_section)
         read.tables[table.key] = result.cells
         if result.span:
             read.spans.append(result.span)

@@ -765,9 +765,18 @@ def _right_margin(pages: Sequence[_PageItems]) -> float:
     return float(max(set(edges), key=lambda x: (sum(1 for e in edges if abs(e - x) <= 2), x)))
 
 
+_SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、[^\d]{1,38}$")
+_NUMBER_ROW = re.compile(r"^(?:[-+]?\d[\d,.]*\s+){2,}[-+]?\d[\d,.]*$")
+
+
 def _continues(previous: _PdfText, line: _PdfText, right: float) -> bool:
-    """Does `line` carry on the paragraph of `previous` (wrapped at the right margin)?"""
+    """Does `line` carry on the paragraph of `previous` (wrapped at the right margin)?
+
+    A section heading that happens to reach the margin ends its line, and a row of numbers
+    (an unruled table's data) is never part of a paragraph."""
     if previous.x1 < right - 1.5 * previous.char_width:
+        return False
+    if _SECTION_HEADING.match(previous.text) or _NUMBER_ROW.match(line.text.strip()):
         return False
     return not previous.text.endswith(_SENTENCE_END) and not _BLOCK_START.match(line.text)
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from .document import Line, LineKind
-from .labels import Token, TokenKind, cell_from_token, classify_cell, normalise_label, split_glued_digits
+from .labels import Token, TokenKind, cell_from_token, classify_cell, is_subsequence, normalise_label, split_label_numbers
 from .record import MISSING_CELL, Cell, CellState
 from .recover import Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings, settle, sums_to_last
 from .templates import APPEAL_COLUMNS, APPEAL_HEADER_WORDS, Align, Row, Table
@@ -45,11 +45,17 @@ def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
     return indented / len(tab_lines) >= ONE_CELL_PER_LINE_SHARE
 
 
+NUMBER_ROW_RE = re.compile(r"^(?:[-+]?\d[\d,.]*[ \u3000\xa0]+){2,}[-+]?\d[\d,.]*$")
+
+
 def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
-    """The cells a line contributes: pipe fragments lose their empty noise, indentation is dropped."""
+    """The cells a line contributes: pipe fragments lose their empty noise, indentation is dropped,
+    and a text line of space-separated numbers (layout-preserving PDF text) is a row of cells."""
     if line.kind is LineKind.PIPES:
         return tuple(c for c in line.cells if c.strip())
     if line.kind is LineKind.TEXT:
+        if len(line.cells) == 1 and NUMBER_ROW_RE.match(line.cells[0].strip()):
+            return tuple(line.cells[0].split())
         return tuple(c for c in line.cells if c.strip())
     if one_cell_per_line and line.kind is LineKind.TABS and len(line.cells) == 2 and not line.cells[0].strip():
         return (line.cells[1],)
@@ -70,19 +76,29 @@ def group_labels(table: Table) -> frozenset[str]:
     return frozenset(normalise_label(row.group) for row in table.rows if row.group)
 
 
-def row_matches(row: Row, label: str, groups: frozenset[str]) -> bool:
+ARTICLE_REFERENCE_RE = re.compile(r"^第二十条第?[一二三四五六七八九十]*项?")
+
+
+def row_matches(row: Row, label: str, groups: frozenset[str], loose: bool = False) -> bool:
+    label = ARTICLE_REFERENCE_RE.sub("", label)  # unruled PDF text puts 第二十条第（一）项 before 规章
+    if loose:
+        return any(is_subsequence(p, label) for p in row.phrases)
     if row.exact:
         return any(label.endswith(p) and (label[:-len(p)] in groups or len(label) <= len(p) + 2)
                    for p in row.phrases)
     return any(p in label for p in row.phrases)
 
 
-def match_row(raw: str, table: Table) -> Row | None:
+def match_row(raw: str, table: Table, interleaved: bool = False) -> Row | None:
+    """The row this label names; a label broken up by numbers may match its phrase loosely."""
     label = normalise_label(raw)
     if not label or len(label) > MAX_LABEL_LENGTH:
         return None
     groups = group_labels(table)
-    return next((row for row in table.rows if row_matches(row, label, groups)), None)
+    found = next((row for row in table.rows if row_matches(row, label, groups)), None)
+    if found is None and interleaved:
+        found = next((row for row in table.rows if row_matches(row, label, groups, loose=True)), None)
+    return found
 
 
 def has_values(tokens: list[Token]) -> bool:
@@ -99,14 +115,14 @@ def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]
             if current is not None:
                 current.append(token)
             continue
-        label, runs = split_glued_digits(token.raw)
-        row = match_row(label, table)
+        parts = split_label_numbers(token.raw)
+        row = match_row(parts.label, table, parts.interleaved)
         if row is not None and (started or row.key == table.first_row):
             started = True
             if row.key in rows and has_values(rows[row.key]):
                 current = None
             else:
-                current = rows[row.key] = [Token(TokenKind.NUMBER, r, token.line, glued=True) for r in runs]
+                current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in parts.numbers]
         elif current is not None and has_values(current):
             current = None  # unmatched text after the values: a group label or the table's end
     return rows
@@ -221,7 +237,7 @@ MAX_APPEAL_HEADER_LENGTH = 150  # flattened text runs table 四's whole header i
 
 
 def is_appeal_header(token: Token) -> bool:
-    label = normalise_label(token.raw)
+    label = normalise_label(split_label_numbers(token.raw).label)
     return len(label) <= MAX_APPEAL_HEADER_LENGTH and any(word in label for word in APPEAL_HEADER_WORDS)
 
 
@@ -233,14 +249,18 @@ def names_appeals(tokens: Sequence[Token]) -> bool:
     return any(t.kind is TokenKind.TEXT and ("复议" in t.raw or "诉讼" in t.raw) for t in tokens)
 
 
-def appeal_data_tokens(tokens: Sequence[Token]) -> list[Token] | None:
-    """The cells after the last header line that has cells after it, up to the next text."""
+def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False) -> list[Token] | None:
+    """The cells after the last header line that has cells after it, up to the next text.
+
+    Numbers run on at the end of the header text itself (a wrapped PDF line) open the data."""
     for start in reversed(range(len(tokens))):
         if tokens[start].kind is not TokenKind.TEXT or not is_appeal_header(tokens[start]):
             continue
-        if not names_appeals(tokens[max(0, start - APPEAL_CONTEXT_TOKENS):start + 1]):
+        if not in_section and not names_appeals(tokens[max(0, start - APPEAL_CONTEXT_TOKENS):start + 1]):
             continue
-        data: list[Token] = []
+        parts = split_label_numbers(tokens[start].raw)
+        glued = [] if parts.interleaved else parts.numbers
+        data: list[Token] = [Token(TokenKind.NUMBER, n, tokens[start].line, glued=True) for n in glued]
         for token in tokens[start + 1:]:
             if token.kind is TokenKind.TEXT:
                 break
@@ -262,8 +282,8 @@ def read_appeal_run(pieces: tuple[str, ...], table: Table, width: int) -> TableR
     return TableResult(cells, None, {"review_litigation": run.readings})
 
 
-def read_appeal_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
-    data = appeal_data_tokens(tokenise(lines))
+def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: bool = False) -> TableResult:
+    data = appeal_data_tokens(tokenise(lines), in_section)
     width = sum(len(row.columns) for row in table.rows)
     pieces = digit_pieces(data, width) if data is not None else None
     if pieces is not None:
@@ -284,7 +304,8 @@ def read_appeal_table(lines: Sequence[NumberedLine], table: Table) -> TableResul
     return TableResult(cells, span_of(lines, data or []) if data is not None else None)
 
 
-def read_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
+def read_table(lines: Sequence[NumberedLine], table: Table, in_section: bool = False) -> TableResult:
+    """The table's cells from its lines; `in_section`: the lines are its own section, not the whole report."""
     if table.key == "review_litigation":
-        return read_appeal_table(lines, table)
+        return read_appeal_table(lines, table, in_section)
     return read_row_table(lines, table)

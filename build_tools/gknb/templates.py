@@ -75,7 +75,7 @@ ACTIVE_2021 = Table("active", "二、主动公开政府信息情况", Align.LEFT
     Row("licensing", "行政许可", ("行政许可",), DECISIONS_2021, group="第二十条第（五）项"),
     Row("penalty", "行政处罚", ("行政处罚",), DECISIONS_2021, group="第二十条第（六）项"),
     Row("coercion", "行政强制", ("行政强制",), DECISIONS_2021, group="第二十条第（六）项"),
-    Row("fees", "行政事业性收费", ("行政事业性收费",), FEES_2021, group="第二十条第（八）项"),
+    Row("fees", "行政事业性收费", ("行政事业性收费", "事业性收"), FEES_2021, group="第二十条第（八）项"),
 ))
 
 ACTIVE_2019 = Table("active", "二、主动公开政府信息情况", Align.LEFT, (
