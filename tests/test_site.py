@@ -372,3 +372,24 @@ def test_navigation_shows_sections_not_reports(site: BuiltSite) -> None:
     nav_links = [a.get("href") for a in home.xpath("//nav[contains(@class,'md-nav--primary')]//a")]
     assert not any("reports/" in (h or "") for h in nav_links)
     assert home.xpath("//html")[0].get("lang") == "zh"
+
+
+def test_strict_build_stops_on_an_unreadable_input(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ROOT / "content/段店乡-2022.txt", content)
+    (content / "notes.xyz").write_bytes(b"\x00 not a report")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"),
+                         plugins={"gknb": {"content_dir": str(content), "strict": True, "search": False}})
+    handler = Collect()
+    logging.getLogger("mkdocs").addHandler(handler)
+    try:
+        with pytest.raises((Abort, PluginError)):
+            build(config)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    assert any("notes.xyz" in message for message in handler.messages)
