@@ -177,3 +177,15 @@ def test_phone_layout_scrolls_tables_not_the_page(browser: Any, base_url: str, s
     context.close()
     assert widths[0] <= widths[1]
     assert scrolls
+
+
+def test_home_and_header_search_boxes_lead_to_results(page: Any, base_url: str) -> None:
+    page.goto(base_url)
+    page.fill("#gknb-home-q", "海阳市")
+    page.press("#gknb-home-q", "Enter")
+    expect(page.locator(".gknb-search__status")).to_have_text(re.compile("^找到 1 份"))
+    page.goto(base_url + "browse/region/")
+    page.fill("#gknb-header-q", "柱濮镇")
+    page.press("#gknb-header-q", "Enter")
+    expect(page.locator(".gknb-result__body")).to_have_text(["柱濮镇"])
+    assert page.url.startswith(base_url + "search/")
