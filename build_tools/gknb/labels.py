@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import Enum
 from typing import Callable
 
@@ -45,6 +46,7 @@ LABEL_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels recur in every report
 def normalise_label(text: str) -> str:
     for _name, step in LABEL_STEPS:
         text = step(text)
@@ -89,6 +91,7 @@ class LabelNumbers:
     interleaved: bool = False  # a wrapped label column printed around the numbers (unruled PDF text)
 
 
+@lru_cache(maxsize=1 << 16)
 def split_label_numbers(raw: str) -> LabelNumbers:
     """`本年新收…数量801000081` → label + digit run; `一、本 8 89 … 466年新收…数量` → label + 7 numbers."""
     text = to_halfwidth(raw).strip()
@@ -119,19 +122,23 @@ def is_subsequence(phrase: str, label: str) -> bool:
 
 def classify_cell(raw: str, line: int = 0) -> Token:
     """What a cell's text is: a label, a number, nothing, not-applicable, or garbled."""
+    return Token(cell_kind(raw), raw, line)
+
+
+@lru_cache(maxsize=1 << 16)
+def cell_kind(raw: str) -> TokenKind:
     text = to_halfwidth(raw).strip(" \t\r\n" + SPACES)
     if not text:
-        return Token(TokenKind.EMPTY, raw, line)
-    compact = text.replace(",", "")
-    if NUMBER_RE.match(compact):
-        return Token(TokenKind.NUMBER, raw, line)
+        return TokenKind.EMPTY
+    if NUMBER_RE.match(text.replace(",", "")):
+        return TokenKind.NUMBER
     if text in NA_MARKS:
-        return Token(TokenKind.NA, raw, line)
+        return TokenKind.NA
     if NOISE_RE.match(text):
-        return Token(TokenKind.NOISE, raw, line)
-    if HAS_CJK_RE.search(text) and text != "无":
-        return Token(TokenKind.TEXT, raw, line)
-    return Token(TokenKind.GARBLED, raw, line)
+        return TokenKind.NOISE
+    if HAS_CJK_RE.search(text):
+        return TokenKind.TEXT
+    return TokenKind.GARBLED
 
 
 def parse_number(raw: str) -> int | float:

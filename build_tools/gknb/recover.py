@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping, Sequence
 
 Reading = tuple[int, ...]
-RowConstraint = Callable[[Reading], bool]
+# The value a row's layout forces for its next cell, given the cells cut so far and the row's
+# width (a total is the sum of its parts), or None when the next cell is free.
+RowConstraint = Callable[[Sequence[int], int], "int | None"]
 
 MAX_CELL_DIGITS = 7        # no cell of these tables holds ten million
 MAX_READINGS = 5000        # beyond this a run is hopelessly ambiguous; stop enumerating
@@ -35,54 +37,96 @@ class RunRow:
         return " ".join(self.pieces)
 
 
+def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowConstraint,
+         budget: int | None = None) -> Iterator[Reading]:
+    """Every way to cut `digits` into `width` numbers without leading zeros, cutting at every
+    piece boundary; a cell the constraint forces is only tried with its forced value. With a
+    `budget`, the cells must add up to exactly it (so no cell may exceed what is left of it)."""
+    stops = sorted({*boundaries, len(digits)})
+    cells: list[int] = []
+
+    def extend(position: int) -> Iterator[Reading]:
+        if len(cells) == width:
+            if position == len(digits) and (budget is None or sum(cells) == budget):
+                yield tuple(cells)
+            return
+        if position == len(digits):
+            return
+        wall = next(b for b in stops if b > position)
+        cells_left = width - len(cells)
+        if cells_left < sum(1 for b in stops if b > position):
+            return
+        forced = constraint(cells, width)
+        if forced is not None:
+            text = str(forced)
+            ends = [position + len(text)] if digits.startswith(text, position) else []
+        else:
+            longest = 1 if digits[position] == "0" else min(MAX_CELL_DIGITS, wall - position)
+            ends = list(range(position + 1, position + longest + 1))
+        left = None if budget is None else budget - sum(cells)
+        for end in ends:
+            if end > wall or cells_left - 1 > len(digits) - end:
+                continue
+            value = int(digits[position:end])
+            if left is not None and value > left:
+                break  # longer cells only grow
+            cells.append(value)
+            yield from extend(end)
+            cells.pop()
+
+    yield from extend(0)
+
+
 def piece_splits(piece: str, parts: int) -> Iterator[Reading]:
     """Every way to cut one digit string into `parts` numbers without leading zeros."""
-    if parts == 1:
-        if len(piece) <= MAX_CELL_DIGITS and (piece == "0" or not piece.startswith("0")):
-            yield (int(piece),)
-        return
-    first_lengths = range(1, 2) if piece.startswith("0") else range(1, min(MAX_CELL_DIGITS, len(piece) - parts + 1) + 1)
-    for length in first_lengths:
-        for rest in piece_splits(piece[length:], parts - 1):
-            yield (int(piece[:length]), *rest)
+    return cuts(piece, (), parts, no_constraint)
 
 
-def part_counts(pieces: Sequence[str], width: int) -> Iterator[tuple[int, ...]]:
-    """How many cells each piece holds: at least one, at most its digit count, `width` in all."""
-    ranges = [range(1, len(p) + 1) for p in pieces]
-    for counts in itertools.product(*ranges):
-        if sum(counts) == width:
-            yield counts
+def total_first(pieces: Sequence[str], width: int) -> Iterator[Reading]:
+    """Rows ending in their total: try each possible total (a suffix of the last piece) first,
+    then cut the rest into cells adding up to it — the sum bounds every cell."""
+    digits = "".join(pieces)
+    boundaries = list(itertools.accumulate(len(p) for p in pieces))[:-1]
+    for length in range(1, min(MAX_CELL_DIGITS, len(pieces[-1])) + 1):
+        total_text = digits[-length:]
+        if len(total_text) > 1 and total_text.startswith("0"):
+            continue
+        prefix = digits[:-length]
+        inside = [b for b in boundaries if b < len(prefix)]
+        for cells in cuts(prefix, inside, width - 1, no_constraint, budget=int(total_text)):
+            yield (*cells, int(total_text))
 
 
 def readings(pieces: Sequence[str], width: int, constraint: RowConstraint) -> tuple[list[Reading], bool]:
     """All readings of the pieces that satisfy the row's own constraint (capped)."""
+    if constraint is sums_to_last:
+        candidates = total_first(pieces, width)
+    else:
+        boundaries = list(itertools.accumulate(len(p) for p in pieces))[:-1]
+        candidates = cuts("".join(pieces), boundaries, width, constraint)
     found: list[Reading] = []
-    for counts in part_counts(pieces, width):
-        for combo in itertools.product(*(list(piece_splits(p, c)) for p, c in zip(pieces, counts))):
-            reading = tuple(n for part in combo for n in part)
-            if constraint(reading):
-                found.append(reading)
-                if len(found) >= MAX_READINGS:
-                    return found, True
+    for reading in candidates:
+        found.append(reading)
+        if len(found) >= MAX_READINGS:
+            return found, True
     return found, False
 
 
-def sums_to_last(reading: Reading) -> bool:
-    """Table 三 rows: the six applicant columns add up to 总计."""
-    return sum(reading[:-1]) == reading[-1]
+def sums_to_last(cells: Sequence[int], width: int) -> int | None:
+    """Table 三 rows: the six applicant columns add up to 总计, so the last cell is forced."""
+    return sum(cells) if len(cells) == width - 1 else None
 
 
 def groups_sum_to_last(size: int) -> RowConstraint:
     """Table 四: each group of five ends with its total."""
-    def check(reading: Reading) -> bool:
-        groups = [reading[i:i + size] for i in range(0, len(reading), size)]
-        return all(sum(g[:-1]) == g[-1] for g in groups)
-    return check
+    def forced(cells: Sequence[int], width: int) -> int | None:
+        filled = len(cells) % size
+        return sum(cells[len(cells) - filled:]) if filled == size - 1 else None
+    return forced
 
 
-def no_constraint(reading: Reading) -> bool:
-    return True
+def no_constraint(cells: Sequence[int], width: int) -> int | None:
+    return None
 
 
 # A column relation across rows: (rows added on the left, rows added on the right).

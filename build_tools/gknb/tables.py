@@ -89,6 +89,7 @@ def row_matches(row: Row, label: str, groups: frozenset[str], loose: bool = Fals
     return any(p in label for p in row.phrases)
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels recur in every report
 def match_row(raw: str, table: Table, interleaved: bool = False) -> Row | None:
     """The row this label names; a label broken up by numbers may match its phrase loosely."""
     label = normalise_label(raw)

@@ -35,7 +35,7 @@ class Row:
     instead_of: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: tables are looked up in caches on every label
 class Table:
     key: str
     title: str
