@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -77,6 +78,19 @@ def command_pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_build(args: argparse.Namespace) -> int:
+    """`mkdocs build` with our switches: --strict fails on rejected inputs, --no-cache re-parses all."""
+    import subprocess
+
+    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", args.config]
+    if args.strict:
+        command.append("--strict")
+    if args.site_dir:
+        command += ["--site-dir", args.site_dir]
+    env = {**os.environ, "GKNB_NO_CACHE": "1" if args.no_cache else "0"}
+    return subprocess.run(command, env=env, check=False).returncode
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gknb", description="公开年报: 政府信息公开工作年度报告的解析、校验与发布")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="list a report's findings; exit 1 on errors")
     check.add_argument("files", nargs="+")
     check.set_defaults(run=command_check)
+    build = commands.add_parser("build", help="build the portal (mkdocs build with gknb's switches)")
+    build.add_argument("--strict", action="store_true", help="fail when any input file cannot be read")
+    build.add_argument("--no-cache", action="store_true", help="re-parse every report, ignoring the cache")
+    build.add_argument("--config", default="mkdocs.yml")
+    build.add_argument("--site-dir", default=None)
+    build.set_defaults(run=command_build)
     pages = commands.add_parser("pages", help="write the generated Markdown pages to a folder")
     pages.add_argument("out")
     pages.add_argument("--content", default="content")

@@ -7,6 +7,8 @@ tested without MkDocs — pages.generate for the files, search.run_pagefind afte
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .pages import SiteFiles, generate
-from .pipeline import build_corpus
+from .pipeline import Options, build_corpus
 from .search import run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
@@ -34,6 +36,18 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
     """Fail the build when any input file cannot be read (instead of listing it on the portal)."""
     search = c.Type(bool, default=True)
     """Run Pagefind on the built site (off only for quick builds; the search page then finds nothing)."""
+    cache_dir = c.Type(str, default=".gknb-cache")
+    """Parsed records keyed by file content and parser version, relative to mkdocs.yml; "" turns it off.
+    The environment variable GKNB_NO_CACHE=1 (`gknb build --no-cache`) bypasses it for one build."""
+    jobs = c.Type(int, default=0)
+    """Worker processes for parsing; 0: all cores (used from 48 inputs on)."""
+
+
+def corpus_options(config: MkDocsConfig, plugin: GknbConfig) -> Options:
+    base = Path(config.config_file_path or ".").parent
+    use_cache = bool(plugin.cache_dir) and os.environ.get("GKNB_NO_CACHE", "") in ("", "0")
+    return Options(cache_dir=(base / plugin.cache_dir).resolve() if use_cache else None,
+                   jobs=plugin.jobs or None, progress=sys.stderr.isatty())
 
 
 def content_path(config: MkDocsConfig, content_dir: str) -> Path:
@@ -55,7 +69,10 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         content = content_path(config, self.config.content_dir)
         if not content.is_dir():
             raise PluginError(f"gknb: content folder not found: {content}")
-        corpus = build_corpus(content)
+        corpus = build_corpus(content, corpus_options(config, self.config))
+        for rejection in corpus.rejected:
+            # A warning each: `mkdocs build --strict` then fails on rejections, the default build does not.
+            log.warning("gknb: %s 未能读取：%s", rejection.path, rejection.reason)
         if self.config.strict and corpus.rejected:
             reasons = "; ".join(f"{r.path}: {r.reason}" for r in corpus.rejected)
             raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")

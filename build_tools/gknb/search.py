@@ -14,11 +14,17 @@ the substring match Chinese readers expect, whatever either segmenter thinks a w
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import cbor2
 
 LANGUAGE = "zh"
 INDEXED_MARKER = "data-pagefind-body"
@@ -80,3 +86,58 @@ def run_pagefind(site_dir: Path) -> None:
         result = subprocess.run(pagefind_command(Path(copy), output), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr or result.stdout}")
+    canonicalise_pagefind(output)
+
+
+# ---- a byte-identical index for the same content ------------------------------------------------
+# Pagefind (1.5) writes its filter lists and the order of its filters from hash maps, so two runs
+# over the same pages differ (upstream issue #638: fragments are stable, filters are not). Files
+# are gzip("pagefind_dcd" + CBOR) named by a hash of their content and referenced from the
+# `.pf_meta` file, itself named in `pagefind-entry.json`: sorting the lists and renaming by our own
+# content hash makes the whole index a function of the content.
+
+PAGEFIND_MAGIC = b"pagefind_dcd"
+
+
+def read_pagefind_file(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(PAGEFIND_MAGIC):
+        raise SearchIndexError(f"unexpected Pagefind file format: {path.name}")
+    return cbor2.loads(data[len(PAGEFIND_MAGIC):])
+
+
+def pagefind_bytes(value: Any) -> bytes:
+    return gzip.compress(PAGEFIND_MAGIC + cbor2.dumps(value), mtime=0)
+
+
+def content_name(prefix: str, data: bytes, length: int) -> str:
+    return f"{prefix}{hashlib.sha256(data).hexdigest()[:length]}"
+
+
+def canonical_filters(folder: Path, language: str, filters: list[list[str]]) -> list[list[str]]:
+    """Rewrite each filter file with its values sorted; returns the meta's [name, hash] list, sorted."""
+    renamed = []
+    for name, old_hash in sorted(filters):
+        old = folder / "filter" / f"{old_hash}.pf_filter"
+        filter_name, values = read_pagefind_file(old)
+        data = pagefind_bytes([filter_name, sorted(values, key=lambda v: str(v[0]))])
+        new_hash = content_name(f"{language}_", data, 7)
+        old.unlink()
+        (folder / "filter" / f"{new_hash}.pf_filter").write_bytes(data)
+        renamed.append([name, new_hash])
+    return renamed
+
+
+def canonicalise_pagefind(folder: Path) -> None:
+    """Make Pagefind's output depend only on the pages it indexed."""
+    entry_path = folder / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in sorted(entry["languages"].items()):
+        meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
+        meta = read_pagefind_file(meta_path)
+        meta[3] = canonical_filters(folder, language, meta[3])
+        data = pagefind_bytes(meta)
+        meta_path.unlink()
+        info["hash"] = content_name(f"{language}_", data, 10)
+        (folder / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
