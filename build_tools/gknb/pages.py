@@ -7,19 +7,24 @@ MkDocs, so they are made relative here (the site must work under any sub-path).
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from markupsafe import Markup
+
 from . import divisions, history
+from .charts import Series, bar_chart, column_chart, stacked_chart
 from .pipeline import Corpus, build_corpus
 from .record import Record, Severity
 from .render import (ALL_CHECK_TITLES, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
-                     SEVERITY_WORDS, agency_name, check_views, grids, plain_title, region_text, render,
-                     report_title, section_views)
+                     SEVERITY_WORDS, agency_name, check_views, format_number, grids, linked_text, plain_title,
+                     region_text, render, report_title, section_views)
 from .site_data import data_files, report_json_path, source_path
+from .stats import APPEAL_RESULTS, Figure, Summary, flow, key_figures, summarise
 
 # URL slugs for the body types of SPEC.md "Metadata" (ASCII, so URLs survive any server).
 TYPE_SLUGS = {"省级政府": "province-gov", "市级政府": "city-gov", "县级政府": "county-gov", "乡镇": "township",
@@ -135,10 +140,13 @@ def group_view(src: str, target: str, name: str, entries: list[Entry]) -> dict[s
 # ---- pages -------------------------------------------------------------------------------------
 
 def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dict[str, Any]] | None = None,
-                 group_label: str = "", trail: list[dict[str, str]] | None = None, intro: str = "") -> str:
+                 group_label: str = "", trail: list[dict[str, str]] | None = None, intro: str = "",
+                 stats: str = "") -> str:
+    """`stats`: the summary page of the same reports, if there is one."""
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro,
                   rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
-                  trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS)
+                  trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
+                  stats_url=link(src, stats) if stats else "")
 
 
 def region_pages(entries: list[Entry]) -> dict[str, str]:
@@ -157,7 +165,7 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
         title = "按地区浏览" if not code else f"{division_name(code)}的年度报告"
         crumbs = [{"url": link(src, s), "name": n} for s, n in trail]
         pages[src] = listing_page(src, title, members if code else entries, groups=groups,
-                                  group_label=level, trail=crumbs)
+                                  group_label=level, trail=crumbs, stats=region_stats_src(code))
         for child, child_members in children.items():
             if len(child) <= REGION_LEVELS[-1][0]:
                 visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
@@ -171,8 +179,10 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
 
 
 def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[Entry], str],
-                slug: Callable[[str], str], order: Callable[[str], Any]) -> dict[str, str]:
-    """An index of the values of one field (type, year) and a listing page per value."""
+                slug: Callable[[str], str], order: Callable[[str], Any],
+                stats: Callable[[str], str] = lambda _v: "") -> dict[str, str]:
+    """An index of the values of one field (type, year) and a listing page per value;
+    `stats`: a value's summary page, "" when it has none."""
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
         grouped.setdefault(value(entry), []).append(entry)
@@ -182,7 +192,8 @@ def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[En
         group_view(index, f"browse/{kind}/{slug(v)}.md", v, grouped[v]) for v in values])}
     for v in values:
         src = f"browse/{kind}/{slug(v)}.md"
-        pages[src] = listing_page(src, v, grouped[v], trail=[{"url": link(src, index), "name": title}])
+        pages[src] = listing_page(src, v, grouped[v], trail=[{"url": link(src, index), "name": title}],
+                                  stats=stats(v))
     return pages
 
 
@@ -203,6 +214,14 @@ def type_order(name: str) -> tuple[int, str]:
     return (order.index(name) if name in order else len(order), name)
 
 
+def other_reports(entry: Entry, by_body: dict[str, list[Entry]], from_src: str) -> dict[str, str]:
+    """The other reports of the same body: file name (as history.py's messages name them) → URL."""
+    if entry.body_key is None:
+        return {}
+    return {str(other.record.source.get("path")): link(from_src, other.src)
+            for other in by_body[entry.body_key] if other is not entry and other.record.source.get("path")}
+
+
 def other_years(entry: Entry, by_body: dict[str, list[Entry]]) -> list[dict[str, Any]]:
     if entry.body_key is None:
         return []
@@ -217,23 +236,28 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
     return render("report.md.j2", r=record, id=entry.id, title=title, plain_title=plain_title(title),
                   name=agency_name(record), agency_type=record.agency.get("type") or TYPE_UNKNOWN,
                   region=region_text(record), status_word=STATUS_WORDS[record.status],
-                  checks=check_views(record), sections=section_views(record), grids=grids(record),
+                  checks=check_views(record, other_reports(entry, by_body, entry.src)),
+                  sections=section_views(record), grids=grids(record),
                   legend=[(s.value, mark, text) for s, mark, text in
                           ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
                   source_url=link(entry.src, source_path(entry.id, record)),
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
                   others=other_years(entry, by_body),
+                  timeline_url=link(entry.src, body_src(entry.body_key)) if entry.body_key else "",
+                  timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
                   home=link(entry.src, "index.md"), region_url=link(entry.src, region_src(entry.region_code[:6])))
 
 
-def findings_page(entries: list[Entry]) -> str:
-    """Reports with findings, grouped by check in registry order."""
+def findings_page(entries: list[Entry], by_body: dict[str, list[Entry]]) -> str:
+    """Reports with findings, grouped by check in registry order; cross-report findings link the other report."""
     src = "findings/index.md"
     groups = []
     found = [f.check for e in entries for f in e.record.findings if f.severity is not Severity.INFO]
     for check in [c for c in dict.fromkeys([*ALL_CHECK_TITLES, *found]) if c in found]:
-        rows = [{**row_view(e, src), "message": f.message, "severity": SEVERITY_STATUS[f.severity],
+        rows = [{**row_view(e, src), "severity": SEVERITY_STATUS[f.severity],
+                 "message": linked_text(f.message, other_reports(e, by_body, src) if check in
+                                        history.HISTORY_CHECK_TITLES else {}),
                  "severity_word": SEVERITY_WORDS[f.severity]}
                 for e in entries for f in e.record.findings if f.check == check and f.severity is not Severity.INFO]
         groups.append({"id": check, "title": ALL_CHECK_TITLES.get(check, check), "rows": rows,
@@ -258,6 +282,155 @@ def home_page(corpus: Corpus, entries: list[Entry]) -> str:
                   recent=[row_view(e, src) for e in sorted(entries, key=lambda e: -(e.record.year or 0))[:10]])
 
 
+# ---- body timelines ----------------------------------------------------------------------------
+
+def body_src(key: str) -> str:
+    """A body's timeline page; the key holds report text (names), so the URL is a hash of it."""
+    return f"bodies/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}.md"
+
+
+def figure_view(figure: Figure) -> dict[str, Any]:
+    """A timeline cell: the number, or "—" (never 0) when a cell it needs shows no number."""
+    return {"text": "—" if figure.value is None else format_number(figure.value),
+            "recovered": figure.recovered, "number": figure.value is not None}
+
+
+def problems(record: Record) -> int:
+    """Errors and warnings: `info` findings (region_ambiguous) are notes, not problems."""
+    return sum(1 for f in record.findings if f.severity is not Severity.INFO)
+
+
+def year_label(record: Record) -> str:
+    return f"{record.year}" if record.year else "年度未知"
+
+
+def timeline_page(key: str, members: list[Entry]) -> str:
+    """Every report of one body side by side: a column per report, oldest first."""
+    src = body_src(key)
+    members = sorted(members, key=lambda e: (e.record.year or 0, e.id))
+    latest = members[-1].record
+    name = agency_name(latest)
+    columns = [{"year": year_label(e.record), "url": link(src, e.src), "status": e.record.status,
+                "word": STATUS_WORDS[e.record.status], "template": e.record.template or "未识别",
+                "problems": problems(e.record)} for e in members]
+    figures = [key_figures(e.record) for e in members]
+    rows = [{"label": label, "cells": [figure_view(f[index][1]) for f in figures]}
+            for index, (label, _figure) in enumerate(figures[0])]
+    chart = column_chart("chart-new", f"{name}：历年本年新收政府信息公开申请数量（件）",
+                         [(year_label(e.record), flow(e.record, "new_received").value) for e in members], unit="")
+    title = f"{name} 历年报告"
+    names = list(dict.fromkeys(agency_name(e.record) for e in members))
+    return render("timeline.md.j2", title=title, plain_title=plain_title(title), name=name,
+                  region=region_text(latest), region_url=link(src, region_src(members[-1].region_code[:6])),
+                  columns=columns, rows=rows, chart=chart, names=names if len(names) > 1 else [],
+                  agency_type=latest.agency.get("type") or TYPE_UNKNOWN)
+
+
+def timeline_pages(by_body: dict[str, list[Entry]]) -> dict[str, str]:
+    return {body_src(key): timeline_page(key, members) for key, members in by_body.items()}
+
+
+# ---- region and year summaries -------------------------------------------------------------------
+
+STATS_INDEX = "stats/index.md"
+
+
+def region_stats_src(code: str) -> str:
+    """Summaries exist for the whole corpus and for each province, prefecture and county."""
+    if not code:
+        return STATS_INDEX
+    return f"stats/region/{code}.md" if len(code) <= REGION_LEVELS[-1][0] else ""
+
+
+def year_stats_src(year: str) -> str:
+    return f"stats/year/{year}.md" if year.isdigit() else ""
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def summary_charts(summary: Summary) -> dict[str, Markup]:
+    outcomes = bar_chart("chart-outcomes", f"办理结果占办理结果总计的比例（计入 {summary.outcome_reports} 份报告）",
+                         [(t.label, t.share) for t in summary.outcomes], unit="%", maximum=100)
+    appeals = stacked_chart("chart-appeals", "行政复议和行政诉讼的结果（件）", [a.label for a in summary.appeals],
+                            [Series(label, tuple(a.results[i] if a.counted else None for a in summary.appeals))
+                             for i, (_key, label) in enumerate(APPEAL_RESULTS)])
+    return {"outcomes": outcomes, "appeals": appeals}
+
+
+def breakdown(src: str, groups: list[tuple[str, str, list[Entry]]]) -> list[dict[str, Any]]:
+    """One row per part (sub-region or year): name, link (may be ""), reports, 本年新收, share passing."""
+    rows = []
+    for name, target, members in groups:
+        summary = summarise([e.record for e in members])
+        rows.append({"name": name, "url": link(src, target) if target else "", "reports": summary.reports,
+                     "new": format_number(summary.flows[0].value), "new_counted": summary.flows[0].counted,
+                     "passing": percent(summary.passing_share), "summary": summary})
+    return rows
+
+
+def by_year(entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:
+    years: dict[str, list[Entry]] = {}
+    for entry in entries:
+        years.setdefault(year_of(entry), []).append(entry)
+    return [(y, year_stats_src(y), years[y]) for y in sorted(years, key=lambda y: (not y.isdigit(), y))]
+
+
+def summary_page(src: str, title: str, entries: list[Entry], *, listing: str, trail: list[tuple[str, str]],
+                 parts: list[tuple[str, str, list[Entry]]], part_label: str) -> str:
+    """Totals, outcome shares, review and litigation results and share passing of a set of reports."""
+    summary = summarise([e.record for e in entries])
+    years = breakdown(src, by_year(entries))
+    year_chart = column_chart("chart-years", f"{title}：各年度本年新收申请数量（件）",
+                              [(str(y["name"]), y["summary"].flows[0].value if y["new_counted"] else None)
+                               for y in years]) if len(years) > 1 else Markup("")
+    return render("summary.md.j2", title=title, plain_title=plain_title(title), s=summary, percent=percent,
+                  charts=summary_charts(summary), results=[label for _k, label in APPEAL_RESULTS],
+                  listing_url=link(src, listing), statuses=STATUS_WORDS,
+                  trail=[{"url": link(src, s), "name": n} for s, n in trail],
+                  parts=breakdown(src, parts), part_label=part_label, years=years, year_chart=year_chart)
+
+
+def region_stats_pages(entries: list[Entry]) -> dict[str, str]:
+    """The whole corpus, then province → prefecture → county, like the browse-by-region pages."""
+    pages: dict[str, str] = {}
+    known = [e for e in entries if e.region_code]
+
+    def visit(code: str, members: list[Entry], trail: list[tuple[str, str]]) -> None:
+        src = region_stats_src(code)
+        children = region_children(members, code)
+        parts = [(division_name(c), region_stats_src(c), m) for c, m in sorted(children.items())]
+        if not code and len(known) < len(entries):
+            parts.append((REGION_UNKNOWN, "", [e for e in entries if not e.region_code]))
+        level = next((label for n, label in REGION_LEVELS if n > len(code)), "")
+        title = "全部报告统计" if not code else f"{division_name(code)}统计"
+        pages[src] = summary_page(src, title, entries if not code else members,
+                                  listing=region_src(code) if code else "browse/region/index.md", trail=trail,
+                                  parts=parts, part_label=level)
+        for child, child_members in children.items():
+            if region_stats_src(child):
+                visit(child, child_members, trail + [(src, division_name(code) if code else "全部报告")])
+
+    visit("", known, [])
+    return pages
+
+
+def year_stats_pages(entries: list[Entry]) -> dict[str, str]:
+    pages = {}
+    for year, src, members in by_year(entries):
+        if not src:
+            continue
+        provinces: dict[str, list[Entry]] = {}
+        for entry in members:
+            provinces.setdefault(entry.region_code[:2], []).append(entry)
+        parts = [(division_name(c) if c else REGION_UNKNOWN, "", m)
+                 for c, m in sorted(provinces.items(), key=lambda item: (not item[0], item[0]))]
+        pages[src] = summary_page(src, f"{year} 年度统计", members, listing=f"browse/year/{year}.md",
+                                  trail=[(STATS_INDEX, "全部报告")], parts=parts, part_label="省")
+    return pages
+
+
 def generate(corpus: Corpus, content_dir: Path) -> SiteFiles:
     """Every generated page and file of the portal for this corpus."""
     entries = entries_of(corpus.records)
@@ -270,8 +443,11 @@ def generate(corpus: Corpus, content_dir: Path) -> SiteFiles:
     site.pages.update(region_pages(entries))
     site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order))
     site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
-                                  lambda y: (not y.isdigit(), y)))
-    site.pages["findings/index.md"] = findings_page(entries)
+                                  lambda y: (not y.isdigit(), y), year_stats_src))
+    site.pages.update(timeline_pages(by_body))
+    site.pages.update(region_stats_pages(entries))
+    site.pages.update(year_stats_pages(entries))
+    site.pages["findings/index.md"] = findings_page(entries, by_body)
     site.pages["findings/rejected.md"] = rejected_page(corpus)
     for entry in entries:
         site.pages[entry.src] = report_page(entry, by_body)

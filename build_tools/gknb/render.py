@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -42,6 +42,22 @@ def neutralise(value: Any) -> Markup:
 def pagefind_value(value: Any) -> str:
     """A value for data-pagefind-filter/meta: Pagefind splits those attributes at ASCII commas."""
     return str("" if value is None else value).replace(",", "，")
+
+
+def linked_text(text: str, links: Mapping[str, str]) -> Markup:
+    """Untrusted text with each occurrence of a key of `links` (a report's file name) made a link to
+    its URL; everything else neutralised. Longest keys first, so `a-2022.txt` wins over `2022.txt`."""
+    if not links:
+        return neutralise(text)
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(links, key=len, reverse=True)))
+    parts: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        parts.append(neutralise(text[last:match.start()]))
+        parts.append(f'<a href="{neutralise(links[match.group()])}">{neutralise(match.group())}</a>')
+        last = match.end()
+    parts.append(neutralise(text[last:]))
+    return Markup("".join(parts))
 
 
 def plain_title(text: str) -> str:
@@ -342,13 +358,19 @@ CHECK_TITLES: dict[str, str] = {**{c.id: c.title for c in CHECKS}, **{c.id: c.ti
 ALL_CHECK_TITLES: dict[str, str] = {**CHECK_TITLES, **HISTORY_CHECK_TITLES}
 
 
-def finding_view(finding: Finding) -> dict[str, Any]:
+def finding_message(finding: Finding, links: Mapping[str, str]) -> Markup:
+    """A cross-report finding names the other report by its file: that name links to its page."""
+    return linked_text(finding.message, links if finding.check in HISTORY_CHECK_TITLES else {})
+
+
+def finding_view(finding: Finding, links: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {"severity": SEVERITY_STATUS[finding.severity], "word": SEVERITY_WORDS[finding.severity],
-            "message": finding.message, "cells": list(finding.cells)}
+            "message": finding_message(finding, links or {}), "cells": list(finding.cells)}
 
 
-def check_views(record: Record) -> list[CheckView]:
-    """Every check with its findings (a check without findings passed), then any other finding."""
+def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[CheckView]:
+    """Every check with its findings (a check without findings passed), then any other finding.
+    `links`: the other reports of the same body, file name → URL, for the cross-report findings."""
     ids = list(CHECK_TITLES) + [f.check for f in record.findings if f.check not in CHECK_TITLES]
     views = []
     for check in dict.fromkeys(ids):
@@ -356,7 +378,8 @@ def check_views(record: Record) -> list[CheckView]:
         status = "pass"
         if found:
             status = SEVERITY_STATUS[min((f.severity for f in found), key=list(Severity).index)]
-        views.append(CheckView(check, ALL_CHECK_TITLES.get(check, check), status, [finding_view(f) for f in found]))
+        views.append(CheckView(check, ALL_CHECK_TITLES.get(check, check), status,
+                               [finding_view(f, links) for f in found]))
     return views
 
 
