@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from gknb.pages import entries_of, page_url
+from gknb.pages import body_src, entries_of, page_url
 from gknb.render import format_number
 from test_site import BuiltSite, built_site
 
@@ -189,3 +189,67 @@ def test_home_and_header_search_boxes_lead_to_results(page: Any, base_url: str) 
     page.press("#gknb-header-q", "Enter")
     expect(page.locator(".gknb-result__body")).to_have_text(["柱濮镇"])
     assert page.url.startswith(base_url + "search/")
+
+
+def chain_entries(site: BuiltSite) -> list[Any]:
+    return sorted((e for e in entries_of(site.corpus.records) if e.record.source["path"].startswith("下冶镇人民政府-")),
+                  key=lambda e: e.record.year)
+
+
+def visible_charts(page: Any) -> list[dict[str, Any]]:
+    """Each inline chart's accessible name and drawn size."""
+    return page.eval_on_selector_all("svg.gknb-chart", """svgs => svgs.map(s => {
+        const box = s.getBoundingClientRect();
+        return {title: s.querySelector('title').textContent, width: box.width, height: box.height,
+                visible: box.width > 0 && box.height > 0 && getComputedStyle(s).visibility === 'visible',
+                bars: s.querySelectorAll('rect.gknb-bar').length};
+    })""")
+
+
+def test_timeline_shows_every_year_and_a_chart(page: Any, base_url: str, site: BuiltSite) -> None:
+    entries = chain_entries(site)
+    page.goto(base_url + page_url(entries[0].src))
+    page.click("a.gknb-timeline-link >> nth=0")
+    page.wait_for_selector("table[data-timeline]")
+    assert page.url == base_url + page_url(body_src(entries[0].body_key))
+    years = page.eval_on_selector_all("table[data-timeline] thead th[data-year]", "ths => ths.map(t => t.textContent)")
+    assert years == ["2021 年度", "2022 年度", "2023 年度"]
+    carried = page.eval_on_selector_all('tr[data-row="上年结转"] td', "tds => tds.map(t => t.textContent)")
+    assert carried == [format_number(e.record.cell("applications.carried_over.total").value) for e in entries]
+    charts = visible_charts(page)
+    assert len(charts) == 1 and charts[0]["visible"] and charts[0]["width"] > 300 and charts[0]["bars"] == 3
+    assert "本年新收" in charts[0]["title"]
+    page.click("table[data-timeline] thead th[data-year='2023'] a")
+    page.wait_for_selector(".gknb-verdict")
+    assert page.url == base_url + page_url(entries[2].src)
+
+
+def test_summary_page_draws_its_charts_above_the_numbers(page: Any, base_url: str, site: BuiltSite) -> None:
+    page.goto(base_url + "browse/region/32/")
+    page.click("a.gknb-stats-link")
+    page.wait_for_selector("table[data-stats='outcomes']")
+    assert page.url == base_url + "stats/region/32/"
+    charts = visible_charts(page)
+    assert [c["visible"] for c in charts] == [True, True, True]
+    assert charts[0]["bars"] == 6 and charts[0]["width"] > 300      # one bar per outcome group
+    for chart_id, table in (("chart-outcomes", "outcomes"), ("chart-appeals", "appeals")):
+        below = page.evaluate(f"""() => document.getElementById('{chart_id}').getBoundingClientRect().bottom
+            <= document.querySelector("table[data-stats='{table}']").getBoundingClientRect().top""")
+        assert below, chart_id
+    new = page.inner_text("table[data-stats='flows'] tbody tr:first-child td")
+    records = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith("32")]
+    assert new == format_number(sum(r.cell("applications.new_received.total").value or 0 for r in records))
+
+
+@pytest.mark.parametrize("path", ["stats/region/32/", "timeline"])
+def test_phone_layout_of_timeline_and_summary(browser: Any, base_url: str, site: BuiltSite, path: str) -> None:
+    if path == "timeline":
+        path = page_url(body_src(chain_entries(site)[0].body_key))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + path)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    charts = visible_charts(page)
+    context.close()
+    assert widths[0] <= widths[1]
+    assert charts and all(c["visible"] and c["width"] <= 390 for c in charts)

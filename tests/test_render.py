@@ -204,3 +204,62 @@ def test_search_copy_spaces_chinese_text_but_not_attributes() -> None:
     assert spaced_text("2021年行政复议 PDF文件") == "2021年 行 政 复 议 PDF文 件"
     html = '<div data-pagefind-filter="province:河南省"><h1>下冶镇</h1>行政复议</div>'
     assert spaced_html(html) == '<div data-pagefind-filter="province:河南省"><h1>下 冶 镇</h1>行 政 复 议</div>'
+
+
+# ---- timelines, summaries, linked findings -------------------------------------------------------
+
+def pages_of(*records: Record) -> dict[str, str]:
+    return generate(Corpus(inputs=len(records), records=list(records)), Path("/nonexistent")).pages
+
+
+def timeline_rows(pages: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Row label → (text, class) of each year's cell, from the one timeline page."""
+    page = html_of(next(text for path, text in pages.items() if path.startswith("bodies/")))
+    return {tr.get("data-row"): [(td.text_content(), td.get("class") or "") for td in tr.xpath("td")]
+            for tr in page.xpath("//table[@data-timeline]/tbody/tr")}
+
+
+def test_timeline_shows_a_dash_not_zero_where_a_cell_is_not_a_number() -> None:
+    rows = timeline_rows(pages_of(record()))
+    assert rows["本年新收"] == [("95", "")]
+    assert rows["予以公开"] == [("—", "cell-none")]     # blank in the report
+    assert rows["部分公开"] == [("—", "cell-none")]     # garbled
+    assert rows["行政复议"] == [("2≈", "cell-recovered")]
+    assert rows["不予公开"] == [("8", "")]              # the eight rows of （三）, each 1
+    assert rows["行政诉讼"] == [("2", "")]              # sued directly + after review
+
+
+def test_timeline_puts_the_years_of_one_body_side_by_side() -> None:
+    later = record(year=2022, source={"path": "x-2022.txt", "sha256": "cd" * 32, "format": "txt", "encoding": "utf-8"})
+    pages = pages_of(later, record())
+    assert len([p for p in pages if p.startswith("bodies/")]) == 1
+    assert [t for t, _c in timeline_rows(pages)["本年新收"]] == ["95", "95"]
+    page = html_of(next(text for path, text in pages.items() if path.startswith("bodies/")))
+    assert [a.text_content() for a in page.xpath("//thead//a")] == ["2021 年度", "2022 年度"]
+
+
+def test_cross_report_findings_link_the_other_file_and_nothing_else() -> None:
+    other = '<b>"x"</b>-2020.txt'
+    earlier = record(year=2020, source={"path": other, "sha256": "ef" * 32, "format": "txt", "encoding": "utf-8"})
+    rec = record(findings=[Finding("carry_chain", Severity.WARNING, f"上年结转 1 件，但 2020 年度报告（{other}）结转 0 件",
+                                   ("applications.carried_over.total",)),
+                           Finding("fee_statement", Severity.WARNING, f"提到 {other}")])
+    page = html_of(next(t for p, t in pages_of(earlier, rec).items() if p == "reports/" + "ab" * 6 + ".md"))
+    carry = page.xpath("//li[code='carry_chain']//li")[0]
+    assert [(a.text_content(), a.get("href")) for a in carry.xpath("a")] == [(other, "../" + "ef" * 6 + "/")]
+    assert not carry.xpath(".//b") and other in carry.text_content()
+    assert page.xpath("//li[code='fee_statement']//li/a") == []   # only cross-report findings link
+
+
+def test_summary_counts_only_numeric_cells() -> None:
+    blank = record(source={"path": "y-2021.txt", "sha256": "cd" * 32, "format": "txt", "encoding": "utf-8"},
+                   agency={"name": "另一县人民政府", "type": "县级政府"})
+    blank.tables["applications"]["new_received"]["total"] = Cell(None, CellState.BLANK, "")
+    pages = pages_of(record(), blank)
+    page = html_of(pages["stats/index.md"])
+    flows = {tr.xpath("th")[0].text_content(): [td.text_content() for td in tr.xpath("td")]
+             for tr in page.xpath("//table[@data-stats='flows']/tbody/tr")}
+    assert flows["本年新收"] == ["95", "1 / 2"]
+    outcomes = page.xpath("//table[@data-stats='outcomes']/caption")[0].text_content()
+    assert "计入 0 份" in outcomes       # 予以公开 is blank and 部分公开 garbled in both: no whole breakdown
+    assert {"stats/region/41.md", "stats/region/4190.md", "stats/region/419001.md", "stats/year/2021.md"} <= set(pages)

@@ -27,7 +27,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from gknb.pages import SiteFiles, entries_of, generate, page_url
+from gknb.pages import SiteFiles, body_src, entries_of, generate, page_url
 from gknb.pipeline import Corpus, build_corpus
 from gknb.record import Record
 from gknb.render import ALL_CHECK_TITLES, format_number, layout_rows
@@ -394,3 +394,139 @@ def test_strict_build_stops_on_an_unreadable_input(tmp_path: Path) -> None:
     finally:
         logging.getLogger("mkdocs").removeHandler(handler)
     assert any("notes.xyz" in message for message in handler.messages)
+
+
+# ---- body timelines, summaries, cross-report links ------------------------------------------------
+
+def html_page(site: BuiltSite, src: str) -> Any:
+    return lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()
+
+
+def resolves_to(site: BuiltSite, from_src: str, href: str) -> Path:
+    """The built file a relative link on a page leads to."""
+    target = (site.site / page_url(from_src) / href).resolve()
+    return target / "index.html" if target.is_dir() else target
+
+
+def chain(site: BuiltSite) -> list[Any]:
+    return sorted((e for e in entries_of(site.corpus.records) if e.record.source["path"].startswith("下冶镇人民政府-")),
+                  key=lambda e: e.record.year)
+
+
+def shown(cell: Any) -> str:
+    return format_number(cell.value) if cell.is_number else "—"
+
+
+def test_timeline_has_a_column_per_year_with_the_numbers_of_each_report(site: BuiltSite) -> None:
+    entries = chain(site)
+    assert len(entries) == 3 and len({e.body_key for e in entries}) == 1
+    src = body_src(entries[0].body_key)
+    table = html_page(site, src).xpath("//table[@data-timeline]")[0]
+    assert [th.get("data-year") for th in table.xpath("thead/tr/th[@data-year]")] == ["2021", "2022", "2023"]
+    rows = {tr.get("data-row"): tr.xpath("td") for tr in table.xpath("tbody/tr")}
+    for label, row in (("本年新收", "new_received"), ("上年结转", "carried_over"), ("办理结果总计", "total_processed"),
+                       ("结转下年度", "carried_forward"), ("予以公开", "granted"), ("部分公开", "partial")):
+        assert [td.text_content() for td in rows[label]] == [
+            shown(e.record.cell(f"applications.{row}.total")) for e in entries], label
+    assert [td.text_content() for td in rows["上年结转"]] == ["0", "0", "1"]   # the carry_chain break of 2023
+    assert [td.text_content() for td in rows["行政复议"]] == [
+        shown(e.record.cell("review_litigation.review.total")) for e in entries]
+    assert [td.text_content() for td in rows["status"]] == [{"pass": "通过", "warn": "警告", "fail": "错误"}[
+        e.record.status] for e in entries]
+    assert [int(td.text_content()) for td in rows["problems"]] == [
+        sum(1 for f in e.record.findings if f.severity.value != "info") for e in entries]
+    for a, entry in zip(table.xpath("thead/tr/th[@data-year]/a"), entries):
+        assert resolves_to(site, src, a.get("href")) == site.site / page_url(entry.src) / "index.html"
+    chart = html_page(site, src).xpath("//*[local-name()='svg'][@role='img']")
+    assert len(chart) == 1 and len(chart[0].xpath(".//*[local-name()='rect'][@class='gknb-bar']")) == 3
+
+
+def test_every_report_links_its_timeline(site: BuiltSite) -> None:
+    for entry in entries_of(site.corpus.records):
+        links = html_page(site, entry.src).xpath("//a[contains(@class,'gknb-timeline-link')]")
+        if entry.body_key is None:
+            assert links == []
+            continue
+        assert links and {resolves_to(site, entry.src, a.get("href")) for a in links} == {
+            site.site / page_url(body_src(entry.body_key)) / "index.html"}
+
+
+def stats_table(page: Any, kind: str) -> dict[str, list[str]]:
+    table = page.xpath(f"//table[@data-stats='{kind}']")[0]
+    return {tr.xpath("th")[0].text_content(): [td.text_content() for td in tr.xpath("td")] for tr in table.xpath("tbody/tr")}
+
+
+def numeric_sum(records: list[Record], key: str) -> tuple[str, int]:
+    cells = [r.cell(key) for r in records if r.cell(key).is_number]
+    return format_number(sum(c.value or 0 for c in cells)), len(cells)
+
+
+@pytest.mark.parametrize("code", ["32", "3208", "320813", "41", "419001"])
+def test_region_summary_totals_equal_the_sum_over_its_reports(site: BuiltSite, code: str) -> None:
+    records = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith(code)]
+    page = html_page(site, f"stats/region/{code}.md")
+    flows = stats_table(page, "flows")
+    for label, row in (("本年新收", "new_received"), ("上年结转", "carried_over"), ("办理结果总计", "total_processed"),
+                       ("结转下年度", "carried_forward")):
+        total, counted = numeric_sum(records, f"applications.{row}.total")
+        assert flows[label] == [total, f"{counted} / {len(records)}"], label
+    appeals = stats_table(page, "appeals")
+    for label, group in (("行政复议", "review"), ("行政诉讼（直接起诉）", "litigation_direct")):
+        keys = [f"review_litigation.{group}.{c}" for c in ("upheld", "corrected", "other", "pending", "total")]
+        complete = [r for r in records if all(r.cell(k).is_number for k in keys)]
+        assert appeals[label] == [numeric_sum(complete, k)[0] for k in keys] + [f"{len(complete)} / {len(records)}"]
+    passing = sum(1 for r in records if r.status == "pass")
+    assert page.xpath("//strong[@data-passing]")[0].text_content() == f"{100 * passing / len(records):.1f}%"
+    assert len(page.xpath("//*[local-name()='svg'][@role='img']")) >= 2
+
+
+def test_outcome_shares_are_of_the_reports_with_a_whole_breakdown(site: BuiltSite) -> None:
+    page = html_page(site, "stats/region/32.md")
+    outcomes = stats_table(page, "outcomes")
+    hongze = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith("32")]
+    granted = sum(r.cell("applications.granted.total").value or 0 for r in hongze)
+    processed = sum(r.cell("applications.total_processed.total").value or 0 for r in hongze)
+    assert outcomes["予以公开"] == [format_number(granted), f"{100 * granted / processed:.1f}%"]
+    denied = sum(c.value or 0 for r in hongze for row, cols in r.tables["applications"].items()
+                 if row.startswith("denied.") for k, c in cols.items() if k == "total")
+    assert outcomes["不予公开"][0] == format_number(denied)
+
+
+def test_corpus_and_year_summaries_count_their_reports(site: BuiltSite) -> None:
+    page = html_page(site, "stats/index.md")
+    counts = page.xpath("//p[@class='gknb-counts']/a")[0].text_content()
+    assert counts == f"{len(site.corpus.records)} 份报告"
+    years = stats_table(page, "years")
+    assert sum(int(v[0]) for v in years.values()) == len(site.corpus.records)
+    for year in {r.year for r in site.corpus.records if r.year}:
+        records = [r for r in site.corpus.records if r.year == year]
+        flows = stats_table(html_page(site, f"stats/year/{year}.md"), "flows")
+        assert flows["本年新收"] == list(map(str, numeric_sum(records, "applications.new_received.total")[:1])) + [
+            f"{numeric_sum(records, 'applications.new_received.total')[1]} / {len(records)}"]
+
+
+def test_region_and_year_listings_link_their_summary(site: BuiltSite) -> None:
+    for listing, summary in (("browse/region/32.md", "stats/region/32.md"), ("browse/region/index.md", "stats/index.md"),
+                             ("browse/year/2023.md", "stats/year/2023.md")):
+        href = html_page(site, listing).xpath("//a[@class='gknb-stats-link']")[0].get("href")
+        assert resolves_to(site, listing, href) == site.site / page_url(summary) / "index.html"
+
+
+def test_cross_report_findings_link_the_other_report(site: BuiltSite) -> None:
+    entries = chain(site)
+    latest, previous = entries[2], entries[1]
+    page = html_page(site, latest.src)
+    carry = page.xpath("//li[contains(@class,'gknb-check')][code='carry_chain']//li/a")
+    assert carry and {a.text_content() for a in carry} == {previous.record.source["path"]}
+    assert {resolves_to(site, latest.src, a.get("href")) for a in carry} == {
+        site.site / page_url(previous.src) / "index.html"}
+    findings = html_page(site, "findings/index.md")
+    links = findings.xpath("//table[@data-check='carry_chain']//td[last()]/a")
+    assert links and resolves_to(site, "findings/index.md", links[0].get("href")) == (
+        site.site / page_url(previous.src) / "index.html")
+
+
+def test_navigation_has_the_summaries(site: BuiltSite) -> None:
+    home = lxml.html.parse(str(site.site / "index.html")).getroot()
+    nav = {a.text_content().strip(): a.get("href") for a in home.xpath("//nav[contains(@class,'md-nav--primary')]//a")}
+    assert nav.get("统计") == "stats/"

@@ -20,7 +20,7 @@ from .render import format_number, neutralise
 PALETTE = ("#3561a8", "#2e8540", "#c15f00", "#b3261e", "#6f4a9e", "#5f6368")
 TEXT = "#333333"
 GRID = "#d0d0d0"
-WIDTH = 560
+WIDTH = 480   # viewBox units; CSS scales the chart to at most 30rem
 FONT = 13
 
 
@@ -58,7 +58,7 @@ def _shown(value: float | None, unit: str) -> str:
 def bar_chart(ident: str, title: str, items: Sequence[tuple[str, float | None]], *, unit: str = "",
               maximum: float | None = None) -> Markup:
     """Horizontal bars, one per item, label on the left and value on the right; None draws no bar and "—"."""
-    label_width, value_width, row = 150, 70, 26
+    label_width, value_width, row = 100, 64, 26
     scale_width = WIDTH - label_width - value_width
     top = max([maximum or 0] + [v for _l, v in items if v is not None]) or 1
     body = []
@@ -91,16 +91,27 @@ def column_chart(ident: str, title: str, items: Sequence[tuple[str, float | None
     return _svg(ident, title, height, body)
 
 
-def stacked_chart(ident: str, title: str, bars: Sequence[str], series: Sequence[Series], *, unit: str = "") -> Markup:
+def bar_end_label(parts: float, known: bool, total: float | None, unit: str) -> str:
+    """What a stacked bar says at its end: the sum of its parts; the printed 总计 too when that differs
+    (reports do not always add up, and the table beneath shows the 总计)."""
+    if not known:
+        return "—"
+    if total is None or total == parts:
+        return _shown(parts, unit)
+    return f"{_shown(parts, unit)}（总计 {_shown(total, unit)}）"
+
+
+def stacked_chart(ident: str, title: str, bars: Sequence[str], series: Sequence[Series], *, unit: str = "",
+                  totals: Sequence[float | None] = ()) -> Markup:
     """One horizontal bar per entry of `bars`, split into the series' parts; a legend above.
     A bar whose parts are all None draws nothing and says "—"."""
-    label_width, row, legend = 150, 30, 26
-    scale_width = WIDTH - label_width - 70
-    totals = [sum(s.values[i] or 0 for s in series) for i in range(len(bars))]
-    top = max(totals + [0]) or 1
+    label_width, row, legend = 200, 30, 26
+    scale_width = WIDTH - label_width - 110
+    sums = [sum(s.values[i] or 0 for s in series) for i in range(len(bars))]
+    top = max(sums + [0]) or 1
     body = []
     for index, part in enumerate(series):
-        key_x = 10 + index * 110
+        key_x = 10 + index * 90
         body.append(f'<rect x="{key_x}" y="6" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>')
         body.append(_text(key_x + 16, 17, part.label))
     for bar_index, name in enumerate(bars):
@@ -115,5 +126,6 @@ def stacked_chart(ident: str, title: str, bars: Sequence[str], series: Sequence[
                                   f"{name} · {part.label}：{_shown(value, unit)}"))
                 x += width
         known = any(part.values[bar_index] is not None for part in series)
-        body.append(_text(x + 6, y + 19, _shown(totals[bar_index], unit) if known else "—"))
+        total = totals[bar_index] if bar_index < len(totals) else None
+        body.append(_text(x + 6, y + 19, bar_end_label(sums[bar_index], known, total, unit)))
     return _svg(ident, title, legend + len(bars) * row + 8, body)

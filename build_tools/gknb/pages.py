@@ -355,7 +355,8 @@ def summary_charts(summary: Summary) -> dict[str, Markup]:
                          [(t.label, t.share) for t in summary.outcomes], unit="%", maximum=100)
     appeals = stacked_chart("chart-appeals", "行政复议和行政诉讼的结果（件）", [a.label for a in summary.appeals],
                             [Series(label, tuple(a.results[i] if a.counted else None for a in summary.appeals))
-                             for i, (_key, label) in enumerate(APPEAL_RESULTS)])
+                             for i, (_key, label) in enumerate(APPEAL_RESULTS)],
+                            totals=[a.total if a.counted else None for a in summary.appeals])
     return {"outcomes": outcomes, "appeals": appeals}
 
 

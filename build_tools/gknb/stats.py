@@ -13,14 +13,16 @@ from typing import Iterable, Sequence
 
 from .record import CellState, Record
 from .render import layout_for, layout_rows
-from .templates import APPEAL_COLUMNS, APPEAL_GROUPS
+from .templates import APPEAL_COLUMNS
 
 FLOWS = (("new_received", "本年新收"), ("carried_over", "上年结转"), ("total_processed", "办理结果总计"),
          ("carried_forward", "结转下年度"))
 # Outcome rows of table 三 by their key's first part: 不予公开 is eight rows, （六） one or three.
 OUTCOMES = (("granted", "予以公开"), ("partial", "部分公开"), ("denied", "不予公开"), ("unable", "无法提供"),
             ("not_processed", "不予处理"), ("other", "其他处理"))
-APPEALS = tuple((key, label.replace(" · ", "·")) for key, label in APPEAL_GROUPS)
+# The groups of table 四 (templates.APPEAL_GROUPS) under names short enough for a chart's label column.
+APPEALS = (("review", "行政复议"), ("litigation_direct", "行政诉讼（直接起诉）"),
+           ("litigation_after_review", "行政诉讼（复议后起诉）"))
 APPEAL_RESULTS = tuple((c.key, c.label.replace("结果", "")) for c in APPEAL_COLUMNS if c.key != "total")
 
 
