@@ -51,12 +51,15 @@ def _rect(x: float, y: float, width: float, height: float, colour: str, label: s
             f'fill="{colour}"><title>{neutralise(label)}</title></rect>')
 
 
-def _shown(value: float | None, unit: str) -> str:
-    return "—" if value is None else f"{format_number(round(value, 1))}{unit}"
+def _shown(value: float | None, unit: str, decimals: int | None = None) -> str:
+    """A value as a label: "—" for None; `decimals` fixed places (shares), else as the tables print it."""
+    if value is None:
+        return "—"
+    return f"{value:.{decimals}f}{unit}" if decimals is not None else f"{format_number(round(value, 1))}{unit}"
 
 
 def bar_chart(ident: str, title: str, items: Sequence[tuple[str, float | None]], *, unit: str = "",
-              maximum: float | None = None) -> Markup:
+              maximum: float | None = None, decimals: int | None = None) -> Markup:
     """Horizontal bars, one per item, label on the left and value on the right; None draws no bar and "—"."""
     label_width, value_width, row = 100, 64, 26
     scale_width = WIDTH - label_width - value_width
@@ -67,16 +70,18 @@ def bar_chart(ident: str, title: str, items: Sequence[tuple[str, float | None]],
         body.append(_text(label_width - 8, y + 15, label, "end"))
         if value is not None:
             body.append(_rect(label_width, y + 3, scale_width * value / top, row - 8, PALETTE[index % len(PALETTE)],
-                              f"{label}：{_shown(value, unit)}"))
-        body.append(_text(label_width + scale_width * (value or 0) / top + 6, y + 15, _shown(value, unit)))
+                              f"{label}：{_shown(value, unit, decimals)}"))
+        body.append(_text(label_width + scale_width * (value or 0) / top + 6, y + 15, _shown(value, unit, decimals)))
     return _svg(ident, title, 16 + len(items) * row, body)
 
 
 def column_chart(ident: str, title: str, items: Sequence[tuple[str, float | None]], *, unit: str = "") -> Markup:
     """Vertical bars over a category axis (years); None draws no bar and "—" on the axis."""
-    height, bottom, top_margin = 200, 24, 22
+    top = max([v for _l, v in items if v is not None] + [0])
+    # Nothing above 0: a low strip with the labels, not a tall empty plot.
+    height, bottom, top_margin = (200 if top > 0 else 60), 24, 22
     plot = height - bottom - top_margin
-    top = max([v for _l, v in items if v is not None] + [0]) or 1
+    top = top or 1
     slot = (WIDTH - 20) / max(len(items), 1)
     bar = min(slot * 0.6, 60)
     body = [f'<line x1="10" y1="{height - bottom}" x2="{WIDTH - 10}" y2="{height - bottom}" stroke="{GRID}"/>']

@@ -352,7 +352,7 @@ def percent(value: float | None) -> str:
 
 def summary_charts(summary: Summary) -> dict[str, Markup]:
     outcomes = bar_chart("chart-outcomes", f"办理结果占办理结果总计的比例（计入 {summary.outcome_reports} 份报告）",
-                         [(t.label, t.share) for t in summary.outcomes], unit="%", maximum=100)
+                         [(t.label, t.share) for t in summary.outcomes], unit="%", maximum=100, decimals=1)
     appeals = stacked_chart("chart-appeals", "行政复议和行政诉讼的结果（件）", [a.label for a in summary.appeals],
                             [Series(label, tuple(a.results[i] if a.counted else None for a in summary.appeals))
                              for i, (_key, label) in enumerate(APPEAL_RESULTS)],
