@@ -1,0 +1,176 @@
+"""Speed, memory and size of gknb on a synthetic corpus, printed as one table of figures.
+
+    .venv/bin/python benchmarks/bench.py [--sizes 1000 5000] [--parse-sample 1000] [--seed 1]
+
+For each corpus size N (reports of varied bodies, regions, years, templates and every input
+layout; 80 % consistent, the rest with a broken total) it measures, in this one run:
+- parse + check throughput on text inputs, one process and all cores (reports/s);
+- the full portal build (`gknb build --no-cache`: parse, pages, MkDocs, Pagefind) and the same
+  pages built by bare MkDocs + Material with no plugin (the floor we build on), and their ratio;
+- a rebuild after changing one report (the cache re-parses only that one);
+- peak memory (max RSS) of each build, the site size, what Material's built-in search index would
+  weigh, and the bytes Pagefind fetches for one query in Chromium (when /usr/bin/chromium exists).
+Ratios and figures are measured, never asserted: see README "Performance".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synth  # noqa: E402
+
+from gknb.pipeline import Options, build_corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY = "行政复议"
+
+
+def write_corpus(folder: Path, count: int, seed: int, layouts: tuple[str, ...] = synth.ALL_LAYOUTS) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    for index in range(count):
+        report = synth.make_report(rng, rng.choice(layouts))
+        suffix, data = synth.render(report)
+        (folder / f"r{index:06d}{suffix}").write_bytes(data)
+
+
+def parse_rate(folder: Path, jobs: int) -> float:
+    count = sum(1 for _ in folder.iterdir())
+    started = time.perf_counter()
+    corpus = build_corpus(folder, Options(jobs=jobs))
+    assert len(corpus.records) + len(corpus.rejected) == count
+    return count / (time.perf_counter() - started)
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of a command, measured from a fresh wrapper process."""
+    wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+               "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
+               "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+               "sys.exit(r.returncode and (print(r.stderr[-2000:], file=sys.stderr) or r.returncode))")
+    result = subprocess.run([sys.executable, "-c", wrapper, *command], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, **(env or {})}, check=True)
+    seconds, rss_kb = result.stdout.split()
+    return float(seconds), int(rss_kb) / 1024
+
+
+def project(folder: Path, content: Path) -> Path:
+    """A copy of our site configuration building `content`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("content_dir: content", f"content_dir: {content}")
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return folder
+
+
+def bare_project(folder: Path, pages: Path, search: bool) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    plugins = "[search]" if search else "[]"
+    # Same navigation as ours: sections only, the generated pages out of the nav (else every page
+    # renders a nav of every page and the floor is quadratic).
+    (folder / "mkdocs.yml").write_text(
+        f"site_name: bare\ndocs_dir: {pages}\nsite_dir: site\ntheme:\n  name: material\n  language: zh\n"
+        f"  font: false\n  features: [navigation.prune]\nplugins: {plugins}\nnav: [index.md]\n"
+        "not_in_nav: |\n  /**\n", encoding="utf-8")
+    return folder
+
+
+def tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def pagefind_query_bytes(site: Path) -> int | None:
+    """Bytes the search page fetches from /pagefind/ for one query, in a real browser."""
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    handler = partial(SimpleHTTPRequestHandler, directory=str(site))
+    SimpleHTTPRequestHandler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fetched = 0
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+            page = browser.new_page()
+            sizes: list[int] = []
+            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]) if "/pagefind/" in r.url else None)
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={QUERY}")
+            page.get_by_text("找到", exact=False).first.wait_for(timeout=120_000)  # CSP forbids eval
+            page.wait_for_timeout(500)
+            fetched = sum(sizes)
+            browser.close()
+    finally:
+        server.shutdown()
+    return fetched
+
+
+def measure(size: int, work: Path, seed: int) -> dict[str, float | int | None]:
+    content = work / f"content-{size}"
+    write_corpus(content, size, seed)
+    ours = project(work / f"ours-{size}", content)
+    build_time, build_rss = timed([sys.executable, "-m", "gknb.cli", "build", "--no-cache", "--site-dir", "site"], ours)
+    # rebuild after touching one report: the cache (filled by a cached build) re-parses only that one
+    timed([sys.executable, "-m", "gknb.cli", "build", "--site-dir", "site"], ours)
+    changed = sorted(content.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    rebuild_time, _ = timed([sys.executable, "-m", "gknb.cli", "build", "--site-dir", "site"], ours)
+    pages = work / f"pages-{size}"
+    subprocess.run([sys.executable, "-m", "gknb.cli", "pages", str(pages), "--content", str(content)],
+                   check=True, capture_output=True)
+    bare = bare_project(work / f"bare-{size}", pages, search=False)
+    bare_time, bare_rss = timed([sys.executable, "-m", "mkdocs", "build", "-q"], bare)
+    material = bare_project(work / f"material-search-{size}", pages, search=True)
+    timed([sys.executable, "-m", "mkdocs", "build", "-q"], material)
+    index = material / "site" / "search" / "search_index.json"
+    return {
+        "reports": size, "build_s": build_time, "bare_mkdocs_s": bare_time, "ratio": build_time / bare_time,
+        "rebuild_one_changed_s": rebuild_time, "peak_rss_mb": build_rss, "bare_peak_rss_mb": bare_rss,
+        "site_mb": tree_bytes(ours / "site") / 1e6, "pagefind_index_mb": tree_bytes(ours / "site" / "pagefind") / 1e6,
+        "material_search_index_mb": index.stat().st_size / 1e6 if index.exists() else None,
+        "pagefind_query_kb": (lambda b: b / 1e3 if b is not None else None)(pagefind_query_bytes(ours / "site")),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--parse-sample", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="gknb-bench-") as tmp:
+        work = Path(tmp)
+        text_corpus = work / "text-only"
+        write_corpus(text_corpus, args.parse_sample, args.seed, synth.TEXT_LAYOUTS)
+        one, every = parse_rate(text_corpus, 1), parse_rate(text_corpus, cores)
+        print(f"parse + check, text inputs ({args.parse_sample} reports): {one:.0f} reports/s in one process, "
+              f"{every:.0f} reports/s on {cores} cores ({every / cores:.0f} per core)")
+        rows = [measure(size, work, args.seed) for size in args.sizes]
+    print(json.dumps(rows, indent=1))
+    keys = list(rows[0])
+    print("\n" + "".join(f"{k:>24}" for k in keys))
+    for row in rows:
+        print("".join(f"{(f'{v:.2f}' if isinstance(v, float) else str(v)):>24}" for v in row.values()))
+
+
+if __name__ == "__main__":
+    main()
