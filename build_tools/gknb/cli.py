@@ -79,9 +79,13 @@ def command_pages(args: argparse.Namespace) -> int:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    """`mkdocs build` with our switches: --strict fails on rejected inputs, --no-cache re-parses all."""
+    """`mkdocs build` with our switches: --strict fails on rejected inputs, --no-cache re-parses all.
+
+    --shard / --only / --index-only: a split build (shards.py), one site per province."""
     import subprocess
 
+    if args.shard or args.only or args.index_only:
+        return command_build_shards(args)
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", args.config]
     if args.strict:
         command.append("--strict")
@@ -89,6 +93,41 @@ def command_build(args: argparse.Namespace) -> int:
         command += ["--site-dir", args.site_dir]
     env = {**os.environ, "GKNB_NO_CACHE": "1" if args.no_cache else "0"}
     return subprocess.run(command, env=env, check=False).returncode
+
+
+def command_build_shards(args: argparse.Namespace) -> int:
+    from . import shards
+
+    try:
+        project = shards.load_project(Path(args.config))
+        site_dir = Path(args.site_dir).resolve() if args.site_dir else project.site_dir
+        if args.index_only:
+            keys = shards.build_index(project, site_dir, strict=args.strict)
+            print(f"gknb: top-level site of {len(keys)} shards ({', '.join(keys)}) in {site_dir}", file=sys.stderr)
+        else:
+            shards.build_all(project, site_dir, only=args.only, strict=args.strict, no_cache=args.no_cache,
+                             plan_file=Path(args.plan) if args.plan else None)
+    except shards.ShardError as error:
+        print(f"gknb: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def command_shards(args: argparse.Namespace) -> int:
+    """The shard keys, one a line (or a JSON list for a CI matrix); --save writes the plan."""
+    from . import shards
+
+    try:
+        project = shards.load_project(Path(args.config))
+        plan = shards.project_plan(project, no_cache=args.no_cache, progress=sys.stderr.isatty())
+    except shards.ShardError as error:
+        print(f"gknb: {error}", file=sys.stderr)
+        return 1
+    if args.save:
+        Path(args.save).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.save).write_text(shards.plan_json(plan), encoding="utf-8")
+    print(json.dumps(list(plan)) if args.json else "\n".join(plan))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +144,23 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="re-parse every report, ignoring the cache")
     build.add_argument("--config", default="mkdocs.yml")
     build.add_argument("--site-dir", default=None)
+    build.add_argument("--shard", choices=["province"], default=None,
+                       help="split build: one site per province under SITE/shards/KEY, then the top-level site")
+    build.add_argument("--only", action="append", metavar="KEY",
+                       help="build only this shard (repeatable; what one CI matrix job runs)")
+    build.add_argument("--index-only", action="store_true",
+                       help="build only the top-level site, from the shards already built under SITE/shards/")
+    build.add_argument("--plan", default=None, metavar="FILE",
+                       help="use the shard plan saved by `gknb shards --save FILE` instead of planning again")
     build.set_defaults(run=command_build)
+    shard_list = commands.add_parser("shards", help="print the shard keys of a split build, one a line")
+    shard_list.add_argument("--by", choices=["province"], default="province")
+    shard_list.add_argument("--config", default="mkdocs.yml")
+    shard_list.add_argument("--json", action="store_true", help="print a JSON list (for a CI matrix)")
+    shard_list.add_argument("--save", default=None, metavar="FILE",
+                            help="also write the plan (shard → files) for `gknb build --plan FILE`")
+    shard_list.add_argument("--no-cache", action="store_true")
+    shard_list.set_defaults(run=command_shards)
     pages = commands.add_parser("pages", help="write the generated Markdown pages to a folder")
     pages.add_argument("out")
     pages.add_argument("--content", default="content")

@@ -172,10 +172,22 @@
     found.forEach(showResult);
   }
 
+  // The Pagefind bundles to search: the site's own, or (top-level site of a split build, gknb
+  // build --shard) each shard's, listed in data-gknb-bundles. The first is loaded, the others are
+  // merged into it (Pagefind's mergeIndex); each bundle's results link into its own folder.
+  var bundles = (root.getAttribute("data-gknb-bundles") || "pagefind/").split(/\s+/).filter(Boolean)
+    .map(function (path) {
+      var url = new URL(path, siteRoot);
+      return { path: url.pathname, base: new URL("..", url).pathname };
+    });
+
   (async function () {
     try {
-      pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-      await pagefind.options({ baseUrl: siteRoot.pathname });
+      pagefind = await import(new URL(bundles[0].path + "pagefind.js", siteRoot).href);
+      await pagefind.options({ baseUrl: bundles[0].base });
+      for (var i = 1; i < bundles.length; i++) {
+        await pagefind.mergeIndex(bundles[i].path, { baseUrl: bundles[i].base });
+      }
       buildFilters(await pagefind.filters());
     } catch (error) {
       status.textContent = "检索索引不可用（构建时未运行 Pagefind？）";

@@ -1,0 +1,227 @@
+"""Split builds (`gknb build --shard province`): one site per province plus a top-level site whose
+search merges the shards' Pagefind indexes.
+
+Two seeds of two provinces (山东 37, 甘肃 62, the latter with its sidecar) are built once per module
+through the real CLI; the top-level site is then searched in headless Chromium under a sub-path.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import json
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+
+from gknb import cli, shards
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = {"37": ["海阳市行村镇人民政府-2020.txt"], "62": ["会宁县乡村振兴局-2021.txt", "会宁县乡村振兴局-2021.txt.yml"]}
+BODIES = {"37": "海阳市行村镇人民政府", "62": "会宁县乡村振兴局"}
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SUB_PATH = "portal"
+
+
+@dataclass
+class Split:
+    root: Path
+    config: Path
+    site: Path
+    seconds: float
+
+
+def write_project(root: Path) -> Path:
+    """A project that inherits the repository's mkdocs.yml, with its own content and cache."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    for names in SEEDS.values():
+        for name in names:
+            shutil.copy(ROOT / "content" / name, content / name)
+    config = root / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'docs'}\n"
+                      f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
+                      "plugins:\n  - gknb:\n      content_dir: content\n      cache_dir: cache\n", encoding="utf-8")
+    return config
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> Split:
+    root = tmp_path_factory.mktemp("split")
+    config = write_project(root)
+    site = root / "site"
+    start = time.perf_counter()
+    assert cli.main(["build", "--config", str(config), "--shard", "province", "--strict", "--site-dir", str(site)]) == 0
+    return Split(root, config, site, time.perf_counter() - start)
+
+
+def html(path: Path) -> Any:
+    return lxml.html.parse(str(path)).getroot()
+
+
+def report_pages(site: Path) -> dict[str, str]:
+    """Report page folder → the page's h1."""
+    return {p.parent.name: html(p).findtext(".//article//h1").strip()
+            for p in sorted((site / "reports").glob("*/index.html"))}
+
+
+def test_plan_puts_each_report_with_its_sidecar_in_its_province(tmp_path: Path) -> None:
+    write_project(tmp_path)
+    (tmp_path / "content" / "notes.xyz").write_bytes(b"\x00 not a report")
+    plan = shards.plan_shards(tmp_path / "content", cache_dir=tmp_path / "cache")
+    assert {k: [p.as_posix() for p in v] for k, v in plan.items()} == {**SEEDS, shards.UNKNOWN: ["notes.xyz"]}
+    assert list(plan) == ["37", "62", shards.UNKNOWN]
+
+
+def test_shards_command_prints_the_keys(split: Split, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = split.root / "plan.json"
+    assert cli.main(["shards", "--config", str(split.config), "--save", str(plan)]) == 0
+    assert capsys.readouterr().out.split() == ["37", "62"]
+    assert cli.main(["shards", "--config", str(split.config), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == ["37", "62"]
+    assert json.loads(plan.read_text(encoding="utf-8")) == SEEDS
+
+
+def test_each_shard_is_a_site_with_its_own_reports_and_index(split: Split) -> None:
+    for key, body in BODIES.items():
+        shard = split.site / "shards" / key
+        titles = list(report_pages(shard).values())
+        assert len(titles) == 1 and body in titles[0], titles
+        entry = json.loads((shard / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["zh"]["page_count"] == 1
+        report = json.loads((shard / "data" / "build-report.json").read_text(encoding="utf-8"))
+        assert [p["path"] for p in report["published"]] == SEEDS[key][:1]
+        # The sidecar travelled with its report: its agency name wins over the parser's.
+    record = json.loads((split.site / "shards/62/data/reports.jsonl").read_text(encoding="utf-8"))
+    assert record["agency"]["name"] == BODIES["62"]
+    assert not (split.site / "reports").exists() and not (split.site / "pagefind").exists()
+
+
+def test_top_level_site_links_into_both_shards(split: Split) -> None:
+    home = html(split.site / "index.html")
+    hrefs = {a.get("href") for a in home.iter("a")}
+    assert {"shards/37/", "shards/62/", "shards/37/browse/region/37/", "shards/62/browse/region/62/"} <= hrefs
+    browse = split.site / "browse" / "region" / "index.html"
+    for href in {a.get("href") for a in html(browse).iter("a")}:
+        if href and "shards/" in href:
+            target = (browse.parent / href).resolve()
+            assert (target / "index.html").is_file(), href
+    search = html(split.site / "search" / "index.html")
+    assert search.get_element_by_id("gknb-search").get("data-gknb-bundles") == "shards/37/pagefind/ shards/62/pagefind/"
+    # The theme and its Content-Security-Policy are those of the shards.
+    assert search.find(".//meta[@http-equiv='Content-Security-Policy']") is not None
+
+
+def test_top_level_data_merges_the_shards(split: Split) -> None:
+    data = split.site / "data"
+    records = [json.loads(line) for line in (data / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["source"]["path"] for r in records] == [SEEDS["37"][0], SEEDS["62"][0]]
+    rows = list(csv.DictReader(io.StringIO((data / "reports.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["agency.name"] for r in rows] == [BODIES["37"], BODIES["62"]]
+    for row in rows:
+        assert (split.site / row["page"] / "index.html").is_file()
+        assert (split.site / row["json"]).is_file()
+    report = json.loads((data / "build-report.json").read_text(encoding="utf-8"))
+    assert report["inputs"] == 2 and [s["key"] for s in report["shards"]] == ["37", "62"]
+    schema = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    fields = [f["name"] for f in schema["resources"][0]["schema"]["fields"]]
+    assert fields == list(rows[0])
+
+
+def test_index_only_rebuilds_the_top_level_from_built_shards(split: Split) -> None:
+    shard_home = split.site / "shards" / "37" / "index.html"
+    before = shard_home.stat().st_mtime_ns
+    (split.site / "index.html").unlink()
+    assert cli.main(["build", "--config", str(split.config), "--index-only", "--site-dir", str(split.site)]) == 0
+    assert (split.site / "index.html").is_file()
+    assert shard_home.stat().st_mtime_ns == before
+    assert cli.main(["build", "--config", str(split.config), "--only", "99", "--site-dir", str(split.site)]) == 1
+
+
+# ---- the merged search in a browser ------------------------------------------------------------
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(split: Split) -> Iterator[str]:
+    www = split.root / "www"
+    www.mkdir()
+    (www / SUB_PATH).symlink_to(split.site, target_is_directory=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_top_level_search_finds_reports_of_every_shard(browser: Any, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    local = urlsplit(base_url).netloc
+    outside: list[str] = []
+    errors: list[str] = []
+    context = browser.new_context()
+    context.route("**/*", lambda route: (outside.append(route.request.url), route.abort())
+                  if urlsplit(route.request.url).netloc not in {local, ""} else route.continue_())
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type in {"error", "warning"} else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+
+    def search(query: str) -> list[str]:
+        page.goto(base_url + "search/")
+        page.wait_for_selector("#gknb-search[data-ready]")
+        page.fill("#gknb-q", query)
+        page.press("#gknb-q", "Enter")
+        expect(page.locator(".gknb-search__status")).to_have_text(re.compile("^找到"))
+        return list(page.eval_on_selector_all(".gknb-result__title", "links => links.map(a => a.href)"))
+
+    try:
+        for key, body in BODIES.items():
+            assert [urlsplit(h).path.rsplit("/", 2)[0] for h in search(body)] == [f"/{SUB_PATH}/shards/{key}/reports"]
+        both = search("政府信息公开")
+        assert sorted(urlsplit(h).path.split("/")[3] for h in both) == ["37", "62"]
+        # Every index was read from its own shard, and the hits open the shard's report page.
+        assert {f"/{SUB_PATH}/shards/{k}/pagefind/pagefind-entry.json" for k in BODIES} <= set(fetched)
+        page.click(".gknb-result__title >> nth=0")
+        page.wait_for_selector("article h1")
+        assert "/shards/" in page.url and any(b in page.inner_text("article h1") for b in BODIES.values())
+        # The province filter lists the provinces of both shards.
+        page.goto(base_url + "search/")
+        page.wait_for_selector("#gknb-search[data-ready]")
+        options = page.eval_on_selector_all("select[data-facet=province] option", "os => os.map(o => o.value)")
+        assert {"山东省", "甘肃省"} <= set(options)
+    finally:
+        context.close()
+    assert outside == [], f"requests to other hosts: {outside}"
+    assert errors == [], f"errors in the page: {errors}"
