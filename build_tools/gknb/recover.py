@@ -92,6 +92,8 @@ def total_first(pieces: Sequence[str], width: int) -> Iterator[Reading]:
         if len(total_text) > 1 and total_text.startswith("0"):
             continue
         prefix = digits[:-length]
+        if not width - 1 <= len(prefix) <= (width - 1) * length:
+            continue  # every other cell is at most as long as the total, and holds a digit
         inside = [b for b in boundaries if b < len(prefix)]
         for cells in cuts(prefix, inside, width - 1, no_constraint, budget=int(total_text)):
             yield (*cells, int(total_text))
