@@ -11,3 +11,17 @@ CONTENT = ROOT / "content"
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def site_project(folder: Path, content: Path) -> Path:
+    """A copy of the project's site configuration (mkdocs.yml, docs/, overrides/) building `content`."""
+    import shutil
+
+    for name in ("mkdocs.yml", "docs", "overrides"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+    shutil.copytree(content, folder / "content")
+    return folder

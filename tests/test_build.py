@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import site_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,11 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project's site configuration with the seeds, a hostile report and a broken file."""
-    folder = tmp_path_factory.mktemp("project")
-    for name in ("mkdocs.yml", "docs", "overrides"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
-    shutil.copytree(ROOT / "content", folder / "content")
+    folder = site_project(tmp_path_factory.mktemp("project"), ROOT / "content")
     (folder / "content" / "broken.pdf").write_bytes(b"not a pdf at all")
     return folder
 

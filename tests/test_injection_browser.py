@@ -3,7 +3,6 @@ opened in Chromium; any dialog, any script the report carried, any request to an
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from conftest import site_project
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,11 +27,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile-site")
-    for name in ("mkdocs.yml", "docs", "overrides"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
-    shutil.copytree(ROOT / "tests" / "hostile", folder / "content")
+    folder = site_project(tmp_path_factory.mktemp("hostile-site"), ROOT / "tests" / "hostile")
     result = subprocess.run([sys.executable, "-m", "gknb.cli", "build", "--site-dir", "site"], cwd=folder,
                             capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
