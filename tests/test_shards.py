@@ -1,8 +1,9 @@
 """Split builds (`gknb build --shard province`): one site per province plus a top-level site whose
 search merges the shards' Pagefind indexes.
 
-Two seeds of two provinces (山东 37, 甘肃 62, the latter with its sidecar) are built once per module
-through the real CLI; the top-level site is then searched in headless Chromium under a sub-path.
+Two seeds of two provinces (山东 37, 甘肃 62, the latter with its sidecar) and an unreadable file
+(shard `unknown`, which has nothing to index) are built once per module through the real CLI; the
+top-level site is then searched in headless Chromium under a sub-path.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from gknb import cli, shards
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = {"37": ["海阳市行村镇人民政府-2020.txt"], "62": ["会宁县乡村振兴局-2021.txt", "会宁县乡村振兴局-2021.txt.yml"]}
+UNREADABLE = "notes.xyz"
+PLAN = {**SEEDS, shards.UNKNOWN: [UNREADABLE]}
 BODIES = {"37": "海阳市行村镇人民政府", "62": "会宁县乡村振兴局"}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,6 +53,7 @@ def write_project(root: Path) -> Path:
     for names in SEEDS.values():
         for name in names:
             shutil.copy(ROOT / "content" / name, content / name)
+    (content / UNREADABLE).write_bytes(b"\x00\x01 not a report")
     config = root / "mkdocs.yml"
     config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'docs'}\n"
                       f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
@@ -63,7 +67,7 @@ def split(tmp_path_factory: pytest.TempPathFactory) -> Split:
     config = write_project(root)
     site = root / "site"
     start = time.perf_counter()
-    assert cli.main(["build", "--config", str(config), "--shard", "province", "--strict", "--site-dir", str(site)]) == 0
+    assert cli.main(["build", "--config", str(config), "--shard", "province", "--site-dir", str(site)]) == 0
     return Split(root, config, site, time.perf_counter() - start)
 
 
@@ -79,19 +83,18 @@ def report_pages(site: Path) -> dict[str, str]:
 
 def test_plan_puts_each_report_with_its_sidecar_in_its_province(tmp_path: Path) -> None:
     write_project(tmp_path)
-    (tmp_path / "content" / "notes.xyz").write_bytes(b"\x00 not a report")
     plan = shards.plan_shards(tmp_path / "content", cache_dir=tmp_path / "cache")
-    assert {k: [p.as_posix() for p in v] for k, v in plan.items()} == {**SEEDS, shards.UNKNOWN: ["notes.xyz"]}
+    assert {k: [p.as_posix() for p in v] for k, v in plan.items()} == PLAN
     assert list(plan) == ["37", "62", shards.UNKNOWN]
 
 
 def test_shards_command_prints_the_keys(split: Split, capsys: pytest.CaptureFixture[str]) -> None:
     plan = split.root / "plan.json"
     assert cli.main(["shards", "--config", str(split.config), "--save", str(plan)]) == 0
-    assert capsys.readouterr().out.split() == ["37", "62"]
+    assert capsys.readouterr().out.split() == ["37", "62", "unknown"]
     assert cli.main(["shards", "--config", str(split.config), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == ["37", "62"]
-    assert json.loads(plan.read_text(encoding="utf-8")) == SEEDS
+    assert json.loads(capsys.readouterr().out) == ["37", "62", "unknown"]
+    assert json.loads(plan.read_text(encoding="utf-8")) == PLAN
 
 
 def test_each_shard_is_a_site_with_its_own_reports_and_index(split: Split) -> None:
@@ -107,12 +110,18 @@ def test_each_shard_is_a_site_with_its_own_reports_and_index(split: Split) -> No
     record = json.loads((split.site / "shards/62/data/reports.jsonl").read_text(encoding="utf-8"))
     assert record["agency"]["name"] == BODIES["62"]
     assert not (split.site / "reports").exists() and not (split.site / "pagefind").exists()
+    # The unreadable file is listed by the shard `unknown`, which has no report and so no index.
+    unknown = split.site / "shards" / shards.UNKNOWN
+    report = json.loads((unknown / "data" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["published"] == [] and [r["path"] for r in report["rejected"]] == [UNREADABLE]
+    assert (unknown / "findings" / "rejected" / "index.html").is_file() and not (unknown / "pagefind").exists()
 
 
 def test_top_level_site_links_into_both_shards(split: Split) -> None:
     home = html(split.site / "index.html")
     hrefs = {a.get("href") for a in home.iter("a")}
-    assert {"shards/37/", "shards/62/", "shards/37/browse/region/37/", "shards/62/browse/region/62/"} <= hrefs
+    assert {"shards/37/", "shards/62/", "shards/37/browse/region/37/", "shards/62/browse/region/62/",
+            "shards/unknown/", "shards/unknown/findings/rejected/"} <= hrefs
     browse = split.site / "browse" / "region" / "index.html"
     for href in {a.get("href") for a in html(browse).iter("a")}:
         if href and "shards/" in href:
@@ -134,7 +143,8 @@ def test_top_level_data_merges_the_shards(split: Split) -> None:
         assert (split.site / row["page"] / "index.html").is_file()
         assert (split.site / row["json"]).is_file()
     report = json.loads((data / "build-report.json").read_text(encoding="utf-8"))
-    assert report["inputs"] == 2 and [s["key"] for s in report["shards"]] == ["37", "62"]
+    assert report["inputs"] == 3 and [s["key"] for s in report["shards"]] == ["37", "62", "unknown"]
+    assert report["rejected"] == [{"path": UNREADABLE, "reason": report["rejected"][0]["reason"], "shard": "unknown"}]
     schema = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     fields = [f["name"] for f in schema["resources"][0]["schema"]["fields"]]
     assert fields == list(rows[0])
@@ -148,6 +158,9 @@ def test_index_only_rebuilds_the_top_level_from_built_shards(split: Split) -> No
     assert (split.site / "index.html").is_file()
     assert shard_home.stat().st_mtime_ns == before
     assert cli.main(["build", "--config", str(split.config), "--only", "99", "--site-dir", str(split.site)]) == 1
+    # --strict fails the build of the shard holding the unreadable file.
+    assert cli.main(["build", "--config", str(split.config), "--only", "unknown", "--strict",
+                     "--site-dir", str(split.root / "strict")]) == 1
 
 
 # ---- the merged search in a browser ------------------------------------------------------------

@@ -248,13 +248,15 @@ def link_files(content_dir: Path, files: Iterable[Path], target: Path) -> None:
             shutil.copy2(source, destination)
 
 
-def shard_config(project: Project, key: str, content: Path) -> dict[str, Any]:
+def shard_config(project: Project, key: str, content: Path, *, search: bool = True) -> dict[str, Any]:
     plugins: list[Any] = []
     for name, options in plugin_entries(project.config.get("plugins")):
         if name == PLUGIN:
             cache = project.plugin.get("cache_dir", ".gknb-cache")
             options = {**(options or {}), "content_dir": str(content),
                        "cache_dir": str(project.path(str(cache))) if cache else ""}
+            if not search:
+                options["search"] = False
         plugins.append({name: options} if options is not None else name)
     config: dict[str, Any] = {"site_name": f"{project.site_name} · {shard_name(key)}",
                               "docs_dir": str(project.docs_dir), "plugins": plugins}
@@ -266,6 +268,16 @@ def shard_config(project: Project, key: str, content: Path) -> dict[str, Any]:
     return config
 
 
+def has_reports(project: Project, content: Path, *, no_cache: bool) -> bool:
+    """Whether a folder holds any readable report. The `unknown` shard may hold only files that
+    cannot be read, and Pagefind fails on a site without a page to index: such a shard is built
+    without search (the top-level search leaves it out). Parsed through the cache, which the
+    shard's build then reads."""
+    corpus = build_corpus(content, Options(cache_dir=None if no_cache else project.cache_dir,
+                                           jobs=int(project.plugin.get("jobs") or 0) or None))
+    return bool(corpus.records)
+
+
 def build_shard(project: Project, key: str, files: list[Path], site_dir: Path, *,
                 strict: bool = False, no_cache: bool = False) -> Path:
     """Build one shard's portal into `site_dir/shards/<key>/`; returns that folder."""
@@ -274,7 +286,8 @@ def build_shard(project: Project, key: str, files: list[Path], site_dir: Path, *
         content = Path(work) / "content"
         content.mkdir()
         link_files(project.content_dir, files, content)
-        config = write_config(project, Path(work), shard_config(project, key, content))
+        config = write_config(project, Path(work), shard_config(
+            project, key, content, search=key != UNKNOWN or has_reports(project, content, no_cache=no_cache)))
         run_mkdocs(config, output, strict=strict, no_cache=no_cache)
     return output
 
@@ -294,6 +307,10 @@ class Shard:
     @property
     def name(self) -> str:
         return shard_name(self.key)
+
+    @property
+    def searchable(self) -> bool:
+        return (self.site / "pagefind" / "pagefind-entry.json").is_file()
 
     def exists(self, url: str) -> bool:
         """Whether the shard has a page at this directory URL (links only to what was built)."""
@@ -399,8 +416,9 @@ def region_url(shard: Shard, code: str) -> str:
 
 
 def shard_links(shard: Shard, from_dir: str) -> str:
-    links = [("浏览", region_url(shard, shard.key)), ("统计", "stats/"), ("校验问题", "findings/"),
-             ("无法读取", "findings/rejected/")]
+    links = [("浏览", region_url(shard, shard.key)), ("统计", "stats/"), ("校验问题", "findings/")]
+    if shard.report.get("rejected"):
+        links.append(("无法读取", "findings/rejected/"))
     shown = [f'<a href="{relative(from_dir, f"{SHARDS_DIR}/{shard.key}/{url}")}">{label}</a>'
              for label, url in links if url == "" or shard.exists(url)]
     return " · ".join(shown)
@@ -461,7 +479,7 @@ def browse_page(shards: list[Shard]) -> str:
 
 def search_page(project: Project, shards: list[Shard]) -> str:
     """The project's search page, its search box told to merge the shards' Pagefind bundles."""
-    bundles = " ".join(f"{SHARDS_DIR}/{s.key}/pagefind/" for s in shards)
+    bundles = " ".join(f"{SHARDS_DIR}/{s.key}/pagefind/" for s in shards if s.searchable)
     source = project.docs_dir / "search.md"
     text = source.read_text(encoding="utf-8") if source.is_file() else (
         "---\ntitle: 检索\n---\n\n# 检索报告\n\n" + SEARCH_DIV + "></div>\n")
