@@ -150,12 +150,20 @@ def parse_number(raw: str) -> int | float:
 def cell_from_token(token: Token | None) -> Cell:
     """The record cell a token stands for; `None` (no cell printed) is blank."""
     if token is None:
-        return Cell(None, CellState.BLANK, "")
-    raw = token.raw.strip(" \t\r\n")
-    if token.kind is TokenKind.NUMBER:
-        return Cell(parse_number(token.raw), CellState.OK, raw)
-    if token.kind is TokenKind.NA:
+        return BLANK_CELL
+    return cell_of(token.kind, token.raw)
+
+
+BLANK_CELL = Cell(None, CellState.BLANK, "")
+
+
+@lru_cache(maxsize=1 << 16)  # cells are immutable and the same few texts fill every table
+def cell_of(kind: TokenKind, raw_text: str) -> Cell:
+    raw = raw_text.strip(" \t\r\n")
+    if kind is TokenKind.NUMBER:
+        return Cell(parse_number(raw_text), CellState.OK, raw)
+    if kind is TokenKind.NA:
         return Cell(None, CellState.NA, raw)
-    if token.kind is TokenKind.EMPTY:
+    if kind is TokenKind.EMPTY:
         return Cell(None, CellState.BLANK, raw)
     return Cell(None, CellState.GARBLED, raw)

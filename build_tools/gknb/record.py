@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 
@@ -39,6 +40,14 @@ class Cell:
 
 
 MISSING_CELL = Cell(None, CellState.MISSING, "")
+
+
+@lru_cache(maxsize=4096)
+def split_cell_key(key: str) -> tuple[str, str, str]:
+    """`applications.denied.state_secret.total` → table, row (may contain a dot), column."""
+    table, rest = key.split(".", 1)
+    row, column = rest.rsplit(".", 1)
+    return table, row, column
 
 
 class Severity(str, Enum):
@@ -104,8 +113,7 @@ class Record:
 
     def cell(self, key: str) -> Cell:
         """A cell by its dotted key, e.g. `applications.denied.state_secret.total`."""
-        table, rest = key.split(".", 1)
-        row, column = rest.rsplit(".", 1)
+        table, row, column = split_cell_key(key)
         return self.tables.get(table, {}).get(row, {}).get(column, MISSING_CELL)
 
     def section_text(self, key: str) -> str:
