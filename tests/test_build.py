@@ -56,3 +56,28 @@ def test_default_build_lists_the_rejection_and_uses_the_cache(project: Path) -> 
     assert len(list((project / ".gknb-cache").glob("*.pickle"))) == 6  # 5 seeds + the rejection
     assert filecmp.cmp(project / "site-a" / "data" / "reports.jsonl", project / "site-c" / "data" / "reports.jsonl",
                        shallow=False)
+
+
+def test_a_portal_of_unreadable_files_still_builds_with_a_search_index(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "broken.pdf").write_bytes(b"junk")
+    (tmp_path / "p").mkdir()
+    folder = site_project(tmp_path / "p", content)
+    result = gknb(folder, "--site-dir", "site")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (folder / "site" / "pagefind" / "pagefind.js").is_file()
+    assert "broken.pdf" in (folder / "site" / "findings" / "rejected" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_markdown_report_is_offered_as_received_not_rendered(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    text = (ROOT / "content" / "下冶镇人民政府-2021.txt").read_text(encoding="utf-8")
+    (content / "报告.md").write_text("---\nyear: 2021\n---\n" + text, encoding="utf-8")
+    (tmp_path / "p").mkdir()
+    folder = site_project(tmp_path / "p", content)
+    assert gknb(folder, "--site-dir", "site").returncode == 0
+    sources = list((folder / "site" / "data" / "sources").rglob("*"))
+    assert [p.name.endswith(".md.txt") for p in sources if p.is_file()] == [True]
+    assert (next(p for p in sources if p.is_file())).read_text(encoding="utf-8").startswith("---\nyear: 2021")

@@ -28,6 +28,7 @@ import cbor2
 
 LANGUAGE = "zh"
 INDEXED_MARKER = "data-pagefind-body"
+EMPTY_INDEX_TEXT = "本门户暂无可检索的报告"
 # CJK ideographs (and compatibility ideographs); punctuation is dropped by Pagefind anyway.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
@@ -82,7 +83,11 @@ def run_pagefind(site_dir: Path) -> None:
     shutil.rmtree(output, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="gknb-search-") as copy:
         if write_index_copy(site_dir, Path(copy)) == 0:
-            (Path(copy) / "index.html").write_text(f'<html lang="{LANGUAGE}"><body {INDEXED_MARKER}></body></html>')
+            # Pagefind refuses an empty site; a portal with no readable report still needs an index
+            # for its search page to load, so the home page stands in, saying so.
+            (Path(copy) / "index.html").write_text(
+                f'<html lang="{LANGUAGE}"><body {INDEXED_MARKER}><h1>{EMPTY_INDEX_TEXT}</h1></body></html>',
+                encoding="utf-8")
         result = subprocess.run(pagefind_command(Path(copy), output), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr or result.stdout}")

@@ -53,10 +53,15 @@ def report_json_path(report_id: str) -> str:
     return f"{DATA_DIR}/reports/{report_id}.json"
 
 
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
 def source_path(report_id: str, record: Record) -> str:
     """The input file under a safe name; its original name is on the report page."""
     suffix = PurePosixPath(str(record.source.get("path") or "")).suffix.lower()
     safe = suffix if suffix[1:].isalnum() else ""
+    if safe in MARKDOWN_SUFFIXES:
+        safe += ".txt"  # MkDocs would render a .md file as a page; the download must stay the file as received
     return f"{DATA_DIR}/sources/{report_id}{safe}"
 
 
