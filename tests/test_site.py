@@ -530,3 +530,22 @@ def test_navigation_has_the_summaries(site: BuiltSite) -> None:
     home = lxml.html.parse(str(site.site / "index.html")).getroot()
     nav = {a.text_content().strip(): a.get("href") for a in home.xpath("//nav[contains(@class,'md-nav--primary')]//a")}
     assert nav.get("统计") == "stats/"
+
+
+def test_timeline_and_summary_escape_report_text(site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hostile-2021.txt")
+    assert entry.body_key is not None
+    path = site.site / page_url(body_src(entry.body_key)) / "index.html"
+    html = path.read_text(encoding="utf-8")
+    assert "<b onmouseover" not in html
+    root = lxml.html.fromstring(html)
+    assert "恶意镇" in root.xpath("//h1")[0].text_content() and "{{ 6*7 }}" in root.xpath("//h1")[0].text_content()
+    chart_title = root.xpath("//*[local-name()='svg']/*[local-name()='title']")[0].text_content()
+    assert chart_title.startswith(HOSTILE_NAME)
+    assert not root.xpath("//article//b") and "<" not in root.xpath("//title")[0].text_content()
+
+
+def test_home_page_leads_to_the_summaries(site: BuiltSite) -> None:
+    home = html_page(site, "index.md")
+    hrefs = [a.get("href") for a in home.xpath("//a[contains(@class,'gknb-entry')]")]
+    assert any(resolves_to(site, "index.md", h) == site.site / "stats/index.html" for h in hrefs)

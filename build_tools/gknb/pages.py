@@ -11,6 +11,7 @@ import hashlib
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -24,7 +25,7 @@ from .render import (ALL_CHECK_TITLES, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS
                      SEVERITY_WORDS, agency_name, check_views, format_number, grids, linked_text, plain_title,
                      region_text, render, report_title, section_views)
 from .site_data import data_files, report_json_path, source_path
-from .stats import APPEAL_RESULTS, Figure, Summary, flow, key_figures, summarise
+from .stats import APPEAL_RESULTS, Figure, Figures, Summary, figures_of, flow, key_figures, summarise
 
 # URL slugs for the body types of SPEC.md "Metadata" (ASCII, so URLs survive any server).
 TYPE_SLUGS = {"省级政府": "province-gov", "市级政府": "city-gov", "县级政府": "county-gov", "乡镇": "township",
@@ -61,6 +62,11 @@ class Entry:
     def body_key(self) -> str | None:
         """The same body across years (history.body_key: sidecar same_as, or code + short name)."""
         return history.body_key(self.record)
+
+    @cached_property
+    def figures(self) -> Figures:
+        """The numbers the summaries add up, read once: every region level sums them again."""
+        return figures_of(self.record)
 
 
 # ---- URLs --------------------------------------------------------------------------------------
@@ -277,7 +283,7 @@ def home_page(corpus: Corpus, entries: list[Entry]) -> str:
                   search=link(src, "search.md"),
                   links={k: link(src, v) for k, v in {
                       "region": "browse/region/index.md", "type": "browse/type/index.md",
-                      "year": "browse/year/index.md", "findings": "findings/index.md",
+                      "year": "browse/year/index.md", "stats": STATS_INDEX, "findings": "findings/index.md",
                       "rejected": "findings/rejected.md", "data": "data.md"}.items()},
                   recent=[row_view(e, src) for e in sorted(entries, key=lambda e: -(e.record.year or 0))[:10]])
 
@@ -364,7 +370,7 @@ def breakdown(src: str, groups: list[tuple[str, str, list[Entry]]]) -> list[dict
     """One row per part (sub-region or year): name, link (may be ""), reports, 本年新收, share passing."""
     rows = []
     for name, target, members in groups:
-        summary = summarise([e.record for e in members])
+        summary = summarise([e.figures for e in members])
         rows.append({"name": name, "url": link(src, target) if target else "", "reports": summary.reports,
                      "new": format_number(summary.flows[0].value), "new_counted": summary.flows[0].counted,
                      "passing": percent(summary.passing_share), "summary": summary})
@@ -381,7 +387,7 @@ def by_year(entries: list[Entry]) -> list[tuple[str, str, list[Entry]]]:
 def summary_page(src: str, title: str, entries: list[Entry], *, listing: str, trail: list[tuple[str, str]],
                  parts: list[tuple[str, str, list[Entry]]], part_label: str) -> str:
     """Totals, outcome shares, review and litigation results and share passing of a set of reports."""
-    summary = summarise([e.record for e in entries])
+    summary = summarise([e.figures for e in entries])
     years = breakdown(src, by_year(entries))
     year_chart = column_chart("chart-years", f"{title}：各年度本年新收申请数量（件）",
                               [(str(y["name"]), y["summary"].flows[0].value if y["new_counted"] else None)

@@ -113,43 +113,60 @@ class Summary:
         return 100 * self.status.get("pass", 0) / self.reports if self.reports else None
 
 
+@dataclass(frozen=True)
+class Figures:
+    """What the summaries need of one report, read once (a summary is built for every region level)."""
+    status: str
+    flows: tuple[Figure, ...]                  # FLOWS order
+    outcomes: tuple[Figure, ...]               # OUTCOMES order
+    appeals: tuple[tuple[Figure, ...], ...]    # APPEALS order; APPEAL_RESULTS then total
+
+
+def figures_of(record: Record) -> Figures:
+    columns = [key for key, _l in APPEAL_RESULTS] + ["total"]
+    return Figures(record.status, tuple(flow(record, key) for key, _l in FLOWS),
+                   tuple(outcome(record, key) for key, _l in OUTCOMES),
+                   tuple(tuple(appeal(record, group, c) for c in columns) for group, _l in APPEALS))
+
+
 def sum_of(figures: Iterable[Figure]) -> tuple[float, int]:
     """The total of the numeric figures and how many there were."""
     values = [f.value for f in figures if f.value is not None]
     return sum(values), len(values)
 
 
-def flow_totals(records: Sequence[Record]) -> list[Total]:
-    return [Total(label, *sum_of(flow(r, key) for r in records)) for key, label in FLOWS]
+def numeric(figures: Iterable[Figure]) -> bool:
+    return all(f.value is not None for f in figures)
 
 
-def outcome_totals(records: Sequence[Record]) -> tuple[list[Total], int, float]:
+def flow_totals(reports: Sequence[Figures]) -> list[Total]:
+    return [Total(label, *sum_of(r.flows[index] for r in reports)) for index, (_k, label) in enumerate(FLOWS)]
+
+
+def outcome_totals(reports: Sequence[Figures]) -> tuple[list[Total], int, float]:
     """Shares of 办理结果总计, over the reports whose whole outcome breakdown is numeric (so shares compare)."""
-    rows = [(flow(r, "total_processed"), [outcome(r, key) for key, _l in OUTCOMES]) for r in records]
-    complete = [(base, groups) for base, groups in rows
-                if base.value is not None and all(g.value is not None for g in groups)]
-    base = sum(b.value or 0 for b, _g in complete)
+    processed = [key for key, _l in FLOWS].index("total_processed")
+    complete = [r for r in reports if numeric([r.flows[processed], *r.outcomes])]
+    base = sum(r.flows[processed].value or 0 for r in complete)
     totals = []
     for index, (_key, label) in enumerate(OUTCOMES):
-        value = sum(groups[index].value or 0 for _b, groups in complete)
+        value = sum(r.outcomes[index].value or 0 for r in complete)
         totals.append(Total(label, value, len(complete), 100 * value / base if base else None))
     return totals, len(complete), base
 
 
-def appeal_totals(records: Sequence[Record]) -> list[AppealTotal]:
+def appeal_totals(reports: Sequence[Figures]) -> list[AppealTotal]:
     """Per group, over the reports whose four results and total are all numbers."""
     result = []
-    for group, label in APPEALS:
-        columns = [key for key, _l in APPEAL_RESULTS] + ["total"]
-        complete = [[appeal(r, group, c).value or 0 for c in columns] for r in records
-                    if all(appeal(r, group, c).value is not None for c in columns)]
-        sums = [sum(row[i] for row in complete) for i in range(len(columns))]
+    for index, (_group, label) in enumerate(APPEALS):
+        complete = [r.appeals[index] for r in reports if numeric(r.appeals[index])]
+        sums = [sum(row[i].value or 0 for row in complete) for i in range(len(APPEAL_RESULTS) + 1)]
         result.append(AppealTotal(label, tuple(sums[:-1]), sums[-1], len(complete)))
     return result
 
 
-def summarise(records: Sequence[Record]) -> Summary:
-    status = {s: sum(1 for r in records if r.status == s) for s in ("pass", "warn", "fail")}
-    outcomes, outcome_reports, base = outcome_totals(records)
-    return Summary(len(records), status, flow_totals(records), outcomes, outcome_reports, base,
-                   appeal_totals(records))
+def summarise(reports: Sequence[Figures]) -> Summary:
+    status = {s: sum(1 for r in reports if r.status == s) for s in ("pass", "warn", "fail")}
+    outcomes, outcome_reports, base = outcome_totals(reports)
+    return Summary(len(reports), status, flow_totals(reports), outcomes, outcome_reports, base,
+                   appeal_totals(reports))
