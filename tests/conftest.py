@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# In CI the property tests run a fixed set of examples (a red CI must mean a real regression);
+# locally they explore new random examples on every run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
