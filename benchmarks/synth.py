@@ -241,9 +241,9 @@ def docx_report(report: Report) -> bytes:
         grid = document.add_table(rows=len(rows), cols=width)
         if report.ruled:
             grid.style = "Table Grid"  # ruled, as official reports print them (a PDF keeps the rules)
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                grid.cell(r, c).text = text
+        for grid_row, cells in zip(grid.rows, rows):  # Table.cell(r, c) rescans the whole table each call
+            for grid_cell, text in zip(grid_row.cells, cells):
+                grid_cell.text = text
     document.add_heading("五、存在的主要问题及改进情况", level=2)
     document.add_paragraph("政策解读的形式还不够丰富。")
     document.add_heading("六、其他需要报告的事项", level=2)

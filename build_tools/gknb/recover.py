@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 Reading = tuple[int, ...]
 # The value a row's layout forces for its next cell, given the cells cut so far and the row's
@@ -41,40 +41,55 @@ def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowCons
          budget: int | None = None) -> Iterator[Reading]:
     """Every way to cut `digits` into `width` numbers without leading zeros, cutting at every
     piece boundary; a cell the constraint forces is only tried with its forced value. With a
-    `budget`, the cells must add up to exactly it (so no cell may exceed what is left of it)."""
-    stops = sorted({*boundaries, len(digits)})
+    `budget`, the cells must add up to exactly it: no cell may exceed what is left of it, and the
+    digits left must fit in the cells left at the length of what is left."""
+    size = len(digits)
+    stops = sorted({*boundaries, size})
+    wall_at, pieces_at = walls(stops, size)
     cells: list[int] = []
 
-    def extend(position: int) -> Iterator[Reading]:
-        if len(cells) == width:
-            if position == len(digits) and (budget is None or sum(cells) == budget):
+    def extend(position: int, total: int) -> Iterator[Reading]:
+        count = len(cells)
+        if count == width:
+            if position == size and (budget is None or total == budget):
                 yield tuple(cells)
             return
-        if position == len(digits):
-            return
-        wall = next(b for b in stops if b > position)
-        cells_left = width - len(cells)
-        if cells_left < sum(1 for b in stops if b > position):
+        if position == size or width - count < pieces_at[position]:
             return
         forced = constraint(cells, width)
         if forced is not None:
             text = str(forced)
-            ends = [position + len(text)] if digits.startswith(text, position) else []
+            ends: Iterable[int] = [position + len(text)] if digits.startswith(text, position) else []
         else:
-            longest = 1 if digits[position] == "0" else min(MAX_CELL_DIGITS, wall - position)
-            ends = list(range(position + 1, position + longest + 1))
-        left = None if budget is None else budget - sum(cells)
+            longest = 1 if digits[position] == "0" else min(MAX_CELL_DIGITS, wall_at[position] - position)
+            ends = range(position + 1, position + longest + 1)
+        cells_after = width - count - 1
         for end in ends:
-            if end > wall or cells_left - 1 > len(digits) - end:
+            if end > wall_at[position] or cells_after > size - end:
                 continue
             value = int(digits[position:end])
-            if left is not None and value > left:
-                break  # longer cells only grow
+            if budget is not None:
+                rest = budget - total - value
+                if rest < 0:
+                    break  # longer cells only grow
+                if size - end > cells_after * len(str(rest)):
+                    continue  # what is left cannot fit under the budget
             cells.append(value)
-            yield from extend(end)
+            yield from extend(end, total + value)
             cells.pop()
 
-    yield from extend(0)
+    yield from extend(0, 0)
+
+
+def walls(stops: Sequence[int], size: int) -> tuple[list[int], list[int]]:
+    """For each position: the next piece boundary, and how many pieces start at or after it."""
+    wall_at, pieces_at = [0] * (size + 1), [0] * (size + 1)
+    index = 0
+    for position in range(size):
+        while stops[index] <= position:
+            index += 1
+        wall_at[position], pieces_at[position] = stops[index], len(stops) - index
+    return wall_at, pieces_at
 
 
 def piece_splits(piece: str, parts: int) -> Iterator[Reading]:
