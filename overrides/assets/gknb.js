@@ -162,14 +162,29 @@
     history.replaceState(null, "", url);
     var mine = ++generation;
     results.textContent = "";
+    document.querySelectorAll(".gknb-more").forEach(function (b) { b.remove(); });
     if (!query && !Object.keys(chosen).length) { status.textContent = "输入检索词或选择筛选条件。"; return; }
     status.textContent = "检索中……";
     var hits = await searchAll(query, chosen);
     if (mine !== generation) return;
-    var found = await Promise.all(hits.slice(0, 50).map(function (r) { return r.data(); }));
+    await showPage(hits, 0, mine);
     if (mine !== generation) return;
-    status.textContent = "找到 " + hits.length + " 份报告" + (hits.length > 50 ? "，显示前 50 份" : "") + "。";
+    status.textContent = "找到 " + hits.length + " 份报告。";  // after the first results are on the page
+  }
+
+  // Each result's excerpt and meta is a fragment fetched on demand: a page of results at a time
+  // keeps one search under a few hundred KB however many reports match.
+  var PAGE = 20;
+  async function showPage(hits, start, mine) {
+    var found = await Promise.all(hits.slice(start, start + PAGE).map(function (r) { return r.data(); }));
+    if (mine !== generation) return;
     found.forEach(showResult);
+    if (start + PAGE < hits.length) {
+      var more = el("button", { type: "button", "class": "md-button gknb-more" },
+                    "再显示 " + Math.min(PAGE, hits.length - start - PAGE) + " 份（共 " + hits.length + " 份）");
+      more.addEventListener("click", function () { more.remove(); showPage(hits, start + PAGE, mine); });
+      results.parentNode.insertBefore(more, results.nextSibling);
+    }
   }
 
   // The Pagefind bundles to search: the site's own, or (top-level site of a split build, gknb
