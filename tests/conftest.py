@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
+import functools
+import http.server
 import os
+import threading
+from pathlib import Path
+from typing import Iterator
 
 import pytest
 from hypothesis import settings
@@ -34,3 +37,40 @@ def site_project(folder: Path, content: Path) -> Path:
             shutil.copy(source, folder / name)
     shutil.copytree(content, folder / "content")
     return folder
+
+
+# ---- the browser tests' shared plumbing -----------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 — the base class's name
+        pass
+
+
+def serve_under(www: Path, site: Path, sub_path: str) -> Iterator[str]:
+    """Serve `site` at http://127.0.0.1:PORT/<sub_path>/ (a link, so the site knows nothing of it)."""
+    www.mkdir(exist_ok=True)
+    if not (www / sub_path).exists():
+        (www / sub_path).symlink_to(site, target_is_directory=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/{sub_path}/"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian chromium driven by Playwright (it cannot download its own browsers here)."""
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -7,11 +7,7 @@ Needs Debian's chromium (`apt-get install chromium`; .ci/run installs it). Run a
 
 from __future__ import annotations
 
-import functools
 import re
-import http.server
-import threading
-from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
@@ -20,19 +16,13 @@ from playwright.sync_api import expect
 
 from gknb.pages import body_src, entries_of, page_url
 from gknb.render import format_number
+from conftest import serve_under
 from test_site import BuiltSite, built_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 SUB_PATH = "gknb"
 
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — the base class's name
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -42,29 +32,9 @@ def site() -> BuiltSite:
 
 @pytest.fixture(scope="module")
 def base_url(site: BuiltSite) -> Iterator[str]:
-    """The site at http://127.0.0.1:PORT/gknb/ (a link, so the site itself knows nothing of it)."""
-    www = site.root / "www"
-    www.mkdir(exist_ok=True)
-    if not (www / SUB_PATH).exists():
-        (www / SUB_PATH).symlink_to(site.site, target_is_directory=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/"
-    server.shutdown()
-    thread.join()
+    """The site at http://127.0.0.1:PORT/gknb/."""
+    yield from serve_under(site.root / "www", site.site, SUB_PATH)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

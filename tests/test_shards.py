@@ -9,13 +9,10 @@ top-level site is then searched in headless Chromium under a sub-path.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import json
 import re
 import shutil
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +22,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
+from conftest import serve_under
 from gknb import cli, shards
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +30,6 @@ SEEDS = {"37": ["海阳市行村镇人民政府-2020.txt"], "62": ["会宁县乡
 UNREADABLE = "notes.xyz"
 PLAN = {**SEEDS, shards.UNKNOWN: [UNREADABLE]}
 BODIES = {"37": "海阳市行村镇人民政府", "62": "会宁县乡村振兴局"}
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 SUB_PATH = "portal"
 
 
@@ -165,34 +160,11 @@ def test_index_only_rebuilds_the_top_level_from_built_shards(split: Split) -> No
 
 # ---- the merged search in a browser ------------------------------------------------------------
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — the base class's name
-        pass
-
 
 @pytest.fixture(scope="module")
 def base_url(split: Split) -> Iterator[str]:
-    www = split.root / "www"
-    www.mkdir()
-    (www / SUB_PATH).symlink_to(split.site, target_is_directory=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/"
-    server.shutdown()
-    thread.join()
+    yield from serve_under(split.root / "www", split.site, SUB_PATH)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser
