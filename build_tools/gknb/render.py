@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -35,8 +36,13 @@ def neutralise(value: Any) -> Markup:
     """Untrusted text as inert HTML: escaped, and no character Markdown or Jinja reads as syntax."""
     if isinstance(value, Markup):
         return value
-    text = html.escape("" if value is None else str(value), quote=True)
-    return Markup(_MARKDOWN_CHARS.sub(lambda m: MARKDOWN_ENTITIES[m.group()], text))
+    return neutralised_text("" if value is None else str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # the same labels and numbers fill every report's tables
+def neutralised_text(text: str) -> Markup:
+    escaped = html.escape(text, quote=True)
+    return Markup(_MARKDOWN_CHARS.sub(lambda m: MARKDOWN_ENTITIES[m.group()], escaped))
 
 
 def pagefind_value(value: Any) -> str:
