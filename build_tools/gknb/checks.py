@@ -64,10 +64,12 @@ def check_balance(record: Record) -> Iterator[Finding]:
                           f"{fmt(forward)} = {fmt(processed + forward)}", tuple(keys))
 
 
+APPLICATION_ROW_LABELS = {r.key: r.label for t in TEMPLATES.values() for r in t[1].rows}
+
+
 def check_row_total(record: Record) -> Iterator[Finding]:
     """Table 三 layout: the six applicant columns of a row add up to its 总计."""
     parts = [c.key for c in APPLICANTS[:-1]]
-    labels = {r.key: r.label for t in TEMPLATES.values() for r in t[1].rows}
     for row_key in record.tables.get("applications", {}):
         keys = [f"applications.{row_key}.{c}" for c in [*parts, "total"]]
         found = values(record, keys)
@@ -76,7 +78,7 @@ def check_row_total(record: Record) -> Iterator[Finding]:
         total, listed = found[-1], sum(found[:-1])
         if listed != total:
             yield Finding("row_total", Severity.ERROR,
-                          f"“{labels.get(row_key, row_key)}”行：各类申请人合计 {fmt(listed)}，但总计栏为 {fmt(total)}", tuple(keys))
+                          f"“{APPLICATION_ROW_LABELS.get(row_key, row_key)}”行：各类申请人合计 {fmt(listed)}，但总计栏为 {fmt(total)}", tuple(keys))
 
 
 def outcome_rows(record: Record) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
 class Sidecar:
     values: Mapping[str, Any]
     origin: str  # the file (or "front matter") the values came from, for error messages
+    region: RegionResult | None = None  # the `region` value resolved against the division codes
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
@@ -62,14 +63,15 @@ def load_sidecar(report: Path, front_matter: Mapping[str, Any]) -> Sidecar:
     if files:
         values.update(load_yaml(files[0]))
         origin = files[0].name
-    sidecar = Sidecar({k: v for k, v in values.items() if k in SIDECAR_KEYS}, origin)
-    problems = validate(values)
+    region = values.get("region")
+    resolved = region_from_sidecar(region) if isinstance(region, (str, int, dict)) else None
+    problems = validate(values, resolved)
     if problems:
         raise ReadError(files[0] if files else report, "元数据有误：" + "；".join(problems))
-    return sidecar
+    return Sidecar({k: v for k, v in values.items() if k in SIDECAR_KEYS}, origin, resolved)
 
 
-def validate(values: Mapping[str, Any]) -> list[str]:
+def validate(values: Mapping[str, Any], region_found: RegionResult | None) -> list[str]:
     problems = [f"未知字段 {k}" for k in values if k not in SIDECAR_KEYS and k not in {"title", "tags"}]
     year = values.get("year")
     if year is not None and (not isinstance(year, int) or not 2000 <= year <= 2100):
@@ -89,7 +91,7 @@ def validate(values: Mapping[str, Any]) -> list[str]:
     region = values.get("region")
     if region is not None and not isinstance(region, (str, int, dict)):
         problems.append("region 应为地区名称、区划代码或 {province, city, county, town, code}")
-    elif region is not None and region_from_sidecar(region) is None:
+    elif region is not None and region_found is None:
         problems.append(f"region 无法在统计用区划代码中找到：{region!r}")
     return problems
 
@@ -139,7 +141,7 @@ def apply_metadata(record: Record, sidecar: Sidecar, text: str) -> None:
 
 
 def apply_region(record: Record, sidecar: Sidecar, text: str) -> RegionResult:
-    given = region_from_sidecar(sidecar.get("region")) if sidecar.get("region") is not None else None
+    given = sidecar.region
     region = given or resolve_region(record.agency.get("name"), text)
     record.region = region.to_dict()
     record.region_candidates = list(region.ambiguous)
