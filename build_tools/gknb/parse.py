@@ -8,7 +8,7 @@ from typing import Sequence
 from .document import Document, Line, LineKind
 from .layout import (TRAILER_RE, SectionSpan, clean_text, detect_template, find_sections, is_debris_line,
                      publication_date, read_header, year_from_text)
-from .record import MISSING_CELL, Record, Section, Tables
+from .record import Record, Section, Tables
 from .tables import NumberedLine, TableResult, read_table
 from .templates import TABLE_SECTION, TEMPLATES, Table
 
@@ -98,5 +98,3 @@ def parse_document(document: Document) -> Record:
         record.inferred.append("year")
     return record
 
-
-__all__ = ["parse_document", "MISSING_CELL"]
