@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from pathlib import Path
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from gknb.pipeline import parse_file
 from gknb.record import CellState
-from gknb.recover import RunRow, groups_sum_to_last, no_constraint, piece_splits, readings, settle, sums_to_last
+from gknb.recover import (MAX_CELL_DIGITS, Reading, Relation, RowConstraint, RunRow, groups_sum_to_last, no_constraint,
+                          piece_splits, readings, settle, sums_to_last)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,3 +95,78 @@ def test_unruled_pdf_text_reads_every_cell() -> None:
     wrong = {k: (v, record.cell(k)) for k, v in truth.items()
              if record.cell(k).state is not CellState.OK or record.cell(k).value != v}
     assert wrong == {}
+
+
+# ---- the pruned search against plain enumeration ----------------------------------------------
+
+def brute_force(pieces: tuple[str, ...], width: int, constraint: RowConstraint) -> set[Reading]:
+    """Every cut of the digits at every piece boundary into `width` numbers, filtered afterwards."""
+    digits = "".join(pieces)
+    walls = set(itertools.accumulate(len(p) for p in pieces))
+    found: set[Reading] = set()
+    for inner in itertools.combinations(range(1, len(digits)), width - 1):
+        bounds = (0, *inner, len(digits))
+        if any(w < len(digits) and w not in inner for w in walls):
+            continue  # a piece boundary is always a cut
+        cells = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        if any((len(c) > 1 and c[0] == "0") or len(c) > MAX_CELL_DIGITS for c in cells):
+            continue
+        values = tuple(int(c) for c in cells)
+        if all(constraint(values[:i], width) in (None, values[i]) for i in range(width)):
+            found.add(values)
+    return found
+
+
+CONSTRAINTS: dict[str, RowConstraint] = {"none": no_constraint, "total": sums_to_last,
+                                         "groups": groups_sum_to_last(3)}
+
+
+@st.composite
+def digit_rows(draw: st.DrawFn) -> tuple[tuple[str, ...], int, str]:
+    """A row as flattened text would give it: cells that obey the constraint, run together and
+    broken into pieces at some cell boundaries — or, sometimes, digits obeying nothing."""
+    kind = draw(st.sampled_from(sorted(CONSTRAINTS)))
+    if draw(st.booleans()):
+        pieces = draw(st.lists(st.text("0123456789", min_size=1, max_size=5), min_size=1, max_size=3))
+        return tuple(pieces), draw(st.integers(1, min(7, len("".join(pieces))))), kind
+    values = draw(st.lists(st.integers(0, 300), min_size=2, max_size=6))
+    if kind == "total":
+        values.append(sum(values))
+    elif kind == "groups":
+        values = [v for i in range(0, len(values), 2) for v in (*values[i:i + 2], sum(values[i:i + 2]))]
+        values = values[:len(values) - len(values) % 3] or [0, 0, 0]
+    breaks = draw(st.sets(st.integers(1, len(values) - 1), max_size=3))
+    bounds = [0, *sorted(breaks), len(values)]
+    pieces = tuple("".join(str(v) for v in values[a:b]) for a, b in zip(bounds, bounds[1:]))
+    return pieces, len(values), kind
+
+
+@given(digit_rows())
+def test_pruned_search_finds_exactly_the_valid_readings(row: tuple[tuple[str, ...], int, str]) -> None:
+    pieces, width, kind = row
+    assume(len("".join(pieces)) <= 14)  # the brute force tries every cut: keep it quick
+    found, truncated = readings(pieces, width, CONSTRAINTS[kind])
+    assert not truncated
+    assert sorted(found) == sorted(brute_force(pieces, width, CONSTRAINTS[kind]))
+    assert len(found) == len(set(found))
+
+
+@given(st.lists(st.lists(st.integers(0, 30), min_size=2, max_size=2), min_size=4, max_size=4), st.randoms())
+def test_settling_keeps_exactly_the_readings_some_joint_assignment_allows(
+        table: list[list[int]], rnd: random.Random) -> None:
+    keys = ["a", "b", "c", "d"]
+    relations: list[Relation] = [(("a", "b"), ("c", "d"))]
+    table[3] = [table[0][i] + table[1][i] - table[2][i] for i in range(2)]
+    assume(all(v >= 0 for v in table[3]))
+    rows = []
+    for key, values in zip(keys, table):
+        row = RunRow(key, ("".join(str(v) for v in values),))
+        row.readings, row.truncated = readings(row.pieces, 2, no_constraint)
+        rows.append(row)
+    rnd.shuffle(rows)
+    left = settle(rows, {}, relations, 2)
+    every = [dict(zip([r.key for r in rows], choice)) for choice in itertools.product(*(r.readings for r in rows))]
+    fitting = [a for a in every if all(a["a"][i] + a["b"][i] == a["c"][i] + a["d"][i] for i in range(2))]
+    for key in keys:
+        assert left[key] == sorted({a[key] for a in fitting})
+        assert tuple(table[keys.index(key)]) in left[key]

@@ -24,10 +24,11 @@ class Line:
     cells: tuple[str, ...]
     heading_level: int = 0  # Markdown heading depth when the source marked one, else 0
 
-    @property
-    def text(self) -> str:
-        """The line as one string (cells joined by a space)."""
-        return " ".join(c for c in self.cells if c.strip())
+    text: str = field(init=False, compare=False, repr=False)
+    """The line as one string (cells joined by a space): every stage asks for it, so made once."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", " ".join(c for c in self.cells if c.strip()))
 
 
 @dataclass

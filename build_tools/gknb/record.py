@@ -43,6 +43,7 @@ MISSING_CELL = Cell(None, CellState.MISSING, "")
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # the templates have a few hundred keys; checks look them up per record
 def split_cell_key(key: str) -> tuple[str, str, str]:
     """`applications.denied.state_secret.total` → table, row (may contain a dot), column."""
     table, rest = key.split(".", 1)

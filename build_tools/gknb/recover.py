@@ -47,16 +47,10 @@ def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowCons
     stops = sorted({*boundaries, size})
     wall_at, pieces_at = walls(stops, size)
     cells: list[int] = []
-
-    def extend(position: int, total: int) -> Iterator[Reading]:
-        count = len(cells)
-        if count == width:
-            if position == size and (budget is None or total == budget):
-                yield tuple(cells)
-            return
+    def next_cells(position: int, count: int, total: int, forced: int | None) -> Iterator[tuple[int, int]]:
+        """(end, value) for each way the next cell can be cut from `position`."""
         if position == size or width - count < pieces_at[position]:
             return
-        forced = constraint(cells, width)
         if forced is not None:
             text = str(forced)
             ends: Iterable[int] = [position + len(text)] if digits.startswith(text, position) else []
@@ -74,6 +68,34 @@ def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowCons
                     break  # longer cells only grow
                 if size - end > cells_after * len(str(rest)):
                     continue  # what is left cannot fit under the budget
+                if cells_after and rest >= 10 ** (size - end - cells_after + 1) + 10 * cells_after:
+                    continue  # what is left cannot reach the budget
+            yield end, value
+
+    def last_cell(position: int, total: int, forced: int | None) -> int | None:
+        """The final cell takes every digit left (most of the search ends here: no recursion)."""
+        if position >= size or wall_at[position] != size or size - position > MAX_CELL_DIGITS:
+            return None
+        if digits[position] == "0" and size - position > 1:
+            return None
+        value = int(digits[position:])
+        if budget is not None and total + value != budget:
+            return None
+        return value if forced is None or forced == value else None
+
+    def extend(position: int, total: int) -> Iterator[Reading]:
+        count = len(cells)
+        if count == width:
+            if position == size and (budget is None or total == budget):
+                yield tuple(cells)
+            return
+        forced = constraint(cells, width)
+        if count == width - 1:
+            value = last_cell(position, total, forced)
+            if value is not None:
+                yield (*cells, value)
+            return
+        for end, value in next_cells(position, count, total, forced):
             cells.append(value)
             yield from extend(end, total + value)
             cells.pop()
@@ -153,12 +175,15 @@ Known = Mapping[str, Sequence[float | None]]  # row key -> values per column (No
 
 def relation_holds(relation: Relation, values: Mapping[str, Sequence[float | None]], column: int) -> bool | None:
     """True/False when every cell of the relation in this column is a number; None otherwise."""
-    left, right = relation
-    cells = [values[row][column] if row in values else None for row in (*left, *right)]
-    if any(c is None for c in cells):
-        return None
-    total_left = sum(c for c in cells[:len(left)] if c is not None)
-    return total_left == sum(c for c in cells[len(left):] if c is not None)
+    sides = [0.0, 0.0]
+    for side, rows in enumerate(relation):
+        for row in rows:
+            cells = values.get(row)
+            value = cells[column] if cells is not None else None
+            if value is None:
+                return None
+            sides[side] += value
+    return sides[0] == sides[1]
 
 
 def consistent(relations: Sequence[Relation], values: Mapping[str, Sequence[float | None]], width: int) -> bool:
@@ -169,23 +194,34 @@ def joint_solutions(rows: Sequence[RunRow], known: Known, relations: Sequence[Re
                     width: int) -> list[dict[str, Reading]]:
     """Assignments of one reading per run row under which every checkable relation holds."""
     solutions: list[dict[str, Reading]] = []
+    values: dict[str, Sequence[float | None]] = dict(known)
+    if not consistent(relations, values, width):
+        return solutions  # the report's own numbers break a relation: no assignment can fit
+    # Relations were checked when their other rows were chosen: a new choice can only break
+    # the relations it takes part in.
+    touching = {row.key: [r for r in relations if row.key in r[0] or row.key in r[1]] for row in rows}
+    chosen: dict[str, Reading] = {}
 
-    def search(index: int, chosen: dict[str, Reading]) -> None:
+    def search(index: int) -> None:
         if len(solutions) >= MAX_JOINT_SOLUTIONS:
             return
         if index == len(rows):
             solutions.append(dict(chosen))
             return
         row = rows[index]
+        before = values.get(row.key)
         for reading in row.readings:
             chosen[row.key] = reading
-            merged = {**known, **{k: [float(v) for v in r] for k, r in chosen.items()}}
-            # Only relations whose rows are all decided can fail, so pruning early is safe.
-            if consistent(relations, merged, width):
-                search(index + 1, chosen)
-            del chosen[row.key]
+            values[row.key] = [float(v) for v in reading]
+            if consistent(touching[row.key], values, width):
+                search(index + 1)
+        chosen.pop(row.key, None)
+        if before is None:
+            values.pop(row.key, None)
+        else:
+            values[row.key] = before
 
-    search(0, {})
+    search(0)
     return solutions
 
 
@@ -199,9 +235,14 @@ def settle(rows: Sequence[RunRow], known: Known, relations: Sequence[Relation],
     if not rows:
         return {}
     left = {r.key: list(r.readings) for r in rows}
-    solvable = [r for r in rows if r.readings and not r.truncated]
+    # A row in no relation cannot be narrowed; searching it would only multiply the assignments.
+    related = {key for relation in relations for side in relation for key in side}
+    solvable = [r for r in rows if r.readings and not r.truncated and r.key in related]
     if not relations or not solvable:
         return left
+    # Rows with one reading first: they never branch, and they complete most relations before
+    # the search reaches the rows that do.
+    solvable.sort(key=lambda r: len(r.readings))
     solutions = joint_solutions(solvable, known, relations, width)
     # A search stopped at the cap has not seen every reading: narrowing on it would state a guess.
     if solutions and len(solutions) < MAX_JOINT_SOLUTIONS:

@@ -108,9 +108,16 @@ def compact(text: str) -> str:
 def raw_spans(text: str) -> list[tuple[int, int]]:
     """Every (start, end) whose substring is an indexed division name."""
     data = dv.load()
-    starts, size = data.lengths_by_start, len(text)
-    return [(i, i + n) for i in range(size - 1) for n in starts.get(text[i:i + 2], ())
-            if i + n <= size and dv.lookup(text[i:i + n])]
+    starts, index, size = data.lengths_by_start, data.index, len(text)
+    spans = []
+    for i in range(size - 1):
+        lengths = starts.get(text[i:i + 2])
+        if lengths is None:
+            continue  # most characters start no name: one dictionary probe each
+        for n in lengths:
+            if i + n <= size and (text[i:i + n] in index or dv.lookup(text[i:i + n])):
+                spans.append((i, i + n))
+    return spans
 
 
 def outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
