@@ -8,14 +8,16 @@ import json
 from pathlib import Path
 
 import lxml.html
+import markdown
 import pytest
 from markdown_it import MarkdownIt
+from mkdocs.utils.meta import get_data
 
 from gknb.pages import generate, link, page_url
 from gknb.pipeline import Corpus, Rejection
 from gknb.record import Cell, CellState, Finding, Record, Section, Severity
-from gknb.render import (GRID_BUILDERS, Grid, check_views, format_number, grids, neutralise, paragraphs,
-                         plain_title, render)
+from gknb.render import (GRID_BUILDERS, Grid, check_views, format_number, grids, lift_html_blocks, neutralise,
+                         paragraphs, plain_title, render, restore_html_blocks)
 from gknb.search import spaced_html, spaced_text
 from gknb.site_data import cell_keys, reports_csv
 from gknb.templates import SECTIONS, TEMPLATES
@@ -84,6 +86,12 @@ def test_report_text_and_name_arrive_literally_on_the_page(attack: str) -> None:
     assert not page.xpath("(//h1|//div[@data-section])//*[not(self::p)]")   # no markup made from the text
     assert f"前{attack}后" in [p.text_content() for p in page.xpath("//div[@data-section='overview']/p")]
     assert page.xpath("//h1")[0].text_content().startswith(f"{attack}镇")
+
+
+def test_line_breaks_in_report_text_cannot_end_an_html_block() -> None:
+    assert "\n" not in neutralise("第一段\n\n<div>第二段</div>\r\n")
+    page = html_of(report_markdown(record(agency={"name": "甲\n\n乙镇", "type": "乡镇"})))
+    assert page.xpath("//h1")[0].text_content().startswith("甲  乙镇")
 
 
 def test_front_matter_title_carries_no_markup() -> None:
@@ -263,3 +271,25 @@ def test_summary_counts_only_numeric_cells() -> None:
     outcomes = page.xpath("//table[@data-stats='outcomes']/caption")[0].text_content()
     assert "计入 0 份" in outcomes       # 予以公开 is blank and 部分公开 garbled in both: no whole breakdown
     assert {"stats/region/41.md", "stats/region/4190.md", "stats/region/419001.md", "stats/year/2021.md"} <= set(pages)
+
+
+# ---- HTML blocks set aside from Markdown ---------------------------------------------------------
+
+def test_pages_with_html_blocks_set_aside_convert_to_the_same_html() -> None:
+    """What the plugin does on every page: Python-Markdown (MkDocs' engine, our extensions) gives
+    the same HTML whether our HTML blocks go through it or round it — hostile text included."""
+    hostile = record(agency={"name": "甲\n\n<div>乙</div>镇", "type": "乡镇"}, year=2022,
+                     sections=[Section("overview", "一、总体情况", "前\n\n<p>" + "".join(ATTACKS) + "后")])
+    pages = pages_of(record(), hostile)
+    engine = markdown.Markdown(extensions=["attr_list", "tables", "toc"])
+    lifted_total = 0
+    for path, text in pages.items():
+        lifted_text, lifted = lift_html_blocks(text)
+        expected = engine.reset().convert(get_data(text)[0])
+        restored, count = restore_html_blocks(engine.reset().convert(get_data(lifted_text)[0]), lifted)
+        assert count == len(lifted), path
+        assert restored == expected, path
+        lifted_total += len(lifted)
+        if path.startswith("reports/"):
+            assert len(lifted) >= 8 and "data-table" not in lifted_text  # the tables really went round
+    assert lifted_total > 20

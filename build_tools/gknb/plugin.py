@@ -19,9 +19,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from .pages import SiteFiles, generate
 from .pipeline import Options, build_corpus
+from .render import lift_html_blocks, restore_html_blocks
 from .search import run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
@@ -54,17 +56,25 @@ def content_path(config: MkDocsConfig, content_dir: str) -> Path:
     return (Path(config.config_file_path or ".").parent / content_dir).resolve()
 
 
-def add_site_files(site: SiteFiles, files: Files, config: MkDocsConfig) -> None:
-    """Generated pages stay out of the nav: it shows sections, not thousands of reports."""
+def add_site_files(site: SiteFiles, files: Files, config: MkDocsConfig) -> dict[str, list[str]]:
+    """Generated pages stay out of the nav: it shows sections, not thousands of reports. Their HTML
+    blocks go round Markdown (render.lift_html_blocks); returned per page for `on_page_content`."""
+    lifted: dict[str, list[str]] = {}
     for path, text in site.pages.items():
-        files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+        markdown, lifted[path] = lift_html_blocks(text)
+        files.append(File.generated(config, path, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     for path, data in site.data.items():
         files.append(File.generated(config, path, content=data))
     for path, source in site.sources.items():
         files.append(File.generated(config, path, abs_src_path=str(source)))
+    return lifted
 
 
 class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        super().__init__()
+        self.lifted: dict[str, list[str]] = {}
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         content = content_path(config, self.config.content_dir)
         if not content.is_dir():
@@ -78,8 +88,17 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")
         log.info("gknb: %d inputs, %d reports, %d rejected", corpus.inputs, len(corpus.records),
                  len(corpus.rejected))
-        add_site_files(generate(corpus, content), files, config)
+        self.lifted = add_site_files(generate(corpus, content), files, config)
         return files
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        lifted = self.lifted.pop(page.file.src_uri, None)
+        if not lifted:
+            return html
+        restored, count = restore_html_blocks(html, lifted)
+        if count != len(lifted):
+            raise PluginError(f"gknb: {page.file.src_uri}: {len(lifted)} HTML blocks set aside, {count} put back")
+        return restored
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.search:

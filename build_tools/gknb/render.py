@@ -41,7 +41,9 @@ def neutralise(value: Any) -> Markup:
 
 @lru_cache(maxsize=1 << 16)  # the same labels and numbers fill every report's tables
 def neutralised_text(text: str) -> Markup:
-    escaped = html.escape(text, quote=True)
+    # Line breaks become spaces (the same in HTML): a blank line in report text would otherwise end
+    # the raw HTML block it sits in, for both Markdown engines and for lift_html_blocks.
+    escaped = html.escape(text.replace("\r", " ").replace("\n", " "), quote=True)
     return Markup(_MARKDOWN_CHARS.sub(lambda m: MARKDOWN_ENTITIES[m.group()], escaped))
 
 
@@ -396,3 +398,36 @@ def section_views(record: Record) -> list[dict[str, Any]]:
     return [{"key": key, "heading": heading, "present": key in by_key, "table": table_of.get(key, ""),
              "paragraphs": paragraphs(by_key[key].text) if key in by_key else []}
             for key, heading, _phrases in SECTIONS]
+
+
+# ---- HTML blocks kept out of Markdown ----------------------------------------------------------
+# Our pages are mostly HTML blocks (tables, cards, lists) that Markdown passes through unchanged,
+# yet Python-Markdown's raw-HTML preprocessor parses every tag of them: half of MkDocs' time on a
+# report page. The plugin hands MkDocs each page with its top-level HTML blocks replaced by a
+# placeholder and puts the blocks back into the converted HTML (`on_page_content`): the same
+# page, without parsing HTML we wrote ourselves. Headings stay Markdown (table of contents,
+# anchors). The templates keep every HTML block free of blank lines, so a blank-line-separated
+# block that opens with a block-level tag is one raw block to both Markdown engines.
+
+_HTML_BLOCK_START = re.compile(r"<(?:div|table|figure|ul|ol|dl|nav|p|h[1-6]|form|section)[\s>]")
+_PLACEHOLDER = '<div data-gknb-block="{}"></div>'
+_PLACEHOLDER_RE = re.compile(r'<div data-gknb-block="(\d+)"></div>')
+
+
+def lift_html_blocks(markdown: str) -> tuple[str, list[str]]:
+    """The page with each top-level HTML block replaced by a placeholder, and the blocks in order."""
+    blocks = markdown.split("\n\n")
+    lifted: list[str] = []
+    for index, block in enumerate(blocks):
+        body = block.lstrip("\n")
+        if _HTML_BLOCK_START.match(body) and body.rstrip("\n").endswith(">"):
+            lead, trail = block[:len(block) - len(body)], body[len(body.rstrip("\n")):]
+            blocks[index] = lead + _PLACEHOLDER.format(len(lifted)) + trail
+            lifted.append(body.rstrip("\n"))
+    return "\n\n".join(blocks), lifted
+
+
+def restore_html_blocks(html_text: str, lifted: list[str]) -> tuple[str, int]:
+    """Converted HTML with the placeholders replaced by their blocks; also how many were replaced."""
+    restored, count = _PLACEHOLDER_RE.subn(lambda m: lifted[int(m.group(1))], html_text)
+    return restored, count
