@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import site_project
+
+from gknb.search import PagefindFeed, SearchIndexError, read_pagefind_file, run_pagefind
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,3 +84,36 @@ def test_a_markdown_report_is_offered_as_received_not_rendered(tmp_path: Path) -
     sources = list((folder / "site" / "data" / "sources").rglob("*"))
     assert [p.name.endswith(".md.txt") for p in sources if p.is_file()] == [True]
     assert (next(p for p in sources if p.is_file())).read_text(encoding="utf-8").startswith("---\nyear: 2021")
+
+
+def index_summary(pagefind: Path) -> tuple[list[int], dict[str, dict[str, int]]]:
+    """What an index holds, independent of page order: word counts of its pages, pages per filter value."""
+    meta = read_pagefind_file(next(pagefind.glob("pagefind.*.pf_meta")))
+    filters = {}
+    for _name, file_hash in meta[3]:
+        name, values = read_pagefind_file(pagefind / "filter" / f"{file_hash}.pf_filter")
+        filters[name] = {value: len(pages) for value, pages in values}
+    return sorted(count for _hash, count in meta[1]), filters
+
+
+def test_pages_fed_while_rendering_index_as_the_built_site_would(project: Path, tmp_path: Path) -> None:
+    """The build streams report pages to `pagefind --service`; indexing the built pages from disk
+    (what a dirty rebuild falls back to) must give an index of the same pages, words and filters."""
+    assert gknb(project, "--site-dir", "site-feed").returncode == 0
+    copy = tmp_path / "site"
+    shutil.copytree(project / "site-feed", copy)
+    run_pagefind(copy)
+    fed, from_disk = index_summary(project / "site-feed" / "pagefind"), index_summary(copy / "pagefind")
+    assert fed == from_disk
+    assert len(fed[0]) == 5 and fed[1]["year"]["2021"] == 2  # the five seeds: two of 2021
+
+
+def test_a_feed_whose_service_stopped_raises_instead_of_waiting() -> None:
+    feed = PagefindFeed()
+    feed.process.kill()
+    feed.process.wait()
+    with pytest.raises(SearchIndexError):
+        for _ in range(100):  # the pipe may take a few writes to report the dead reader
+            feed.add_page("/r/", "<p>行政复议</p>")
+        feed.write(Path("/nonexistent/pagefind"))
+    feed.close()

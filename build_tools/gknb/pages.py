@@ -40,6 +40,7 @@ class SiteFiles:
     pages: dict[str, str] = field(default_factory=dict)        # docs-relative .md path → Markdown
     data: dict[str, bytes] = field(default_factory=dict)       # site path → bytes
     sources: dict[str, Path] = field(default_factory=dict)     # site path → the input file as received
+    searchable: set[str] = field(default_factory=set)          # the report pages, which search indexes
 
 
 @dataclass(frozen=True)
@@ -458,6 +459,7 @@ def generate(corpus: Corpus, content_dir: Path) -> SiteFiles:
     site.pages["findings/rejected.md"] = rejected_page(corpus)
     for entry in entries:
         site.pages[entry.src] = report_page(entry, by_body)
+        site.searchable.add(entry.src)
     site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries], content_dir)
     return site
 

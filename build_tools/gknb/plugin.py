@@ -1,7 +1,8 @@
 """The MkDocs plugin: `mkdocs build` / `mkdocs serve` alone turn `content/` into the portal.
 
 Thin by design (mkdocs `contrib/search`): each event hands its object to a function that is
-tested without MkDocs — pages.generate for the files, search.run_pagefind after the build.
+tested without MkDocs — pages.generate for the files, render.lift/restore_html_blocks around
+Markdown, search.PagefindFeed for the index (search.run_pagefind when not every page was rendered).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from mkdocs.structure.pages import Page
 
 from .pages import SiteFiles, generate
 from .pipeline import Options, build_corpus
-from .render import lift_html_blocks, restore_html_blocks
-from .search import run_pagefind
+from .render import lift_html_blocks, restore_html_blocks, searchable_blocks
+from .search import PagefindFeed, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
 
@@ -74,6 +75,8 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         super().__init__()
         self.lifted: dict[str, list[str]] = {}
+        self.searchable: set[str] = set()
+        self.feed: PagefindFeed | None = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         content = content_path(config, self.config.content_dir)
@@ -88,7 +91,11 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")
         log.info("gknb: %d inputs, %d reports, %d rejected", corpus.inputs, len(corpus.records),
                  len(corpus.rejected))
-        self.lifted = add_site_files(generate(corpus, content), files, config)
+        site = generate(corpus, content)
+        self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
+        self.close_feed()
+        if self.config.search and self.searchable:
+            self.feed = PagefindFeed()
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -98,11 +105,30 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         restored, count = restore_html_blocks(html, lifted)
         if count != len(lifted):
             raise PluginError(f"gknb: {page.file.src_uri}: {len(lifted)} HTML blocks set aside, {count} put back")
+        if self.feed is not None and page.file.src_uri in self.searchable:
+            self.feed.add_page("/" + page.url, restore_html_blocks(html, searchable_blocks(lifted))[0])
         return restored
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.config.search:
+        if not self.config.search:
+            return
+        feed, self.feed = self.feed, None
+        if feed is not None and feed.pages == len(self.searchable):
+            feed.write(Path(config.site_dir) / "pagefind")
+        else:
+            # A dirty rebuild (`mkdocs serve --dirty`) renders only some pages, and an empty portal
+            # none: index the built site from disk instead.
+            if feed is not None:
+                feed.close()
             run_pagefind(Path(config.site_dir))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.close_feed()
+
+    def close_feed(self) -> None:
+        if self.feed is not None:
+            self.feed.close()
+            self.feed = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         # A changed report rebuilds the site like a changed page would.

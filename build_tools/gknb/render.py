@@ -427,6 +427,12 @@ def lift_html_blocks(markdown: str) -> tuple[str, list[str]]:
     return "\n\n".join(blocks), lifted
 
 
+def searchable_blocks(lifted: list[str]) -> list[str]:
+    """The blocks with those search skips (`data-pagefind-ignore` on their outer tag) left empty:
+    the page as the search index needs it, without the tables."""
+    return ["" if "data-pagefind-ignore" in block[:block.find(">")] else block for block in lifted]
+
+
 def restore_html_blocks(html_text: str, lifted: list[str]) -> tuple[str, int]:
     """Converted HTML with the placeholders replaced by their blocks; also how many were replaced."""
     restored, count = _PLACEHOLDER_RE.subn(lambda m: lifted[int(m.group(1))], html_text)

@@ -14,13 +14,16 @@ the substring match Chinese readers expect, whatever either segmenter thinks a w
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +78,103 @@ def pagefind_executable() -> Path:
 def pagefind_command(source_dir: Path, output_dir: Path) -> list[str]:
     return [str(pagefind_executable()), "--site", str(source_dir), "--output-path", str(output_dir),
             "--force-language", LANGUAGE, "--quiet"]
+
+
+class PagefindFeed:
+    """Pagefind's indexer as a service (`pagefind --service`), fed each report page as MkDocs
+    renders it: the indexing runs in its own process on another core while MkDocs renders the rest,
+    and no page is read back from disk. Protocol (as the `pagefind` Python package speaks it):
+    base64 JSON messages, each followed by a comma, on stdin and stdout."""
+
+    def __init__(self) -> None:
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=self.errors)
+        self.responses: dict[int, dict[str, Any]] = {}
+        self.arrived = threading.Condition()
+        self.last_id = 0
+        self.pending: list[int] = []
+        self.pages = 0
+        self.noise: list[bytes] = []
+        threading.Thread(target=self.read_responses, daemon=True).start()
+        self.index_id = self.wait(self.send({"type": "NewIndex", "config": {"force_language": LANGUAGE}}))["index_id"]
+
+    def send(self, payload: dict[str, Any]) -> int:
+        self.last_id += 1
+        message = {"message_id": self.last_id, "payload": payload}
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            self.process.stdin.flush()
+        except OSError as error:
+            raise SearchIndexError(f"pagefind --service stopped: {self.stderr_text()}") from error
+        return self.last_id
+
+    def stderr_text(self) -> str:
+        self.errors.seek(0)
+        return self.errors.read().decode("utf-8", errors="replace")[-2000:]
+
+    def read_responses(self) -> None:
+        try:
+            self.collect_responses()
+        finally:  # however reading ends, nobody waits for an answer that cannot come
+            with self.arrived:
+                self.responses[-1] = {"type": "Error", "message": "pagefind --service stopped answering"}
+                self.arrived.notify_all()
+
+    def collect_responses(self) -> None:
+        assert self.process.stdout is not None
+        buffer = b""
+        while chunk := os.read(self.process.stdout.fileno(), 1 << 16):
+            *messages, buffer = (buffer + chunk).split(b",")
+            for message in messages:
+                try:
+                    response = json.loads(base64.b64decode(message, validate=True))
+                except ValueError:
+                    self.noise.append(message[:200])  # an empty message or a logged line, not an answer
+                    continue
+                with self.arrived:
+                    # An error without a message id answers nothing in particular: it ends the feed.
+                    message_id = response.get("message_id")
+                    self.responses[-1 if message_id is None else int(message_id)] = response["payload"]
+                    self.arrived.notify_all()
+
+    def wait(self, message_id: int, seconds: float = 600) -> dict[str, Any]:
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: message_id in self.responses or -1 in self.responses, seconds):
+                raise SearchIndexError(f"pagefind --service gave no answer in {seconds:.0f} s")
+            payload = self.responses.pop(message_id, None) or self.responses[-1]
+        if payload.get("type") == "Error":
+            raise SearchIndexError(f"pagefind: {payload.get('message')} {self.stderr_text()}")
+        return payload
+
+    def add_page(self, url: str, content_html: str) -> None:
+        """One report page's content (what `data-pagefind-body` wraps on the built page), by its URL."""
+        page = f'<html lang="{LANGUAGE}"><body {INDEXED_MARKER}>{spaced_html(content_html)}</body></html>'
+        self.pending.append(self.send({"type": "AddFile", "index_id": self.index_id, "url": url,
+                                       "file_contents": page, "file_path": None}))
+        self.pages += 1
+
+    def write(self, output: Path) -> None:
+        """Wait for every page, write the index to `output` (replaced), stop the service."""
+        try:
+            for message_id in self.pending:
+                self.wait(message_id)
+            shutil.rmtree(output, ignore_errors=True)
+            self.wait(self.send({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(output)}))
+        finally:
+            self.close()
+        canonicalise_pagefind(output)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.errors.close()
 
 
 def run_pagefind(site_dir: Path) -> None:
