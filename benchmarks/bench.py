@@ -7,6 +7,8 @@ layout; 80 % consistent, the rest with a broken total) it measures, in this one 
 - parse + check throughput on text inputs, one process and all cores (reports/s);
 - the full portal build (`gknb build --no-cache`: parse, pages, MkDocs, Pagefind) and the same
   pages built by bare MkDocs + Material with no plugin (the floor we build on), and their ratio;
+- MkDocs' own part of our build: bare MkDocs on those pages with our HTML blocks set aside, as
+  the plugin hands them over (the blocks skip Markdown, render.lift_html_blocks);
 - a rebuild after changing one report (the cache re-parses only that one);
 - peak memory (max RSS) of each build, the site size, what Material's built-in search index would
   weigh, and the bytes Pagefind fetches for one query in Chromium (when /usr/bin/chromium exists).
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 
 from gknb.pipeline import Options, build_corpus  # noqa: E402
+from gknb.render import lift_html_blocks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "行政复议"
@@ -46,6 +49,14 @@ def write_corpus(folder: Path, count: int, seed: int, layouts: tuple[str, ...] =
         report = synth.make_report(rng, rng.choice(layouts))
         suffix, data = synth.render(report)
         (folder / f"r{index:06d}{suffix}").write_bytes(data)
+
+
+def set_aside_pages(pages: Path, target: Path) -> None:
+    """The generated pages as our plugin hands them to MkDocs: HTML blocks replaced by placeholders."""
+    for path in pages.rglob("*.md"):
+        out = target / path.relative_to(pages)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(lift_html_blocks(path.read_text(encoding="utf-8"))[0], encoding="utf-8")
 
 
 def parse_rate(folder: Path, jobs: int) -> float:
@@ -137,11 +148,17 @@ def measure(size: int, work: Path, seed: int) -> dict[str, float | int | None]:
                    check=True, capture_output=True)
     bare = bare_project(work / f"bare-{size}", pages, search=False)
     bare_time, bare_rss = timed([sys.executable, "-m", "mkdocs", "build", "-q"], bare)
+    # MkDocs' own share of our build: the same pages with our HTML blocks set aside, as the plugin
+    # hands them over (the blocks themselves skip Markdown and are put back afterwards).
+    set_aside_pages(pages, work / f"pages-set-aside-{size}")
+    mkdocs_time, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"],
+                           bare_project(work / f"set-aside-{size}", work / f"pages-set-aside-{size}", search=False))
     material = bare_project(work / f"material-search-{size}", pages, search=True)
     timed([sys.executable, "-m", "mkdocs", "build", "-q"], material)
     index = material / "site" / "search" / "search_index.json"
     return {
         "reports": size, "build_s": build_time, "bare_mkdocs_s": bare_time, "ratio": build_time / bare_time,
+        "mkdocs_part_s": mkdocs_time,
         "rebuild_one_changed_s": rebuild_time, "peak_rss_mb": build_rss, "bare_peak_rss_mb": bare_rss,
         "site_mb": tree_bytes(ours / "site") / 1e6, "pagefind_index_mb": tree_bytes(ours / "site" / "pagefind") / 1e6,
         "material_search_index_mb": index.stat().st_size / 1e6 if index.exists() else None,
@@ -161,8 +178,13 @@ def main() -> None:
         text_corpus = work / "text-only"
         write_corpus(text_corpus, args.parse_sample, args.seed, synth.TEXT_LAYOUTS)
         one, every = parse_rate(text_corpus, 1), parse_rate(text_corpus, cores)
-        print(f"parse + check, text inputs ({args.parse_sample} reports): {one:.0f} reports/s in one process, "
-              f"{every:.0f} reports/s on {cores} cores ({every / cores:.0f} per core)")
+        print(f"parse + check, text inputs ({args.parse_sample} reports, the first run loading the division "
+              f"index): {one:.0f} reports/s in one process, {every:.0f} reports/s on {cores} cores "
+              f"({every / cores:.0f} per core)")
+        for layout in synth.TEXT_LAYOUTS:
+            write_corpus(work / layout, args.parse_sample // 4, args.seed, (layout,))
+        print("  by layout, one process: " + ", ".join(
+            f"{layout} {parse_rate(work / layout, 1):.0f}/s" for layout in synth.TEXT_LAYOUTS))
         rows = [measure(size, work, args.seed) for size in args.sizes]
     print(json.dumps(rows, indent=1))
     keys = list(rows[0])

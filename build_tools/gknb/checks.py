@@ -33,8 +33,13 @@ def number(cell: Cell) -> float | None:
 
 def values(record: Record, keys: Iterable[str]) -> list[float] | None:
     """The numbers in these cells, or None when any of them shows no number (nothing to verify)."""
-    found = [number(record.cell(k)) for k in keys]
-    return None if any(v is None for v in found) else [v for v in found if v is not None]
+    found = []
+    for key in keys:
+        value = number(record.cell(key))
+        if value is None:
+            return None  # run for every check of every report: stop at the first cell without a number
+        found.append(value)
+    return found
 
 
 def fmt(value: float) -> str:

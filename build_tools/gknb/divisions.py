@@ -130,6 +130,8 @@ class Divisions:
     # first two characters of an indexed string → the lengths of the strings starting so:
     # scanning a text then costs one lookup per position and a few more where a name may start
     lengths_by_start: dict[str, tuple[int, ...]]
+    # the first characters of those: most characters of a report start no name at all
+    first_chars: frozenset[str]
 
 
 def read_rows() -> list[tuple[str, str, str]]:
@@ -309,7 +311,9 @@ def build_all() -> Divisions:
     for division in by_code.values():
         children.setdefault(division.parent, []).append(division.code)
     index = build_index(by_code)
-    return Divisions(by_code, {k: tuple(v) for k, v in children.items()}, index, start_lengths(index))
+    lengths = start_lengths(index)
+    return Divisions(by_code, {k: tuple(v) for k, v in children.items()}, index, lengths,
+                     frozenset(start[0] for start in lengths))
 
 
 def start_lengths(index: dict[str, tuple[NameMatch, ...]]) -> dict[str, tuple[int, ...]]:

@@ -210,7 +210,7 @@ def classify_text_line(raw: str) -> Line:
     if "\t" in raw:
         # nbsp and U+3000 stay: in tab layouts they are what the cell held, not formatting.
         return Line(LineKind.TABS, tuple(cell.strip(" \r") for cell in raw.split("\t")))
-    heading = _HEADING.match(raw)
+    heading = _HEADING.match(raw) if "#" in raw[:4] else None  # a heading's # is within its first 4 characters
     if heading:
         return text_line(normalise_space(heading.group(2) or ""), len(heading.group(1)))
     return text_line(normalise_space(raw))

@@ -38,11 +38,21 @@ class Cell:
     def from_dict(cls, data: dict[str, Any]) -> "Cell":
         return cls(data["value"], CellState(data["state"]), data.get("raw", ""))
 
+    def __reduce__(self) -> tuple[Any, tuple[float | int | None, str, str]]:
+        # Records cross processes (parse workers, the cache) as pickles of ~300 cells each, most
+        # of them alike (0, blank): rebuilt through one shared instance per distinct cell.
+        return shared_cell, (self.value, self.state.value, self.raw)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: Cell(1) and Cell(1.0) stay distinct
+def shared_cell(value: float | int | None, state: str, raw: str) -> Cell:
+    """A cell; equal cells are one object (cells are immutable)."""
+    return Cell(value, CellState(state), raw)
+
 
 MISSING_CELL = Cell(None, CellState.MISSING, "")
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=4096)  # the templates have a few hundred keys; checks look them up per record
 def split_cell_key(key: str) -> tuple[str, str, str]:
     """`applications.denied.state_secret.total` → table, row (may contain a dot), column."""

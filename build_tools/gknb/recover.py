@@ -47,6 +47,9 @@ def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowCons
     stops = sorted({*boundaries, size})
     wall_at, pieces_at = walls(stops, size)
     cells: list[int] = []
+    # However digits are cut, the cells add up to at least their digit sum and leave the same
+    # remainder mod 9 (a number ≡ its digit sum): what is left of a budget must match both.
+    digit_sum_from = list(itertools.accumulate(reversed([int(d) for d in digits]), initial=0))[::-1]
     def next_cells(position: int, count: int, total: int, forced: int | None) -> Iterator[tuple[int, int]]:
         """(end, value) for each way the next cell can be cut from `position`."""
         if position == size or width - count < pieces_at[position]:
@@ -70,6 +73,8 @@ def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowCons
                     continue  # what is left cannot fit under the budget
                 if cells_after and rest >= 10 ** (size - end - cells_after + 1) + 10 * cells_after:
                     continue  # what is left cannot reach the budget
+                if rest < digit_sum_from[end] or (rest - digit_sum_from[end]) % 9:
+                    continue  # no cut of what is left adds up to the rest
             yield end, value
 
     def last_cell(position: int, total: int, forced: int | None) -> int | None:
@@ -131,6 +136,9 @@ def total_first(pieces: Sequence[str], width: int) -> Iterator[Reading]:
         prefix = digits[:-length]
         if not width - 1 <= len(prefix) <= (width - 1) * length:
             continue  # every other cell is at most as long as the total, and holds a digit
+        digit_sum, total = sum(int(d) for d in prefix), int(total_text)
+        if digit_sum > total or (total - digit_sum) % 9:
+            continue  # cells add up to at least their digit sum, and to it mod 9
         inside = [b for b in boundaries if b < len(prefix)]
         for cells in cuts(prefix, inside, width - 1, no_constraint, budget=int(total_text)):
             yield (*cells, int(total_text))

@@ -108,12 +108,14 @@ def compact(text: str) -> str:
 def raw_spans(text: str) -> list[tuple[int, int]]:
     """Every (start, end) whose substring is an indexed division name."""
     data = dv.load()
-    starts, index, size = data.lengths_by_start, data.index, len(text)
+    starts, index, firsts, size = data.lengths_by_start, data.index, data.first_chars, len(text)
     spans = []
-    for i in range(size - 1):
+    for i, char in enumerate(text):
+        if char not in firsts:
+            continue  # most characters start no name: one set probe each
         lengths = starts.get(text[i:i + 2])
         if lengths is None:
-            continue  # most characters start no name: one dictionary probe each
+            continue
         for n in lengths:
             if i + n <= size and (text[i:i + n] in index or dv.lookup(text[i:i + n])):
                 spans.append((i, i + n))
