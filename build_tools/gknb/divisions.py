@@ -237,6 +237,12 @@ def township_forms(division: Division) -> list[str]:
     return forms
 
 
+@lru_cache(maxsize=1 << 16)  # text scans ask for the same few thousand strings in every report
+def former_name(name: str) -> tuple[NameMatch, ...]:
+    """`renamed_to` on the loaded list."""
+    return renamed_to(load().index, name)
+
+
 def renamed_to(index: dict[str, tuple[NameMatch, ...]], name: str) -> tuple[NameMatch, ...]:
     """The divisions a name missing from the list may have become by a suffix rename (太谷县 → 太谷区)."""
     found: dict[NameMatch, None] = {}
@@ -366,5 +372,4 @@ def named(name: str) -> list[Division]:
 
 def lookup(name: str) -> tuple[NameMatch, ...]:
     """The divisions a string names: current names first, former names only where none is current."""
-    index = load().index
-    return index.get(name) or renamed_to(index, name)
+    return load().index.get(name) or former_name(name)

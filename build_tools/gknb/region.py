@@ -117,7 +117,7 @@ def raw_spans(text: str) -> list[tuple[int, int]]:
         if lengths is None:
             continue
         for n in lengths:
-            if i + n <= size and (text[i:i + n] in index or dv.lookup(text[i:i + n])):
+            if i + n <= size and (text[i:i + n] in index or dv.former_name(text[i:i + n])):
                 spans.append((i, i + n))
     return spans
 
