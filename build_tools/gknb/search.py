@@ -1,4 +1,8 @@
-"""Full-text search: Pagefind's extended build indexes the report pages of the built site.
+"""Full-text search: Pagefind's extended build indexes the report pages.
+
+The plugin feeds each report page to `pagefind --service` as MkDocs renders it (`PagefindFeed`),
+so indexing runs on another core during the build; `run_pagefind` indexes a built site from disk
+instead (after a dirty rebuild, which renders only some pages, and for an empty portal).
 
 Material's own search would ship one index of the whole site to every browser (about 70 MB for
 1,000 Chinese reports); Pagefind splits its index into fragments fetched per query, all from the
