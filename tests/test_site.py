@@ -27,6 +27,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from gknb import pages
 from gknb.pages import SiteFiles, body_src, entries_of, generate, page_url
 from gknb.pipeline import Corpus, build_corpus
 from gknb.record import Record
@@ -366,6 +367,25 @@ def test_findings_page_groups_failing_reports_by_check(site: BuiltSite) -> None:
 def test_generation_is_deterministic(site: BuiltSite) -> None:
     again = generate(build_corpus(site.content), site.content)
     assert again.pages == site.files.pages and again.data == site.files.data
+
+
+pages_spans = pages.spans
+
+
+@pytest.mark.parametrize("count, parts", [(1, 8), (7, 2), (1000, 8), (1001, 8), (5, 5)])
+def test_report_page_tasks_cover_every_report_once_in_order(count: int, parts: int) -> None:
+    tasks = pages.spans(count, parts)
+    assert [i for span in tasks for i in span] == list(range(count)) and len(tasks) <= parts
+
+
+def test_report_pages_rendered_by_workers_are_the_same_pages_in_the_same_order(
+        site: BuiltSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "PARALLEL_PAGES_FROM", 2)  # the fixture corpus is small:
+    monkeypatch.setattr(pages, "spans", lambda count, parts: pages_spans(count, 2))  # two pages a task
+    corpus = build_corpus(site.content)
+    serial, parallel = generate(corpus, site.content, jobs=1), generate(corpus, site.content, jobs=3)
+    assert list(parallel.pages.items()) == list(serial.pages.items())
+    assert len(parallel.searchable) == len(corpus.records) > 2
 
 
 def test_navigation_shows_sections_not_reports(site: BuiltSite) -> None:

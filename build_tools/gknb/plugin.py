@@ -91,7 +91,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")
         log.info("gknb: %d inputs, %d reports, %d rejected", corpus.inputs, len(corpus.records),
                  len(corpus.rejected))
-        site = generate(corpus, content)
+        site = generate(corpus, content, jobs=self.config.jobs or None)
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
         self.close_feed()
         if self.config.search and self.searchable:
