@@ -43,7 +43,7 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
     """Parsed records keyed by file content and parser version, relative to mkdocs.yml; "" turns it off.
     The environment variable GKNB_NO_CACHE=1 (`gknb build --no-cache`) bypasses it for one build."""
     jobs = c.Type(int, default=0)
-    """Worker processes for parsing; 0: all cores (used from 48 inputs on)."""
+    """Worker processes for parsing (from 48 inputs on) and report pages (from 200 reports on); 0: all cores."""
 
 
 def corpus_options(config: MkDocsConfig, plugin: GknbConfig) -> Options:
