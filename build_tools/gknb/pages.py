@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import divisions, history
 from .charts import Series, bar_chart, column_chart, stacked_chart
-from .pipeline import Corpus, build_corpus
+from .pipeline import Corpus, build_corpus, frozen_heap
 from .record import Record, Severity
 from .render import (ALL_CHECK_TITLES, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
                      SEVERITY_WORDS, agency_name, check_views, format_number, grids, linked_text, plain_title,
@@ -469,8 +469,9 @@ def start_report_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
     if jobs <= 1 or len(entries) < PARALLEL_PAGES_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return lambda: [report_page(entry, by_body) for entry in entries]
     _SHARED = (entries, by_body)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    futures = [pool.submit(report_pages_of, span) for span in spans(len(entries), jobs * 4)]
+    with frozen_heap():  # the workers fork when tasks are submitted
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(report_pages_of, span) for span in spans(len(entries), jobs * 4)]
 
     def collect() -> list[str]:
         global _SHARED
