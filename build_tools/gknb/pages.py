@@ -493,18 +493,22 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> Site
             by_body.setdefault(entry.body_key, []).append(entry)
     report_pages = start_report_pages(entries, by_body, jobs or os.cpu_count() or 1)
     site = SiteFiles()
-    site.pages["index.md"] = home_page(corpus, entries)
-    site.pages.update(region_pages(entries))
-    site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order))
-    site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
-                                  lambda y: (not y.isdigit(), y), year_stats_src))
-    site.pages.update(timeline_pages(by_body))
-    site.pages.update(region_stats_pages(entries))
-    site.pages.update(year_stats_pages(entries))
-    site.pages["findings/index.md"] = findings_page(entries, by_body)
-    site.pages["findings/rejected.md"] = rejected_page(corpus)
-    site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries], content_dir)
-    for entry, page in zip(entries, report_pages(), strict=True):
+    try:
+        site.pages["index.md"] = home_page(corpus, entries)
+        site.pages.update(region_pages(entries))
+        site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order))
+        site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
+                                      lambda y: (not y.isdigit(), y), year_stats_src))
+        site.pages.update(timeline_pages(by_body))
+        site.pages.update(region_stats_pages(entries))
+        site.pages.update(year_stats_pages(entries))
+        site.pages["findings/index.md"] = findings_page(entries, by_body)
+        site.pages["findings/rejected.md"] = rejected_page(corpus)
+        site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries],
+                                             content_dir)
+    finally:  # the workers are waited for (and stopped) even when a page above failed
+        rendered = report_pages()
+    for entry, page in zip(entries, rendered, strict=True):
         site.pages[entry.src] = page
         site.searchable.add(entry.src)
     return site

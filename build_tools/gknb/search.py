@@ -147,7 +147,7 @@ class PagefindFeed:
         with self.arrived:
             if not self.arrived.wait_for(lambda: message_id in self.responses or -1 in self.responses, seconds):
                 raise SearchIndexError(f"pagefind --service gave no answer in {seconds:.0f} s")
-            payload = self.responses.pop(message_id, None) or self.responses[-1]
+            payload = self.responses.pop(message_id) if message_id in self.responses else self.responses[-1]
         if payload.get("type") == "Error":
             raise SearchIndexError(f"pagefind: {payload.get('message')} {self.stderr_text()}")
         return payload
