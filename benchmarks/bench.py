@@ -22,6 +22,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -177,9 +178,14 @@ def main() -> None:
         work = Path(tmp)
         text_corpus = work / "text-only"
         write_corpus(text_corpus, args.parse_sample, args.seed, synth.TEXT_LAYOUTS)
-        one, every = parse_rate(text_corpus, 1), parse_rate(text_corpus, cores)
-        print(f"parse + check, text inputs ({args.parse_sample} reports, the first run loading the division "
-              f"index): {one:.0f} reports/s in one process, {every:.0f} reports/s on {cores} cores "
+        first = parse_rate(text_corpus, 1)
+        # This machine's timings wander by ±15 % from run to run: the median of three, runs shown.
+        ones = [parse_rate(text_corpus, 1) for _ in range(3)]
+        everys = [parse_rate(text_corpus, cores) for _ in range(3)]
+        one, every = statistics.median(ones), statistics.median(everys)
+        print(f"parse + check, text inputs ({args.parse_sample} reports): first run (loading the division "
+              f"index) {first:.0f} reports/s; then, median of {[round(r) for r in ones]}: {one:.0f} reports/s "
+              f"in one process; median of {[round(r) for r in everys]}: {every:.0f} reports/s on {cores} cores "
               f"({every / cores:.0f} per core)")
         for layout in synth.TEXT_LAYOUTS:
             write_corpus(work / layout, args.parse_sample // 4, args.seed, (layout,))
