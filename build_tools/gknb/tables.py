@@ -191,11 +191,11 @@ def digit_pieces(tokens: Sequence[Token], width: int) -> tuple[str, ...] | None:
 
 
 def run_cells(row: Row, run: RunRow, left: list[Reading]) -> dict[str, Cell]:
-    keys = [c.key for c in row.columns]
+    keys, raw = [c.key for c in row.columns], run.raw
     if len(left) == 1:
-        return {k: Cell(v, CellState.RECOVERED, run.raw) for k, v in zip(keys, left[0])}
+        return {k: Cell(v, CellState.RECOVERED, raw) for k, v in zip(keys, left[0])}
     state = CellState.AMBIGUOUS if left else CellState.GARBLED
-    return {k: Cell(None, state, run.raw) for k in keys}
+    return {k: Cell(None, state, raw) for k in keys}
 
 
 def row_constraint(table: Table) -> RowConstraint:
