@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import site_project
 
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+
+from gknb import plugin
 from gknb.search import PagefindFeed, SearchIndexError, read_pagefind_file, run_pagefind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,3 +122,24 @@ def test_a_feed_whose_service_stopped_raises_instead_of_waiting() -> None:
             feed.add_page("/r/", "<p>行政复议</p>")
         feed.write(Path("/nonexistent/pagefind"))
     feed.close()
+
+
+class FailingFeed(PagefindFeed):
+    """A service that stops after two pages, as a crashed or incompatible Pagefind would."""
+
+    def add_page(self, url: str, content_html: str) -> None:
+        if self.pages == 2:
+            raise SearchIndexError("pagefind --service stopped: simulated")
+        super().add_page(url, content_html)
+
+
+def test_a_failing_search_service_falls_back_to_indexing_the_built_pages(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugin, "PagefindFeed", FailingFeed)
+    monkeypatch.chdir(project)
+    config = load_config("mkdocs.yml", site_dir=str(tmp_path / "site"))
+    mkdocs_build.build(config)
+    entry = json.loads((tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh"]["page_count"] == 5
+    words, filters = index_summary(tmp_path / "site" / "pagefind")
+    assert len(words) == 5 and filters["year"]["2021"] == 2  # every report page, not the two fed

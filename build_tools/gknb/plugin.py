@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from .pages import SiteFiles, generate
 from .pipeline import Options, build_corpus
 from .render import lift_html_blocks, restore_html_blocks, searchable_blocks
-from .search import PagefindFeed, run_pagefind
+from .search import PagefindFeed, SearchIndexError, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
 
@@ -95,7 +95,10 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
         self.close_feed()
         if self.config.search and self.searchable:
-            self.feed = PagefindFeed()
+            try:
+                self.feed = PagefindFeed()
+            except (SearchIndexError, OSError) as error:
+                log.warning("gknb: pagefind --service unavailable (%s); the built pages are indexed instead", error)
         return files
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -106,7 +109,11 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         if count != len(lifted):
             raise PluginError(f"gknb: {page.file.src_uri}: {len(lifted)} HTML blocks set aside, {count} put back")
         if self.feed is not None and page.file.src_uri in self.searchable:
-            self.feed.add_page("/" + page.url, restore_html_blocks(html, searchable_blocks(lifted))[0])
+            try:
+                self.feed.add_page("/" + page.url, restore_html_blocks(html, searchable_blocks(lifted))[0])
+            except SearchIndexError as error:
+                log.warning("gknb: %s; the built pages are indexed instead", error)
+                self.close_feed()
         return restored
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -114,13 +121,16 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             return
         feed, self.feed = self.feed, None
         if feed is not None and feed.pages == len(self.searchable):
-            feed.write(Path(config.site_dir) / "pagefind")
-        else:
-            # A dirty rebuild (`mkdocs serve --dirty`) renders only some pages, and an empty portal
-            # none: index the built site from disk instead.
-            if feed is not None:
-                feed.close()
-            run_pagefind(Path(config.site_dir))
+            try:
+                feed.write(Path(config.site_dir) / "pagefind")
+                return
+            except SearchIndexError as error:
+                log.warning("gknb: %s; the built pages are indexed instead", error)
+        elif feed is not None:
+            feed.close()
+        # A dirty rebuild (`mkdocs serve --dirty`) renders only some pages, an empty portal none, and
+        # the service may have failed: index the built site from disk.
+        run_pagefind(Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.close_feed()
