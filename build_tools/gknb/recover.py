@@ -41,8 +41,9 @@ def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowCons
          budget: int | None = None) -> Iterator[Reading]:
     """Every way to cut `digits` into `width` numbers without leading zeros, cutting at every
     piece boundary; a cell the constraint forces is only tried with its forced value. With a
-    `budget`, the cells must add up to exactly it: no cell may exceed what is left of it, and the
-    digits left must fit in the cells left at the length of what is left."""
+    `budget`, the cells must add up to exactly it, and a partial cut is dropped as soon as what is
+    left of the budget is out of reach of the digits left (too many or too few digits for it, or
+    a digit sum above it or of another remainder mod 9)."""
     size = len(digits)
     stops = sorted({*boundaries, size})
     wall_at, pieces_at = walls(stops, size)
@@ -50,6 +51,7 @@ def cuts(digits: str, boundaries: Sequence[int], width: int, constraint: RowCons
     # However digits are cut, the cells add up to at least their digit sum and leave the same
     # remainder mod 9 (a number ≡ its digit sum): what is left of a budget must match both.
     digit_sum_from = list(itertools.accumulate(reversed([int(d) for d in digits]), initial=0))[::-1]
+
     def next_cells(position: int, count: int, total: int, forced: int | None) -> Iterator[tuple[int, int]]:
         """(end, value) for each way the next cell can be cut from `position`."""
         if position == size or width - count < pieces_at[position]:
