@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .narrative import statements
-from .record import Cell, CellState, Finding, Record, Severity, split_cell_key
+from .record import Cell, CellState, Finding, Record, Severity
 from .templates import APPLICANTS, APPEAL_COLUMNS, APPEAL_GROUPS, OUTCOME_ROWS_2019, OUTCOME_ROWS_2021, SECTIONS, TEMPLATES
 
 CheckFunction = Callable[[Record], Iterator[Finding]]
@@ -31,19 +31,14 @@ def number(cell: Cell) -> float | None:
     return float(cell.value) if cell.is_number and cell.value is not None else None
 
 
-EMPTY: dict[str, Any] = {}
-
-
 def values(record: Record, keys: Iterable[str]) -> list[float] | None:
     """The numbers in these cells, or None when any of them shows no number (nothing to verify)."""
     found = []
-    tables = record.tables
-    for key in keys:  # run for every check of every report: Record.cell inlined, first gap ends it
-        table, row, column = split_cell_key(key)
-        cell = tables.get(table, EMPTY).get(row, EMPTY).get(column)
-        if cell is None or not cell.is_number:
+    for key in keys:  # run for every check of every report: the first cell without a number ends it
+        value = number(record.cell(key))
+        if value is None:
             return None
-        found.append(float(cell.value or 0))  # is_number: value is not None
+        found.append(value)
     return found
 
 

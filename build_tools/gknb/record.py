@@ -51,6 +51,9 @@ def shared_cell(value: float | int | None, state: str, raw: str) -> Cell:
 
 
 MISSING_CELL = Cell(None, CellState.MISSING, "")
+# Stand-ins for an absent table or row in lookups (never written to).
+NO_CELLS: dict[str, dict[str, Cell]] = {}
+NO_ROW: dict[str, Cell] = {}
 
 
 @lru_cache(maxsize=4096)  # the templates have a few hundred keys; checks look them up per record
@@ -125,7 +128,7 @@ class Record:
     def cell(self, key: str) -> Cell:
         """A cell by its dotted key, e.g. `applications.denied.state_secret.total`."""
         table, row, column = split_cell_key(key)
-        return self.tables.get(table, {}).get(row, {}).get(column, MISSING_CELL)
+        return self.tables.get(table, NO_CELLS).get(row, NO_ROW).get(column, MISSING_CELL)
 
     def section_text(self, key: str) -> str:
         return next((s.text for s in self.sections if s.key == key), "")

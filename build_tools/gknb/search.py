@@ -99,7 +99,6 @@ class PagefindFeed:
         self.last_id = 0
         self.pending: list[int] = []
         self.pages = 0
-        self.noise: list[bytes] = []
         threading.Thread(target=self.read_responses, daemon=True).start()
         self.index_id = self.wait(self.send({"type": "NewIndex", "config": {"force_language": LANGUAGE}}))["index_id"]
 
@@ -135,8 +134,7 @@ class PagefindFeed:
                 try:
                     response = json.loads(base64.b64decode(message, validate=True))
                 except ValueError:
-                    self.noise.append(message[:200])  # an empty message or a logged line, not an answer
-                    continue
+                    continue  # an empty message or a logged line: no answer to anyone
                 with self.arrived:
                     # An error without a message id answers nothing in particular: it ends the feed.
                     message_id = response.get("message_id")
