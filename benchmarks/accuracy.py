@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth  # noqa: E402
 
-from gknb.pipeline import parse_file  # noqa: E402
-from gknb.record import CellState  # noqa: E402
+from gknb.corpus.pipeline import parse_file  # noqa: E402
+from gknb.model.record import CellState  # noqa: E402
 
 
 def write_corpus(folder: Path, per_layout: int, seed: int) -> list[tuple[Path, synth.Report]]:

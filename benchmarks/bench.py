@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth  # noqa: E402
 
-from gknb.pipeline import Options, build_corpus  # noqa: E402
-from gknb.render import lift_html_blocks  # noqa: E402
+from gknb.corpus.pipeline import Options, build_corpus  # noqa: E402
+from gknb.portal.render import lift_html_blocks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "行政复议"

@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable
 
-from gknb import divisions
-from gknb.templates import APPEAL_COLUMNS, APPEAL_GROUPS, TEMPLATES, Row, Table
+from gknb.parse import divisions
+from gknb.model.official_tables import APPEAL_COLUMNS, APPEAL_GROUPS, TEMPLATES, Row, Table
 
 Numbers = list[float]
 TEXT_LAYOUTS = ("tabs", "pipes", "one_cell_per_line", "flattened")

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from gknb.pages import body_src, entries_of, page_url
-from gknb.render import format_number
+from gknb.portal.pages import body_src, entries_of, page_url
+from gknb.portal.render import format_number
 from conftest import serve_under
 from test_site import BuiltSite, built_site
 

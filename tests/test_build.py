@@ -17,8 +17,8 @@ from conftest import site_project
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
-from gknb import plugin
-from gknb.search import PagefindFeed, SearchIndexError, read_pagefind_file, run_pagefind
+from gknb.publish import plugin
+from gknb.publish.search import PagefindFeed, SearchIndexError, read_pagefind_file, run_pagefind
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gknb.charts import Series, bar_chart, column_chart, stacked_chart
+from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert(1)</script>&{{ 7*7 }}*强调*"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gknb.checks import CHECKS, run_checks
-from gknb.pipeline import parse_file
-from gknb.record import CellState, Record, Severity
+from gknb.check.report_checks import CHECKS, run_checks
+from gknb.corpus.pipeline import parse_file
+from gknb.model.record import CellState, Record, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
@@ -106,7 +106,7 @@ def test_checks_are_idempotent(inconsistent: Record) -> None:
 def test_every_check_has_a_test_and_a_line_of_docs() -> None:
     tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    from gknb.history import HISTORY_CHECK_TITLES, PAIR_CHECKS
+    from gknb.check.across_years import HISTORY_CHECK_TITLES, PAIR_CHECKS
 
     for check in [*CHECKS, *PAIR_CHECKS]:
         assert re.search(rf'"{check.id}"', tests), f"no test names check {check.id}"

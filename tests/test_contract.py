@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from gknb.pipeline import parse_file
+from gknb.corpus.pipeline import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "build_tools" / "gknb" / "data" / "record.schema.json").read_text(encoding="utf-8"))

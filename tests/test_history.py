@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from gknb.history import body_key
-from gknb.pipeline import build_corpus
-from gknb.record import Record
+from gknb.check.across_years import body_key
+from gknb.corpus.pipeline import build_corpus
+from gknb.model.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAIN = ROOT / "tests" / "cases" / "chain"

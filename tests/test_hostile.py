@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import gknb.pipeline as pipeline
-from gknb.pipeline import Options, build_corpus, parse_file
-from gknb.readers import ReadError
+import gknb.corpus.pipeline as pipeline
+from gknb.corpus.pipeline import Options, build_corpus, parse_file
+from gknb.read.readers import ReadError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "下冶镇人民政府-2021.txt"

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gknb.document import Document, Line, LineKind
-from gknb.readers import (
+from gknb.model.document import Document, Line, LineKind
+from gknb.read.readers import (
     READERS,
     ReadError,
     expand_spans,

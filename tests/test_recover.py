@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gknb.pipeline import parse_file
-from gknb.record import CellState
-from gknb.recover import (MAX_CELL_DIGITS, Reading, Relation, RowConstraint, RunRow, groups_sum_to_last, no_constraint,
+from gknb.corpus.pipeline import parse_file
+from gknb.model.record import CellState
+from gknb.parse.digit_runs import (MAX_CELL_DIGITS, Reading, Relation, RowConstraint, RunRow, groups_sum_to_last, no_constraint,
                           piece_splits, readings, settle, sums_to_last)
 
 ROOT = Path(__file__).resolve().parent.parent

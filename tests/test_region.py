@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from gknb import divisions as dv
-from gknb.record import REGION_LEVELS, Record
-from gknb.region import ambiguity_finding, classify_body, find_mentions, resolve_region
+from gknb.parse import divisions as dv
+from gknb.model.record import REGION_LEVELS, Record
+from gknb.parse.region import ambiguity_finding, classify_body, find_mentions, resolve_region
 
 DATA = Path(__file__).parent / "data" / "bodies.tsv"
 CONTENT = Path(__file__).resolve().parent.parent / "content"
-DIVISIONS_FILE = Path(dv.__file__).parent / "data" / "divisions.tsv.gz"
+DIVISIONS_FILE = Path(dv.__file__).parent.parent / "data" / "divisions.tsv.gz"
 
 
 def read_bodies() -> list[dict[str, str]]:

@@ -13,14 +13,14 @@ import pytest
 from markdown_it import MarkdownIt
 from mkdocs.utils.meta import get_data
 
-from gknb.pages import generate, link, page_url
-from gknb.pipeline import Corpus, Rejection
-from gknb.record import Cell, CellState, Finding, Record, Section, Severity
-from gknb.render import (GRID_BUILDERS, Grid, check_views, format_number, grids, lift_html_blocks, neutralise,
+from gknb.portal.pages import generate, link, page_url
+from gknb.corpus.pipeline import Corpus, Rejection
+from gknb.model.record import Cell, CellState, Finding, Record, Section, Severity
+from gknb.portal.render import (GRID_BUILDERS, Grid, check_views, format_number, grids, lift_html_blocks, neutralise,
                          paragraphs, plain_title, render, restore_html_blocks)
-from gknb.search import spaced_html, spaced_text
-from gknb.site_data import cell_keys, reports_csv
-from gknb.templates import SECTIONS, TEMPLATES
+from gknb.publish.search import spaced_html, spaced_text
+from gknb.portal.open_data import cell_keys, reports_csv
+from gknb.model.official_tables import SECTIONS, TEMPLATES
 
 ATTACKS = [
     "<script>alert(1)</script>",

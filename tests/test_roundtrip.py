@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gknb import divisions
-from gknb.pipeline import parse_file
-from gknb.record import CellState
+from gknb.parse import divisions
+from gknb.corpus.pipeline import parse_file
+from gknb.model.record import CellState
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synth  # noqa: E402

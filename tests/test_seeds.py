@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gknb.pipeline import parse_file
-from gknb.record import Record
+from gknb.corpus.pipeline import parse_file
+from gknb.model.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "content").glob("*.txt"))

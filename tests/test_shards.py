@@ -23,7 +23,8 @@ import lxml.html
 import pytest
 
 from conftest import serve_under
-from gknb import cli, shards
+from gknb import cli
+from gknb.publish import shards
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = {"37": ["海阳市行村镇人民政府-2020.txt"], "62": ["会宁县乡村振兴局-2021.txt", "会宁县乡村振兴局-2021.txt.yml"]}

@@ -27,12 +27,12 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from gknb import pages
-from gknb.pages import SiteFiles, body_src, entries_of, generate, page_url
-from gknb.pipeline import Corpus, build_corpus
-from gknb.record import Record
-from gknb.render import ALL_CHECK_TITLES, format_number, layout_rows
-from gknb.templates import SECTIONS, TEMPLATES
+from gknb.portal import pages
+from gknb.portal.pages import SiteFiles, body_src, entries_of, generate, page_url
+from gknb.corpus.pipeline import Corpus, build_corpus
+from gknb.model.record import Record
+from gknb.portal.render import ALL_CHECK_TITLES, format_number, layout_rows
+from gknb.model.official_tables import SECTIONS, TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRA_INPUTS = (

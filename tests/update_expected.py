@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gknb.pipeline import parse_file
+from gknb.corpus.pipeline import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .checks import CHECK_TITLES
-from .history import HISTORY_CHECK_TITLES, apply_history
-from .pipeline import parse_file
-from .readers import ReadError
-from .record import Record, Severity
+from gknb.check.report_checks import CHECK_TITLES
+from gknb.check.across_years import HISTORY_CHECK_TITLES, apply_history
+from gknb.corpus.pipeline import parse_file
+from gknb.read.readers import ReadError
+from gknb.model.record import Record, Severity
 
 SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
@@ -71,7 +71,7 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def command_pages(args: argparse.Namespace) -> int:
-    from .pages import write_pages  # the portal's dependencies load only for this command
+    from gknb.portal.pages import write_pages  # the portal's dependencies load only for this command
 
     count = write_pages(Path(args.content), Path(args.out))
     print(f"wrote {count} pages to {args.out}")
@@ -96,7 +96,7 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def command_build_shards(args: argparse.Namespace) -> int:
-    from . import shards
+    from gknb.publish import shards
 
     try:
         project = shards.load_project(Path(args.config))
@@ -115,7 +115,7 @@ def command_build_shards(args: argparse.Namespace) -> int:
 
 def command_shards(args: argparse.Namespace) -> int:
     """The shard keys, one a line (or a JSON list for a CI matrix); --save writes the plan."""
-    from . import shards
+    from gknb.publish import shards
 
     try:
         project = shards.load_project(Path(args.config))

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from .checks import fmt, number
-from .record import Finding, Record, Severity
-from .templates import APPLICANTS
+from gknb.check.report_checks import fmt, number
+from gknb.model.record import Finding, Record, Severity
+from gknb.model.official_tables import APPLICANTS
 
 GOVERNMENT_SUFFIX_RE = re.compile(r"(人民政府|政府)$")
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from enum import Enum
 from typing import Callable
 
-from .record import Cell, CellState
+from gknb.model.record import Cell, CellState
 
 SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .record import CellState, Record
-from .render import layout_for, layout_rows
-from .templates import APPEAL_COLUMNS
+from gknb.model.record import CellState, Record
+from gknb.portal.render import layout_for, layout_rows
+from gknb.model.official_tables import APPEAL_COLUMNS
 
 FLOWS = (("new_received", "本年新收"), ("carried_over", "上年结转"), ("total_processed", "办理结果总计"),
          ("carried_forward", "结转下年度"))

@@ -39,9 +39,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from . import divisions
-from .metadata import sidecar_files
-from .pipeline import Options, build_corpus, input_files
+from gknb.parse import divisions
+from gknb.parse.sidecar import sidecar_files
+from gknb.corpus.pipeline import Options, build_corpus, input_files
 
 UNKNOWN = "unknown"
 SHARDS_DIR = "shards"
@@ -371,7 +371,7 @@ def merged_build_report(shards: list[Shard]) -> dict[str, Any]:
 
 
 def merged_data(shards: list[Shard]) -> dict[str, bytes]:
-    from .site_data import METADATA_COLUMNS, datapackage, json_bytes, record_schema
+    from gknb.portal.open_data import METADATA_COLUMNS, datapackage, json_bytes, record_schema
 
     csv_data = merged_csv(shards)
     metadata = {name for name, _type, _title in METADATA_COLUMNS}

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
-from .narrative import statements
-from .record import Cell, CellState, Finding, Record, Severity
-from .templates import APPLICANTS, APPEAL_COLUMNS, APPEAL_GROUPS, OUTCOME_ROWS_2019, OUTCOME_ROWS_2021, SECTIONS, TEMPLATES
+from gknb.parse.statements import statements
+from gknb.model.record import Cell, CellState, Finding, Record, Severity
+from gknb.model.official_tables import APPLICANTS, APPEAL_COLUMNS, APPEAL_GROUPS, OUTCOME_ROWS_2019, OUTCOME_ROWS_2021, SECTIONS, TEMPLATES
 
 CheckFunction = Callable[[Record], Iterator[Finding]]
 

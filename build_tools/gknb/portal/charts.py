@@ -14,7 +14,7 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from .render import format_number, neutralise
+from gknb.portal.render import format_number, neutralise
 
 # Light-theme colours with at least 3:1 contrast against white, distinguishable in greyscale order.
 PALETTE = ("#3561a8", "#2e8540", "#c15f00", "#b3261e", "#6f4a9e", "#5f6368")

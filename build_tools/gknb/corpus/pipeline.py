@@ -21,13 +21,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Iterator
 
-from .checks import run_checks
-from .document import Document
-from .history import apply_history
-from .metadata import apply_metadata, load_sidecar, sidecar_files
-from .parse import parse_document
-from .readers import ReadError, read_document
-from .record import Record
+from gknb.check.report_checks import run_checks
+from gknb.model.document import Document
+from gknb.check.across_years import apply_history
+from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
+from gknb.parse.assemble import parse_document
+from gknb.read.readers import ReadError, read_document
+from gknb.model.record import Record
 
 SIDECAR_SUFFIXES = {".yml", ".yaml"}
 MAX_INPUT_BYTES = 20 * 1024 * 1024   # a real report, even a PDF with images, is far smaller
@@ -103,13 +103,20 @@ def input_files(content_dir: Path) -> list[Path]:
 
 # ---- cache ----------------------------------------------------------------------------------------
 
+# What a record depends on: the stages up to the checks and their data. Pages and publishing
+# are left out, so that editing a page template keeps the parse cache.
+PARSE_STAGES = ("model", "read", "parse", "check", "corpus", "data")
+
+
 def parser_version() -> str:
-    """A digest of the package's own code: any change to the parser invalidates the cache."""
-    package = Path(__file__).parent
+    """A digest of the code and data parsing depends on: any change to them invalidates the cache."""
+    package = Path(__file__).parent.parent
     digest = hashlib.sha256()
-    for source in sorted(package.glob("*.py")) + sorted((package / "data").glob("*")):
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
+    for stage in PARSE_STAGES:
+        for source in sorted((package / stage).rglob("*")):
+            if source.is_file() and source.suffix != ".pyc":
+                digest.update(source.relative_to(package).as_posix().encode())
+                digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

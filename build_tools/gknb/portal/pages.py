@@ -20,15 +20,16 @@ from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
-from . import divisions, history
-from .charts import Series, bar_chart, column_chart, stacked_chart
-from .pipeline import Corpus, build_corpus, frozen_heap
-from .record import Record, Severity
-from .render import (ALL_CHECK_TITLES, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
+from gknb.parse import divisions
+from gknb.check import across_years as history
+from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
+from gknb.corpus.pipeline import Corpus, build_corpus, frozen_heap
+from gknb.model.record import Record, Severity
+from gknb.portal.render import (ALL_CHECK_TITLES, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
                      SEVERITY_WORDS, agency_name, check_views, format_number, grids, linked_text, plain_title,
                      region_text, render, report_title, section_views)
-from .site_data import data_files, report_json_path, source_path
-from .stats import APPEAL_RESULTS, Figure, Figures, Summary, figures_of, flow, key_figures, summarise
+from gknb.portal.open_data import data_files, report_json_path, source_path
+from gknb.portal.stats import APPEAL_RESULTS, Figure, Figures, Summary, figures_of, flow, key_figures, summarise
 
 # URL slugs for the body types of SPEC.md "Metadata" (ASCII, so URLs survive any server).
 TYPE_SLUGS = {"省级政府": "province-gov", "市级政府": "city-gov", "县级政府": "county-gov", "乡镇": "township",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .document import Document, Line, LineKind
-from .layout import (TRAILER_RE, SectionSpan, clean_text, detect_template, find_sections, is_debris_line,
+from gknb.model.document import Document, Line, LineKind
+from gknb.parse.structure import (TRAILER_RE, SectionSpan, clean_text, detect_template, find_sections, is_debris_line,
                      publication_date, read_header, year_from_text)
-from .record import Record, Section, Tables
-from .tables import NumberedLine, TableResult, read_table
-from .templates import TABLE_SECTION, TEMPLATES, Table
+from gknb.model.record import Record, Section, Tables
+from gknb.parse.tables import NumberedLine, TableResult, read_table
+from gknb.model.official_tables import TABLE_SECTION, TEMPLATES, Table
 
 
 def numbered(lines: Sequence[Line], start: int, end: int) -> list[NumberedLine]:

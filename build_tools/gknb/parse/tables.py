@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .document import Line, LineKind
-from .labels import Token, TokenKind, cell_from_token, classify_cell, is_subsequence, normalise_label, split_label_numbers
-from .record import MISSING_CELL, Cell, CellState
-from .recover import Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings, settle, sums_to_last
-from .templates import APPEAL_COLUMNS, APPEAL_HEADER_WORDS, Align, Row, Table
+from gknb.model.document import Line, LineKind
+from gknb.parse.labels import Token, TokenKind, cell_from_token, classify_cell, is_subsequence, normalise_label, split_label_numbers
+from gknb.model.record import MISSING_CELL, Cell, CellState
+from gknb.parse.digit_runs import Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings, settle, sums_to_last
+from gknb.model.official_tables import APPEAL_COLUMNS, APPEAL_HEADER_WORDS, Align, Row, Table
 
 MAX_LABEL_LENGTH = 50  # longer text is narrative, not a row label
 TABLE_START_RE = re.compile(r"^(第二十条|信息内容|本列数据|申请人情况|勾稽关系|行政复议|结果维持)")

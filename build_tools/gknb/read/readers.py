@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gknb.document import Document, Line, LineKind
+from gknb.model.document import Document, Line, LineKind
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page

@@ -16,10 +16,10 @@ from typing import Any, Mapping
 
 import yaml
 
-from . import divisions
-from .readers import ReadError
-from .record import Record
-from .region import RegionResult, classify_body, fill_levels, resolve_region
+from gknb.parse import divisions
+from gknb.read.readers import ReadError
+from gknb.model.record import Record
+from gknb.parse.region import RegionResult, classify_body, fill_levels, resolve_region
 
 BODY_TYPES = ("省级政府", "市级政府", "县级政府", "乡镇", "街道", "开发区管委会", "省级部门", "市级部门",
               "县级部门", "派出/垂直管理机构", "事业单位")

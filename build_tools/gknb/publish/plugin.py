@@ -22,10 +22,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .pages import SiteFiles, generate
-from .pipeline import Options, build_corpus
-from .render import lift_html_blocks, restore_html_blocks, searchable_blocks
-from .search import PagefindFeed, SearchIndexError, run_pagefind
+from gknb.portal.pages import SiteFiles, generate
+from gknb.corpus.pipeline import Options, build_corpus
+from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
+from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
 

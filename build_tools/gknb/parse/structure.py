@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
-from .document import Line, LineKind
-from .labels import normalise_label, to_halfwidth
-from .templates import SECTIONS, SIGNALS_2019, SIGNALS_2021
+from gknb.model.document import Line, LineKind
+from gknb.parse.labels import normalise_label, to_halfwidth
+from gknb.model.official_tables import SECTIONS, SIGNALS_2019, SIGNALS_2021
 
 HEADING_RE = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]\s*(.+)$")
 MAX_HEADING_LENGTH = 40

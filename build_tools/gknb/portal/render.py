@@ -17,10 +17,10 @@ from typing import Any, Iterable, Iterator, Mapping
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .checks import CHECKS
-from .history import HISTORY_CHECK_TITLES, PAIR_CHECKS
-from .record import Cell, CellState, Finding, Record, Severity
-from .templates import SECTIONS, TABLE_SECTION, TEMPLATES, Row, Table
+from gknb.check.report_checks import CHECKS
+from gknb.check.across_years import HISTORY_CHECK_TITLES, PAIR_CHECKS
+from gknb.model.record import Cell, CellState, Finding, Record, Severity
+from gknb.model.official_tables import SECTIONS, TABLE_SECTION, TEMPLATES, Row, Table
 
 # ---- escaping ---------------------------------------------------------------------------------
 
@@ -75,7 +75,7 @@ def plain_title(text: str) -> str:
 
 def environment() -> Environment:
     # finalize runs on every {{ … }}: nothing reaches a page unescaped unless it is Markup.
-    env = Environment(loader=PackageLoader("gknb", "templates"), autoescape=True, finalize=neutralise,
+    env = Environment(loader=PackageLoader("gknb.portal", "page_templates"), autoescape=True, finalize=neutralise,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["number"] = format_number

@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
-from .pipeline import Corpus
-from .record import Record
-from .templates import TEMPLATES
+from gknb.corpus.pipeline import Corpus
+from gknb.model.record import Record
+from gknb.model.official_tables import TEMPLATES
 
 DATA_DIR = "data"
 # (id, record, page URL relative to the site root)

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import divisions as dv
-from .divisions import Level
-from .record import Finding, Severity
+from gknb.parse import divisions as dv
+from gknb.parse.divisions import Level
+from gknb.model.record import Finding, Severity
 
 Source = Literal["name", "text"]
 
