@@ -3,7 +3,7 @@
 Used by the accuracy measurement (`accuracy.py`), the performance benchmark (`bench.py`) and the
 round-trip property tests. Bodies and regions are real names from the vendored division codes;
 the numbers are random but consistent (or deliberately inconsistent), so the truth of every cell
-is known. The official layouts come from `gknb.templates`, never written out again here.
+is known. The official layouts come from `gknb.model.official_tables`, never written out again here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from gknb.parse import divisions
-from gknb.model.official_tables import APPEAL_COLUMNS, APPEAL_GROUPS, TEMPLATES, Row, Table
+from gknb.model.official_tables import APPEAL_COLUMNS, APPEAL_GROUPS, OFFICIAL_TABLES, Row, Table
 
 Numbers = list[float]
 TEXT_LAYOUTS = ("tabs", "pipes", "one_cell_per_line", "flattened")
@@ -39,7 +39,7 @@ class Report:
     def truth(self) -> dict[str, float]:
         """Dotted cell key → the number printed in the report."""
         cells: dict[str, float] = {}
-        for table in TEMPLATES[self.template]:
+        for table in OFFICIAL_TABLES[self.template]:
             for row in table.standard_rows:
                 for column, value in zip(row.columns, self.tables[table.key][row.key]):
                     cells[f"{table.key}.{row.key}.{column.key}"] = value
@@ -117,7 +117,7 @@ def make_report(rng: random.Random, layout: str | None = None, consistent: bool 
     template = "2021" if year >= 2021 else "2019"
     report = Report(agency, code, year, template, layout or rng.choice(ALL_LAYOUTS),
                     consistent if consistent is not None else rng.random() < 0.8)
-    active, applications, _appeals = TEMPLATES[template]
+    active, applications, _appeals = OFFICIAL_TABLES[template]
     report.tables = {"active": active_rows(rng, active), "applications": application_rows(rng, applications),
                      "review_litigation": appeal_rows(rng)}
     if not report.consistent:
@@ -153,7 +153,7 @@ def heading_text(report: Report) -> tuple[str, str, str]:
 def table_rows(report: Report) -> dict[str, list[list[str]]]:
     """Each table as rows of cells: label cells then numbers (table 四: headers then one row)."""
     out: dict[str, list[list[str]]] = {}
-    for table in TEMPLATES[report.template][:2]:
+    for table in OFFICIAL_TABLES[report.template][:2]:
         out[table.key] = [[group, row.label, *map(num, report.tables[table.key][row.key])]
                           for group, row in row_labels(table)]
     appeal = [v for key, _ in APPEAL_GROUPS for v in report.tables["review_litigation"][key]]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import gknb.corpus.pipeline as pipeline
 from gknb.corpus.pipeline import Options, build_corpus, parse_file
-from gknb.read.readers import ReadError
+from gknb.model.errors import ReadError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "下冶镇人民政府-2021.txt"

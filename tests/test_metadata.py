@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gknb.corpus.pipeline import build_corpus, parse_file
-from gknb.read.readers import ReadError
+from gknb.model.errors import ReadError
 
 ROOT = Path(__file__).resolve().parent.parent
 HUINING = ROOT / "content" / "会宁县乡村振兴局-2021.txt"

@@ -17,17 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gknb.model.document import Document, Line, LineKind
-from gknb.read.readers import (
-    READERS,
-    ReadError,
-    expand_spans,
-    is_page_number,
-    is_row_continuation,
-    join_wrapped,
-    pdf_cell_text,
-    read_document,
-    reader_for,
-)
+from gknb.model.errors import ReadError
+from gknb.read import READERS, read_document, reader_for
+from gknb.read.cleanup import is_page_number
+from gknb.read.common import expand_spans, join_wrapped
+from gknb.read.pdf import is_row_continuation, pdf_cell_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTENT = Path(__file__).resolve().parent.parent / "content"

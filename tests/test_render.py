@@ -20,7 +20,7 @@ from gknb.portal.render import (GRID_BUILDERS, Grid, check_views, format_number,
                          paragraphs, plain_title, render, restore_html_blocks)
 from gknb.publish.search import spaced_html, spaced_text
 from gknb.portal.open_data import cell_keys, reports_csv
-from gknb.model.official_tables import SECTIONS, TEMPLATES
+from gknb.model.official_tables import SECTIONS, OFFICIAL_TABLES
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -38,7 +38,7 @@ ATTACKS = [
 def record(**changes: object) -> Record:
     """A 2021-template record with a few numbers, a blank, a garbled and a recovered cell."""
     tables: dict[str, dict[str, dict[str, Cell]]] = {"active": {}, "applications": {}, "review_litigation": {}}
-    for table in TEMPLATES["2021"]:
+    for table in OFFICIAL_TABLES["2021"]:
         for row in table.standard_rows:
             tables[table.key][row.key] = {c.key: Cell(1, CellState.OK, "1") for c in row.columns}
     tables["applications"]["new_received"]["total"] = Cell(95, CellState.OK, "95")
@@ -121,7 +121,7 @@ def test_grids_follow_the_template_and_count_the_cells() -> None:
     built = grids(record())
     assert {k: sum(1 for row in g.body for c in row if not c.header) for k, g in built.items()} == {
         "active": 10, "applications": 175, "review_litigation": 15}
-    assert set(GRID_BUILDERS) == {t.key for t in TEMPLATES["2021"]}
+    assert set(GRID_BUILDERS) == {t.key for t in OFFICIAL_TABLES["2021"]}
 
 
 def test_2019_layout_has_its_own_rows() -> None:
@@ -156,7 +156,7 @@ def test_merged_other_row_replaces_the_three_2021_rows_when_printed() -> None:
     applications = rec.tables["applications"]
     for key in ("other.no_correction", "other.fee_unpaid", "other.other"):
         del applications[key]
-    applications["other"] = {c.key: Cell(0, CellState.OK, "0") for c in TEMPLATES["2021"][1].rows[0].columns}
+    applications["other"] = {c.key: Cell(0, CellState.OK, "0") for c in OFFICIAL_TABLES["2021"][1].rows[0].columns}
     keys = {k.rsplit(".", 1)[0] for k in cells_by_key(grids(rec)["applications"])}
     assert "applications.other" in keys and "applications.other.other" not in keys
     assert sum(1 for row in grids(rec)["applications"].body for c in row if not c.header) == 23 * 7
@@ -250,7 +250,7 @@ def test_cross_report_findings_link_the_other_file_and_nothing_else() -> None:
     other = '<b>"x"</b>-2020.txt'
     earlier = record(year=2020, source={"path": other, "sha256": "ef" * 32, "format": "txt", "encoding": "utf-8"})
     rec = record(findings=[Finding("carry_chain", Severity.WARNING, f"上年结转 1 件，但 2020 年度报告（{other}）结转 0 件",
-                                   ("applications.carried_over.total",)),
+                                   ("applications.carried_over.total",), other=other),
                            Finding("fee_statement", Severity.WARNING, f"提到 {other}")])
     page = html_of(next(t for p, t in pages_of(earlier, rec).items() if p == "reports/" + "ab" * 6 + ".md"))
     carry = page.xpath("//li[code='carry_chain']//li")[0]

@@ -31,8 +31,8 @@ from gknb.portal import pages
 from gknb.portal.pages import SiteFiles, body_src, entries_of, generate, page_url
 from gknb.corpus.pipeline import Corpus, build_corpus
 from gknb.model.record import Record
-from gknb.portal.render import ALL_CHECK_TITLES, format_number, layout_rows
-from gknb.model.official_tables import SECTIONS, TEMPLATES
+from gknb.portal.render import CHECK_TITLES, format_number, printed_rows
+from gknb.model.official_tables import SECTIONS, OFFICIAL_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRA_INPUTS = (
@@ -261,14 +261,14 @@ def test_report_pages_have_the_six_sections_and_tables_of_their_template(site: B
         tokens = tokens_of(site.files.pages[entry.src])
         assert headings(tokens, "h2") == [heading for _key, heading, _p in SECTIONS] + ["其他年度"]
         tables = grid_tables(tokens)
-        layout = TEMPLATES.get(entry.record.template or "")
+        layout = OFFICIAL_TABLES.get(entry.record.template or "")
         if layout is None:
             assert tables == {}
             continue
         assert list(tables) == [t.key for t in layout]
         for table in layout:
             cells = tables[table.key].xpath(".//td")
-            assert len(cells) == sum(len(row.columns) for row in layout_rows(entry.record, table))
+            assert len(cells) == sum(len(row.columns) for row in printed_rows(entry.record, table))
             assert len(grid_width(tables[table.key])) == 1, (entry.src, table.key)
             assert all(th.get("scope") in {"col", "row", "colgroup", "rowgroup"}
                        for th in tables[table.key].iter("th"))
@@ -296,7 +296,7 @@ def test_cells_named_by_findings_are_highlighted(site: BuiltSite) -> None:
 def test_official_layouts_have_the_spec_cell_counts() -> None:
     """Cell counts of SPEC.md: table 二 10 (2021) / 22 (2019), 三 175 / 161, 四 15."""
     counts = {name: [sum(len(r.columns) for r in t.standard_rows) for t in layout]
-              for name, layout in TEMPLATES.items()}
+              for name, layout in OFFICIAL_TABLES.items()}
     assert counts == {"2021": [10, 175, 15], "2019": [22, 161, 15]}
 
 
@@ -361,7 +361,7 @@ def test_findings_page_groups_failing_reports_by_check(site: BuiltSite) -> None:
     titles = headings(tokens, "h2")
     checks = {f.check for r in site.corpus.records for f in r.findings if f.severity.value != "info"}
     assert [t.rsplit("（", 1)[1].rstrip("）").replace("&#95;", "_") for t in titles] == sorted(
-        checks, key=[*ALL_CHECK_TITLES, *sorted(checks)].index)
+        checks, key=[*CHECK_TITLES, *sorted(checks)].index)
 
 
 def test_generation_is_deterministic(site: BuiltSite) -> None:

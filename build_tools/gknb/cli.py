@@ -9,14 +9,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from gknb.check.report_checks import CHECK_TITLES
-from gknb.check.across_years import HISTORY_CHECK_TITLES, apply_history
+from gknb.check.registry import CHECK_TITLES, run_corpus_checks
 from gknb.corpus.pipeline import parse_file
-from gknb.read.readers import ReadError
-from gknb.model.record import Record, Severity
+from gknb.model.errors import ReadError
+from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
 
-SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
-STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
 
 
 def command_parse(args: argparse.Namespace) -> int:
@@ -41,7 +38,7 @@ def findings_table(record: Record) -> list[str]:
     if not record.findings:
         lines.append("  未发现问题。")
     for number, finding in enumerate(record.findings, 1):
-        title = {**CHECK_TITLES, **HISTORY_CHECK_TITLES}.get(finding.check, finding.check)
+        title = CHECK_TITLES.get(finding.check, finding.check)
         lines.append(f"  {number:>2}. [{SEVERITY_WORDS[finding.severity]}] {title}（{finding.check}）")
         lines.append(f"      {finding.message}")
         if finding.cells:
@@ -62,7 +59,7 @@ def command_check(args: argparse.Namespace) -> int:
         except ReadError as error:
             print(f"gknb: {error}", file=sys.stderr)
             worst = 2
-    apply_history(records)
+    run_corpus_checks(records)
     for record in records:
         print("\n".join(findings_table(record)))
         if record.status == "fail":

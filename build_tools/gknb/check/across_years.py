@@ -1,20 +1,20 @@
-"""Reports of the same body across years: identity, and the checks that compare consecutive years.
+"""Checks across reports: the same body's reports of consecutive years, and of the same year.
 
-`carry_chain` and `in_force_chain` (SPEC.md "Checks") need two reports; they run once the whole
-corpus is parsed, one small function each in `PAIR_CHECKS`, and add their findings to the later
-report, naming the earlier one.
+A body is the same across years when its region code and its name without place prefix or
+人民政府 agree, or when sidecars give the same `same_as`. Findings go to the later report (or to
+every report of a duplicated year) and carry the other report's path as data (`Finding.other`),
+so the portal links it without reading the message.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
-from gknb.check.report_checks import fmt, number
-from gknb.model.record import Finding, Record, Severity
+from gknb.check.declare import Issue, Scope, check, issue, number
 from gknb.model.official_tables import APPLICANTS
+from gknb.model.record import Record, Severity
 
 GOVERNMENT_SUFFIX_RE = re.compile(r"(人民政府|政府)$")
 
@@ -40,59 +40,46 @@ def short_body_name(name: str, record: Record) -> str:
     return short or name
 
 
-PairFunction = Callable[[Record, Record], Iterator[Finding]]
-
-
-@dataclass(frozen=True)
-class PairCheck:
-    id: str
-    severity: Severity
-    title: str
-    function: PairFunction
-
-
-def check_carry_chain(record: Record, previous: Record) -> Iterator[Finding]:
-    """Cross-report: 上年结转 this year = 结转下年度继续办理 last year, per applicant column."""
+@check("carry_chain", Severity.WARNING, "跨年度结转衔接",
+       "“{column}”列：本年上年结转 {this} 件，但 {year} 年度报告（{other}）结转下年度 {last} 件",
+       scope=Scope.PREVIOUS_YEAR)
+def check_carry_chain(record: Record, previous: Record) -> Iterator[Issue]:
+    """Same body, consecutive years: 上年结转 this year = 结转下年度 last year, per column."""
     for column in APPLICANTS:
         this_key = f"applications.carried_over.{column.key}"
         this, last = number(record.cell(this_key)), number(previous.cell(f"applications.carried_forward.{column.key}"))
         if this is not None and last is not None and this != last:
-            yield Finding("carry_chain", Severity.WARNING,
-                          f"“{column.label}”列：本年上年结转 {fmt(this)} 件，但 {previous.year} 年度报告"
-                          f"（{previous.source['path']}）结转下年度 {fmt(last)} 件", (this_key,))
+            yield issue(this_key, other=previous.source["path"], column=column.label, this=this,
+                        year=previous.year, last=last)
 
 
-def check_in_force_chain(record: Record, previous: Record) -> Iterator[Finding]:
-    """Cross-report (2021 template, soft): 现行有效 = 上年现行有效 + 本年制发 − 本年废止."""
+IN_FORCE_ROWS = (("regulations", "规章"), ("normative_docs", "行政规范性文件"))
+
+
+@check("in_force_chain", Severity.WARNING, "现行有效件数衔接",
+       "{row}：现行有效 {in_force} 件，按上年（{other}）现行有效 {last} + 本年制发 {issued} − 废止 {repealed} "
+       "应为 {expected} 件", scope=Scope.PREVIOUS_YEAR, basis="soft: 现行有效 also changes when documents expire")
+def check_in_force_chain(record: Record, previous: Record) -> Iterator[Issue]:
+    """Same body, consecutive years (2021 template): 现行有效 = last year's + 制发 − 废止."""
     if record.template != "2021" or previous.template != "2021":
         return
-    for row, label in (("regulations", "规章"), ("normative_docs", "行政规范性文件")):
+    for row, label in IN_FORCE_ROWS:
         keys = [f"active.{row}.{c}" for c in ("in_force", "issued", "repealed")]
         in_force, issued, repealed = (number(record.cell(k)) for k in keys)
         last = number(previous.cell(f"active.{row}.in_force"))
-        if None in (in_force, issued, repealed, last):
+        if in_force is None or issued is None or repealed is None or last is None:
             continue
-        expected = (last or 0) + (issued or 0) - (repealed or 0)
+        expected = last + issued - repealed
         if in_force != expected:
-            yield Finding("in_force_chain", Severity.WARNING,
-                          f"{label}：现行有效 {fmt(in_force or 0)} 件，按上年（{previous.source['path']}）现行有效 "
-                          f"{fmt(last or 0)} + 本年制发 {fmt(issued or 0)} − 废止 {fmt(repealed or 0)} 应为 {fmt(expected)} 件",
-                          tuple(keys))
+            yield issue(*keys, other=previous.source["path"], row=label, in_force=in_force, last=last,
+                        issued=issued, repealed=repealed, expected=expected)
 
 
-PAIR_CHECKS: tuple[PairCheck, ...] = (
-    PairCheck("carry_chain", Severity.WARNING, "跨年度结转衔接", check_carry_chain),
-    PairCheck("in_force_chain", Severity.WARNING, "现行有效件数衔接", check_in_force_chain),
-)
-HISTORY_CHECK_TITLES = {**{c.id: c.title for c in PAIR_CHECKS}, "duplicate": "同一年度重复报告"}
-
-
-def duplicate_findings(group: list[Record]) -> Iterator[tuple[Record, Finding]]:
-    """Two reports for the same body and year: both are published, each names the other."""
-    for record in group:
-        others = [r.source["path"] for r in group if r is not record]
-        yield record, Finding("duplicate", Severity.WARNING,
-                              f"同一机关同一年度另有报告：{'、'.join(others)}")
+@check("duplicate", Severity.WARNING, "同一年度重复报告", "同一机关同一年度另有报告：{other}", scope=Scope.SAME_YEAR)
+def check_duplicate(record: Record, others: list[Record]) -> Iterator[Issue]:
+    """Two reports for the same body and year: both published, each names the other."""
+    for other in others:
+        yield issue(other=other.source["path"])
 
 
 def by_body(records: Iterable[Record]) -> dict[str, list[Record]]:
@@ -102,18 +89,3 @@ def by_body(records: Iterable[Record]) -> dict[str, list[Record]]:
         if key is not None and record.year is not None:
             groups[key].append(record)
     return groups
-
-
-def apply_history(records: list[Record]) -> None:
-    """Add the cross-report findings to every record of the corpus (in place)."""
-    for group in by_body(records).values():
-        by_year: dict[int, list[Record]] = defaultdict(list)
-        for record in group:
-            by_year[record.year or 0].append(record)
-        for year, same_year in by_year.items():
-            if len(same_year) > 1:
-                for record, finding in duplicate_findings(same_year):
-                    record.findings.append(finding)
-            for record in same_year:
-                for previous in by_year.get(year - 1, [])[:1]:
-                    record.findings.extend(f for check in PAIR_CHECKS for f in check.function(record, previous))

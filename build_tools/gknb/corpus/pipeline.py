@@ -21,12 +21,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Iterator
 
-from gknb.check.report_checks import run_checks
+from gknb.check.registry import run_corpus_checks, run_report_checks
 from gknb.model.document import Document
-from gknb.check.across_years import apply_history
 from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
 from gknb.parse.assemble import parse_document
-from gknb.read.readers import ReadError, read_document
+from gknb.model.errors import NotAReport, ReadError
+from gknb.read import read_document
 from gknb.model.record import Record
 
 SIDECAR_SUFFIXES = {".yml", ".yaml"}
@@ -34,14 +34,6 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024   # a real report, even a PDF with images, is
 SECONDS_PER_FILE = 60                # a file taking longer is stopped and rejected
 PARALLEL_FROM = 48                   # below this many files, starting worker processes costs more than it saves
 MIN_SECTIONS = 2                     # fewer recognised sections and no tables: not an annual report
-
-
-class NotAReport(ReadError):
-    """The file was read but holds no annual report (no section headings and no tables)."""
-
-
-class TooSlow(ReadError):
-    """Parsing took longer than the limit per file."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +79,7 @@ def parse_file(path: Path, *, display_path: str | None = None, max_bytes: int = 
     if not looks_like_report(record):
         raise NotAReport(path, "未找到年度报告的章节或表格（不是政府信息公开工作年度报告？）")
     apply_metadata(record, sidecar, document_text(document))
-    record.findings = run_checks(record)
+    record.findings = run_report_checks(record)
     return record
 
 
@@ -238,5 +230,5 @@ def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
             corpus.records.append(outcome)
         else:
             corpus.rejected.append(outcome)
-    apply_history(corpus.records)
+    run_corpus_checks(corpus.records)
     return corpus

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Container, Sequence
 
 
 class Align(str, Enum):
@@ -52,6 +53,19 @@ class Table:
     def standard_rows(self) -> tuple[Row, ...]:
         """The rows of the official layout, without outdated alternatives."""
         return tuple(r for r in self.rows if not r.instead_of)
+
+    def printed_rows(self, printed: Container[str]) -> tuple[Row, ...]:
+        """The rows as a report prints them: an outdated alternative row (a single （六）其他处理 in a
+        2021 table) replaces the rows it stands for when the report printed it."""
+        chosen = [r for r in self.rows if r.instead_of and r.key in printed]
+        replaced = {key for r in chosen for key in r.instead_of}
+        return tuple(r for r in self.rows if (not r.instead_of or r in chosen) and r.key not in replaced)
+
+
+def outcome_keys(rows: Sequence[Row]) -> tuple[str, ...]:
+    """Table 三's outcome rows among these: from （一）予以公开 up to, not including, （七）总计."""
+    keys = [r.key for r in rows]
+    return tuple(keys[keys.index("granted"):keys.index("total_processed")])
 
 
 def _cols(*pairs: tuple[str, str]) -> tuple[Column, ...]:
@@ -166,13 +180,13 @@ REVIEW_LITIGATION = Table("review_litigation", "四、政府信息公开行政�
 # Header words of table 四; the data row is the run of cells after the last of them.
 APPEAL_HEADER_WORDS = ("维持", "纠正", "结果", "审结", "总计", "起诉", "复议", "诉讼")
 
-TEMPLATES: dict[str, tuple[Table, Table, Table]] = {
+OFFICIAL_TABLES: dict[str, tuple[Table, Table, Table]] = {
     "2021": (ACTIVE_2021, APPLICATIONS_2021, REVIEW_LITIGATION),
     "2019": (ACTIVE_2019, APPLICATIONS_2019, REVIEW_LITIGATION),
 }
 
 # ---- Template signals (SPEC.md "Templates"), matched against normalised labels -------------------
-SIGNALS_2021 = ("本年制发件数", "本年废止件数", "本年度止件数", "现行有效件数", "本年收费金额",
+SIGNALS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额",
                 "逾期不补正", "收费通知")
 SIGNALS_2019 = ("本年新制作数量", "对外公开总数量", "上一年项目数量", "本年增减", "第二十条第九项",
                 "政府集中采购", "其他对外管理服务事项")
@@ -186,7 +200,6 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("problems", "五、存在的主要问题及改进情况", ("存在的主要问题", "存在的问题", "主要问题", "改进情况", "改进措施")),
     ("other_matters", "六、其他需要报告的事项", ("其他需要报告", "需要说明的其他", "其他需要说明", "其他事项")),
 )
-SECTION_NUMERALS = "一二三四五六"
 
 # Which section holds which table.
 TABLE_SECTION = {"active": "proactive", "applications": "applications", "review_litigation": "review_litigation"}

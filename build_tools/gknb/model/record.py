@@ -34,10 +34,6 @@ class Cell:
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "state": self.state.value, "raw": self.raw}
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Cell":
-        return cls(data["value"], CellState(data["state"]), data.get("raw", ""))
-
     def __reduce__(self) -> tuple[Any, tuple[float | int | None, str, str]]:
         # Records cross processes (parse workers, the cache) as pickles of ~300 cells each, most
         # of them alike (0, blank): rebuilt through one shared instance per distinct cell.
@@ -70,16 +66,24 @@ class Severity(str, Enum):
     INFO = "info"
 
 
+SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
+
+
 @dataclass(frozen=True)
 class Finding:
     check: str
     severity: Severity
     message: str
     cells: tuple[str, ...] = ()
+    other: str | None = None  # a cross-report finding: the source path of the report compared with
 
     def to_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "severity": self.severity.value,
-                "message": self.message, "cells": list(self.cells)}
+        data: dict[str, Any] = {"check": self.check, "severity": self.severity.value,
+                                "message": self.message, "cells": list(self.cells)}
+        if self.other is not None:
+            data["other"] = self.other
+        return data
 
 
 @dataclass

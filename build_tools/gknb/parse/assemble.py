@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from gknb.model.document import Document, Line, LineKind
-from gknb.parse.structure import (TRAILER_RE, SectionSpan, clean_text, detect_template, find_sections, is_debris_line,
+from gknb.read.cleanup import clean_line
+from gknb.parse.structure import (TRAILER_RE, SectionSpan, detect_template, find_sections,
                      publication_date, read_header, year_from_text)
 from gknb.model.record import Record, Section, Tables
 from gknb.parse.tables import NumberedLine, TableResult, read_table
-from gknb.model.official_tables import TABLE_SECTION, TEMPLATES, Table
+from gknb.model.official_tables import TABLE_SECTION, OFFICIAL_TABLES, Table
 
 
 def numbered(lines: Sequence[Line], start: int, end: int) -> list[NumberedLine]:
@@ -34,7 +35,7 @@ class TablesRead:
 
 def read_tables(lines: Sequence[Line], sections: list[SectionSpan], template: str | None) -> TablesRead:
     read = TablesRead()
-    for table in TEMPLATES.get(template or "", ()):
+    for table in OFFICIAL_TABLES.get(template or "", ()):
         region, in_section = table_region(lines, sections, table)
         result: TableResult = read_table(region, table, in_section)
         read.tables[table.key] = result.cells
@@ -52,10 +53,10 @@ def narrative(lines: Sequence[Line], start: int, end: int, skip: list[tuple[int,
         line = lines[index]
         if line.kind is not LineKind.TEXT or any(a <= index <= b for a, b in skip):
             continue
-        text = clean_text(line.text)
+        text = clean_line(line.text)
         if TRAILER_RE.match(text):
             break  # the distribution note and print date close the document, not the section
-        if text and not is_debris_line(text):
+        if text:
             kept.append(text)
     return "\n".join(kept)
 

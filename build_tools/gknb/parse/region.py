@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from gknb.parse import divisions as dv
 from gknb.parse.divisions import Level
-from gknb.model.record import Finding, Severity
+from gknb.model.body_types import BodyType
 
 Source = Literal["name", "text"]
 
@@ -324,15 +324,6 @@ def resolve_region(agency_name: str | None, text: str) -> RegionResult:
     return result
 
 
-def ambiguity_finding(region: RegionResult) -> Finding | None:
-    """The `region_ambiguous` finding for a region that stops short of what was mentioned."""
-    if not region.ambiguous:
-        return None
-    known = region.name or "（未确定）"
-    return Finding("region_ambiguous", Severity.INFO,
-                   f"地区只能确定到 {known}；候选：{'；'.join(region.ambiguous)}")
-
-
 # ---------------------------------------------------------------- body type
 
 Category = Literal["zone", "dispatched", "street", "township", "government", "institution", "department"]
@@ -352,11 +343,13 @@ NAME_RULES: tuple[tuple[re.Pattern[str], Category], ...] = (
     (re.compile(r"(厅|局|委员会|委|办公室|办公厅|办|中心|署|处|室|院|会|总队|支队|大队)$"), "department"),
 )
 
-GOVERNMENT_BY_LEVEL: dict[Level, str] = {"province": "省级政府", "city": "市级政府", "county": "县级政府", "town": "乡镇"}
-DEPARTMENT_BY_LEVEL: dict[Level, str] = {"province": "省级部门", "city": "市级部门", "county": "县级部门",
-                                          "town": "乡镇"}
-FIXED_TYPES: dict[Category, str] = {"zone": "开发区管委会", "dispatched": "派出/垂直管理机构", "street": "街道",
-                                    "township": "乡镇", "institution": "事业单位"}
+GOVERNMENT_BY_LEVEL: dict[Level, BodyType] = {"province": BodyType.PROVINCE_GOV, "city": BodyType.CITY_GOV,
+                                               "county": BodyType.COUNTY_GOV, "town": BodyType.TOWNSHIP}
+DEPARTMENT_BY_LEVEL: dict[Level, BodyType] = {"province": BodyType.PROVINCE_DEPT, "city": BodyType.CITY_DEPT,
+                                               "county": BodyType.COUNTY_DEPT, "town": BodyType.TOWNSHIP}
+FIXED_TYPES: dict[Category, BodyType] = {"zone": BodyType.ZONE, "dispatched": BodyType.DISPATCHED,
+                                         "street": BodyType.SUBDISTRICT, "township": BodyType.TOWNSHIP,
+                                         "institution": BodyType.INSTITUTION}
 
 # How a report without a usable name speaks of itself and of its superiors: (pattern, category).
 SELF_RULES: tuple[tuple[re.Pattern[str], Category], ...] = (
@@ -415,15 +408,16 @@ def level_from_text(text: str, region: RegionResult) -> Level | None:
 
 def typed(category: Category, level: Level | None) -> str | None:
     if category in FIXED_TYPES:
-        return FIXED_TYPES[category]
+        return FIXED_TYPES[category].value
     if level is None:
         return None
     table = GOVERNMENT_BY_LEVEL if category == "government" else DEPARTMENT_BY_LEVEL
-    return table[level]
+    return table[level].value
 
 
 def township_or_street(town: str | None) -> str:
-    return "街道" if town and town.endswith(("街道", "街道办事处")) else "乡镇"
+    kind = BodyType.SUBDISTRICT if town and town.endswith(("街道", "街道办事处")) else BodyType.TOWNSHIP
+    return kind.value
 
 
 def classify_body(agency_name: str | None, text: str, region: RegionResult) -> str | None:

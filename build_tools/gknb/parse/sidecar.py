@@ -17,13 +17,11 @@ from typing import Any, Mapping
 import yaml
 
 from gknb.parse import divisions
-from gknb.read.readers import ReadError
+from gknb.model.errors import ReadError
+from gknb.model.body_types import BodyType, body_type
 from gknb.model.record import Record
 from gknb.parse.region import RegionResult, classify_body, fill_levels, resolve_region
 
-BODY_TYPES = ("省级政府", "市级政府", "县级政府", "乡镇", "街道", "开发区管委会", "省级部门", "市级部门",
-              "县级部门", "派出/垂直管理机构", "事业单位")
-TYPE_ALIASES = {"派出机构": "派出/垂直管理机构", "垂直管理机构": "派出/垂直管理机构"}
 SIDECAR_KEYS = ("agency", "type", "region", "year", "published", "source_url", "same_as")
 CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
 
@@ -31,7 +29,6 @@ CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
 @dataclass(frozen=True)
 class Sidecar:
     values: Mapping[str, Any]
-    origin: str  # the file (or "front matter") the values came from, for error messages
     region: RegionResult | None = None  # the `region` value resolved against the division codes
 
     def get(self, key: str) -> Any:
@@ -59,16 +56,14 @@ def load_sidecar(report: Path, front_matter: Mapping[str, Any]) -> Sidecar:
     """The report's sidecar values, validated; a malformed sidecar is a ReadError for this report."""
     files = sidecar_files(report)
     values: dict[str, Any] = dict(front_matter)
-    origin = "front matter" if front_matter else ""
     if files:
         values.update(load_yaml(files[0]))
-        origin = files[0].name
     region = values.get("region")
     resolved = region_from_sidecar(region) if isinstance(region, (str, int, dict)) else None
     problems = validate(values, resolved)
     if problems:
         raise ReadError(files[0] if files else report, "元数据有误：" + "；".join(problems))
-    return Sidecar({k: v for k, v in values.items() if k in SIDECAR_KEYS}, origin, resolved)
+    return Sidecar({k: v for k, v in values.items() if k in SIDECAR_KEYS}, resolved)
 
 
 def validate(values: Mapping[str, Any], region_found: RegionResult | None) -> list[str]:
@@ -83,8 +78,8 @@ def validate(values: Mapping[str, Any], region_found: RegionResult | None) -> li
         except ValueError:
             problems.append(f"published 应为 YYYY-MM-DD 日期，实为 {published!r}")
     kind = values.get("type")
-    if kind is not None and TYPE_ALIASES.get(str(kind), str(kind)) not in BODY_TYPES:
-        problems.append(f"type 应为 {'、'.join(BODY_TYPES)} 之一，实为 {kind!r}")
+    if kind is not None and body_type(kind) is None:
+        problems.append(f"type 应为 {'、'.join(t.value for t in BodyType)} 之一，实为 {kind!r}")
     for key in ("agency", "source_url", "same_as"):
         if values.get(key) is not None and not isinstance(values[key], str):
             problems.append(f"{key} 应为文本")
@@ -131,9 +126,9 @@ def apply_metadata(record: Record, sidecar: Sidecar, text: str) -> None:
     if sidecar.get("source_url"):
         record.source["url"] = str(sidecar.get("source_url"))
     region = apply_region(record, sidecar, text)
-    kind = sidecar.get("type")
-    if kind:
-        record.agency["type"] = TYPE_ALIASES.get(str(kind), str(kind))
+    kind = body_type(sidecar.get("type")) if sidecar.get("type") else None  # validated when loaded
+    if kind is not None:
+        record.agency["type"] = kind.value
     else:
         record.agency["type"] = classify_body(record.agency.get("name"), text, region)
         if record.agency["type"] is not None:

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from gknb.model.document import Line, LineKind
 from gknb.parse.labels import normalise_label, to_halfwidth
+from gknb.read.cleanup import clean_line
 from gknb.model.official_tables import SECTIONS, SIGNALS_2019, SIGNALS_2021
 
 HEADING_RE = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]\s*(.+)$")
@@ -22,8 +23,6 @@ DOC_HEADER_RE = re.compile(r"^(.{2,30}?)\s*文件$")
 PERIOD_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:至|—|－|-|–|~|到)")
 STATS_PERIOD_RE = re.compile(r"统计(?:期限|时限|时间|区间)[^。\d]{0,6}((?:19|20)\d{2})\s*年")
 DATE_LINE_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布|公开)?\s*$")
-DEBRIS_RE = re.compile(r"\[bookmark:[^\]]*\]")
-PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 TRAILER_RE = re.compile(r"^([(（]此件.{0,6}[)）]|抄\s*送|(?:19|20)\d{2}\s*年.{1,6}日\s*印发)")
 TRAILER_LINES = 12  # the publication date is printed among the last lines (signature block)
 
@@ -36,20 +35,11 @@ class SectionSpan:
     end: int      # line index after the section's last line
 
 
-def clean_text(text: str) -> str:
-    """Converter debris out of a line of report text."""
-    return DEBRIS_RE.sub("", text).strip()
-
-
-def is_debris_line(text: str) -> bool:
-    return bool(PAGE_NUMBER_RE.match(text))
-
-
 def section_key_of(line: Line) -> str | None:
     """The section a heading line opens, if it is one."""
     if line.kind is not LineKind.TEXT:
         return None
-    text = clean_text(line.text)
+    text = clean_line(line.text)
     match = HEADING_RE.match(to_halfwidth(text).replace(" ", ""))
     if not match or len(text) > MAX_HEADING_LENGTH:
         return None
@@ -81,8 +71,8 @@ class Header:
 
 
 def preamble_texts(lines: Sequence[Line], limit: int) -> list[tuple[int, str]]:
-    return [(i, clean_text(line.text)) for i, line in enumerate(lines[:limit])
-            if line.kind is LineKind.TEXT and clean_text(line.text)]
+    return [(i, clean_line(line.text)) for i, line in enumerate(lines[:limit])
+            if line.kind is LineKind.TEXT and clean_line(line.text)]
 
 
 def agency_from_title(title: str) -> str:
@@ -129,7 +119,7 @@ def year_from_text(text: str) -> int | None:
 
 def publication_date(lines: Sequence[Line]) -> str | None:
     """A date alone on a line in the closing signature block."""
-    texts = [clean_text(line.text) for line in lines if line.kind is LineKind.TEXT and clean_text(line.text)]
+    texts = [clean_line(line.text) for line in lines if line.kind is LineKind.TEXT and clean_line(line.text)]
     for text in reversed(texts[-TRAILER_LINES:]):
         match = DATE_LINE_RE.match(to_halfwidth(text))
         if match:

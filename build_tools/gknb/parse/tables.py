@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from gknb.model.document import Line, LineKind
+from gknb.read.cleanup import is_number_row
 from gknb.parse.labels import Token, TokenKind, cell_from_token, classify_cell, is_subsequence, normalise_label, split_label_numbers
 from gknb.model.record import MISSING_CELL, Cell, CellState
 from gknb.parse.digit_runs import Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings, settle, sums_to_last
@@ -45,7 +46,6 @@ def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
     return indented / len(tab_lines) >= ONE_CELL_PER_LINE_SHARE
 
 
-NUMBER_ROW_RE = re.compile(r"^(?:[-+]?\d[\d,.]*[ \u3000\xa0]+){2,}[-+]?\d[\d,.]*$")
 
 
 def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
@@ -54,7 +54,7 @@ def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
     if line.kind is LineKind.PIPES:
         return tuple(c for c in line.cells if c.strip())
     if line.kind is LineKind.TEXT:
-        if len(line.cells) == 1 and NUMBER_ROW_RE.match(line.cells[0].strip()):
+        if len(line.cells) == 1 and is_number_row(line.cells[0]):
             return tuple(line.cells[0].split())
         return tuple(c for c in line.cells if c.strip())
     if one_cell_per_line and line.kind is LineKind.TABS and len(line.cells) == 2 and not line.cells[0].strip():

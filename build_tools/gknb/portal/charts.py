@@ -14,7 +14,8 @@ from typing import Sequence
 
 from markupsafe import Markup
 
-from gknb.portal.render import format_number, neutralise
+from gknb.model.numbers import format_number
+from gknb.portal.render import neutralise
 
 # Light-theme colours with at least 3:1 contrast against white, distinguishable in greyscale order.
 PALETTE = ("#3561a8", "#2e8540", "#c15f00", "#b3261e", "#6f4a9e", "#5f6368")

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from gknb.corpus.pipeline import Corpus
 from gknb.model.record import Record
-from gknb.model.official_tables import TEMPLATES
+from gknb.model.official_tables import OFFICIAL_TABLES
 
 DATA_DIR = "data"
 # (id, record, page URL relative to the site root)
@@ -68,7 +68,7 @@ def source_path(report_id: str, record: Record) -> str:
 def cell_keys(records: Iterable[Record]) -> list[str]:
     """Every cell key of the official layouts (2021 first), then any other key a record holds."""
     keys: dict[str, None] = {}
-    for template in TEMPLATES.values():
+    for template in OFFICIAL_TABLES.values():
         for table in template:
             for row in table.rows:
                 for column in row.columns:

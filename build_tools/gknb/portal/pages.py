@@ -21,21 +21,18 @@ from typing import Any, Callable, Iterable
 from markupsafe import Markup
 
 from gknb.parse import divisions
-from gknb.check import across_years as history
+from gknb.check.across_years import body_key
+from gknb.check.registry import CHECK_TITLES, check_ids
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
 from gknb.corpus.pipeline import Corpus, build_corpus, frozen_heap
-from gknb.model.record import Record, Severity
-from gknb.portal.render import (ALL_CHECK_TITLES, REGION_UNKNOWN, STATE_MARKS, STATUS_WORDS, TYPE_UNKNOWN, SEVERITY_STATUS,
-                     SEVERITY_WORDS, agency_name, check_views, format_number, grids, linked_text, plain_title,
-                     region_text, render, report_title, section_views)
+from gknb.model.body_types import BodyType, body_type
+from gknb.model.numbers import format_number
+from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
+from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
+                                grids, finding_message, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.open_data import data_files, report_json_path, source_path
 from gknb.portal.stats import APPEAL_RESULTS, Figure, Figures, Summary, figures_of, flow, key_figures, summarise
 
-# URL slugs for the body types of SPEC.md "Metadata" (ASCII, so URLs survive any server).
-TYPE_SLUGS = {"省级政府": "province-gov", "市级政府": "city-gov", "县级政府": "county-gov", "乡镇": "township",
-              "街道": "subdistrict", "开发区管委会": "development-zone", "省级部门": "province-dept",
-              "市级部门": "city-dept", "县级部门": "county-dept", "派出/垂直管理机构": "dispatched",
-              "事业单位": "institution"}
 REGION_LEVELS = ((2, "省"), (4, "地市"), (6, "县区"))
 
 
@@ -65,8 +62,8 @@ class Entry:
 
     @property
     def body_key(self) -> str | None:
-        """The same body across years (history.body_key: sidecar same_as, or code + short name)."""
-        return history.body_key(self.record)
+        """The same body across years (across_years.body_key: sidecar same_as, or code + short name)."""
+        return body_key(self.record)
 
     @cached_property
     def figures(self) -> Figures:
@@ -213,7 +210,10 @@ def type_of(entry: Entry) -> str:
 
 
 def type_slug(name: str) -> str:
-    return TYPE_SLUGS.get(name, "unknown" if name == TYPE_UNKNOWN else f"type-{sum(map(ord, name))}")
+    known = body_type(name)
+    if known is not None and known.value == name:
+        return known.slug
+    return "unknown" if name == TYPE_UNKNOWN else f"type-{sum(map(ord, name))}"
 
 
 def year_of(entry: Entry) -> str:
@@ -221,12 +221,12 @@ def year_of(entry: Entry) -> str:
 
 
 def type_order(name: str) -> tuple[int, str]:
-    order = list(TYPE_SLUGS)
+    order = [t.value for t in BodyType]
     return (order.index(name) if name in order else len(order), name)
 
 
 def other_reports(entry: Entry, by_body: dict[str, list[Entry]], from_src: str) -> dict[str, str]:
-    """The other reports of the same body: file name (as history.py's messages name them) → URL."""
+    """The other reports of the same body: source path (as `Finding.other` names them) → URL."""
     if entry.body_key is None:
         return {}
     return {str(other.record.source.get("path")): link(from_src, other.src)
@@ -264,14 +264,13 @@ def findings_page(entries: list[Entry], by_body: dict[str, list[Entry]]) -> str:
     """Reports with findings, grouped by check in registry order; cross-report findings link the other report."""
     src = "findings/index.md"
     groups = []
-    found = [f.check for e in entries for f in e.record.findings if f.severity is not Severity.INFO]
-    for check in [c for c in dict.fromkeys([*ALL_CHECK_TITLES, *found]) if c in found]:
+    shown = [f for e in entries for f in e.record.findings if f.severity is not Severity.INFO]
+    for check in check_ids(shown):
         rows = [{**row_view(e, src), "severity": SEVERITY_STATUS[f.severity],
-                 "message": linked_text(f.message, other_reports(e, by_body, src) if check in
-                                        history.HISTORY_CHECK_TITLES else {}),
+                 "message": finding_message(f, other_reports(e, by_body, src)),
                  "severity_word": SEVERITY_WORDS[f.severity]}
                 for e in entries for f in e.record.findings if f.check == check and f.severity is not Severity.INFO]
-        groups.append({"id": check, "title": ALL_CHECK_TITLES.get(check, check), "rows": rows,
+        groups.append({"id": check, "title": CHECK_TITLES.get(check, check), "rows": rows,
                        "reports": len({r["url"] for r in rows})})
     return render("findings.md.j2", groups=groups, statuses=STATUS_WORDS)
 

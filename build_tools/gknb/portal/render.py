@@ -17,10 +17,11 @@ from typing import Any, Iterable, Iterator, Mapping
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from gknb.check.report_checks import CHECKS
-from gknb.check.across_years import HISTORY_CHECK_TITLES, PAIR_CHECKS
-from gknb.model.record import Cell, CellState, Finding, Record, Severity
-from gknb.model.official_tables import SECTIONS, TABLE_SECTION, TEMPLATES, Row, Table
+from gknb.check.registry import CHECK_TITLES, check_ids
+from gknb.model.numbers import format_number
+from gknb.read.cleanup import clean_line
+from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Cell, CellState, Finding, Record, Severity
+from gknb.model.official_tables import SECTIONS, TABLE_SECTION, OFFICIAL_TABLES, Row, Table
 
 # ---- escaping ---------------------------------------------------------------------------------
 
@@ -96,9 +97,7 @@ def render(template: str, **context: Any) -> str:
 
 # ---- words shown on the pages -------------------------------------------------------------------
 
-STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
 SEVERITY_STATUS = {Severity.ERROR: "fail", Severity.WARNING: "warn", Severity.INFO: "info"}
-SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 REGION_UNKNOWN = "未识别地区"
 AGENCY_UNKNOWN = "（未识别机关）"
 TYPE_UNKNOWN = "未识别类型"
@@ -115,14 +114,6 @@ STATE_MARKS: dict[CellState, tuple[str, str]] = {
 }
 
 
-def format_number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return format(value, "f").rstrip("0").rstrip(".")
-    return str(int(value))
-
-
 def agency_name(record: Record) -> str:
     return str(record.agency.get("name") or AGENCY_UNKNOWN)
 
@@ -137,31 +128,9 @@ def region_text(record: Record) -> str:
     return "".join(p for p in parts if p) or REGION_UNKNOWN
 
 
-# ---- text cleanup: converter debris, one named step each, order written once ---------------------
-
-def drop_bookmarks(line: str) -> str:
-    """Word bookmarks that DOCX-to-text converters print: `[bookmark: _GoBack]`."""
-    return re.sub(r"\[bookmark:[^\]]*\]", "", line)
-
-
-def drop_page_number(line: str) -> str:
-    """Page footers alone on a line: `-1-`, `— 2 —`, `第 3 页`, `第3页 共8页`, `3/8`."""
-    pattern = r"\s*([-—–－]+\s*\d+\s*[-—–－]+|第\s*\d+\s*页(\s*[，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*"
-    return "" if re.fullmatch(pattern, line) else line
-
-
-CLEANUP_STEPS = (drop_bookmarks, drop_page_number)
-
-
 def paragraphs(text: str) -> list[str]:
-    """A section's text as paragraphs, converter debris removed."""
-    result = []
-    for line in text.splitlines():
-        for step in CLEANUP_STEPS:
-            line = step(line)
-        if line.strip():
-            result.append(line.strip())
-    return result
+    """A section's text as paragraphs, converter debris removed (read.cleanup, as the parser does)."""
+    return [line for line in map(clean_line, text.splitlines()) if line]
 
 
 # ---- tables laid out like the official ones -----------------------------------------------------
@@ -246,13 +215,9 @@ def row_cells(record: Record, table: Table, row: Row, flags: dict[str, list[str]
     return cells
 
 
-def layout_rows(record: Record, table: Table) -> tuple[Row, ...]:
-    """The official rows; an outdated alternative row (a single （六）其他处理 in a 2021 table)
-    replaces the rows it stands for when the report printed it."""
-    printed = record.tables.get(table.key, {})
-    chosen = [r for r in table.rows if r.instead_of and r.key in printed]
-    replaced = {key for r in chosen for key in r.instead_of}
-    return tuple(r for r in table.rows if (not r.instead_of or r in chosen) and r.key not in replaced)
+def printed_rows(record: Record, table: Table) -> tuple[Row, ...]:
+    """The official rows as this report prints them (Table.printed_rows)."""
+    return table.printed_rows(record.tables.get(table.key, {}))
 
 
 def runs(rows: Iterable[Row]) -> Iterator[list[Row]]:
@@ -269,7 +234,7 @@ def runs(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 def active_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
     """Table 二: per 第二十条 item, a group header, a column header row, then the rows."""
-    rows = layout_rows(record, table)
+    rows = printed_rows(record, table)
     width = max(len(r.columns) for r in rows)
     grid = Grid(table.key, table.title)
     for group in runs(rows):
@@ -298,7 +263,7 @@ def applications_head(table: Table) -> list[list[GridCell]]:
 def applications_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
     """Table 三: rows without a group span three label columns; the outcome rows sit under
     三、本年度办理结果, and the （三）–（六） rows under their own merged label."""
-    rows = layout_rows(record, table)
+    rows = printed_rows(record, table)
     result = table.row("granted").group
     outcome_count = sum(1 for r in rows if r.group)
     width = len(rows[0].columns)
@@ -325,7 +290,7 @@ def applications_grid(record: Record, table: Table, flags: dict[str, list[str]])
 def review_grid(record: Record, table: Table, flags: dict[str, list[str]]) -> Grid:
     """Table 四: 行政复议 | 行政诉讼 (未经复议直接起诉 | 复议后起诉), five columns each, one data row."""
     grid = Grid(table.key, table.title)
-    rows = layout_rows(record, table)
+    rows = printed_rows(record, table)
     parts = [row.label.split(" · ", 1) for row in rows]
     top: list[GridCell] = []
     subs: list[GridCell] = []
@@ -349,8 +314,8 @@ GRID_BUILDERS = {"active": active_grid, "applications": applications_grid, "revi
 
 def layout_for(record: Record) -> tuple[Table, Table, Table] | None:
     """The official layout the record's tables follow; legacy reports have no fixed tables."""
-    if record.template in TEMPLATES:
-        return TEMPLATES[record.template]
+    if record.template in OFFICIAL_TABLES:
+        return OFFICIAL_TABLES[record.template]
     return None
 
 
@@ -391,14 +356,15 @@ class CheckView:
         return {**STATUS_WORDS, "info": "提示"}[self.status]
 
 
-# Every check a report can be held to: per report, then across years (history.py), in that order.
-CHECK_TITLES: dict[str, str] = {**{c.id: c.title for c in CHECKS}, **{c.id: c.title for c in PAIR_CHECKS}}
-ALL_CHECK_TITLES: dict[str, str] = {**CHECK_TITLES, **HISTORY_CHECK_TITLES}
+# Checks whose badge every report page shows, passed or not: all but `duplicate`, which concerns
+# only the reports that have a twin.
+BADGE_CHECKS = tuple(k for k in CHECK_TITLES if k != "duplicate")
 
 
 def finding_message(finding: Finding, links: Mapping[str, str]) -> Markup:
-    """A cross-report finding names the other report by its file: that name links to its page."""
-    return linked_text(finding.message, links if finding.check in HISTORY_CHECK_TITLES else {})
+    """A cross-report finding names the other report (`Finding.other`): that name links to its page."""
+    other = finding.other
+    return linked_text(finding.message, {other: links[other]} if other is not None and other in links else {})
 
 
 def finding_view(finding: Finding, links: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -409,14 +375,14 @@ def finding_view(finding: Finding, links: Mapping[str, str] | None = None) -> di
 def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[CheckView]:
     """Every check with its findings (a check without findings passed), then any other finding.
     `links`: the other reports of the same body, file name → URL, for the cross-report findings."""
-    ids = list(CHECK_TITLES) + [f.check for f in record.findings if f.check not in CHECK_TITLES]
+    ids = list(BADGE_CHECKS) + check_ids(record.findings)
     views = []
     for check in dict.fromkeys(ids):
         found = [f for f in record.findings if f.check == check]
         status = "pass"
         if found:
             status = SEVERITY_STATUS[min((f.severity for f in found), key=list(Severity).index)]
-        views.append(CheckView(check, ALL_CHECK_TITLES.get(check, check), status,
+        views.append(CheckView(check, CHECK_TITLES.get(check, check), status,
                                [finding_view(f, links) for f in found]))
     return views
 

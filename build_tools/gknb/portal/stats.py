@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from gknb.model.record import CellState, Record
-from gknb.portal.render import layout_for, layout_rows
+from gknb.portal.render import layout_for, printed_rows
 from gknb.model.official_tables import APPEAL_COLUMNS
 
 FLOWS = (("new_received", "本年新收"), ("carried_over", "上年结转"), ("total_processed", "办理结果总计"),
@@ -60,7 +60,7 @@ def outcome(record: Record, group: str) -> Figure:
     if layout is None:
         return NOT_A_NUMBER
     table = next(t for t in layout if t.key == "applications")
-    keys = [r.key for r in layout_rows(record, table) if r.key == group or r.key.startswith(group + ".")]
+    keys = [r.key for r in printed_rows(record, table) if r.key == group or r.key.startswith(group + ".")]
     return add([cell_figure(record, f"applications.{key}.total") for key in keys])
 
 

@@ -1,0 +1,248 @@
+"""The checks of one report on its own: one small function each, declared where it is written.
+
+Each `@check(...)` line is the check's whole declaration (id, severity, title, message template);
+the function only yields `Issue`s with the values the template names and the cells involved.
+The order of the portal's badges is the order of `registry.CHECKS`, not of this file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Iterator
+
+from gknb.check.declare import Issue, Sum, check, issue, number, values
+from gknb.model.body_types import body_type
+from gknb.model.official_tables import (APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
+                                        outcome_keys)
+from gknb.model.record import CellState, Record, Severity
+from gknb.parse.statements import statements
+
+# ---- table arithmetic (勾稽关系) -------------------------------------------------------------------
+
+BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+@check("balance", Severity.ERROR, "申请数量勾稽关系",
+       "“{column}”列：本年新收 {received} + 上年结转 {carried} = {left}，"
+       "但办理结果总计 {processed} + 结转下年度 {forward} = {right}",
+       basis="表三表头：第一项加第二项之和，等于第三项加第四项之和")
+def check_balance(record: Record) -> Iterator[Issue]:
+    """Per column of table 三: 本年新收 + 上年结转 = 办理结果总计 + 结转下年度."""
+    for column in APPLICANTS:
+        keys = [f"applications.{row}.{column.key}" for row in BALANCE_ROWS]
+        found = values(record, keys)
+        if found is None:
+            continue
+        received, carried, processed, forward = found
+        if received + carried != processed + forward:
+            yield issue(*keys, column=column.label, received=received, carried=carried, left=received + carried,
+                        processed=processed, forward=forward, right=processed + forward)
+
+
+APPLICATION_ROW_LABELS = {r.key: r.label for tables in OFFICIAL_TABLES.values() for r in tables[1].rows}
+APPLICANT_PARTS = tuple(c.key for c in APPLICANTS[:-1])
+
+
+@check("row_total", Severity.ERROR, "申请人合计", "“{row}”行：各类申请人合计 {listed}，但总计栏为 {total}")
+def check_row_total(record: Record) -> Iterator[Issue]:
+    """Per row of table 三: the six applicant columns add up to 总计."""
+    for row_key in record.tables.get("applications", {}):
+        rule = Sum(tuple(f"applications.{row_key}.{c}" for c in APPLICANT_PARTS), f"applications.{row_key}.total")
+        broken = rule.broken(record)
+        if broken:
+            yield issue(*rule.cells, row=APPLICATION_ROW_LABELS.get(row_key, row_key), listed=broken[0], total=broken[1])
+
+
+def printed_outcome_rows(record: Record) -> tuple[str, ...]:
+    """The outcome rows as the report prints them (a 2021 table may carry one merged （六） row)."""
+    tables = OFFICIAL_TABLES.get(record.template or "")
+    if tables is None:
+        return ()
+    return outcome_keys(tables[1].printed_rows(record.tables.get("applications", {})))
+
+
+@check("outcome_total", Severity.ERROR, "办理结果合计", "“{column}”列：各办理结果合计 {listed}，但（七）总计为 {total}",
+       basis="每件申请只有一种办理结果")
+def check_outcome_total(record: Record) -> Iterator[Issue]:
+    """Per column of table 三: （七）总计 = the outcome rows （一）…（六） summed."""
+    rows = printed_outcome_rows(record)
+    if not rows:
+        return
+    for column in APPLICANTS:
+        rule = Sum(tuple(f"applications.{row}.{column.key}" for row in rows), f"applications.total_processed.{column.key}")
+        broken = rule.broken(record)
+        if broken:
+            yield issue(*rule.cells, column=column.label, listed=broken[0], total=broken[1])
+
+
+@check("appeal_total", Severity.ERROR, "复议诉讼合计", "{group}：维持、纠正、其他、尚未审结合计 {listed}，但总计为 {total}")
+def check_appeal_total(record: Record) -> Iterator[Issue]:
+    """Per group of table 四: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
+    for group, label in APPEAL_GROUPS:
+        keys = [f"review_litigation.{group}.{c.key}" for c in APPEAL_COLUMNS]
+        rule = Sum(tuple(keys[:-1]), keys[-1])
+        broken = rule.broken(record)
+        if broken:
+            yield issue(*rule.cells, group=label, listed=broken[0], total=broken[1])
+
+
+# ---- template, completeness, statements -----------------------------------------------------------
+
+@check("old_template", Severity.ERROR, "使用旧版表格",
+       "{year} 年度报告仍使用 2019 年版表格（国办公开办函〔2019〕60号），应使用 2021 年版（国办公开办函〔2021〕30号）",
+       basis="国办公开办函〔2021〕30号")
+def check_old_template(record: Record) -> Iterator[Issue]:
+    """A report for 2021 or later still uses the 2019 tables."""
+    if record.year is not None and record.year >= 2021 and record.template == "2019":
+        yield issue(year=record.year)
+
+
+def has_table(record: Record, table: str) -> bool:
+    return any(cell.state is not CellState.MISSING
+               for row in record.tables.get(table, {}).values() for cell in row.values())
+
+
+def cells_in_state(record: Record, state: CellState) -> list[str]:
+    return [f"{t}.{r}.{c}" for t, rows in record.tables.items() for r, cols in rows.items()
+            for c, cell in cols.items() if cell.state is state]
+
+
+CELL_STATE_WORDS = {CellState.MISSING: "缺少的行", CellState.BLANK: "空白单元格",
+                    CellState.GARBLED: "无法识别的单元格", CellState.AMBIGUOUS: "无法确定的单元格"}
+SHOWN_CELLS = 8
+
+
+@check("completeness", Severity.WARNING, "内容完整性", "{what}：{items}")
+def check_completeness(record: Record) -> Iterator[Issue]:
+    """Six sections and three tables present; blank, garbled, missing cells listed."""
+    present = {s.key for s in record.sections}
+    absent = [title for key, title, _p in SECTIONS if key not in present]
+    if absent:
+        yield issue(what="缺少章节", items="、".join(absent))
+    if record.template in OFFICIAL_TABLES:
+        missing_tables = [t.title for t in OFFICIAL_TABLES[record.template] if not has_table(record, t.key)]
+        if missing_tables:
+            yield issue(what="缺少表格", items="、".join(missing_tables))
+    for state, words in CELL_STATE_WORDS.items():
+        keys = [k for k in cells_in_state(record, state)
+                if state is not CellState.MISSING or has_table(record, k.split(".")[0])]
+        if keys:
+            shown = "、".join(f"{k}（{record.cell(k).raw}）" if state is CellState.GARBLED else k
+                             for k in keys[:SHOWN_CELLS])
+            more = f" 等 {len(keys)} 处" if len(keys) > SHOWN_CELLS else ""
+            yield issue(*keys, what=words, items=shown + more)
+
+
+FEE_RE = re.compile(r"(信息处理费|处理费|收取.{0,12}费|收费|费用)")
+
+
+@check("fee_statement", Severity.WARNING, "信息处理费说明",
+       "“六、其他需要报告的事项”未说明本年度是否收取政府信息公开信息处理费", basis="国办函〔2020〕109号")
+def check_fee_statement(record: Record) -> Iterator[Issue]:
+    """Section 六 says whether an information processing fee was charged (reports for 2021 on)."""
+    if record.year is not None and record.year < 2021:
+        return
+    if not FEE_RE.search(record.section_text("other_matters")):
+        yield issue()
+
+
+def is_department(record: Record) -> bool:
+    """A body known to be a department; unknown bodies get the governments' later deadline."""
+    kind = body_type(record.agency.get("type")) if record.agency.get("type") else None
+    return kind is not None and not kind.is_government
+
+
+@check("deadline", Severity.WARNING, "发布期限", "发布日期 {published} 晚于法定期限 {due}（《条例》第四十九条）",
+       basis="《政府信息公开条例》第四十九条")
+def check_deadline(record: Record) -> Iterator[Issue]:
+    """Published by 31 Jan (departments) / 31 Mar (governments) of the next year."""
+    if record.published is None or record.year is None:
+        return
+    due = date(record.year + 1, 1, 31) if is_department(record) else date(record.year + 1, 3, 31)
+    if date.fromisoformat(record.published) > due:
+        yield issue(published=record.published, due=due.isoformat())
+
+
+UNIT_LIMIT_WAN_YUAN = 10_000  # 1 亿元: beyond any one non-provincial body's fee income in a year
+
+
+@check("unit", Severity.WARNING, "收费金额单位", "行政事业性收费金额 {amount} 万元异常偏大，可能误以“元”为单位填报")
+def check_unit(record: Record) -> Iterator[Issue]:
+    """行政事业性收费 in 万元 looks like it was written in 元."""
+    key = "active.fees.amount_wan_yuan"
+    amount = number(record.cell(key))
+    kind = body_type(record.agency.get("type")) if record.agency.get("type") else None
+    if amount is not None and amount >= UNIT_LIMIT_WAN_YUAN and not (kind and kind.is_provincial):
+        yield issue(key, amount=amount)
+
+
+def reading_text(reading: tuple[int, ...]) -> str:
+    return "、".join(map(str, reading))
+
+
+def run_cells(record: Record, key: str) -> list[str]:
+    table, _, row = key.partition(".")
+    rows = record.tables.get(table, {})
+    chosen = {row: rows[row]} if row else rows
+    return [f"{table}.{r}.{c}" for r, cols in chosen.items() for c in cols]
+
+
+SHOWN_READINGS = 5
+SHOWN_ROWS = 6
+
+
+@check("digit_runs", Severity.WARNING, "连写数字拆分", {
+    "ambiguous": "{row}：数字连写为“{raw}”，可拆分为 {readings}，无法确定，未采用任何一种",
+    "recovered": "{table}：{count} 行数字连写（分隔丢失），已按勾稽关系唯一拆分，均为推断值：{rows}",
+})
+def check_digit_runs(record: Record) -> Iterator[Issue]:
+    """Cells whose digits ran together were split back: one reading (`recovered`) or several (`ambiguous`)."""
+    recovered: dict[str, list[str]] = {}
+    for key, readings in record.readings.items():
+        cells = run_cells(record, key)
+        raw = record.cell(cells[0]).raw if cells else ""
+        if len(readings) == 1:
+            recovered.setdefault(key.split(".")[0], []).append(key)
+        elif readings:
+            shown = "；".join(reading_text(r) for r in readings[:SHOWN_READINGS])
+            more = f" 等 {len(readings)} 种" if len(readings) > SHOWN_READINGS else f" 共 {len(readings)} 种"
+            yield issue(*cells, variant="ambiguous", row=key, raw=raw, readings=shown + more)
+    for table, keys in recovered.items():
+        cells = [c for key in keys for c in run_cells(record, key)]
+        listed = "、".join(keys[:SHOWN_ROWS]) + (" 等" if len(keys) > SHOWN_ROWS else "")
+        yield issue(*cells, variant="recovered", table=table, count=len(keys), rows=listed)
+
+
+NARRATIVE_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # quantity -> readings of it the tables support (each a sum of cells); a statement matching any passes
+    "received": (("applications.new_received.total",),
+                 ("applications.new_received.total", "applications.carried_over.total")),
+    "processed": (("applications.total_processed.total",),),
+    "review": (("review_litigation.review.total",),),
+    "litigation": (("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),),
+}
+QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "review": "行政复议", "litigation": "行政诉讼"}
+QUOTED_CHARACTERS = 80
+
+
+@check("narrative", Severity.WARNING, "正文与表格数字一致", "正文称{quantity} {stated} 件，表格为 {table} 件：“{sentence}”",
+       basis="审查时核对正文与表格")
+def check_narrative(record: Record) -> Iterator[Issue]:
+    """Figures stated in the text (收到申请、办结、行政复议、行政诉讼 件数) match the tables; the sentence is quoted."""
+    text = "\n".join(s.text for s in record.sections)
+    for statement in statements(text):
+        readings = [values(record, keys) for keys in NARRATIVE_CELLS[statement.quantity]]
+        sums = [sum(r) for r in readings if r is not None]
+        if sums and statement.value not in sums:
+            yield issue(*NARRATIVE_CELLS[statement.quantity][0], quantity=QUANTITY_WORDS[statement.quantity],
+                        stated=statement.value, table=sums[0], sentence=statement.sentence[:QUOTED_CHARACTERS])
+
+
+@check("region_ambiguous", Severity.INFO, "地区无法唯一确定", "地区只能确定到 {known}；候选：{candidates}",
+       basis="SPEC “Metadata”")
+def check_region_ambiguous(record: Record) -> Iterator[Issue]:
+    """The region stops at the level the name and text can decide (城关镇 × 88); the candidates are listed."""
+    if record.region_candidates:
+        known = "".join(record.region.get(k) or "" for k in ("province", "city", "county", "town")) or "（未确定）"
+        yield issue(known=known, candidates="；".join(record.region_candidates[:6]))

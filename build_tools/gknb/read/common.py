@@ -1,0 +1,95 @@
+"""What every reader shares: the Reader declaration, and the rules for text and real tables.
+
+The readers agree on the rules for real tables (HTML, DOCX, ruled PDF): every row becomes one
+GRID line with one cell per grid column; a merged cell's text sits in its first (top-left)
+slot and every other slot it covers is "", so a label merged down several rows appears once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gknb.model.document import Document, Line, LineKind
+
+ReadFunction = Callable[[Path, bytes], Document]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A format: its name (Document.format), the extensions it claims, and its read function."""
+
+    name: str
+    extensions: tuple[str, ...]
+    read: ReadFunction
+
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of whitespace (nbsp and U+3000 included) to one space, trim ends."""
+    return _WS.sub(" ", text).strip()
+
+
+def join_wrapped(parts: Iterable[str]) -> str:
+    """Join pieces of text that a layout wrapped (cell lines, PDF lines) back into one string.
+
+    CJK text has no spaces between words, so wrapped pieces join directly; only when both sides
+    of the break are Latin letters or digits is a space put back ("Hello" + "world").
+    """
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out
+
+
+def text_line(text: str, heading_level: int = 0) -> Line:
+    return Line(LineKind.TEXT, (text,), heading_level)
+
+
+def grid_line(cells: Sequence[str]) -> Line:
+    return Line(LineKind.GRID, tuple(cells))
+
+
+def grid_lines(rows: Iterable[Sequence[str]]) -> Iterator[Line]:
+    """GRID lines for a table's rows, skipping rows with no text at all (layout artefacts)."""
+    for row in rows:
+        if any(cell for cell in row):
+            yield grid_line(row)
+
+
+def expand_spans(rows: Sequence[Sequence[tuple[str, int, int]]]) -> list[list[str]]:
+    """Lay out cells given as (text, rowspan, colspan) per row on a rectangular grid.
+
+    The text goes to the cell's first slot; the other slots it covers, to the right and in the
+    rows below, get "" — so a rowspan label appears only in its first row and a merged number
+    is counted once. Rows are padded to the widest row.
+    """
+    taken: set[tuple[int, int]] = set()
+    grid: list[dict[int, str]] = [{} for _ in rows]
+    for r, row in enumerate(rows):
+        col = 0
+        for text, rowspan, colspan in row:
+            while (r, col) in taken:
+                col += 1
+            for dr in range(min(rowspan, len(rows) - r)):
+                for dc in range(colspan):
+                    taken.add((r + dr, col + dc))
+                    grid[r + dr][col + dc] = text if dr == dc == 0 else ""
+            col += colspan
+    width = max((max(g) + 1 for g in grid if g), default=0)
+    return [[g.get(c, "") for c in range(width)] for g in grid]
+

@@ -1,0 +1,121 @@
+"""Word documents (.docx): paragraphs and tables on their layout grid (gridSpan, vMerge)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gknb.model.document import Document, Line
+from gknb.model.errors import ReadError
+from gknb.read.common import expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
+
+
+def _docx_heading_level(paragraph: Any) -> int:
+    """Heading depth from the paragraph style ('Heading 2', '标题 2'; 'Title' counts as 1)."""
+    try:
+        name = str(paragraph.style.name or "") if paragraph.style is not None else ""
+    except (KeyError, ValueError):
+        return 0  # a style id the styles part does not define
+    match = _HEADING_STYLE.match(name.strip())
+    if match:
+        return int(match.group(1))
+    return 1 if name.strip().lower() == "title" else 0
+
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Subtrees whose text is not shown: properties (w:tabs holds tab *stops*), deleted or moved-away
+# text, and the fallback copy of a drawing that the mc:Choice branch already holds.
+_HIDDEN = {f"{_W}pPr", f"{_W}rPr", f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback"}
+
+
+def docx_text(element: Any) -> str:
+    """Visible text of a w:p, reading runs wherever they sit.
+
+    python-docx's Paragraph.text reads only direct runs and hyperlinks, so it misses text in
+    inline content controls (common in report templates), tracked insertions and fields.
+    """
+    parts: list[str] = []
+
+    def visit(node: Any) -> None:
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _HIDDEN:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr", f"{_W}p"):
+                parts.append("\n")  # a text box's paragraphs are lines of their own
+            if tag != f"{_W}t":
+                visit(child)
+
+    visit(element)
+    return "".join(parts)
+
+
+def _docx_paragraph_lines(paragraph: Any) -> Iterator[Line]:
+    # A <w:br/> inside a paragraph is a visible line break: each piece is its own line.
+    level = _docx_heading_level(paragraph)
+    for piece in docx_text(paragraph._p).split("\n"):
+        text = normalise_space(piece)
+        if text:
+            yield text_line(text, level)
+
+
+def _unwrapped(container: Any, *tags: str) -> Iterator[Any]:
+    """Children of `container` with one of `tags`, looking through content controls (w:sdt)."""
+    for child in container:
+        if child.tag in tags:
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _unwrapped(content, *tags)
+
+
+def _docx_cell_text(tc: Any) -> str:
+    """All paragraphs of a cell, nested tables included (flattened), joined as wrapped text."""
+    paragraphs = tc.xpath(".//w:p[not(ancestor::w:p)]")  # text-box paragraphs are read with their host
+    return join_wrapped(normalise_space(docx_text(p)) for p in paragraphs)
+
+
+def docx_table_rows(tbl: Any) -> list[list[str]]:
+    """Rows of a w:tbl on its layout grid: gridSpan and vMerge continuations become ""."""
+    rows: list[list[tuple[str, int, int]]] = []
+    for tr in _unwrapped(tbl, f"{_W}tr"):
+        row = [("", 1, 1)] * int(tr.grid_before)  # cells the row skips at its start
+        for tc in _unwrapped(tr, f"{_W}tc"):
+            merged_from_above = tc.vMerge == "continue"
+            text = "" if merged_from_above else _docx_cell_text(tc)
+            row.append((text, 1, int(tc.grid_span)))
+        rows.append(row)
+    return expand_spans(rows)
+
+
+def docx_lines(data: bytes) -> list[Line]:
+    import docx
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(data))
+    lines: list[Line] = []
+    for block in _unwrapped(document.element.body, f"{_W}p", f"{_W}tbl"):
+        if block.tag == f"{_W}tbl":
+            lines.extend(grid_lines(docx_table_rows(block)))
+        else:
+            lines.extend(_docx_paragraph_lines(Paragraph(block, document)))
+    return lines
+
+
+def read_docx(path: Path, data: bytes) -> Document:
+    if not data.startswith(b"PK"):
+        raise ReadError(path, "不是有效的 DOCX 文件（not a DOCX file (no ZIP signature)）")
+    return Document(str(path), "docx", None, sha256_of(data), docx_lines(data))
+

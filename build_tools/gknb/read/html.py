@@ -1,0 +1,203 @@
+"""Saved web pages (.html): site chrome dropped, the article's text and its tables (rowspan/colspan)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from gknb.model.document import Document, Line
+from gknb.model.errors import ReadError
+from gknb.read.common import expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
+from gknb.read.decode import decode_bytes, split_lines
+from gknb.read.text import classify_text_line
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+# Not <form>: ASP.NET portals wrap the whole page, report included, in one.
+_DROPPED_TAGS = (
+    "script", "style", "noscript", "nav", "header", "footer", "aside",
+    "iframe", "template", "svg", "button", "select", "input", "textarea", "object",
+)  # fmt: skip
+# Class/id words that mark site chrome on government portals (top bars, menus, 当前位置 crumbs,
+# share buttons, 版权 footers). Matched as whole words so "article-header" survives.
+_CHROME_WORDS = {
+    "nav", "navbar", "menu", "header", "footer", "foot", "breadcrumb", "breadcrumbs", "crumb",
+    "crumbs", "sidebar", "copyright", "share", "toolbar", "topbar", "banner", "skip", "dqwz",
+}  # fmt: skip
+_BLOCK_TAGS = {
+    "address", "article", "blockquote", "body", "center", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "li", "main", "ol", "p", "pre", "section", "ul", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "caption", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+}  # fmt: skip
+
+
+def _html_decode(path: Path, data: bytes) -> tuple[str, str]:
+    declared = _META_CHARSET.search(data[:4096])
+    text, encoding = decode_bytes(path, data, declared.group(1).decode("ascii") if declared else None)
+    return _XML_DECLARATION.sub("", text), encoding
+
+
+def _is_chrome(element: Any) -> bool:
+    words = f"{element.get('class', '')} {element.get('id', '')}".lower().split()
+    return any(word in _CHROME_WORDS for word in words)
+
+
+def _is_dropped(element: Any, page_text: int) -> bool:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag in ("html", "body") or not (tag in _DROPPED_TAGS or _is_chrome(element)):
+        return False
+    if tag in ("header", "footer") and element.xpath("ancestor::article | ancestor::main"):
+        return False  # an article's own <header> holds its title
+    # Chrome is small: a "header" div holding most of the page is the page's wrapper.
+    return tag in ("script", "style") or _text_length(element) * 2 < page_text
+
+
+def _drop_chrome(root: Any) -> None:
+    """Remove scripts, styles and site chrome, keeping each removed element's tail text."""
+    page_text = _text_length(root)
+    doomed = [element for element in root.iter() if _is_dropped(element, page_text)]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    for comment in root.xpath("//comment() | //processing-instruction()"):
+        if comment.getparent() is not None:
+            comment.drop_tree()
+
+
+def _text_length(element: Any) -> int:
+    return len(normalise_space(str(element.text_content())))
+
+
+def _content_root(root: Any) -> Any:
+    """The article element when the page marks one that holds most of the text, else <body>."""
+    body = root.find("body")
+    body = root if body is None else body
+    total = _text_length(body)
+    candidates = root.xpath("//article | //main")
+    best = max(candidates, key=_text_length, default=None)
+    if best is not None and _text_length(best) * 2 >= total:
+        return best
+    return body
+
+
+def _html_cell_text(cell: Any) -> str:
+    """A cell's text: inline markup joins as is; <br>, blocks and the cells of a nested table
+    (flattened into this one) are wrapped pieces, joined like the other readers join them."""
+    pieces = [str(cell.text or "")]
+
+    def visit(element: Any) -> None:
+        for child in element:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            breaks = tag == "br" or tag in _BLOCK_TAGS
+            if breaks:
+                pieces.append("")
+            if tag:  # a comment's .text is the comment
+                pieces[-1] += str(child.text or "")
+            visit(child)
+            if breaks:
+                pieces.append("")
+            pieces[-1] += str(child.tail or "")
+
+    visit(cell)
+    return join_wrapped(normalise_space(piece) for piece in pieces)
+
+
+def _span(value: object) -> int:
+    """rowspan/colspan as a positive int; junk and 0 count as 1, huge values are capped."""
+    try:
+        return min(max(int(str(value).strip()), 1), 1000)
+    except ValueError:
+        return 1
+
+
+_OWN_ROWS = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
+
+
+def is_layout_table(table: Any) -> bool:
+    """Old portals lay whole pages out with tables: a cell holding a table or a page of text
+    is layout, to be read as blocks. The report's own tables have short cells."""
+    for tr in table.xpath(_OWN_ROWS):
+        for cell in tr:
+            if isinstance(cell.tag, str) and (cell.find(".//table") is not None or _text_length(cell) > 300):
+                return True
+    return False
+
+
+def html_table_rows(table: Any) -> list[list[str]]:
+    trs = table.xpath(_OWN_ROWS)
+    cells = [
+        [(_html_cell_text(td), _span(td.get("rowspan", 1)), _span(td.get("colspan", 1)))
+         for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
+        for tr in trs
+    ]  # fmt: skip
+    return expand_spans(cells)
+
+
+class _HtmlWalker:
+    """Walks the content in document order, cutting text at block elements and <br>."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.buffer: list[str] = []
+
+    def flush(self, heading_level: int = 0) -> None:
+        text = normalise_space("".join(self.buffer))
+        self.buffer = []
+        if text:
+            self.lines.append(text_line(text, heading_level))
+
+    def walk(self, element: Any) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "table" and not is_layout_table(element):
+            self.flush()
+            self.lines.extend(grid_lines(html_table_rows(element)))
+        elif tag == "br":
+            self.flush()
+        elif tag == "pre":
+            # Sites paste text extracted from a report into <pre>: its line ends and tabs are
+            # the layout, so each line follows the plain-text rules.
+            self.flush()
+            pre_lines = map(classify_text_line, split_lines(str(element.text_content())))
+            self.lines.extend(line for line in pre_lines if line.text)
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.flush()
+            self.buffer.append(normalise_space(str(element.text_content())))
+            self.flush(int(tag[1]))
+        else:
+            self._walk_children(element, tag in _BLOCK_TAGS)
+        if element.tail:
+            self.buffer.append(element.tail)
+
+    def _walk_children(self, element: Any, block: bool) -> None:
+        if block:
+            self.flush()
+        if element.text and isinstance(element.tag, str):
+            self.buffer.append(element.text)
+        for child in element:
+            self.walk(child)
+        if block:
+            self.flush()
+
+
+def html_lines(text: str) -> list[Line]:
+    import lxml.html  # type: ignore[import-untyped]  # no stubs installed; elements are Any
+
+    root = lxml.html.document_fromstring(text)
+    _drop_chrome(root)
+    walker = _HtmlWalker()
+    content = _content_root(root)
+    content.tail = None  # text after </body> is parser debris, not content
+    walker.walk(content)
+    walker.flush()
+    return walker.lines
+
+
+def read_html(path: Path, data: bytes) -> Document:
+    text, encoding = _html_decode(path, data)
+    if not text.strip():
+        raise ReadError(path, "网页没有正文内容（HTML file has no content）")
+    return Document(str(path), "html", encoding, sha256_of(data), html_lines(text))
+

@@ -1,0 +1,125 @@
+"""Plain text (.txt) and Markdown (.md): line rules for tabs and pipe fragments, GFM tables as grids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gknb.model.document import Document, Line, LineKind
+from gknb.model.errors import ReadError
+from gknb.read.common import grid_line, normalise_space, sha256_of, text_line
+from gknb.read.decode import decode_bytes, split_lines
+
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+
+
+def classify_text_line(raw: str) -> Line:
+    """One source line → PIPES, TABS or TEXT, following how text extractors mark table cells."""
+    if raw.lstrip().startswith("|") or raw.count("|") >= 2:
+        return Line(LineKind.PIPES, tuple(cell.strip() for cell in raw.split("|")))
+    if "\t" in raw:
+        # nbsp and U+3000 stay: in tab layouts they are what the cell held, not formatting.
+        return Line(LineKind.TABS, tuple(cell.strip(" \r") for cell in raw.split("\t")))
+    heading = _HEADING.match(raw) if "#" in raw[:4] else None  # a heading's # is within its first 4 characters
+    if heading:
+        return text_line(normalise_space(heading.group(2) or ""), len(heading.group(1)))
+    return text_line(normalise_space(raw))
+
+
+def text_lines(text: str) -> list[Line]:
+    # Empty lines are kept: the one-cell-per-line layout (seeds/004) separates rows with them.
+    return [classify_text_line(raw) for raw in split_lines(text)]
+
+
+def read_text(path: Path, data: bytes) -> Document:
+    text, encoding = decode_bytes(path, data)
+    return Document(str(path), "txt", encoding, sha256_of(data), text_lines(text))
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, object], str]:
+    """YAML between leading '---' lines, and the rest of the text."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(match.group(1) or "")
+    except yaml.YAMLError as exc:
+        raise ReadError(path, f"文件头元数据格式错误（malformed YAML front matter: {exc}）") from exc
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict):
+        raise ReadError(path, "文件头元数据不是键值映射（front matter is not a YAML mapping）")
+    return {str(k): v for k, v in loaded.items()}, text[match.end():]
+
+
+_GFM_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|\s*$")
+
+
+def has_gfm_table(lines: Sequence[str]) -> bool:
+    return any(_GFM_DELIMITER.match(line) and "|" in prev for prev, line in zip(lines, lines[1:]))
+
+
+def _inline_text(token: Any) -> str:
+    """Plain text of an inline token: text and code spans, line breaks as spaces, markup dropped."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(str(child.content))
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return normalise_space("".join(parts))
+
+
+def gfm_tables(body: str) -> dict[int, tuple[int, list[list[str]]]]:
+    """Tables markdown-it finds: first source line → (line after the table, rows of cell texts)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
+    tables: dict[int, tuple[int, list[list[str]]]] = {}
+    rows: list[list[str]] = []
+    start = end = 0
+    for token in tokens:
+        if token.type == "table_open" and token.map:
+            rows, (start, end) = [], token.map
+        elif token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows and token.level > 0:
+            rows[-1].append(_inline_text(token))
+        elif token.type == "table_close":
+            tables[start] = (end, rows)
+            rows = []
+    return tables
+
+
+def markdown_lines(body: str) -> list[Line]:
+    """Line rules everywhere, except GFM pipe tables, whose rows become exact GRID lines."""
+    raw_lines = split_lines(body)
+    if not has_gfm_table(raw_lines):
+        return text_lines(body)
+    tables = gfm_tables("\n".join(raw_lines))
+    lines: list[Line] = []
+    index = 0
+    while index < len(raw_lines):
+        if index in tables:
+            end, rows = tables[index]
+            lines.extend(grid_line(row) for row in rows)
+            index = end
+        else:
+            lines.append(classify_text_line(raw_lines[index]))
+            index += 1
+    return lines
+
+
+def read_markdown(path: Path, data: bytes) -> Document:
+    text, encoding = decode_bytes(path, data)
+    front_matter, body = split_front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+    return Document(str(path), "md", encoding, sha256_of(data), markdown_lines(body), front_matter)
+
