@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup site serve test lint clean pages
+.PHONY: setup site serve test test-fast lint clean golden
 
 setup: $(STAMP)
 
@@ -22,6 +22,15 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The unit tests alone: no whole-site builds, no browser (a minute less).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not site and not browser"
+
+# Regenerate the golden site (tests/golden/seeds/) after a deliberate change to the pages.
+golden: $(STAMP)
+	rm -rf tests/golden/seeds
+	$(BIN)/gknb pages tests/golden/seeds --content content
 
 lint: $(STAMP)
 	$(BIN)/mypy

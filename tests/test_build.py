@@ -20,6 +20,8 @@ from mkdocs.config import load_config
 from gknb.publish import plugin
 from gknb.publish.search import PagefindFeed, SearchIndexError, read_pagefind_file, run_pagefind
 
+pytestmark = pytest.mark.site  # builds whole sites: `pytest -m 'not site and not browser'` skips them
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -107,7 +109,7 @@ def test_pages_fed_while_rendering_index_as_the_built_site_would(project: Path, 
     assert gknb(project, "--site-dir", "site-feed").returncode == 0
     copy = tmp_path / "site"
     shutil.copytree(project / "site-feed", copy)
-    run_pagefind(copy)
+    run_pagefind(copy, [p.relative_to(copy).as_posix() for p in copy.glob("reports/*/index.html")])
     fed, from_disk = index_summary(project / "site-feed" / "pagefind"), index_summary(copy / "pagefind")
     assert fed == from_disk
     assert len(fed[0]) == 5 and fed[1]["year"]["2021"] == 2  # the five seeds: two of 2021

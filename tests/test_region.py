@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -245,12 +244,9 @@ def test_data_file_is_small() -> None:
     assert DIVISIONS_FILE.stat().st_size < 3_000_000
 
 
-def test_division_list_loads_well_under_a_second() -> None:
+def test_division_list_loads_whole() -> None:  # how fast: benchmarks/bench.py
     dv.load.cache_clear()
-    started = time.perf_counter()
     data = dv.load()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
     assert len(data.by_code) == 44703
 
 

@@ -26,6 +26,8 @@ from conftest import serve_under
 from gknb import cli
 from gknb.publish import shards
 
+pytestmark = pytest.mark.site  # builds whole sites: `pytest -m 'not site and not browser'` skips them
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = {"37": ["海阳市行村镇人民政府-2020.txt"], "62": ["会宁县乡村振兴局-2021.txt", "会宁县乡村振兴局-2021.txt.yml"]}
 UNREADABLE = "notes.xyz"
@@ -124,7 +126,9 @@ def test_top_level_site_links_into_both_shards(split: Split) -> None:
             target = (browse.parent / href).resolve()
             assert (target / "index.html").is_file(), href
     search = html(split.site / "search" / "index.html")
-    assert search.get_element_by_id("gknb-search").get("data-gknb-bundles") == "shards/37/pagefind/ shards/62/pagefind/"
+    assert search.get_element_by_id("gknb-search") is not None
+    bundles = search.find(".//meta[@name='gknb-search-bundles']")
+    assert bundles is not None and bundles.get("content") == "shards/37/pagefind/ shards/62/pagefind/"
     # The theme and its Content-Security-Policy are those of the shards.
     assert search.find(".//meta[@http-equiv='Content-Security-Policy']") is not None
 

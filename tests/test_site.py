@@ -34,6 +34,8 @@ from gknb.model.record import Record
 from gknb.portal.render import CHECK_TITLES, format_number, printed_rows
 from gknb.model.official_tables import SECTIONS, OFFICIAL_TABLES
 
+pytestmark = pytest.mark.site  # builds whole sites: `pytest -m 'not site and not browser'` skips them
+
 ROOT = Path(__file__).resolve().parent.parent
 EXTRA_INPUTS = (
     "tests/cases/chain/下冶镇人民政府-2022.txt",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -12,7 +11,7 @@ from typing import Sequence
 from gknb.check.registry import CHECK_TITLES, run_corpus_checks
 from gknb.corpus.pipeline import parse_file
 from gknb.model.errors import ReadError
-from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
+from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record
 
 
 
@@ -79,17 +78,17 @@ def command_build(args: argparse.Namespace) -> int:
     """`mkdocs build` with our switches: --strict fails on rejected inputs, --no-cache re-parses all.
 
     --shard / --only / --index-only: a split build (shards.py), one site per province."""
-    import subprocess
+    from gknb.publish.build import BuildFailed, build_site  # MkDocs loads only for this command
 
     if args.shard or args.only or args.index_only:
         return command_build_shards(args)
-    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", args.config]
-    if args.strict:
-        command.append("--strict")
-    if args.site_dir:
-        command += ["--site-dir", args.site_dir]
-    env = {**os.environ, "GKNB_NO_CACHE": "1" if args.no_cache else "0"}
-    return subprocess.run(command, env=env, check=False).returncode
+    try:
+        build_site(Path(args.config), site_dir=Path(args.site_dir) if args.site_dir else None,
+                   strict=args.strict, no_cache=args.no_cache)
+    except BuildFailed as error:
+        print(f"gknb: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def command_build_shards(args: argparse.Namespace) -> int:

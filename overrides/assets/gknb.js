@@ -188,9 +188,11 @@
   }
 
   // The Pagefind bundles to search: the site's own, or (top-level site of a split build, gknb
-  // build --shard) each shard's, listed in data-gknb-bundles. The first is loaded, the others are
-  // merged into it (Pagefind's mergeIndex); each bundle's results link into its own folder.
-  var bundles = (root.getAttribute("data-gknb-bundles") || "pagefind/").split(/\s+/).filter(Boolean)
+  // build --shard) each shard's, which the build lists in the config (extra.gknb_search_bundles,
+  // printed as a meta tag). The first is loaded, the others are merged into it (Pagefind's
+  // mergeIndex); each bundle's results link into its own folder.
+  var listed = document.querySelector('meta[name="gknb-search-bundles"]');
+  var bundles = ((listed && listed.getAttribute("content")) || "pagefind/").split(/\s+/).filter(Boolean)
     .map(function (path) {
       var url = new URL(path, siteRoot);
       return { path: url.pathname, base: new URL("..", url).pathname };

@@ -8,7 +8,6 @@ Markdown, search.PagefindFeed for the index (search.run_pagefind when not every 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,16 +39,15 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
     search = c.Type(bool, default=True)
     """Run Pagefind on the built site (off only for quick builds; the search page then finds nothing)."""
     cache_dir = c.Type(str, default=".gknb-cache")
-    """Parsed records keyed by file content and parser version, relative to mkdocs.yml; "" turns it off.
-    The environment variable GKNB_NO_CACHE=1 (`gknb build --no-cache`) bypasses it for one build."""
+    """Parsed records keyed by file content and parser version, relative to mkdocs.yml; "" turns it off
+    (`gknb build --no-cache` clears it for one build)."""
     jobs = c.Type(int, default=0)
     """Worker processes for parsing (from 48 inputs on) and report pages (from 200 reports on); 0: all cores."""
 
 
 def corpus_options(config: MkDocsConfig, plugin: GknbConfig) -> Options:
     base = Path(config.config_file_path or ".").parent
-    use_cache = bool(plugin.cache_dir) and os.environ.get("GKNB_NO_CACHE", "") in ("", "0")
-    return Options(cache_dir=(base / plugin.cache_dir).resolve() if use_cache else None,
+    return Options(cache_dir=(base / plugin.cache_dir).resolve() if plugin.cache_dir else None,
                    jobs=plugin.jobs or None, progress=sys.stderr.isatty())
 
 
@@ -76,6 +74,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         super().__init__()
         self.lifted: dict[str, list[str]] = {}
         self.searchable: set[str] = set()
+        self.searchable_built: list[str] = []  # the report pages' built files, relative to site_dir
         self.feed: PagefindFeed | None = None
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -93,6 +92,8 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
                  len(corpus.rejected))
         site = generate(corpus, content, jobs=self.config.jobs or None)
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
+        built = (files.get_file_from_path(src) for src in self.searchable)
+        self.searchable_built = sorted(file.dest_path for file in built if file is not None)
         self.close_feed()
         if self.config.search and self.searchable:
             try:
@@ -130,7 +131,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             feed.close()
         # A dirty rebuild (`mkdocs serve --dirty`) renders only some pages, an empty portal none, and
         # the service may have failed: index the built site from disk.
-        run_pagefind(Path(config.site_dir))
+        run_pagefind(Path(config.site_dir), self.searchable_built)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.close_feed()

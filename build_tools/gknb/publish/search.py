@@ -29,6 +29,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
+from typing import Sequence
 from typing import Any
 
 import cbor2
@@ -56,17 +57,12 @@ def spaced_html(page: str) -> str:
     return "".join(part if part.startswith("<") else spaced_text(part) for part in _TAG.split(page))
 
 
-def indexed_pages(site_dir: Path) -> list[Path]:
-    return sorted(p for p in site_dir.rglob("*.html") if INDEXED_MARKER in p.read_text(encoding="utf-8"))
-
-
-def write_index_copy(site_dir: Path, copy_dir: Path) -> int:
+def write_index_copy(site_dir: Path, copy_dir: Path, pages: Sequence[str]) -> int:
     """Spaced copies of the pages Pagefind indexes, at the same paths (so result URLs match)."""
-    pages = indexed_pages(site_dir)
-    for page in pages:
-        target = copy_dir / page.relative_to(site_dir)
+    for page in sorted(pages):
+        target = copy_dir / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(spaced_html(page.read_text(encoding="utf-8")), encoding="utf-8")
+        target.write_text(spaced_html((site_dir / page).read_text(encoding="utf-8")), encoding="utf-8")
     return len(pages)
 
 
@@ -179,12 +175,12 @@ class PagefindFeed:
         self.errors.close()
 
 
-def run_pagefind(site_dir: Path) -> None:
-    """Write `site_dir/pagefind/` from the report pages (those marked `data-pagefind-body`)."""
+def run_pagefind(site_dir: Path, pages: Sequence[str]) -> None:
+    """Write `site_dir/pagefind/` from these built pages (paths relative to `site_dir`: the report pages)."""
     output = (site_dir / "pagefind").resolve()
     shutil.rmtree(output, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="gknb-search-") as copy:
-        if write_index_copy(site_dir, Path(copy)) == 0:
+        if write_index_copy(site_dir, Path(copy), pages) == 0:
             # Pagefind refuses an empty site; a portal with no readable report still needs an index
             # for its search page to load, so the home page stands in, saying so.
             (Path(copy) / "index.html").write_text(

@@ -27,9 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +38,7 @@ from typing import Any, Iterable
 import yaml
 
 from gknb.parse import divisions
+from gknb.publish.build import BuildFailed, build_site
 from gknb.parse.sidecar import sidecar_files
 from gknb.corpus.pipeline import Options, build_corpus, input_files
 
@@ -47,7 +46,6 @@ UNKNOWN = "unknown"
 SHARDS_DIR = "shards"
 BY = ("province",)
 PLUGIN = "gknb"
-SEARCH_DIV = '<div id="gknb-search" class="gknb-search"'
 
 
 class ShardError(RuntimeError):
@@ -142,13 +140,10 @@ def write_config(project: Project, folder: Path, overrides: dict[str, Any]) -> P
 
 
 def run_mkdocs(config: Path, site_dir: Path, *, strict: bool = False, no_cache: bool = False) -> None:
-    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config), "--site-dir", str(site_dir)]
-    if strict:
-        command.append("--strict")
-    env = {**os.environ, "GKNB_NO_CACHE": "1" if no_cache else "0"}
-    result = subprocess.run(command, env=env, check=False)
-    if result.returncode != 0:
-        raise ShardError(f"mkdocs build failed ({result.returncode}) for {config}")
+    try:
+        build_site(config, site_dir=site_dir, strict=strict, no_cache=no_cache)
+    except BuildFailed as error:
+        raise ShardError(f"mkdocs build failed for {config}: {error}") from error
 
 
 # ---- plan --------------------------------------------------------------------------------------
@@ -477,15 +472,9 @@ def browse_page(shards: list[Shard]) -> str:
     return "\n".join(lines)
 
 
-def search_page(project: Project, shards: list[Shard]) -> str:
-    """The project's search page, its search box told to merge the shards' Pagefind bundles."""
-    bundles = " ".join(f"{SHARDS_DIR}/{s.key}/pagefind/" for s in shards if s.searchable)
-    source = project.docs_dir / "search.md"
-    text = source.read_text(encoding="utf-8") if source.is_file() else (
-        "---\ntitle: 检索\n---\n\n# 检索报告\n\n" + SEARCH_DIV + "></div>\n")
-    if SEARCH_DIV not in text:
-        raise ShardError(f"{source}: the search box ({SEARCH_DIV}) was not found")
-    return text.replace(SEARCH_DIV, f'{SEARCH_DIV} data-gknb-bundles="{bundles}"', 1)
+def search_bundles(shards: list[Shard]) -> list[str]:
+    """The shards' Pagefind bundles, which the top-level search box merges (extra.gknb_search_bundles)."""
+    return [f"{SHARDS_DIR}/{s.key}/pagefind/" for s in shards if s.searchable]
 
 
 def nav_for(nav: Any, docs: Path) -> Any:
@@ -502,9 +491,10 @@ def nav_for(nav: Any, docs: Path) -> Any:
     return None
 
 
-def index_config(project: Project, docs: Path) -> dict[str, Any]:
+def index_config(project: Project, docs: Path, bundles: list[str]) -> dict[str, Any]:
     plugins = [{n: o} if o is not None else n for n, o in plugin_entries(project.config.get("plugins")) if n != PLUGIN]
-    config: dict[str, Any] = {"docs_dir": str(docs), "plugins": plugins}
+    extra = {**(project.config.get("extra") or {}), "gknb_search_bundles": bundles}
+    config: dict[str, Any] = {"docs_dir": str(docs), "plugins": plugins, "extra": extra}
     theme = theme_override(project)
     if theme:
         config["theme"] = theme
@@ -543,15 +533,14 @@ def build_index(project: Project, site_dir: Path, keys: list[str] | None = None,
         docs = Path(work) / "docs"
         if project.docs_dir.is_dir():
             shutil.copytree(project.docs_dir, docs)
-        generated = {"index.md": home_page(project, shards), "browse/region/index.md": browse_page(shards),
-                     "search.md": search_page(project, shards)}
+        generated = {"index.md": home_page(project, shards), "browse/region/index.md": browse_page(shards)}
         for path, text in generated.items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(text, encoding="utf-8")
         for path, data in merged_data(shards).items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_bytes(data)
-        config = write_config(project, Path(work), index_config(project, docs))
+        config = write_config(project, Path(work), index_config(project, docs, search_bundles(shards)))
         built = Path(work) / "site"
         run_mkdocs(config, built, strict=strict)
         replace_top_level(built, site_dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -114,8 +115,23 @@ def docx_lines(data: bytes) -> list[Line]:
     return lines
 
 
+# A real report's parts inflate to a few MB; the 20 MB input limit counts compressed bytes, and
+# deflate packs 1,000:1, so the unpacked size is checked before anything is inflated.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def unpacked_bytes(data: bytes) -> int:
+    """What the package's parts inflate to, as its directory declares (zipfile never reads past it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return sum(info.file_size for info in package.infolist())
+
+
 def read_docx(path: Path, data: bytes) -> Document:
     if not data.startswith(b"PK"):
         raise ReadError(path, "不是有效的 DOCX 文件（not a DOCX file (no ZIP signature)）")
+    size = unpacked_bytes(data)
+    if size > MAX_UNPACKED_BYTES:
+        raise ReadError(path, f"DOCX 解压后过大（{size / 1048576:.0f} MB，上限 {MAX_UNPACKED_BYTES / 1048576:.0f} MB），"
+                              "可能是压缩炸弹，未解析")
     return Document(str(path), "docx", None, sha256_of(data), docx_lines(data))
 
