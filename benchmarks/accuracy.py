@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth  # noqa: E402
 
-from gknb.corpus.pipeline import parse_file  # noqa: E402
+from gknb.corpus.pipeline import read_report  # noqa: E402
 from gknb.model.record import CellState  # noqa: E402
 
 
@@ -75,7 +75,7 @@ def add_pdfs(folder: Path, corpus: list[tuple[Path, synth.Report]]) -> list[tupl
 
 def score(path: Path, report: synth.Report) -> Counter[str]:
     counts: Counter[str] = Counter()
-    record = parse_file(path)
+    record = read_report(path)
     for key, value in report.truth().items():
         cell = record.cell(key)
         counts["cells"] += 1

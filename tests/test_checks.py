@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gknb.check.registry import CHECKS, run_report_checks
-from gknb.corpus.pipeline import parse_file
+from gknb.corpus.pipeline import read_report
 from gknb.model.record import CellState, Record, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,7 @@ CASES = ROOT / "tests" / "cases"
 
 @pytest.fixture(scope="module")
 def inconsistent() -> Record:
-    return parse_file(CASES / "inconsistent-2021.txt")
+    return read_report(CASES / "inconsistent-2021.txt")
 
 
 def pairs(record: Record, check: str) -> list[tuple[str, ...]]:
@@ -71,13 +71,13 @@ def test_fee_statement_present_and_no_old_template(inconsistent: Record) -> None
 
 
 def test_old_template_and_fee_statement_on_seed() -> None:
-    record = parse_file(ROOT / "content" / "会宁县乡村振兴局-2021.txt")
+    record = read_report(ROOT / "content" / "会宁县乡村振兴局-2021.txt")
     assert [f.severity for f in record.findings if f.check == "old_template"] == [Severity.ERROR]
     assert any(f.check == "fee_statement" for f in record.findings)
 
 
 def test_completeness_lists_blank_and_garbled_cells() -> None:
-    record = parse_file(ROOT / "content" / "会宁县乡村振兴局-2021.txt")
+    record = read_report(ROOT / "content" / "会宁县乡村振兴局-2021.txt")
     cells = {c for f in record.findings if f.check == "completeness" for c in f.cells}
     assert "applications.not_processed.petition.total" in cells
     assert "active.regulations.new_made" in cells
@@ -90,7 +90,7 @@ def test_narrative_quotes_the_sentence_that_disagrees(inconsistent: Record) -> N
 
 
 def test_narrative_agreeing_with_tables_is_silent() -> None:
-    record = parse_file(CASES / "flattened-2022.txt")  # states 81 件, table recovers 81
+    record = read_report(CASES / "flattened-2022.txt")  # states 81 件, table recovers 81
     assert not [f for f in record.findings if f.check == "narrative"]
 
 

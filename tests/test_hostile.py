@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gknb.corpus.pipeline as pipeline
-from gknb.corpus.pipeline import Options, build_corpus, parse_file
+from gknb.corpus.pipeline import Options, build_corpus, read_report
 from gknb.model.errors import ReadError
 from gknb.read import read_document
 
@@ -60,14 +60,14 @@ def test_every_input_is_a_record_or_a_rejection_with_a_reason(tmp_path: Path) ->
 def test_a_file_that_takes_too_long_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(SEED, tmp_path / "slow.txt")
     shutil.copy(SEED, tmp_path / "fast.txt")
-    real = pipeline.parse_file
+    real = pipeline.read_report
 
     def slow_parse(path: Path, **kwargs: object) -> object:
         if path.name == "slow.txt":
             time.sleep(5)
         return real(path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "parse_file", slow_parse)
+    monkeypatch.setattr(pipeline, "read_report", slow_parse)
     corpus = build_corpus(tmp_path, Options(jobs=1, seconds_per_file=1))  # without the alarm: slow.txt parses
     assert [r.path for r in corpus.rejected] == ["slow.txt"] and "超时" in corpus.rejected[0].reason
     assert len(corpus.records) == 1
@@ -80,13 +80,13 @@ def test_cache_reparses_only_the_changed_report(tmp_path: Path, monkeypatch: pyt
         shutil.copy(SEED, content / name)
     first = build_corpus(content, Options(cache_dir=cache, jobs=1))
     calls: list[str] = []
-    real = pipeline.parse_file
+    real = pipeline.read_report
 
     def counting(path: Path, **kwargs: object) -> object:
         calls.append(path.name)
         return real(path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "parse_file", counting)
+    monkeypatch.setattr(pipeline, "read_report", counting)
     (content / "b.txt").write_text(SEED.read_text(encoding="utf-8").replace("行政处罚\t4", "行政处罚\t7"), encoding="utf-8")
     second = build_corpus(content, Options(cache_dir=cache, jobs=1))
     assert calls == ["b.txt"]
@@ -129,7 +129,7 @@ def test_near_reports_give_valid_records_or_rejections(tmp_path: Path, text: str
     path = tmp_path / "near.txt"
     path.write_text(text, encoding="utf-8")
     try:
-        record = parse_file(path)
+        record = read_report(path)
     except ReadError as error:
         assert error.reason
         return
@@ -141,7 +141,7 @@ def test_near_reports_give_valid_records_or_rejections(tmp_path: Path, text: str
 def test_random_bytes_never_crash_the_pipeline(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"junk{suffix}"
     path.write_bytes(data)
-    outcome = pipeline.parse_guarded(path, path.name, 10, pipeline.MAX_INPUT_BYTES)
+    outcome = pipeline.report_or_rejection(path, path.name, 10, pipeline.MAX_INPUT_BYTES)
     assert isinstance(outcome, (pipeline.Rejection, pipeline.Record))
     if isinstance(outcome, pipeline.Rejection):
         assert outcome.reason and "内部错误" not in outcome.reason
@@ -183,7 +183,7 @@ def test_docx_inflating_to_gigabytes_is_rejected_before_inflating(tmp_path: Path
     assert path.stat().st_size < pipeline.MAX_INPUT_BYTES
     with pytest.raises(ReadError, match="解压后过大"):
         read_document(path)
-    outcome = pipeline.parse_guarded(path, path.name, 60, pipeline.MAX_INPUT_BYTES)
+    outcome = pipeline.report_or_rejection(path, path.name, 60, pipeline.MAX_INPUT_BYTES)
     assert isinstance(outcome, pipeline.Rejection) and "解压后过大" in outcome.reason
 
 

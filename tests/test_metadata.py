@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gknb.corpus.pipeline import build_corpus, parse_file
+from gknb.corpus.pipeline import build_corpus, read_report
 from gknb.model.errors import ReadError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ SEED_REGIONS = {
 
 @pytest.mark.parametrize("name", sorted(SEED_REGIONS))
 def test_seed_region_and_type(name: str) -> None:
-    record = parse_file(ROOT / "content" / name)
+    record = read_report(ROOT / "content" / name)
     province, county, town, kind = SEED_REGIONS[name]
     assert (record.region["province"], record.region["county"], record.region["town"]) == (province, county, town)
     assert record.agency["type"] == kind
@@ -35,7 +35,7 @@ def test_seed_region_and_type(name: str) -> None:
 def test_untitled_report_without_sidecar_keeps_what_text_supports(tmp_path: Path) -> None:
     copy = tmp_path / "untitled.txt"
     shutil.copy(HUINING, copy)
-    record = parse_file(copy)
+    record = read_report(copy)
     assert record.agency == {"name": None, "type": "县级部门"}  # 我局 + 县委县政府
     assert (record.region["county"], record.region["town"]) == ("会宁县", None)  # “会宁乡村振兴” in the text
 
@@ -46,7 +46,7 @@ def test_sidecar_values_win_and_are_not_marked_inferred(tmp_path: Path) -> None:
     (tmp_path / "report.txt.yml").write_text(
         "agency: 会宁县乡村振兴局\ntype: 县级部门\nregion: '620422'\nyear: 2021\npublished: 2022-01-20\n"
         "source_url: https://www.huining.gov.cn/\n", encoding="utf-8")
-    record = parse_file(copy)
+    record = read_report(copy)
     assert record.region["code"] == "620422000000" and record.region["city"] == "白银市"
     assert record.published == "2022-01-20" and record.source["url"] == "https://www.huining.gov.cn/"
     assert not {"year", "agency.type", "region.code", "region.county"} & set(record.inferred)
@@ -57,7 +57,7 @@ def test_sidecar_by_stem_and_region_by_names(tmp_path: Path) -> None:
     copy = tmp_path / "report.txt"
     shutil.copy(HUINING, copy)
     (tmp_path / "report.yml").write_text("region: 甘肃省白银市会宁县\n", encoding="utf-8")
-    assert parse_file(copy).region["code"] == "620422000000"
+    assert read_report(copy).region["code"] == "620422000000"
 
 
 @pytest.mark.parametrize("sidecar, words", [
@@ -73,7 +73,7 @@ def test_malformed_sidecar_rejects_that_report_only(tmp_path: Path, sidecar: str
     shutil.copy(ROOT / "content" / "段店乡-2022.txt", tmp_path / "good.txt")
     (tmp_path / "bad.txt.yml").write_text(sidecar, encoding="utf-8")
     with pytest.raises(ReadError):
-        parse_file(tmp_path / "bad.txt")
+        read_report(tmp_path / "bad.txt")
     corpus = build_corpus(tmp_path)
     assert corpus.inputs == 2 and len(corpus.records) == 1
     (rejection,) = corpus.rejected
@@ -83,13 +83,13 @@ def test_malformed_sidecar_rejects_that_report_only(tmp_path: Path, sidecar: str
 def test_markdown_front_matter_is_a_sidecar(tmp_path: Path) -> None:
     text = HUINING.read_text(encoding="utf-8")
     (tmp_path / "report.md").write_text("---\nagency: 会宁县乡村振兴局\n---\n" + text, encoding="utf-8")
-    record = parse_file(tmp_path / "report.md")
+    record = read_report(tmp_path / "report.md")
     assert record.agency["name"] == "会宁县乡村振兴局" and record.region["county"] == "会宁县"
 
 
 def test_region_ambiguous_is_reported_not_guessed(tmp_path: Path) -> None:
     text = (ROOT / "content" / "段店乡-2022.txt").read_text(encoding="utf-8").replace("段店乡", "城关镇")
     (tmp_path / "chengguan.txt").write_text(text, encoding="utf-8")
-    record = parse_file(tmp_path / "chengguan.txt")
+    record = read_report(tmp_path / "chengguan.txt")
     assert record.region["town"] is None
     assert [f.check for f in record.findings if f.check == "region_ambiguous"] == ["region_ambiguous"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gknb.corpus.pipeline import parse_file
+from gknb.corpus.pipeline import read_report
 from gknb.model.record import CellState
 from gknb.parse.digit_runs import (MAX_CELL_DIGITS, Reading, Relation, RowConstraint, RunRow, groups_sum_to_last, no_constraint,
                           piece_splits, readings, settle, sums_to_last)
@@ -50,7 +50,7 @@ def test_balance_across_rows_settles_an_ambiguous_row() -> None:
 
 
 def test_flattened_case_recovers_tables_three_and_four() -> None:
-    record = parse_file(ROOT / "tests" / "cases" / "flattened-2022.txt")
+    record = read_report(ROOT / "tests" / "cases" / "flattened-2022.txt")
     new = record.tables["applications"]["new_received"]
     assert [c.value for c in new.values()] == [80, 1, 0, 0, 0, 0, 81]
     assert {c.state for c in new.values()} == {CellState.RECOVERED}
@@ -68,7 +68,7 @@ def test_a_run_no_reading_fits_is_garbled(tmp_path: Path) -> None:
     broken = text.replace("继续办理100000010", "继续办理1999")
     path = tmp_path / "broken.txt"
     path.write_text(broken, encoding="utf-8")
-    record = parse_file(path)
+    record = read_report(path)
     cell = record.cell("applications.carried_forward.total")
     assert (cell.state, cell.value, cell.raw) == (CellState.GARBLED, None, "1999")
 
@@ -90,7 +90,7 @@ def test_unruled_pdf_text_reads_every_cell() -> None:
     """Text of a PDF whose tables have no rules: wrapped label columns interleave with the numbers."""
     import json
 
-    record = parse_file(ROOT / "tests" / "cases" / "unruled-pdf-text-2024.txt")
+    record = read_report(ROOT / "tests" / "cases" / "unruled-pdf-text-2024.txt")
     truth = json.loads((ROOT / "tests" / "cases" / "unruled-pdf-text-2024.truth.json").read_text(encoding="utf-8"))
     wrong = {k: (v, record.cell(k)) for k, v in truth.items()
              if record.cell(k).state is not CellState.OK or record.cell(k).value != v}

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gknb.parse import divisions
-from gknb.corpus.pipeline import parse_file
+from gknb.corpus.pipeline import read_report
 from gknb.model.record import CellState
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -28,7 +28,7 @@ def parsed(tmp: Path, report: synth.Report):  # type: ignore[no-untyped-def]
     suffix, data = synth.render(report)
     path = tmp / f"report{suffix}"
     path.write_bytes(data)
-    return parse_file(path)
+    return read_report(path)
 
 
 @given(seed=st.integers(0, 10**9), layout=st.sampled_from(SEPARATED))

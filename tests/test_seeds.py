@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gknb.corpus.pipeline import parse_file
+from gknb.corpus.pipeline import read_report
 from gknb.model.record import Record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +17,7 @@ CASES = sorted((ROOT / "tests" / "cases").glob("*.txt"))
 
 def parsed(name: str) -> Record:
     path = ROOT / "content" / name
-    return parse_file(path, display_path=path.relative_to(ROOT).as_posix())
+    return read_report(path, display_path=path.relative_to(ROOT).as_posix())
 
 
 def findings(record: Record) -> set[tuple[str, str]]:
@@ -27,7 +27,7 @@ def findings(record: Record) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("seed", SEEDS + CASES, ids=lambda p: p.stem)
 def test_whole_record_matches_expected(seed: Path) -> None:
     expected = json.loads((ROOT / "tests" / "expected" / f"{seed.stem}.json").read_text(encoding="utf-8"))
-    actual = parse_file(seed, display_path=seed.relative_to(ROOT).as_posix()).to_dict()
+    actual = read_report(seed, display_path=seed.relative_to(ROOT).as_posix()).to_dict()
     assert json.loads(json.dumps(actual, ensure_ascii=False)) == expected
 
 
@@ -97,7 +97,7 @@ def test_duandian_2022_one_cell_per_line_layout() -> None:
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_every_seed_has_six_sections_and_complete_template(seed: Path) -> None:
-    record = parse_file(seed)
+    record = read_report(seed)
     assert [s.key for s in record.sections] == ["overview", "proactive", "applications",
                                                 "review_litigation", "problems", "other_matters"]
     rows = record.tables["applications"]

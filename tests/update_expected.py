@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gknb.corpus.pipeline import parse_file
+from gknb.corpus.pipeline import read_report
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -26,7 +26,7 @@ def seed_reports() -> list[Path]:
 
 def main() -> None:
     for report in seed_reports():
-        record = parse_file(report, display_path=report.relative_to(ROOT).as_posix())
+        record = read_report(report, display_path=report.relative_to(ROOT).as_posix())
         text = json.dumps(record.to_dict(), ensure_ascii=False, indent=1) + "\n"
         expected_path(report).write_text(text, encoding="utf-8")
         print(f"wrote {expected_path(report).relative_to(ROOT)}")

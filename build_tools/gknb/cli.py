@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from gknb.check.registry import CHECK_TITLES, run_corpus_checks
-from gknb.corpus.pipeline import parse_file
+from gknb.corpus.pipeline import read_report
 from gknb.model.errors import ReadError
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record
 
@@ -20,7 +20,7 @@ def command_parse(args: argparse.Namespace) -> int:
     failed = 0
     for name in args.files:
         try:
-            record = parse_file(Path(name), display_path=name)
+            record = read_report(Path(name), display_path=name)
         except ReadError as error:
             print(f"gknb: {error}", file=sys.stderr)
             failed += 1
@@ -54,7 +54,7 @@ def command_check(args: argparse.Namespace) -> int:
     records: list[Record] = []
     for name in args.files:
         try:
-            records.append(parse_file(Path(name), display_path=name))
+            records.append(read_report(Path(name), display_path=name))
         except ReadError as error:
             print(f"gknb: {error}", file=sys.stderr)
             worst = 2

@@ -24,7 +24,7 @@ from typing import Iterator
 from gknb.check.registry import run_corpus_checks, run_report_checks
 from gknb.model.document import Document
 from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
-from gknb.parse.assemble import parse_document
+from gknb.parse.assemble import assemble_record
 from gknb.model.errors import NotAReport, ReadError
 from gknb.read import read_document
 from gknb.model.record import Record
@@ -66,7 +66,7 @@ def document_text(document: Document) -> str:
     return "\n".join(line.text for line in document.lines)
 
 
-def parse_file(path: Path, *, display_path: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> Record:
+def read_report(path: Path, *, display_path: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> Record:
     """Read, parse and check one report; raises ReadError when the file cannot give a report."""
     size = path.stat().st_size
     if size > max_bytes:
@@ -75,7 +75,7 @@ def parse_file(path: Path, *, display_path: str | None = None, max_bytes: int = 
     if display_path is not None:
         document.path = display_path
     sidecar = load_sidecar(path, document.front_matter)
-    record = parse_document(document)
+    record = assemble_record(document)
     if not looks_like_report(record):
         raise NotAReport(path, "未找到年度报告的章节或表格（不是政府信息公开工作年度报告？）")
     apply_metadata(record, sidecar, document_text(document))
@@ -144,14 +144,14 @@ def raise_timeout(_signum: int, _frame: FrameType | None) -> None:
     raise TimeoutError
 
 
-def parse_guarded(path: Path, relative: str, seconds: int, max_bytes: int) -> Outcome:
+def report_or_rejection(path: Path, relative: str, seconds: int, max_bytes: int) -> Outcome:
     """A record, or the reason the file gives none; never raises, never runs past `seconds`."""
     can_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
     if can_alarm:
         previous = signal.signal(signal.SIGALRM, raise_timeout)
         signal.alarm(seconds)
     try:
-        return parse_file(path, display_path=relative, max_bytes=max_bytes)
+        return read_report(path, display_path=relative, max_bytes=max_bytes)
     except ReadError as error:
         return Rejection(relative, error.reason)
     except TimeoutError:
@@ -166,17 +166,19 @@ def parse_guarded(path: Path, relative: str, seconds: int, max_bytes: int) -> Ou
             signal.signal(signal.SIGALRM, previous)
 
 
-def parse_task(task: tuple[str, str, int, int]) -> Outcome:
+def run_task(task: tuple[str, str, int, int]) -> Outcome:
+    """One worker task (path, display path, seconds, byte limit): picklable arguments for the pool."""
     path, relative, seconds, max_bytes = task
-    return parse_guarded(Path(path), relative, seconds, max_bytes)
+    return report_or_rejection(Path(path), relative, seconds, max_bytes)
 
 
-def parse_all(tasks: list[tuple[str, str, int, int]], jobs: int) -> Iterator[Outcome]:
+def outcomes_of(tasks: list[tuple[str, str, int, int]], jobs: int) -> Iterator[Outcome]:
+    """The outcome of every task, in order: in this process for small corpora, else on `jobs` workers."""
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
-        yield from map(parse_task, tasks)
+        yield from map(run_task, tasks)
         return
     with frozen_heap(), ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+        yield from pool.map(run_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
 
 
 @contextmanager
@@ -218,7 +220,7 @@ def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
         tasks.append((str(path), relative, options.seconds_per_file, options.max_bytes))
         pending.append(index)
     jobs = options.jobs or os.cpu_count() or 1
-    for done, (index, outcome) in enumerate(zip(pending, parse_all(tasks, jobs)), 1):
+    for done, (index, outcome) in enumerate(zip(pending, outcomes_of(tasks, jobs)), 1):
         outcomes[index] = outcome
         if options.cache_dir:
             store(options.cache_dir, keys[index], outcome)

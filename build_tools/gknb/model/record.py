@@ -1,4 +1,4 @@
-"""The normalised record of one report and its JSON form (the public contract, docs/record.md)."""
+"""The normalised record of one report and its JSON form (the public contract: data/record.schema.json, README)."""
 
 from __future__ import annotations
 

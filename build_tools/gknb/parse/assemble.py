@@ -46,7 +46,7 @@ def read_tables(lines: Sequence[Line], sections: list[SectionSpan], template: st
     return read
 
 
-def narrative(lines: Sequence[Line], start: int, end: int, skip: list[tuple[int, int]]) -> str:
+def section_paragraphs(lines: Sequence[Line], start: int, end: int, skip: list[tuple[int, int]]) -> str:
     """The section's paragraphs: text lines outside the tables, without converter debris."""
     kept = []
     for index in range(start, end):
@@ -67,15 +67,15 @@ def read_sections(lines: Sequence[Line], sections: list[SectionSpan], title_line
     result = []
     for position, span in enumerate(sections):
         start = span.heading + 1
-        text = narrative(lines, start, span.end, table_spans)
+        text = section_paragraphs(lines, start, span.end, table_spans)
         if position == 0 and span.key == "overview":
-            intro = narrative(lines, (title_line + 1) if title_line is not None else 0, span.heading, table_spans)
+            intro = section_paragraphs(lines, (title_line + 1) if title_line is not None else 0, span.heading, table_spans)
             text = "\n".join(t for t in (intro, text) if t)
         result.append(Section(span.key, span.title, text))
     return result
 
 
-def parse_document(document: Document) -> Record:
+def assemble_record(document: Document) -> Record:
     lines = document.lines
     sections = find_sections(lines)
     header = read_header(lines, sections[0].heading if sections else -1)

@@ -3,7 +3,7 @@
 Flattened page text loses the separators between cells: `本年新收政府信息公开申请数量801000081`
 is 80, 1, 0, 0, 0, 0, 81. Every way of cutting the run into the row's cells (no leading zeros)
 is a candidate; the row's own total, then the column relations across rows (balance, outcome
-sums) and figures stated in the narrative, rule candidates out. One reading left → `recovered`;
+sums) rule candidates out. One reading left → `recovered`;
 several → `ambiguous`; none → `garbled`. A guess is never `ok`.
 """
 
