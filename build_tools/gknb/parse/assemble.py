@@ -10,6 +10,7 @@ from gknb.read.cleanup import clean_line
 from gknb.parse.structure import (TRAILER_RE, SectionSpan, detect_template, find_sections,
                      publication_date, read_header, year_from_text)
 from gknb.model.record import Record, Section, Tables
+from gknb.parse.inline import unfold
 from gknb.parse.tables import NumberedLine, TableResult, read_table
 from gknb.model.official_tables import TABLE_SECTION, OFFICIAL_TABLES, Table
 
@@ -76,7 +77,7 @@ def read_sections(lines: Sequence[Line], sections: list[SectionSpan], title_line
 
 
 def assemble_record(document: Document) -> Record:
-    lines = document.lines
+    lines = unfold(document.lines)
     sections = find_sections(lines)
     header = read_header(lines, sections[0].heading if sections else -1)
     body_text = "\n".join(line.text for line in lines)
@@ -88,7 +89,7 @@ def assemble_record(document: Document) -> Record:
                 "encoding": document.encoding},
         year=year,
         template=template,
-        published=publication_date(lines),
+        published=publication_date(lines, sections[0].heading if sections else -1),
         doc_number=header.doc_number,
         sections=read_sections(lines, sections, header.title_line, read.spans),
         tables=read.tables,

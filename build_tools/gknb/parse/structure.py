@@ -75,8 +75,11 @@ def preamble_texts(lines: Sequence[Line], limit: int) -> list[tuple[int, str]]:
             if line.kind is LineKind.TEXT and clean_line(line.text)]
 
 
+FIELD_LABEL_RE = re.compile(r"^\s*(?:文章)?(?:标题|题目|名称)\s*[:：]\s*")  # `标题: …` of a saved article page
+
+
 def agency_from_title(title: str) -> str:
-    name = TITLE_SPLIT_RE.split(title, maxsplit=1)[0]
+    name = TITLE_SPLIT_RE.split(FIELD_LABEL_RE.sub("", title), maxsplit=1)[0]
     return re.sub(r"\s+", "", name).strip("《》“”\"：: ")
 
 
@@ -117,16 +120,37 @@ def year_from_text(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def publication_date(lines: Sequence[Line]) -> str | None:
-    """A date alone on a line in the closing signature block."""
+# A saved article page's own publication field: `发布时间: 2023-02-20 15:07`, `发布日期：2022年1月20日`.
+PUBLISHED_FIELD_RE = re.compile(r"(?:发布|发文|公开)(?:时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+
+
+def iso_date(year: str, month: str, day: str) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def published_field(lines: Sequence[Line], limit: int) -> str | None:
+    """The publication date a page prints above the report (a site's 发布时间), if any."""
+    for line in lines[:limit]:
+        match = PUBLISHED_FIELD_RE.search(to_halfwidth(line.text))
+        if match:
+            return iso_date(*match.groups())
+    return None
+
+
+def publication_date(lines: Sequence[Line], first_section: int = -1) -> str | None:
+    """When the report was published: the page's 发布时间 field above the report, else a date alone on
+    a line in the closing signature block (the document's own date)."""
+    field = published_field(lines, first_section if first_section >= 0 else min(len(lines), 15))
+    if field is not None:
+        return field
     texts = [clean_line(line.text) for line in lines if line.kind is LineKind.TEXT and clean_line(line.text)]
     for text in reversed(texts[-TRAILER_LINES:]):
         match = DATE_LINE_RE.match(to_halfwidth(text))
         if match:
-            try:
-                return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
-            except ValueError:
-                return None
+            return iso_date(*match.groups())
     return None
 
 
