@@ -74,6 +74,8 @@ class Token:
     raw: str
     line: int  # index of the source line, for locating tables in the document
     glued: bool = False  # digits that ran straight on from a label, separators lost
+    exact: bool = False  # a cell of a real grid (HTML, DOCX, ruled PDF, pipe table): its position is its column
+    loose: bool = False  # a number on a line of running text: no separators say which column it is in
 
 
 GLUED_DIGITS_RE = re.compile(r"^(.*[^\d\s.,，])[\s\u3000]*(\d[\d\s\u3000]*(?:\.\d+)?)$")
@@ -120,9 +122,9 @@ def is_subsequence(phrase: str, label: str) -> bool:
     return all(char in rest for char in phrase)
 
 
-def classify_cell(raw: str, line: int = 0) -> Token:
+def classify_cell(raw: str, line: int = 0, exact: bool = False, loose: bool = False) -> Token:
     """What a cell's text is: a label, a number, nothing, not-applicable, or garbled."""
-    return Token(cell_kind(raw), raw, line)
+    return Token(cell_kind(raw), raw, line, exact=exact, loose=loose)
 
 
 @lru_cache(maxsize=1 << 16)

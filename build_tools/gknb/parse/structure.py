@@ -47,14 +47,39 @@ def section_key_of(line: Line) -> str | None:
     return next((key for key, _title, phrases in SECTIONS if any(p in label for p in phrases)), None)
 
 
+# Words a section's own table prints: a heading of that section followed by them holds the table.
+TABLE_MARKERS = {"proactive": ("第二十条", "本年制发件数", "本年新制作数量"),
+                 "applications": ("本年新收", "结转下年度"),
+                 "review_litigation": ("结果维持", "复议后起诉", "尚未审结")}
+
+
+def holds_its_table(lines: Sequence[Line], key: str, start: int, end: int) -> bool:
+    text = "".join(normalise_label(line.text) for line in lines[start + 1:end])
+    return any(marker in text for marker in TABLE_MARKERS.get(key, ()))
+
+
+def chosen_headings(lines: Sequence[Line], candidates: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """One heading per section. A heading printed twice (the overview's own sub-topics numbered like
+    sections: 三、主动公开工作情况 … then 一、主动公开政府信息情况 over the table) is taken where its
+    table follows it; otherwise each section keeps its first heading."""
+    ends = [index for _k, index in candidates[1:]] + [len(lines)]
+    first: dict[str, int] = {}
+    with_table: dict[str, int] = {}
+    for (key, index), end in zip(candidates, ends):
+        first.setdefault(key, index)
+        if key in TABLE_MARKERS and key not in with_table and holds_its_table(lines, key, index, end):
+            with_table[key] = index
+    return sorted({**first, **with_table}.items(), key=lambda item: item[1])
+
+
 def find_sections(lines: Sequence[Line]) -> list[SectionSpan]:
     """Headings of the six sections, each found once and in order."""
     order = [key for key, _t, _p in SECTIONS]
     titles = {key: title for key, title, _p in SECTIONS}
+    candidates = [(key, index) for index, line in enumerate(lines) if (key := section_key_of(line))]
     found: list[tuple[str, int]] = []
-    for index, line in enumerate(lines):
-        key = section_key_of(line)
-        if key and (not found or order.index(key) > order.index(found[-1][0])):
+    for key, index in chosen_headings(lines, candidates):
+        if not found or order.index(key) > order.index(found[-1][0]):
             found.append((key, index))
     ends = [index for _k, index in found[1:]] + [len(lines)]
     return [SectionSpan(key, titles[key], start, end) for (key, start), end in zip(found, ends)]

@@ -64,7 +64,8 @@ def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
 
 def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     one_per_line = is_one_cell_per_line(lines)
-    tokens = [classify_cell(cell, index) for index, line in lines for cell in line_cells(line, one_per_line)]
+    tokens = [classify_cell(cell, index, line.kind is LineKind.GRID, line.kind is LineKind.TEXT)
+              for index, line in lines for cell in line_cells(line, one_per_line)]
     return [t for t in tokens if t.kind is not TokenKind.NOISE]
 
 
@@ -110,16 +111,21 @@ def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]
     """Cell tokens per row key. A label seen again after its row has values is a continuation."""
     rows: dict[str, list[Token]] = {}
     current: list[Token] | None = None
+    label: Token | None = None
     started = not table.first_row
     for token in tokens:
         if token.kind is not TokenKind.TEXT:
+            if current is not None and token.exact and not in_label_row(label, token):
+                # A grid cell outside its label's grid row (a converter left the labels beside the
+                # table): which row it belongs to is not shown, so it goes to none.
+                current = None
             if current is not None:
                 current.append(token)
             continue
         parts = split_label_numbers(token.raw)
         row = match_row(parts.label, table, parts.interleaved)
         if row is not None and (started or row.key == table.first_row):
-            started = True
+            started, label = True, token
             if row.key in rows and has_values(rows[row.key]):
                 current = None
             else:
@@ -129,8 +135,31 @@ def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]
     return rows
 
 
+def in_label_row(label: Token | None, cell: Token) -> bool:
+    """A grid cell in the same grid row as the row label it would be read under."""
+    return label is not None and label.exact and label.line == cell.line
+
+
+def is_grid_row(tokens: Sequence[Token]) -> bool:
+    return bool(tokens) and all(t.exact for t in tokens)
+
+
+def align_grid(tokens: list[Token], width: int) -> list[Token | None] | None:
+    """A real grid's cells keep their columns, blank ones included: only surplus empty cells at the
+    ends (a converter's trailing pipe) are dropped. None when the cells cannot fill the columns."""
+    cells = list(tokens)
+    while len(cells) > width and cells[-1].kind is TokenKind.EMPTY:
+        cells.pop()
+    while len(cells) > width and cells[0].kind is TokenKind.EMPTY:
+        cells.pop(0)
+    return list(cells) if len(cells) == width else None
+
+
 def align(tokens: list[Token], width: int, side: Align) -> list[Token | None] | None:
-    """Exactly `width` slots (None = nothing printed), or None when the row has more values than columns."""
+    """Exactly `width` slots (None = nothing printed), or None when the row has more values than columns
+    (or, in a real grid, other than as many cells as columns)."""
+    if is_grid_row(tokens):
+        return align_grid(tokens, width)
     cells = list(tokens)
     while cells and cells[-1].kind is TokenKind.EMPTY:
         cells.pop()
@@ -144,9 +173,10 @@ def align(tokens: list[Token], width: int, side: Align) -> list[Token | None] | 
 
 
 def is_unplaceable(tokens: list[Token], width: int) -> bool:
-    """Too few digits ran on from the label to fill the row: which cells they belong to is unknown."""
+    """Fewer numbers than columns with nothing to say where they stand (digits run on from the label,
+    numbers in running text): which cells they belong to is unknown."""
     values = [t for t in tokens if t.kind is not TokenKind.EMPTY]
-    return any(t.glued for t in values) and 0 < len(values) < width
+    return any(t.glued or t.loose for t in values) and 0 < len(values) < width
 
 
 def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Cell]:
@@ -157,9 +187,9 @@ def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Ce
         raw = " ".join(t.raw.strip() for t in tokens)
         return {k: Cell(None, CellState.GARBLED, raw) for k in keys}
     slots = align(tokens, len(keys), side)
-    if slots is None:  # more numbers than columns: no cell can be trusted
-        overflow = [t for t in tokens if t.kind is not TokenKind.EMPTY][-len(keys):]
-        return {k: Cell(None, CellState.GARBLED, t.raw.strip()) for k, t in zip(keys, overflow)}
+    if slots is None:  # more numbers than columns (or a grid row short of cells): no cell can be trusted
+        raw = " ".join(t.raw.strip() for t in tokens if t.kind is not TokenKind.EMPTY)
+        return {k: Cell(None, CellState.GARBLED, raw) for k in keys}
     return {k: cell_from_token(t) for k, t in zip(keys, slots)}
 
 
@@ -181,6 +211,8 @@ def digit_pieces(tokens: Sequence[Token], width: int) -> tuple[str, ...] | None:
     values = [t for t in tokens if t.kind is not TokenKind.EMPTY]
     if not values or any(t.kind is not TokenKind.NUMBER or not t.raw.strip().isdigit() for t in values):
         return None
+    if is_grid_row(values) and len(values) > 1:
+        return None  # separate grid cells never ran together
     pieces = tuple(t.raw.strip() for t in values)
     glued = any(t.glued for t in values)
     if len(pieces) >= width or sum(map(len, pieces)) < width:

@@ -99,8 +99,24 @@ def gfm_tables(body: str) -> dict[int, tuple[int, list[list[str]]]]:
     return tables
 
 
+def pipe_cells(raw: str) -> list[str]:
+    """A pipe-table row's cells as the source writes them (escaped `\\|` kept as text). markdown-it's own
+    cells are not used: it drops cells beyond the header's count, which shifts every number after."""
+    text = raw.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    cells = re.split(r"(?<!\\)\|", text)
+    return [normalise_space(cell.replace("\\|", "|")) for cell in cells]
+
+
 def markdown_lines(body: str) -> list[Line]:
-    """Line rules everywhere, except GFM pipe tables, whose rows become exact GRID lines."""
+    """Line rules everywhere, except GFM pipe tables, whose rows become exact GRID lines.
+
+    markdown-it says where a table starts and ends; inside it, a line without a pipe is text (GFM
+    would make it a one-cell row and run the table on over the headings that follow) and the
+    delimiter rows (|---|) are left out."""
     raw_lines = split_lines(body)
     if not has_gfm_table(raw_lines):
         return text_lines(body)
@@ -108,13 +124,17 @@ def markdown_lines(body: str) -> list[Line]:
     lines: list[Line] = []
     index = 0
     while index < len(raw_lines):
-        if index in tables:
-            end, rows = tables[index]
-            lines.extend(grid_line(row) for row in rows)
-            index = end
-        else:
+        if index not in tables:
             lines.append(classify_text_line(raw_lines[index]))
             index += 1
+            continue
+        end, _rows = tables[index]
+        for raw in raw_lines[index:end]:
+            if "|" not in raw:
+                lines.append(classify_text_line(raw))
+            elif not _GFM_DELIMITER.match(raw):
+                lines.append(grid_line(pipe_cells(raw)))
+        index = end
     return lines
 
 
