@@ -108,8 +108,10 @@ def cells_in_state(record: Record, state: CellState) -> list[str]:
             for c, cell in cols.items() if cell.state is state]
 
 
+# What the source left out or garbled. Cells our reading could not decide (`ambiguous`: digits that
+# split several ways) are the reading's uncertainty, not the report's: `digit_runs` reports them.
 CELL_STATE_WORDS = {CellState.MISSING: "缺少的行", CellState.BLANK: "空白单元格",
-                    CellState.GARBLED: "无法识别的单元格", CellState.AMBIGUOUS: "无法确定的单元格"}
+                    CellState.GARBLED: "无法识别的单元格"}
 SHOWN_CELLS = 8
 
 
