@@ -333,6 +333,8 @@ Category = Literal["zone", "dispatched", "street", "township", "government", "in
 ZONE_WORDS = ("开发区", "高新区", "新区", "示范区", "园区", "工业园", "保税区", "试验区", "实验区", "合作区",
               "集聚区", "管理区", "旅游区", "风景区", "名胜区", "景区", "度假区", "自贸区", "片区")
 NAME_RULES: tuple[tuple[re.Pattern[str], Category], ...] = (
+    # A zone's 片区管理局 administers former towns for the zone: dispatched by it, not a zone itself.
+    (re.compile(r"片区管理局$"), "dispatched"),
     (re.compile(rf"({'|'.join(ZONE_WORDS)})(管理委员会|管委会|管理局|管理办公室)?$"), "zone"),
     (re.compile(r"街道(办事处|办)?$"), "street"),
     (re.compile(r"(分局|派出所|税务局|调查队|海关|气象局|边境管理大队|(政府|局|委)驻\S+办事处|派出机构)$"), "dispatched"),

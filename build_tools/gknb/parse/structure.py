@@ -103,8 +103,11 @@ def preamble_texts(lines: Sequence[Line], limit: int) -> list[tuple[int, str]]:
 FIELD_LABEL_RE = re.compile(r"^\s*(?:文章)?(?:标题|题目|名称)\s*[:：]\s*")  # `标题: …` of a saved article page
 
 
+LEADING_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*")  # `2024 年上海市科委政府信息公开工作年度报告`
+
+
 def agency_from_title(title: str) -> str:
-    name = TITLE_SPLIT_RE.split(FIELD_LABEL_RE.sub("", title), maxsplit=1)[0]
+    name = TITLE_SPLIT_RE.split(LEADING_YEAR_RE.sub("", FIELD_LABEL_RE.sub("", title)), maxsplit=1)[0]
     return re.sub(r"\s+", "", name).strip("《》“”\"：: ")
 
 
@@ -113,6 +116,7 @@ def read_header(lines: Sequence[Line], first_section: int) -> Header:
     header = Header()
     texts = preamble_texts(lines, max(first_section, 0) or min(len(lines), 15))
     previous = ""
+    following = {index: text for index, text in texts}
     for index, text in texts:
         number = DOC_NUMBER_RE.search(to_halfwidth(text).replace(" ", ""))
         if number and header.doc_number is None and len(text) <= 30:
@@ -120,14 +124,35 @@ def read_header(lines: Sequence[Line], first_section: int) -> Header:
             continue
         if DOC_HEADER_RE.match(text.replace(" ", "")):
             continue
-        if header.title_line is None and len(text) <= 60 and TITLE_RE.search(text.replace(" ", "")):
-            name = agency_from_title(text) or agency_from_title(previous)
-            header.agency = name or None
+        title = title_text(text, following.get(index + 1, ""))
+        if header.title_line is None and title is not None:
+            name = agency_from_title(title) or agency_from_title(previous)
+            header.agency = name if name and is_body_name(name) else None
             header.title_line = index
-            year = YEAR_RE.search(text)
+            year = YEAR_RE.search(title)
             header.title_year = int(year.group(1)) if year else None
         previous = text
     return header
+
+
+MAX_TITLE_LENGTH = 60
+# A body's name holds no sentence punctuation: `定》）和《关于印发…年度报告` is a sentence citing the
+# format notice, not a title.
+NOT_IN_BODY_NAME_RE = re.compile(r"[《》，。、；（）()]")
+
+
+def is_body_name(name: str) -> bool:
+    return not NOT_IN_BODY_NAME_RE.search(name)
+
+
+def title_text(text: str, next_text: str) -> str | None:
+    """The title this line is or starts: a title wrapped onto a second line (…政府信息公开工作 / 年度报告) is
+    taken whole."""
+    for candidate in (text, text + next_text):
+        compact = candidate.replace(" ", "")
+        if len(compact) <= MAX_TITLE_LENGTH and TITLE_RE.search(compact) and is_body_name(agency_from_title(candidate)):
+            return candidate
+    return None
 
 
 def normalise_doc_number(text: str) -> str:
