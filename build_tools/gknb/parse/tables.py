@@ -7,6 +7,7 @@ is the last column of tables 三 and 四, so those rows are right-aligned).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -315,8 +316,47 @@ def read_appeal_run(pieces: tuple[str, ...], table: Table, width: int) -> TableR
     return TableResult(cells, None, {"review_litigation": run.readings})
 
 
+def group_named(token: Token) -> str | None:
+    """The one table 四 group a heading or header cell names (行政复议 / 未经复议直接起诉 / 复议后起诉)."""
+    label = normalise_label(token.raw)
+    if "复议后起诉" in label:
+        return "litigation_after_review"
+    if "未经复议" in label or "直接起诉" in label:
+        return "litigation_direct"
+    if "行政复议" in label and "诉讼" not in label:
+        return "review"
+    return None
+
+
+def grouped_appeal_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]] | None:
+    """Table 四 printed as three small tables, each under a heading naming its group and over its own
+    row of five numbers (a converter's Markdown): every group found once, else None."""
+    width = len(APPEAL_COLUMNS)
+    found: dict[str, list[Token]] = {}
+    group: str | None = None
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.kind is TokenKind.TEXT:
+            group = group_named(token) or group
+            index += 1
+            continue
+        run = list(itertools.takewhile(lambda t: t.kind is not TokenKind.TEXT, tokens[index:]))
+        values = [t for t in run if t.kind is not TokenKind.EMPTY]
+        if group is not None and group not in found and len(values) == width:
+            found[group] = values
+        index += len(run)
+    return found if set(found) == {row.key for row in table.rows} else None
+
+
 def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: bool = False) -> TableResult:
-    data = appeal_data_tokens(tokenise(lines), in_section)
+    tokens = tokenise(lines)
+    grouped = grouped_appeal_rows(tokens, table)
+    if grouped is not None:
+        by_group = {row.key: {c.key: cell_from_token(t) for c, t in zip(row.columns, grouped[row.key])}
+                    for row in table.rows}
+        return TableResult(by_group, span_of(lines, [t for run in grouped.values() for t in run]))
+    data = appeal_data_tokens(tokens, in_section)
     width = sum(len(row.columns) for row in table.rows)
     pieces = digit_pieces(data, width) if data is not None else None
     if pieces is not None:
