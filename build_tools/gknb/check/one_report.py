@@ -12,7 +12,7 @@ from datetime import date
 from typing import Iterator
 
 from gknb.check.declare import Issue, Sum, check, issue, number, values
-from gknb.model.body_types import body_type
+from gknb.model.body_types import BodyType, body_type
 from gknb.model.official_tables import (APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
                                         outcome_keys)
 from gknb.model.record import CellState, Record, Severity
@@ -166,7 +166,11 @@ def check_deadline(record: Record) -> Iterator[Issue]:
         yield issue(published=record.published, due=due.isoformat())
 
 
-UNIT_LIMIT_WAN_YUAN = 10_000  # 1 亿元: beyond any one non-provincial body's fee income in a year
+UNIT_LIMIT_WAN_YUAN = 10_000  # 1 亿元: beyond a county-level body's fee income in a year
+# A prefecture-level government, department or zone can collect several 亿元 (平潭综合实验区: 1.9 亿元
+# in 2024); 10 亿元 is beyond them. Provincial bodies are not judged.
+CITY_LEVEL_LIMIT_WAN_YUAN = 100_000
+CITY_LEVEL = (BodyType.CITY_GOV, BodyType.CITY_DEPT, BodyType.ZONE)
 
 
 @check("unit", Severity.WARNING, "收费金额单位", "行政事业性收费金额 {amount} 万元异常偏大，可能误以“元”为单位填报")
@@ -175,7 +179,10 @@ def check_unit(record: Record) -> Iterator[Issue]:
     key = "active.fees.amount_wan_yuan"
     amount = number(record.cell(key))
     kind = body_type(record.agency.get("type")) if record.agency.get("type") else None
-    if amount is not None and amount >= UNIT_LIMIT_WAN_YUAN and not (kind and kind.is_provincial):
+    if amount is None or (kind is not None and kind.is_provincial):
+        return
+    limit = CITY_LEVEL_LIMIT_WAN_YUAN if kind in CITY_LEVEL else UNIT_LIMIT_WAN_YUAN
+    if amount >= limit:
         yield issue(key, amount=amount)
 
 

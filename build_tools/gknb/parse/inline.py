@@ -19,14 +19,16 @@ from typing import Iterable, Sequence
 from gknb.model.document import Line, LineKind
 from gknb.model.official_tables import OFFICIAL_TABLES, SECTIONS
 from gknb.parse.labels import normalise_label
+from gknb.parse.structure import SECTION_TITLE_STARTS
 
 INLINE_MIN_LENGTH = 400  # a line this long that holds two section headings or table rows is a page body
 CJK = "\u4e00-\u9fff"
 # A section heading inside running text: numeral, 、, a short title ending at its last word.
-SECTION_HEADING_RE = re.compile(rf"[一二三四五六][、.．]\s*[^\d。，,；;：:]{{1,30}}?(?:情况|事项|措施|概述)")
+SECTION_HEADING_RE = re.compile(rf"(?:[一二三四五六][、.．]|(?<![{CJK}])[一二三四五六](?={SECTION_TITLE_STARTS}))"
+                                rf"\s*[^\d。，,；;：:]{{1,30}}?(?:情况|事项|措施|概述)")
 # Row enumerators: 一、 （一） 1.
 ENUMERATOR_RE = re.compile(
-    rf"(?<!第)[一二三四五六七八九十]、(?=[{CJK}])"
+    rf"(?<!第)[一二三四五六七八九十]{{1,2}}、(?=[{CJK}])"
     rf"|(?<!第)[（(][一二三四五六七八九十][）)](?=[{CJK}])"
     rf"|(?<![\d.．])\d[.．、](?=[{CJK}“\"])"
 )

@@ -78,7 +78,8 @@ class Token:
     loose: bool = False  # a number on a line of running text: no separators say which column it is in
 
 
-GLUED_DIGITS_RE = re.compile(r"^(.*[^\d\s.,，])[\s\u3000]*(\d[\d\s\u3000]*(?:\.\d+)?)$")
+# A label with its digits run on (`行政许可0+11`: a signed 本年增/减 keeps its sign inside the run).
+GLUED_DIGITS_RE = re.compile(r"^(.*[^\d\s.,，+\-])[\s\u3000]*([+\-]?\d[\d\s\u3000]*(?:[+\-]\d[\d\s\u3000]*)*(?:\.\d+)?)$")
 # A number inside a text line: not part of an enumerator (1. 2、), a 第…条 reference or a year (2024年).
 NUMBER_IN_TEXT_RE = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?![\d.．、])")
 YEAR_RE = re.compile(r"(?:19|20)\d{2}年")
@@ -93,10 +94,18 @@ class LabelNumbers:
     interleaved: bool = False  # a wrapped label column printed around the numbers (unruled PDF text)
 
 
+# The 2019 table's 政府集中采购 cells carry their units (`1个246900元`, `2832995元`): a unit ends a cell.
+PROCUREMENT_UNITS_RE = re.compile(r"^(.*集中采购)\s*((?:\d+(?:\.\d+)?\s*(?:万元|元|个|项)\s*)+)$")
+NUMBER_BEFORE_UNIT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:万元|元|个|项)")
+
+
 @lru_cache(maxsize=1 << 16)
 def split_label_numbers(raw: str) -> LabelNumbers:
     """`本年新收…数量801000081` → label + digit run; `一、本 8 89 … 466年新收…数量` → label + 7 numbers."""
     text = to_halfwidth(raw).strip()
+    units = PROCUREMENT_UNITS_RE.match(text)
+    if units:
+        return LabelNumbers(units.group(1), tuple(NUMBER_BEFORE_UNIT_RE.findall(units.group(2))))
     match = GLUED_DIGITS_RE.match(text)
     if match and HAS_CJK_RE.search(match.group(1)):
         return LabelNumbers(match.group(1), tuple(match.group(2).split()))

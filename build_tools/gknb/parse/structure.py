@@ -13,7 +13,10 @@ from gknb.parse.labels import normalise_label, to_halfwidth
 from gknb.read.cleanup import clean_line
 from gknb.model.official_tables import SECTIONS, SIGNALS_2019, SIGNALS_2021
 
-HEADING_RE = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]\s*(.+)$")
+# A section heading: its numeral, then 、 — or no mark at all before the start of an official title
+# (`一总体情况` in page text that lost the mark).
+SECTION_TITLE_STARTS = "总体情况|主动公开|收到和处理|政府信息公开行政|存在的主要问题|其他需要报告"
+HEADING_RE = re.compile(rf"^\s*([一二三四五六])\s*(?:[、.．，,]|(?={SECTION_TITLE_STARTS}))\s*(.+)$")
 MAX_HEADING_LENGTH = 40
 TITLE_RE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报|工作报告)")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -106,9 +109,13 @@ FIELD_LABEL_RE = re.compile(r"^\s*(?:文章)?(?:标题|题目|名称)\s*[:：]\s
 LEADING_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*")  # `2024 年上海市科委政府信息公开工作年度报告`
 
 
+# A covering letter's wording before the title: `…管理局关于报送2020年政府信息公开工作年度报告的函`.
+LETTER_WORDS_RE = re.compile(r"关于(?:报送|印发|公布|发布|公开|呈报|上报)?$")
+
+
 def agency_from_title(title: str) -> str:
     name = TITLE_SPLIT_RE.split(LEADING_YEAR_RE.sub("", FIELD_LABEL_RE.sub("", title)), maxsplit=1)[0]
-    return re.sub(r"\s+", "", name).strip("《》“”\"：: ")
+    return LETTER_WORDS_RE.sub("", re.sub(r"\s+", "", name)).strip("《》“”\"：: ")
 
 
 def read_header(lines: Sequence[Line], first_section: int) -> Header:

@@ -246,7 +246,13 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     found = collect_rows(tokens, table)
     cells: dict[str, dict[str, Cell]] = {}
     runs: list[RunRow] = []
+    marked_runs: dict[str, list[Reading]] = {}
     for row in table.rows:
+        marked = marked_run_readings(found[row.key], len(row.columns)) if row.key in found else None
+        if marked is not None:
+            run = RunRow(row.key, tuple(t.raw for t in found[row.key]))
+            cells[row.key], marked_runs[row.key] = run_cells(row, run, marked), marked
+            continue
         pieces = digit_pieces(found[row.key], len(row.columns)) if row.key in found else None
         if pieces is None:
             cells[row.key] = row_cells(found.get(row.key), row, table.align)
@@ -262,7 +268,42 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
                if not row.instead_of or has_values(found.get(row.key, []))}
     used = [t for row_tokens in found.values() for t in row_tokens]
     return TableResult(ordered, span_of(lines, used) if found else None,
-                       {run.key: left[run.key] for run in runs} or None)
+                       {**{run.key: left[run.key] for run in runs}, **marked_runs} or None)
+
+
+SIGNED_RUN_RE = re.compile(r"^(\d+)([+\-])(\d+)$")
+DECIMAL_RUN_RE = re.compile(r"^(\d{2,})\.(\d+)$")
+
+
+def decimal_readings(whole: str, fraction: str) -> list[Reading]:
+    """采购项目数量 and 采购总金额 run together (`156805947.43`): the count is some leading digits, the
+    amount (with the decimals) the rest; every cut without leading zeros is a reading."""
+    return [(int(whole[:i]), float(f"{whole[i:]}.{fraction}")) for i in range(1, len(whole))  # type: ignore[misc]
+            if whole[:i] == str(int(whole[:i])) and whole[i:] == str(int(whole[i:]))]
+INNER_SIGN_RE = re.compile(r"\d[+\-]")
+
+
+def marked_run_readings(tokens: Sequence[Token], width: int) -> list[Reading] | None:
+    """A 2019 table 二 row whose digits ran together around a mark that opens a cell: the sign of
+    本年增/减 (`88-720`: 上一年项目数量 88, then 本年增/减 −7 and 处理决定数量 20, or −72 and 0) or the
+    decimals of 采购总金额. The digits after the mark are cut every way (no leading zeros). None when
+    the row holds no such run; no readings (garbled) when a sign stands where no layout puts one."""
+    values = [t for t in tokens if t.kind is not TokenKind.EMPTY]
+    decimal = DECIMAL_RUN_RE.match(values[0].raw.strip()) if len(values) == 1 and values[0].glued else None
+    if decimal is not None and width == 2:
+        return decimal_readings(*decimal.groups())
+    if not any(INNER_SIGN_RE.search(t.raw) for t in values):
+        return None
+    match = SIGNED_RUN_RE.match(values[0].raw.strip()) if len(values) == 1 and width in (2, 3) else None
+    if match is None:
+        return []  # signs where no layout puts them: garbled
+    first, sign, rest = match.groups()
+    factor = -1 if sign == "-" else 1
+    if first != str(int(first)):
+        return []
+    splits = [(rest,)] if width == 2 else [(rest[:i], rest[i:]) for i in range(1, len(rest))]
+    return [(int(first), factor * int(parts[0]), *map(int, parts[1:])) for parts in splits
+            if all(p == str(int(p)) for p in parts)]
 
 
 # ---- table 四: one unlabelled row of 15 numbers --------------------------------------------------
