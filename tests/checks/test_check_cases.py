@@ -119,6 +119,8 @@ REPORT_CASES["digit_runs"] = [
     Case("no run-together digits", report(), []),
     Case("a row split one way only", with_readings(report(), {f"{A}.granted": [(3, 0, 0, 0, 0, 0, 3)]}),
          [("digit_runs", f"{A}.granted.total")]),
+    Case("a row no split makes add up", with_readings(report(), {f"{A}.granted": []}),
+         [("digit_runs", f"{A}.granted.total")]),
     Case("a row split several ways",
          with_readings(report(), {f"{A}.granted": [(1, 2, 0, 0, 0, 0, 3), (2, 1, 0, 0, 0, 0, 3)]}),
          [("digit_runs", f"{A}.granted.total")]),

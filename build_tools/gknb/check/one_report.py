@@ -126,9 +126,10 @@ def check_completeness(record: Record) -> Iterator[Issue]:
         missing_tables = [t.title for t in OFFICIAL_TABLES[record.template] if not has_table(record, t.key)]
         if missing_tables:
             yield issue(what="缺少表格", items="、".join(missing_tables))
+    split_runs = set(run_cell_keys(record))  # digit_runs reports those
     for state, words in CELL_STATE_WORDS.items():
-        keys = [k for k in cells_in_state(record, state)
-                if state is not CellState.MISSING or has_table(record, k.split(".")[0])]
+        keys = [k for k in cells_in_state(record, state) if k not in split_runs
+                and (state is not CellState.MISSING or has_table(record, k.split(".")[0]))]
         if keys:
             shown = "、".join(f"{k}（{record.cell(k).raw}）" if state is CellState.GARBLED else k
                              for k in keys[:SHOWN_CELLS])
@@ -201,7 +202,13 @@ SHOWN_READINGS = 5
 SHOWN_ROWS = 6
 
 
+def run_cell_keys(record: Record) -> list[str]:
+    """The cells of every row read from run-together digits."""
+    return [cell for key in record.readings for cell in run_cells(record, key)]
+
+
 @check("digit_runs", Severity.WARNING, "连写数字拆分", {
+    "unsplit": "{row}：数字连写为“{raw}”，没有一种拆分能满足本表的勾稽关系（报告本身的数字可能有误），未取值",
     "ambiguous": "{row}：数字连写为“{raw}”，可拆分为 {readings}，无法确定，未采用任何一种",
     "recovered": "{table}：{count} 行数字连写（分隔丢失），已按勾稽关系唯一拆分，均为推断值：{rows}",
 })
@@ -213,7 +220,9 @@ def check_digit_runs(record: Record) -> Iterator[Issue]:
         raw = record.cell(cells[0]).raw if cells else ""
         if len(readings) == 1:
             recovered.setdefault(key.split(".")[0], []).append(key)
-        elif readings:
+        elif not readings:
+            yield issue(*cells, variant="unsplit", row=key, raw=raw)
+        else:
             shown = "；".join(reading_text(r) for r in readings[:SHOWN_READINGS])
             more = f" 等 {len(readings)} 种" if len(readings) > SHOWN_READINGS else f" 共 {len(readings)} 种"
             yield issue(*cells, variant="ambiguous", row=key, raw=raw, readings=shown + more)
