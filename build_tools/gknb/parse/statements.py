@@ -25,8 +25,9 @@ class Statement:
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("received", re.compile(r"(?:共|全年|本年度?|新)?(?:收到|受理|接收|接到)[^，,。；]{0,16}?申请[^，,。；\d]{0,6}?"
                             rf"(?:共计?|合计)?\s*(?P<n>{NUMBER})\s*(?:件|条|份|人次)")),
-    # 答复数 counts one kind of answer (已主动公开答复数1条), not every request answered.
-    ("processed", re.compile(rf"(?:办结|办理完结|答复(?!数))[^，,。；\d]{{0,8}}?(?:共计?|合计)?\s*(?P<n>{NUMBER})\s*(?:件|条|份)")),
+    # 答复 alone often counts one kind of answer (给予同意公开答复 1 件, 已主动公开答复数1条): only
+    # 共/已/全部 答复 is every request answered.
+    ("processed", re.compile(rf"(?:办结|办理完结|(?:共|已|全部)答复(?!数))[^，,。；\d]{{0,8}}?(?:共计?|合计)?\s*(?P<n>{NUMBER})\s*(?:件|条|份)")),
     ("review", re.compile(rf"行政复议(?:案件|申请)?[^，,。；\d]{{0,6}}?(?P<n>{NUMBER})\s*(?:件|起)")),
     ("litigation", re.compile(rf"行政诉讼(?:案件)?[^，,。；\d]{{0,6}}?(?P<n>{NUMBER})\s*(?:件|起)")),
 )
