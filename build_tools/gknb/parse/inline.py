@@ -39,9 +39,6 @@ DIGIT_SPAN_RE = re.compile(r"[\d \t\u3000]*$")
 ROW_DIGITS = 7
 ARTICLE_RE = re.compile(r"第二十条")
 DIGITS_THEN_TEXT_RE = re.compile(rf"(?<=[\d])\s*(?=[{CJK}])")
-# Table 二's rows after its header words (`… 现行有效件数 规章000`): the header ends where a row begins.
-ACTIVE_ROW_AFTER_HEADER_RE = re.compile(
-    r"(?<=[\s数量额）)])(?=规章|行政规范性文件|规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)")
 SECTION_WORDS = tuple(phrase for _key, _title, phrases in SECTIONS for phrase in phrases)
 
 
@@ -57,24 +54,34 @@ def row_label_starts() -> tuple[str, ...]:
     return tuple(sorted(starts))
 
 
-def is_section_heading(text: str) -> bool:
-    label = normalise_label(text)
-    return any(word in label for word in SECTION_WORDS)
+@lru_cache(maxsize=1)
+def active_row_after_header() -> re.Pattern[str]:
+    """Table 二's rows after its header words (`… 现行有效件数 规章000`): the header ends where a row
+    begins. The row labels are the official layouts' (longest first: 行政规范性文件 before 规范性文件)."""
+    labels = {label for tables in OFFICIAL_TABLES.values() for row in tables[0].rows
+              for label in (row.label, *row.phrases)}
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?<=[\s数量额）)])(?={alternatives})")
 
 
-def cut_points(text: str) -> list[int]:
-    """Where lines begin inside one long line of report text."""
+def section_headings(text: str) -> list[re.Match[str]]:
+    """The section headings inside one long line."""
+    return [m for m in SECTION_HEADING_RE.finditer(text)
+            if any(word in normalise_label(m.group()) for word in SECTION_WORDS)]
+
+
+def cut_points(text: str, headings: list[re.Match[str]]) -> list[int]:
+    """Where lines begin inside one long line of report text (its section `headings` found already)."""
     points: set[int] = set()
-    for match in SECTION_HEADING_RE.finditer(text):
-        if is_section_heading(match.group()):
-            points.update((match.start(), match.end()))
+    for match in headings:
+        points.update((match.start(), match.end()))
     points.update(m.start() for m in ENUMERATOR_RE.finditer(text))
     for match in GLUED_ENUMERATOR_RE.finditer(text):
         before = DIGIT_SPAN_RE.search(text, max(0, match.start() - 40), match.start())
         if before is not None and sum(c.isdigit() for c in before.group()) >= ROW_DIGITS:
             points.add(match.start())
     points.update(m.start() for m in ARTICLE_RE.finditer(text))
-    points.update(m.start() for m in ACTIVE_ROW_AFTER_HEADER_RE.finditer(text))
+    points.update(m.start() for m in active_row_after_header().finditer(text))
     starts = row_label_starts()
     for match in DIGITS_THEN_TEXT_RE.finditer(text):
         following = normalise_label(text[match.end():match.end() + 8])
@@ -83,21 +90,23 @@ def cut_points(text: str) -> list[int]:
     return sorted(p for p in points if 0 < p < len(text))
 
 
-def pieces(text: str) -> list[str]:
-    bounds = [0, *cut_points(text), len(text)]
+def pieces(text: str, headings: list[re.Match[str]]) -> list[str]:
+    bounds = [0, *cut_points(text, headings), len(text)]
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
-def holds_a_report(text: str) -> bool:
+def holds_a_report(text: str, headings: list[re.Match[str]]) -> bool:
     """Two section headings, or a table row label, inside one line: a page body, not a paragraph."""
-    headings = sum(1 for m in SECTION_HEADING_RE.finditer(text) if is_section_heading(m.group()))
-    return headings >= 2 or "本年新收" in text or "第二十条" in text
+    return len(headings) >= 2 or "本年新收" in text or "第二十条" in text
 
 
 def unfold_line(line: Line) -> Iterable[Line]:
-    if line.kind is not LineKind.TEXT or len(line.text) < INLINE_MIN_LENGTH or not holds_a_report(line.text):
+    if line.kind is not LineKind.TEXT or len(line.text) < INLINE_MIN_LENGTH:
         return (line,)
-    return (Line(LineKind.TEXT, (piece,)) for piece in pieces(line.text))
+    headings = section_headings(line.text)
+    if not holds_a_report(line.text, headings):
+        return (line,)
+    return (Line(LineKind.TEXT, (piece,)) for piece in pieces(line.text, headings))
 
 
 def unfold(lines: Sequence[Line]) -> list[Line]:

@@ -98,14 +98,20 @@ class Header:
     doc_number: str | None = None
 
 
+PREAMBLE_LINES = 15  # where no section heading was found, the title block is within the first lines
+
+
+def preamble_end(lines: Sequence[Line], first_section: int) -> int:
+    """Where the lines before section 一 end (title, page fields, document number)."""
+    return first_section if first_section > 0 else min(len(lines), PREAMBLE_LINES)
+
+
 def preamble_texts(lines: Sequence[Line], limit: int) -> list[tuple[int, str]]:
     return [(i, clean_line(line.text)) for i, line in enumerate(lines[:limit])
             if line.kind is LineKind.TEXT and clean_line(line.text)]
 
 
 FIELD_LABEL_RE = re.compile(r"^\s*(?:文章)?(?:标题|题目|名称)\s*[:：]\s*")  # `标题: …` of a saved article page
-
-
 LEADING_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年度?\s*")  # `2024 年上海市科委政府信息公开工作年度报告`
 
 
@@ -121,7 +127,7 @@ def agency_from_title(title: str) -> str:
 def read_header(lines: Sequence[Line], first_section: int) -> Header:
     """Title, body name, title year and document number from the lines before section 一."""
     header = Header()
-    texts = preamble_texts(lines, max(first_section, 0) or min(len(lines), 15))
+    texts = preamble_texts(lines, preamble_end(lines, first_section))
     previous = ""
     following = {index: text for index, text in texts}
     for index, text in texts:
@@ -200,7 +206,7 @@ def published_field(lines: Sequence[Line], limit: int) -> str | None:
 def publication_date(lines: Sequence[Line], first_section: int = -1) -> str | None:
     """When the report was published: the page's 发布时间 field above the report, else a date alone on
     a line in the closing signature block (the document's own date)."""
-    field = published_field(lines, first_section if first_section >= 0 else min(len(lines), 15))
+    field = published_field(lines, preamble_end(lines, first_section))
     if field is not None:
         return field
     texts = [clean_line(line.text) for line in lines if line.kind is LineKind.TEXT and clean_line(line.text)]

@@ -47,8 +47,6 @@ def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
     return indented / len(tab_lines) >= ONE_CELL_PER_LINE_SHARE
 
 
-
-
 def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
     """The cells a line contributes: pipe fragments lose their empty noise, indentation is dropped,
     and a text line of space-separated numbers (layout-preserving PDF text) is a row of cells."""

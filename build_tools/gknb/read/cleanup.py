@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from gknb.read.common import normalise_space
+
 # Page numbers as printed in reports: -1-, — 2 —, ~3~, 第 3 页, 第3页 共5页, 共5页 第3页, 1/5, Page 2 of 5.
 PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–－―~～·•]+\s*\d{1,4}\s*[-—–－―~～·•]+"
@@ -20,12 +22,11 @@ PAGE_NUMBER_RE = re.compile(
 BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 # A line of space-separated numbers: a table row of layout-preserving PDF text, never prose.
 NUMBER_ROW_RE = re.compile(r"^(?:[-+]?\d[\d,.]*\s+){2,}[-+]?\d[\d,.]*$")
-_SPACE_RE = re.compile(r"\s+")
 
 
 def is_page_number(text: str) -> bool:
     """A page footer alone on a line."""
-    return bool(PAGE_NUMBER_RE.match(_SPACE_RE.sub(" ", text).strip()))
+    return bool(PAGE_NUMBER_RE.match(normalise_space(text)))
 
 
 def is_number_row(text: str) -> bool:

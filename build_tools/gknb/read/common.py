@@ -27,7 +27,6 @@ class Reader:
     read: ReadFunction
 
 
-
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
