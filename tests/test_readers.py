@@ -468,7 +468,7 @@ def test_broken_binary_files(tmp_path: Path, name: str, content: Callable[[], by
 
 
 def test_pdf_without_text_layer() -> None:
-    with pytest.raises(ReadError, match=r"no_text_layer.pdf: PDF 没有文字层.*no text layer \(scanned PDF\?\)"):
+    with pytest.raises(ReadError, match=r"no_text_layer.pdf: PDF 没有文字层，也没有可供文字识别的扫描图像.*no text layer and no scanned image"):
         read_document(FIXTURES / "no_text_layer.pdf")
 
 

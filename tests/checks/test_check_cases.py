@@ -9,7 +9,8 @@ import pytest
 
 from gknb.check.registry import CHECKS, CHECKS_BY_ID, run_corpus_checks
 from gknb.check.declare import Scope
-from gknb.model.record import Record
+from gknb.model.record import Cell, Record
+from gknb.parse.confirm import confirm_ocr_cells
 
 from tests.checks.reports import report
 
@@ -129,6 +130,30 @@ REPORT_CASES["region_ambiguous"] = [
     Case("a decided region", report(), []),
     Case("a repeated township name", with_candidates(report(), ["甘肃省兰州市永登县城关镇（620121100000）"]),
          [("region_ambiguous", "")]),
+]
+
+
+def scanned(record: Record) -> Record:
+    """The record as if read by OCR: every cell carries a confidence, then parse.confirm weighs it."""
+    for rows in record.tables.values():
+        for cells in rows.values():
+            for column, c in cells.items():
+                cells[column] = Cell(c.value, c.state, c.raw, 0.99)
+    record.source["ocr"] = {"pages": 1, "engine": "test", "unconfirmed": confirm_ocr_cells(record.tables, record.template)}
+    return record
+
+
+REPORT_CASES["ocr_relation"] = [
+    Case("a scan whose numbers add up", scanned(report(CONSISTENT_ROW)), []),
+    Case("a scan with a 总计 that does not add up (misread or the report's error)",
+         scanned(report({**CONSISTENT_ROW, f"{A}.granted.total": 8})),
+         [("ocr_relation", f"{A}.granted.total"), ("ocr_relation", f"{A}.total_processed.total")]),
+    Case("a report read from text is left to the arithmetic checks", report({**CONSISTENT_ROW, f"{A}.granted.total": 8}), []),
+]
+REPORT_CASES["ocr_unconfirmed"] = [
+    Case("a report read from text", report(), []),
+    Case("a scan: table 二 has no relations to confirm it", scanned(report()),
+         [("ocr_unconfirmed", "active.fees.amount_wan_yuan")]),
 ]
 
 

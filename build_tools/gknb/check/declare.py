@@ -55,6 +55,12 @@ class Check:
     scope: Scope
     function: CheckFunction
     basis: str = ""               # where the rule comes from, when it is not the layout itself
+    # Which reports the check is about at all (scanned ones, for the OCR checks); None: every report.
+    # A report it is not about shows no badge for it, rather than a 通过 it never earned.
+    applies: Callable[[Record], bool] | None = None
+
+    def applies_to(self, record: Record) -> bool:
+        return self.applies is None or self.applies(record)
 
     def finding(self, found: Issue) -> Finding:
         values = {name: shown(value) for name, value in found.values.items()}
@@ -73,12 +79,13 @@ class Check:
 
 
 def check(id: str, severity: Severity, title: str, message: str | Mapping[str, str], *,
-          scope: Scope = Scope.REPORT, basis: str = "") -> Callable[[CheckFunction], Check]:
+          scope: Scope = Scope.REPORT, basis: str = "",
+          applies: Callable[[Record], bool] | None = None) -> Callable[[CheckFunction], Check]:
     """Declare the function below as a check (it stays callable through `Check.function`)."""
     messages = {"": message} if isinstance(message, str) else dict(message)
 
     def declare(function: CheckFunction) -> Check:
-        return Check(id, severity, title, messages, scope, function, basis)
+        return Check(id, severity, title, messages, scope, function, basis, applies)
 
     return declare
 

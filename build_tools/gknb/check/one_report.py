@@ -16,6 +16,8 @@ from gknb.model.body_types import BodyType, body_type
 from gknb.model.official_tables import (APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
                                         outcome_keys)
 from gknb.model.record import CellState, Record, Severity
+from gknb.model.numbers import format_number
+from gknb.parse.confirm import Broken, broken_relations
 from gknb.parse.statements import statements
 
 # ---- table arithmetic (勾稽关系) -------------------------------------------------------------------
@@ -264,3 +266,51 @@ def check_region_ambiguous(record: Record) -> Iterator[Issue]:
     if record.region_candidates:
         known = "".join(record.region.get(k) or "" for k in ("province", "city", "county", "town")) or "（未确定）"
         yield issue(known=known, candidates="；".join(record.region_candidates[:6]))
+
+
+# ---- scanned reports ----------------------------------------------------------------------------
+
+def relation_text(broken: Broken) -> str:
+    """Where a relation fails, in the words of the arithmetic checks (row, column, group)."""
+    (first, *_), right = broken.relation
+    row, column = first.rsplit(".", 1)
+    listed, total = format_number(broken.left), format_number(broken.right)
+    if broken.table.key == "review_litigation":
+        return f"{dict(APPEAL_GROUPS)[row]}：维持、纠正、其他、尚未审结合计 {listed}，总计识别为 {total}"
+    if right[0].rsplit(".", 1)[0] == row:
+        return f"“{APPLICATION_ROW_LABELS.get(row, row)}”行：各类申请人合计 {listed}，总计栏识别为 {total}"
+    label = next((c.label for c in APPLICANTS if c.key == column), column)
+    if right == (f"total_processed.{column}",):
+        return f"“{label}”列：各办理结果合计 {listed}，（七）总计识别为 {total}"
+    return f"“{label}”列：本年新收与上年结转之和 {listed}，办理结果总计与结转下年度之和 {total}"
+
+
+def is_scanned(record: Record) -> bool:
+    return "ocr" in record.source
+
+
+@check("ocr_relation", Severity.WARNING, "扫描件数字勾稽不符",
+       "{where}（由扫描件识别：报告本身的数字有误，或识别有误，请对照原件）", applies=is_scanned)
+def check_ocr_relation(record: Record) -> Iterator[Issue]:
+    """In a scanned report, a relation the numbers as read do not satisfy. Its cells are shown as
+    uncertain, so the arithmetic checks skip them: this names what failed, without deciding whose
+    error it is."""
+    if not is_scanned(record):
+        return
+    for broken in broken_relations(record.tables, record.template):
+        cells = [f"{broken.table.key}.{key}" for key in (*broken.relation[0], *broken.relation[1])]
+        yield issue(*cells, where=relation_text(broken))
+
+
+@check("ocr_unconfirmed", Severity.INFO, "扫描件识别待核",
+       "{count} 个由扫描件识别的数字未能由成立的勾稽关系确认（表二各项没有勾稽关系），显示为待核（待）：{cells}",
+       applies=is_scanned)
+def check_ocr_unconfirmed(record: Record) -> Iterator[Issue]:
+    """OCR'd numbers shown as uncertain (parse.confirm): certain only where the tables' arithmetic confirms them."""
+    keys = [f"{t}.{r}.{c}" for t, rows in record.tables.items() for r, cols in rows.items()
+            for c, cell in cols.items() if cell.state is CellState.UNCERTAIN]
+    if keys:
+        titles = {t.key: t.title.split("、", 1)[-1] for t in OFFICIAL_TABLES.get(record.template or "", ())}
+        per_table = {table: sum(1 for k in keys if k.startswith(f"{table}.")) for table in record.tables}
+        listed = "，".join(f"{titles.get(t, t)} {n} 个" for t, n in per_table.items() if n)
+        yield issue(*keys, count=len(keys), cells=listed)

@@ -26,6 +26,8 @@ CHECKS: tuple[Check, ...] = (
     one_report.check_digit_runs,
     one_report.check_narrative,
     one_report.check_region_ambiguous,
+    one_report.check_ocr_relation,
+    one_report.check_ocr_unconfirmed,
     across_years.check_carry_chain,
     across_years.check_in_force_chain,
     across_years.check_duplicate,

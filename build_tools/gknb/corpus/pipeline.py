@@ -27,6 +27,8 @@ from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
 from gknb.parse.assemble import assemble_record
 from gknb.model.errors import NotAReport, ReadError
 from gknb.read import read_document
+from gknb.read.common import use_cache
+from gknb.read.pdf import scanned_page_count
 from gknb.model.record import Record
 
 SIDECAR_SUFFIXES = {".yml", ".yaml"}
@@ -192,18 +194,33 @@ def frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-def report_progress(done: int, total: int, enabled: bool) -> None:
-    if enabled and (done == total or done % 50 == 0):
+def report_progress(done: int, total: int, enabled: bool, pages: tuple[int, int] = (0, 0)) -> None:
+    """The progress line: files parsed, and pages recognised by OCR when there are scans (a
+    scanned page costs as much as hundreds of text reports, so files alone would stall the bar)."""
+    if enabled and (done == total or done % 50 == 0 or pages[1]):
         width = 30
-        filled = width * done // max(total, 1)
-        print(f"\rgknb: 解析 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr)
+        share = (done + pages[0]) / max(total + pages[1], 1)
+        filled = int(width * share)
+        scanned = f"，扫描页 {pages[0]}/{pages[1]}" if pages[1] else ""
+        print(f"\rgknb: 解析 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{scanned}", end="", file=sys.stderr)
         if done == total:
             print(file=sys.stderr)
+
+
+def pages_to_recognise(tasks: list[tuple[str, str, int, int]]) -> dict[str, int]:
+    """Scanned pages of each PDF to parse, counted up front for the progress line."""
+    counts = {}
+    for path, *_ in tasks:
+        if path.lower().endswith(".pdf"):
+            counts[path] = scanned_page_count(Path(path))
+    return {path: count for path, count in counts.items() if count}
+
 
 
 def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
     """Every input file as a record or a rejection, with the cross-report checks applied."""
     files = input_files(content_dir)
+    use_cache(options.cache_dir)
     version = parser_version() if options.cache_dir else ""
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
@@ -220,11 +237,14 @@ def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
         tasks.append((str(path), relative, options.seconds_per_file, options.max_bytes))
         pending.append(index)
     jobs = options.jobs or os.cpu_count() or 1
+    scans = pages_to_recognise(tasks) if options.progress else {}
+    recognised = 0
     for done, (index, outcome) in enumerate(zip(pending, outcomes_of(tasks, jobs)), 1):
         outcomes[index] = outcome
         if options.cache_dir:
             store(options.cache_dir, keys[index], outcome)
-        report_progress(done, len(tasks), options.progress)
+        recognised += scans.get(tasks[done - 1][0], 0)
+        report_progress(done, len(tasks), options.progress, (recognised, sum(scans.values())))
     corpus = Corpus(inputs=len(files))
     for index in range(len(files)):
         outcome = outcomes[index]

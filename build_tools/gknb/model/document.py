@@ -23,6 +23,9 @@ class Line:
     kind: LineKind
     cells: tuple[str, ...]
     heading_level: int = 0  # Markdown heading depth when the source marked one, else 0
+    # Read by OCR: the recogniser's confidence per cell (GRID) or for the whole line (TEXT),
+    # None for a cell where nothing was recognised. Empty for every other source.
+    confidence: tuple[float | None, ...] = ()
 
     text: str = field(init=False, compare=False, repr=False)
     """The line as one string (cells joined by a space): every stage asks for it, so made once."""
@@ -41,3 +44,5 @@ class Document:
     sha256: str
     lines: list[Line] = field(default_factory=list)
     front_matter: dict[str, object] = field(default_factory=dict)
+    ocr_pages: int = 0       # pages read by OCR (a scan), 0 for a text layer
+    ocr_engine: str = ""     # the recogniser and its version, when ocr_pages

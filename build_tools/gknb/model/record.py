@@ -15,6 +15,7 @@ class CellState(str, Enum):
     GARBLED = "garbled"      # text or several numbers where one number belongs
     RECOVERED = "recovered"  # inferred, e.g. run-together digits split back using the checks
     AMBIGUOUS = "ambiguous"  # several readings fit; value is null
+    UNCERTAIN = "uncertain"  # read by OCR, not confirmed by the table's relations; value is what was read
     MISSING = "missing"      # the row or table is absent from the report
 
 
@@ -26,24 +27,30 @@ class Cell:
     value: float | int | None
     state: CellState
     raw: str = ""
+    # Read by OCR: the recogniser's confidence (0–1). Its presence is the cell's provenance
+    # "由扫描件识别"; None for every cell read from text.
+    confidence: float | None = None
 
     @property
     def is_number(self) -> bool:
         return self.state in NUMERIC_STATES and self.value is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "state": self.state.value, "raw": self.raw}
+        data = {"value": self.value, "state": self.state.value, "raw": self.raw}
+        if self.confidence is not None:
+            data["confidence"] = self.confidence
+        return data
 
-    def __reduce__(self) -> tuple[Any, tuple[float | int | None, str, str]]:
+    def __reduce__(self) -> tuple[Any, tuple[float | int | None, str, str, float | None]]:
         # Records cross processes (parse workers, the cache) as pickles of ~300 cells each, most
         # of them alike (0, blank): rebuilt through one shared instance per distinct cell.
-        return shared_cell, (self.value, self.state.value, self.raw)
+        return shared_cell, (self.value, self.state.value, self.raw, self.confidence)
 
 
 @lru_cache(maxsize=1 << 16, typed=True)  # typed: Cell(1) and Cell(1.0) stay distinct
-def shared_cell(value: float | int | None, state: str, raw: str) -> Cell:
+def shared_cell(value: float | int | None, state: str, raw: str, confidence: float | None = None) -> Cell:
     """A cell; equal cells are one object (cells are immutable)."""
-    return Cell(value, CellState(state), raw)
+    return Cell(value, CellState(state), raw, confidence)
 
 
 MISSING_CELL = Cell(None, CellState.MISSING, "")

@@ -10,6 +10,7 @@ from gknb.read.cleanup import clean_line
 from gknb.parse.structure import (TRAILER_RE, SectionSpan, detect_template, find_sections,
                      publication_date, read_header, year_from_text)
 from gknb.model.record import Record, Section, Tables
+from gknb.parse.confirm import confirm_ocr_cells
 from gknb.parse.inline import unfold
 from gknb.parse.tables import NumberedLine, TableResult, read_table
 from gknb.model.official_tables import TABLE_SECTION, OFFICIAL_TABLES, Table
@@ -84,9 +85,13 @@ def assemble_record(document: Document) -> Record:
     year = header.title_year or year_from_text(body_text)
     template = detect_template(lines, year)
     read = read_tables(lines, sections, template)
+    source: dict[str, object] = {"path": document.path, "sha256": document.sha256, "format": document.format,
+                                 "encoding": document.encoding}
+    if document.ocr_pages:
+        source["ocr"] = {"pages": document.ocr_pages, "engine": document.ocr_engine,
+                         "unconfirmed": confirm_ocr_cells(read.tables, template)}
     record = Record(
-        source={"path": document.path, "sha256": document.sha256, "format": document.format,
-                "encoding": document.encoding},
+        source=source,
         year=year,
         template=template,
         published=publication_date(lines, sections[0].heading if sections else -1),

@@ -13,7 +13,7 @@ from functools import lru_cache
 from enum import Enum
 from typing import Callable
 
-from gknb.model.record import Cell, CellState
+from gknb.model.record import Cell, CellState, shared_cell
 
 SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff"
 
@@ -76,6 +76,7 @@ class Token:
     glued: bool = False  # digits that ran straight on from a label, separators lost
     exact: bool = False  # a cell of a real grid (HTML, DOCX, ruled PDF, pipe table): its position is its column
     loose: bool = False  # a number on a line of running text: no separators say which column it is in
+    confidence: float | None = None  # read by OCR: the recogniser's confidence
 
 
 # A label with its digits run on (`行政许可0+11`: a signed 本年增/减 keeps its sign inside the run).
@@ -131,9 +132,10 @@ def is_subsequence(phrase: str, label: str) -> bool:
     return all(char in rest for char in phrase)
 
 
-def classify_cell(raw: str, line: int = 0, exact: bool = False, loose: bool = False) -> Token:
+def classify_cell(raw: str, line: int = 0, exact: bool = False, loose: bool = False,
+                  confidence: float | None = None) -> Token:
     """What a cell's text is: a label, a number, nothing, not-applicable, or garbled."""
-    return Token(cell_kind(raw), raw, line, exact=exact, loose=loose)
+    return Token(cell_kind(raw), raw, line, exact=exact, loose=loose, confidence=confidence)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -162,7 +164,10 @@ def cell_from_token(token: Token | None) -> Cell:
     """The record cell a token stands for; `None` (no cell printed) is blank."""
     if token is None:
         return BLANK_CELL
-    return cell_of(token.kind, token.raw)
+    cell = cell_of(token.kind, token.raw)
+    if token.confidence is None:
+        return cell
+    return shared_cell(cell.value, cell.state.value, cell.raw, token.confidence)
 
 
 BLANK_CELL = Cell(None, CellState.BLANK, "")

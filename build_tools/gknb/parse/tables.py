@@ -63,9 +63,21 @@ def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
 
 def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     one_per_line = is_one_cell_per_line(lines)
-    tokens = [classify_cell(cell, index, line.kind is LineKind.GRID, line.kind is LineKind.TEXT)
-              for index, line in lines for cell in line_cells(line, one_per_line)]
+    tokens: list[Token] = []
+    for index, line in lines:
+        cells = line_cells(line, one_per_line)
+        tokens.extend(classify_cell(cell, index, line.kind is LineKind.GRID, line.kind is LineKind.TEXT, confidence)
+                      for cell, confidence in zip(cells, cell_confidences(line, len(cells))))
     return [t for t in tokens if t.kind is not TokenKind.NOISE]
+
+
+def cell_confidences(line: Line, count: int) -> Sequence[float | None]:
+    """The OCR confidence of each of a line's `count` cells: per cell for a grid row, the line's
+    for every piece of a text line; None throughout for text that was not OCR'd."""
+    if line.kind is LineKind.GRID and len(line.confidence) == count:
+        return line.confidence
+    known = [c for c in line.confidence if c is not None]
+    return [min(known) if known else None] * count
 
 
 # ---- tokens → rows ------------------------------------------------------------------------------
@@ -388,6 +400,20 @@ def grouped_appeal_rows(tokens: Sequence[Token], table: Table) -> dict[str, list
     return found if set(found) == {row.key for row in table.rows} else None
 
 
+def without_spanned_slots(tokens: Sequence[Token], data: list[Token], width: int) -> list[Token]:
+    """A grid's data row with the slots dropped that a merged header cell and a merged data cell
+    both cover (empty above and below: a converter's extra grid column, e.g. LibreOffice's DOCX
+    from a .doc), when that leaves one cell per column. Real blank cells sit under a header."""
+    first = next((i for i, t in enumerate(tokens) if t is data[0]), 0)
+    if first == 0 or not all(t.exact for t in data) or len(data) == width:
+        return data
+    header = [t for t in tokens if t.line == tokens[first - 1].line]
+    if len(header) != len(data) or not all(t.exact for t in header):
+        return data
+    kept = [d for h, d in zip(header, data) if not (h.kind is TokenKind.EMPTY and d.kind is TokenKind.EMPTY)]
+    return kept if len(kept) == width else data
+
+
 def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: bool = False) -> TableResult:
     tokens = tokenise(lines)
     grouped = grouped_appeal_rows(tokens, table)
@@ -395,8 +421,10 @@ def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: b
         by_group = {row.key: {c.key: cell_from_token(t) for c, t in zip(row.columns, grouped[row.key])}
                     for row in table.rows}
         return TableResult(by_group, span_of(lines, [t for run in grouped.values() for t in run]))
-    data = appeal_data_tokens(tokens, in_section)
     width = sum(len(row.columns) for row in table.rows)
+    data = appeal_data_tokens(tokens, in_section)
+    if data:
+        data = without_spanned_slots(tokens, data, width)
     pieces = digit_pieces(data, width) if data is not None else None
     if pieces is not None:
         result = read_appeal_run(pieces, table, width)

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from gknb.check.registry import CHECK_TITLES, check_ids
+from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID, check_ids
 from gknb.model.numbers import format_number
 from gknb.read.cleanup import clean_line
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Cell, CellState, Finding, Record, Severity
@@ -110,8 +110,22 @@ STATE_MARKS: dict[CellState, tuple[str, str]] = {
     CellState.NA: ("／", "不适用：报告填“/”“—”“无”等"),
     CellState.GARBLED: ("?", "无法识别：数字位数不符或夹杂文字"),
     CellState.AMBIGUOUS: ("≟", "多种拆分均成立，未取值"),
+    CellState.UNCERTAIN: ("待", "待核：由扫描件识别，未能由勾稽关系确认，请对照原件"),
     CellState.MISSING: ("缺", "缺失：报告中没有这一行或这张表"),
 }
+
+
+OCR_CELL_NOTE = "由扫描件识别（识别置信度 {confidence:.0%}）"
+
+
+def ocr_note(record: Record) -> str:
+    """The line above a scanned report's tables: how its numbers were read and how far to trust them."""
+    ocr = record.source.get("ocr")
+    if not isinstance(ocr, dict):
+        return ""
+    return (f"本报告为扫描件：{ocr.get('pages')} 页由文字识别（{ocr.get('engine')}）读出。"
+            "识别出的数字只有在所在行、列的勾稽关系成立时才显示为确定值；"
+            f"其余 {ocr.get('unconfirmed')} 个标“待”，表示待核，请对照原件。")
 
 
 def agency_name(record: Record) -> str:
@@ -192,11 +206,14 @@ def th(text: str, scope: str = "col", colspan: int = 1, rowspan: int = 1) -> Gri
 
 def data_cell(cell: Cell, key: str, flags: dict[str, list[str]], colspan: int = 1) -> GridCell:
     """A table cell: the number, or what the source showed, its state mark and the findings naming it."""
-    shown = format_number(cell.value) if cell.is_number else {
+    shown = format_number(cell.value) if cell.is_number or cell.state is CellState.UNCERTAIN else {
         CellState.NA: cell.raw, CellState.GARBLED: cell.raw}.get(cell.state, "")
     mark, legend = STATE_MARKS[cell.state]
     classes = [f"cell-{cell.state.value}"]
     titles = [legend] if cell.state is not CellState.OK else []
+    if cell.confidence is not None:
+        classes.append("cell-ocr")
+        titles.append(OCR_CELL_NOTE.format(confidence=cell.confidence))
     if key in flags:
         classes.append("cell-flagged")
         titles.extend(flags[key])
@@ -375,7 +392,7 @@ def finding_view(finding: Finding, links: Mapping[str, str] | None = None) -> di
 def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[CheckView]:
     """Every check with its findings (a check without findings passed), then any other finding.
     `links`: the other reports of the same body, file name → URL, for the cross-report findings."""
-    ids = list(BADGE_CHECKS) + check_ids(record.findings)
+    ids = [c for c in BADGE_CHECKS if CHECKS_BY_ID[c].applies_to(record)] + check_ids(record.findings)
     views = []
     for check in dict.fromkeys(ids):
         found = [f for f in record.findings if f.check == check]

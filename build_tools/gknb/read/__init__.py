@@ -15,6 +15,7 @@ from gknb.model.errors import ReadError
 from gknb.read.common import Reader
 from gknb.read.docx import read_docx
 from gknb.read.html import read_html
+from gknb.read.office import read_office
 from gknb.read.pdf import read_pdf
 from gknb.read.text import read_markdown, read_text
 
@@ -24,6 +25,7 @@ READERS: list[Reader] = [
     Reader("md", (".md", ".markdown"), read_markdown),
     Reader("html", (".html", ".htm"), read_html),
     Reader("docx", (".docx",), read_docx),
+    Reader("doc", (".doc", ".wps"), read_office),
     Reader("pdf", (".pdf",), read_pdf),
 ]
 

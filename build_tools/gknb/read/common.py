@@ -8,6 +8,7 @@ slot and every other slot it covers is "", so a label merged down several rows a
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,30 @@ class Reader:
     name: str
     extensions: tuple[str, ...]
     read: ReadFunction
+
+
+# Where readers keep what is slow to make again (OCR results, LibreOffice conversions), by
+# content; None: nowhere. Set once by the build before its workers fork.
+_cache_dir: Path | None = None
+
+
+def use_cache(directory: Path | None) -> None:
+    global _cache_dir
+    _cache_dir = directory
+
+
+def cache_path(kind: str, key: str, suffix: str) -> Path | None:
+    return None if _cache_dir is None else _cache_dir / kind / f"{key}{suffix}"
+
+
+def store_cached(path: Path | None, data: bytes) -> None:
+    """Write a cache entry atomically (a crash leaves no half-written entry)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
 
 
 def sha256_of(data: bytes) -> str:
@@ -55,12 +80,12 @@ def join_wrapped(parts: Iterable[str]) -> str:
     return out
 
 
-def text_line(text: str, heading_level: int = 0) -> Line:
-    return Line(LineKind.TEXT, (text,), heading_level)
+def text_line(text: str, heading_level: int = 0, confidence: float | None = None) -> Line:
+    return Line(LineKind.TEXT, (text,), heading_level, () if confidence is None else (confidence,))
 
 
-def grid_line(cells: Sequence[str]) -> Line:
-    return Line(LineKind.GRID, tuple(cells))
+def grid_line(cells: Sequence[str], confidence: Sequence[float | None] = ()) -> Line:
+    return Line(LineKind.GRID, tuple(cells), confidence=tuple(confidence))
 
 
 def grid_lines(rows: Iterable[Sequence[str]]) -> Iterator[Line]:

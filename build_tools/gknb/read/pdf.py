@@ -6,14 +6,15 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gknb.model.document import Document, Line, LineKind
+from gknb.model.document import Document, Line
 from gknb.model.errors import ReadError
-from gknb.read.cleanup import is_number_row, is_page_number
-from gknb.read.common import grid_line, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
+from gknb.read.cleanup import is_page_number
+from gknb.read.common import join_wrapped, normalise_space, sha256_of
+from gknb.read.ocr import engine_version, recognise_pages
+from gknb.read.layout import PageItems, PageTable, PageText, is_row_continuation, page_lines
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page
@@ -21,10 +22,7 @@ if TYPE_CHECKING:
 
 
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
-# Only these end a paragraph: a line may wrap right after a comma, colon or semicolon.
-_SENTENCE_END = tuple("。！？!?")
-# Lines that start a new heading or numbered item never continue the line before them.
-_BLOCK_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十\d]+[条章节])")
+MIN_TEXT_CHARS = 20  # a page with fewer characters in its text layer is a scan (or a stamp on a scan)
 
 
 # pdfminer warns through logging on every damaged stream; with no handler of the application's
@@ -57,21 +55,6 @@ def _is_real_table(rows: Sequence[Sequence[str]]) -> bool:
     return any(sum(1 for cell in row if cell) >= 2 for row in rows)
 
 
-@dataclass
-class _PdfText:
-    text: str
-    top: float
-    x1: float
-    char_width: float
-
-
-@dataclass
-class _PdfTable:
-    rows: list[list[str]]
-    top: float
-
-
-_PageItems = list[_PdfText | _PdfTable]
 
 
 def _outside(bboxes: Sequence[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
@@ -117,11 +100,11 @@ def _page_tables(page: Page) -> list[PdfTable]:
     return list(ruled.find_tables({"explicit_horizontal_lines": closing}))
 
 
-def _page_text(page: Page, tables: Sequence[PdfTable]) -> list[_PdfText]:
+def _page_text(page: Page, tables: Sequence[PdfTable]) -> list[PageText]:
     """Text lines outside the tables, page numbers removed."""
     outside = page.filter(_outside([t.bbox for t in tables]))
     raw = [ln for ln in outside.extract_text_lines(layout=False, strip=True) if str(ln["text"]).strip()]
-    lines: list[_PdfText] = []
+    lines: list[PageText] = []
     for index, ln in enumerate(raw):
         text = normalise_space(str(ln["text"]))
         edge = index in (0, len(raw) - 1)
@@ -129,92 +112,24 @@ def _page_text(page: Page, tables: Sequence[PdfTable]) -> list[_PdfText]:
         if is_page_number(text) or (edge and in_margin and _BARE_NUMBER.match(text)):
             continue
         char_width = (float(ln["x1"]) - float(ln["x0"])) / max(len(text), 1)
-        lines.append(_PdfText(text, float(ln["top"]), float(ln["x1"]), char_width))
+        lines.append(PageText(text, float(ln["top"]), float(ln["x1"]), char_width))
     return lines
 
 
-def _page_items(page: Page) -> _PageItems:
+def _page_items(page: Page) -> PageItems:
     """Tables and text lines of one page, top to bottom."""
-    kept: list[tuple[PdfTable, _PdfTable]] = []
+    kept: list[tuple[PdfTable, PageTable]] = []
     for table in _page_tables(page):
         rows = [[pdf_cell_text(cell) for cell in row] for row in table.extract()]
         if _is_real_table(rows):
-            kept.append((table, _PdfTable(rows, float(table.bbox[1]))))
-    items: _PageItems = [item for _, item in kept]
+            kept.append((table, PageTable(rows, float(table.bbox[1]))))
+    items: PageItems = [item for _, item in kept]
     items.extend(_page_text(page, [table for table, _ in kept]))
     return sorted(items, key=lambda item: item.top)
 
 
-def _right_margin(pages: Sequence[_PageItems]) -> float:
-    """Where wrapped lines end: the commonest right edge of text lines in the document.
-
-    Justified prose ends every wrapped line at the same x; headings and last lines of
-    paragraphs end short. The mode is robust to a stray long line (a URL in the margin).
-    """
-    edges = [round(item.x1) for items in pages for item in items if isinstance(item, _PdfText)]
-    if not edges:
-        return 0.0
-    return float(max(set(edges), key=lambda x: (sum(1 for e in edges if abs(e - x) <= 2), x)))
-
-
-_SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、[^\d]{1,38}$")
-
-
-def _continues(previous: _PdfText, line: _PdfText, right: float) -> bool:
-    """Does `line` carry on the paragraph of `previous` (wrapped at the right margin)?
-
-    A section heading that happens to reach the margin ends its line, and a row of numbers
-    (an unruled table's data) is never part of a paragraph."""
-    if previous.x1 < right - 1.5 * previous.char_width:
-        return False
-    if _SECTION_HEADING.match(previous.text) or is_number_row(line.text):
-        return False
-    return not previous.text.endswith(_SENTENCE_END) and not _BLOCK_START.match(line.text)
-
-
-_NUMERIC = re.compile(r"^[-+]?\d[\d,.]*$")
-
-
-def is_row_continuation(previous: Sequence[str], row: Sequence[str]) -> bool:
-    """Is `row` the rest of `previous`, a row that a page break cut in two?
-
-    Only the safe case: the new part holds no number, and every piece of text in it lies
-    under a text cell of the part before (a wrapped label such as 5.属于三类内部事 / 务信息).
-    """
-    if len(previous) != len(row):
-        return False
-    pieces = [(before, after) for before, after in zip(previous, row) if after]
-    return bool(pieces) and all(before and not _NUMERIC.match(before) and not _NUMERIC.match(after)
-                                for before, after in pieces)  # fmt: skip
-
-
-def _table_lines(rows: list[list[str]], lines: list[Line], page_start: bool) -> None:
-    """Append a table's rows, first mending a row cut by the page break above it."""
-    previous = lines[-1] if lines and lines[-1].kind is LineKind.GRID else None
-    if page_start and previous is not None and rows and is_row_continuation(previous.cells, rows[0]):
-        cells = [join_wrapped([a, b]) for a, b in zip(previous.cells, rows[0])]
-        lines[-1] = grid_line(cells)
-        rows = rows[1:]
-    lines.extend(grid_lines(rows))
-
-
 def pdf_lines(pages: Iterable[Page]) -> list[Line]:
-    items_by_page = [_page_items(page) for page in pages]
-    right = _right_margin(items_by_page)
-    lines: list[Line] = []
-    previous: _PdfText | None = None  # the open paragraph, if the last item was text
-    for items in items_by_page:
-        for index, item in enumerate(items):
-            if isinstance(item, _PdfTable):
-                _table_lines(item.rows, lines, page_start=index == 0)
-                previous = None
-            elif previous is not None and _continues(previous, item, right):
-                previous = _PdfText(join_wrapped([previous.text, item.text]), previous.top, item.x1, item.char_width)
-                lines[-1] = text_line(previous.text)
-            else:
-                lines.append(text_line(item.text))
-                previous = item
-    return lines
+    return page_lines([_page_items(page) for page in pages])
 
 
 def read_pdf(path: Path, data: bytes) -> Document:
@@ -223,8 +138,37 @@ def read_pdf(path: Path, data: bytes) -> Document:
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        if not any(page.chars for page in pdf.pages):
-            raise ReadError(path, "PDF 没有文字层，可能是扫描件，需要先做文字识别（no text layer (scanned PDF?)）")
-        lines = pdf_lines(pdf.pages)
-    return Document(str(path), "pdf", None, sha256_of(data), lines)
+        scanned = [index for index, page in enumerate(pdf.pages) if is_scanned(page)]
+        if not scanned and not any(page.chars for page in pdf.pages):
+            raise ReadError(path, "PDF 没有文字层，也没有可供文字识别的扫描图像（no text layer and no scanned image）")
+        recognised = dict(zip(scanned, recognise_pages(path, data, scanned))) if scanned else {}
+        lines = page_lines([recognised[index] if index in recognised else _page_items(page)
+                            for index, page in enumerate(pdf.pages)])
+    return Document(str(path), "pdf", None, sha256_of(data), lines,
+                    ocr_pages=len(scanned), ocr_engine=engine_version() if scanned else "")
 
+
+def is_scanned(page: Page) -> bool:
+    """A page whose text is in an image: (almost) no characters in its text layer, an image on it."""
+    return len(page.chars) < MIN_TEXT_CHARS and bool(page.images)
+
+
+
+def scanned_page_count(path: Path) -> int:
+    """How many pages of a PDF are scans (for progress): a quick look, 0 for anything unreadable."""
+    try:
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 — the reader reports what is wrong with the file
+        return 0
+    try:
+        count = 0
+        for page in document:
+            text = page.get_textpage()
+            count += text.count_chars() < MIN_TEXT_CHARS
+            text.close()
+            page.close()
+        return count
+    finally:
+        document.close()
