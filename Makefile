@@ -23,9 +23,9 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The unit tests alone: no whole-site builds, no browser (a minute less).
+# The unit tests alone: no whole-site builds, no browser, no OCR (minutes less).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not site and not browser"
+	$(BIN)/python -m pytest -q -m "not site and not browser and not ocr"
 
 # Regenerate the golden site (tests/golden/seeds/) after a deliberate change to the pages.
 golden: $(STAMP)

@@ -86,7 +86,7 @@ def rule_mask(ink: Gray, horizontal: bool) -> Gray:
 
 
 def tilt(ink: Gray) -> float:
-    """The page's lean in degrees, from its long horizontal rules (0 when it has none).
+    """The turn (degrees, as OpenCV counts) that levels the page, from its long horizontal rules (0: none).
 
     Each long rule's slope is fitted from its pixels; the median over rules resists strokes
     of text that happen to be long. A tilted rule still survives a one-pixel-high opening
