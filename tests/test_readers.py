@@ -20,7 +20,7 @@ from gknb.model.document import Document, Line, LineKind
 from gknb.model.errors import ReadError
 from gknb.read import READERS, read_document, reader_for
 from gknb.read.cleanup import is_page_number
-from gknb.read.common import expand_spans, join_wrapped
+from gknb.read.common import covered_slots, expand_spans, join_wrapped
 from gknb.read.pdf import is_row_continuation, pdf_cell_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -573,3 +573,12 @@ def test_pdf_cell_text_drops_page_footers_and_joins_wrapped_labels() -> None:
 )
 def test_row_cut_by_a_page_break(previous: tuple[str, ...], row: tuple[str, ...], mended: bool) -> None:
     assert is_row_continuation(previous, row) is mended
+
+
+def test_slots_a_merged_cell_spans_in_its_own_row_are_no_cells() -> None:
+    """A label over two grid columns then a blank 总计 (a real HTML report): the slot beside the label is
+    covered, the last one is a blank cell. Rows below a rowspan keep their "" slots."""
+    rows = [[("（一）予以公开", 1, 2), ("0", 1, 1), ("", 1, 1)], [("三、", 2, 1), ("x", 1, 1), ("0", 1, 1), ("", 1, 1)],
+            [("y", 1, 1), ("0", 1, 1), ("1", 1, 1)]]
+    assert covered_slots(rows) == [frozenset({1}), frozenset(), frozenset()]
+    assert expand_spans(rows)[0] == ["（一）予以公开", "", "0", ""]

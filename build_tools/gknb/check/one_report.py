@@ -140,6 +140,9 @@ def check_completeness(record: Record) -> Iterator[Issue]:
 
 
 FEE_RE = re.compile(r"(信息处理费|处理费|收取.{0,12}费|收费|费用)")
+# Later reports give the fee its own part with a small table (五、信息处理费收取情况: 通知收取件数,
+# 通知收取金额, 实际收取金额) instead of a sentence in 六: that table is the statement.
+FEE_TABLE_RE = re.compile(r"信息处理费收取情况.{0,40}(通知收取|实际收取)")
 
 
 @check("fee_statement", Severity.WARNING, "信息处理费说明",
@@ -148,7 +151,9 @@ def check_fee_statement(record: Record) -> Iterator[Issue]:
     """Section 六 says whether an information processing fee was charged (reports for 2021 on)."""
     if record.year is not None and record.year < 2021:
         return
-    if not FEE_RE.search(record.section_text("other_matters")):
+    if FEE_RE.search(record.section_text("other_matters")):
+        return
+    if not any(FEE_TABLE_RE.search(section.text) for section in record.sections):
         yield issue()
 
 

@@ -26,6 +26,9 @@ class Line:
     # Read by OCR: the recogniser's confidence per cell (GRID) or for the whole line (TEXT),
     # None for a cell where nothing was recognised. Empty for every other source.
     confidence: tuple[float | None, ...] = ()
+    # GRID lines of HTML/DOCX: slots a merged cell spans to its right in this row ("" but no cell).
+    # Not compared: the same table read from a PDF, whose grid cannot say so, is the same line.
+    covered: frozenset[int] = field(default=frozenset(), compare=False)
 
     text: str = field(init=False, compare=False, repr=False)
     """The line as one string (cells joined by a space): every stage asks for it, so made once."""

@@ -177,8 +177,9 @@ APPEAL_GROUPS = (("review", "行政复议"), ("litigation_direct", "行政诉讼
                  ("litigation_after_review", "行政诉讼 · 复议后起诉"))
 REVIEW_LITIGATION = Table("review_litigation", "四、政府信息公开行政复议、行政诉讼情况", Align.RIGHT, tuple(
     Row(key, label, (), APPEAL_COLUMNS) for key, label in APPEAL_GROUPS))
-# Header words of table 四; the data row is the run of cells after the last of them.
-APPEAL_HEADER_WORDS = ("维持", "纠正", "结果", "审结", "总计", "起诉", "复议", "诉讼")
+# Header words of table 四 (尚未 alone: a converter splits 尚未审结 over two header rows); the data row
+# is the run of cells after the last of them.
+APPEAL_HEADER_WORDS = ("维持", "纠正", "结果", "审结", "尚未", "总计", "起诉", "复议", "诉讼")
 
 OFFICIAL_TABLES: dict[str, tuple[Table, Table, Table]] = {
     "2021": (ACTIVE_2021, APPLICATIONS_2021, REVIEW_LITIGATION),

@@ -161,6 +161,17 @@ def readings(pieces: Sequence[str], width: int, constraint: RowConstraint) -> tu
     return found, False
 
 
+def readings_or_forced(pieces: Sequence[str], width: int, constraint: RowConstraint) -> tuple[list[Reading], bool]:
+    """The readings that satisfy the row; when none does and the run has exactly one digit per cell,
+    that one cut (the only one that fills every cell): the relation it breaks is then the report's
+    own error, for the checks to name, not a reason to drop the row."""
+    found, truncated = readings(pieces, width, constraint)
+    digits = "".join(pieces)
+    if not found and len(digits) == width and digits.isdigit():
+        found = [tuple(int(d) for d in digits)]
+    return found, truncated
+
+
 def sums_to_last(cells: Sequence[int], width: int) -> int | None:
     """Table 三 rows: the six applicant columns add up to 总计, so the last cell is forced."""
     return sum(cells) if len(cells) == width - 1 else None

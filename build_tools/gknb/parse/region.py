@@ -310,6 +310,21 @@ def depth_limit(name_mentions: list[Mention], agency_name: str | None, text: str
     return 9 if TOWN_SELF_REFERENCE.search(text) else 6
 
 
+# Characters of place names that OCR and hurried typing swap for a look-alike (沭阳 printed 沐阳):
+# each string is one group of look-alikes. Used only when a body name's place matches no division.
+CONFUSABLE_CHARACTERS = ("沭沐", "亳毫", "睢雎", "邳丕", "郯剡", "泗洒", "溧漂", "盱旴", "鄞勤", "儋澹", "濉睢")
+
+
+def confusable_variants(name: str) -> list[str]:
+    """The name with one character replaced by a look-alike, each way."""
+    variants: list[str] = []
+    for index, char in enumerate(name):
+        for group in CONFUSABLE_CHARACTERS:
+            if char in group:
+                variants.extend(name[:index] + other + name[index + 1:] for other in group if other != char)
+    return variants
+
+
 def resolve_region(agency_name: str | None, text: str) -> RegionResult:
     """The report's region from its body name (most weight) and its text."""
     name_mentions = find_mentions(agency_name or "", "name")

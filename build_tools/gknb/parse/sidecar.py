@@ -20,7 +20,7 @@ from gknb.parse import divisions
 from gknb.model.errors import ReadError
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.record import Record
-from gknb.parse.region import RegionResult, classify_body, fill_levels, resolve_region
+from gknb.parse.region import RegionResult, classify_body, confusable_variants, fill_levels, resolve_region
 
 SIDECAR_KEYS = ("agency", "type", "region", "year", "published", "source_url", "same_as")
 CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
@@ -135,9 +135,28 @@ def apply_metadata(record: Record, sidecar: Sidecar, text: str) -> None:
             record.inferred.append("agency.type")
 
 
+def corrected_region(record: Record, text: str) -> RegionResult | None:
+    """A body name whose place matches no division, read again with one OCR-confusable character
+    swapped (沐阳 → 沭阳): taken only when exactly one such reading names a division; the corrected
+    name is then the body's, listed in `inferred` as `agency.name`."""
+    name = record.agency.get("name")
+    if not name:
+        return None
+    found = [(variant, result) for variant in confusable_variants(str(name))
+             if (result := resolve_region(variant, "")).code is not None]
+    if len(found) != 1:
+        return None
+    variant, _ = found[0]
+    record.agency["name"] = variant
+    record.inferred.append("agency.name")
+    return resolve_region(variant, text.replace(str(name), variant))
+
+
 def apply_region(record: Record, sidecar: Sidecar, text: str) -> RegionResult:
     given = sidecar.region
     region = given or resolve_region(record.agency.get("name"), text)
+    if given is None and region.code is None:
+        region = corrected_region(record, text) or region
     record.region = region.to_dict()
     record.region_candidates = list(region.ambiguous)
     if given is None:

@@ -184,7 +184,8 @@ def year_from_text(text: str) -> int | None:
 
 
 # A saved article page's own publication field: `发布时间: 2023-02-20 15:07`, `发布日期：2022年1月20日`.
-PUBLISHED_FIELD_RE = re.compile(r"(?:发布|发文|公开)(?:时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# 发布时间: …, or a bare 时间: … beside the page's 来源: field (`来源：行政科 时间：2026-01-26 11:49`).
+PUBLISHED_FIELD_RE = re.compile(r"(?:(?:发布|发文|公开)(?:时间|日期)|(?:^|\s)时间)\s*[:：]\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
 def iso_date(year: str, month: str, day: str) -> str | None:

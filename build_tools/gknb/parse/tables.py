@@ -17,7 +17,9 @@ from gknb.model.document import Line, LineKind
 from gknb.read.cleanup import is_number_row
 from gknb.parse.labels import Token, TokenKind, cell_from_token, classify_cell, is_subsequence, normalise_label, split_label_numbers
 from gknb.model.record import MISSING_CELL, Cell, CellState
-from gknb.parse.digit_runs import Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings, settle, sums_to_last
+from gknb.parse.confirm import relations_of, sides
+from gknb.parse.digit_runs import (Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings_or_forced,
+                                   settle, sums_to_last)
 from gknb.model.official_tables import APPEAL_COLUMNS, APPEAL_HEADER_WORDS, Align, Row, Table
 
 MAX_LABEL_LENGTH = 50  # longer text is narrative, not a row label
@@ -67,7 +69,8 @@ def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     for index, line in lines:
         cells = line_cells(line, one_per_line)
         tokens.extend(classify_cell(cell, index, line.kind is LineKind.GRID, line.kind is LineKind.TEXT, confidence)
-                      for cell, confidence in zip(cells, cell_confidences(line, len(cells))))
+                      for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
+                      if slot not in line.covered)  # a merged cell's other slots are no cells
     return [t for t in tokens if t.kind is not TokenKind.NOISE]
 
 
@@ -118,11 +121,22 @@ def has_values(tokens: list[Token]) -> bool:
     return any(t.kind is not TokenKind.EMPTY for t in tokens)
 
 
-def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]]:
-    """Cell tokens per row key. A label seen again after its row has values is a continuation."""
+@dataclass
+class Orphan:
+    """A grid row of numbers with no label in it (a converter set the labels apart from the numbers),
+    and the row read with values last before it in the document."""
+
+    after: str | None
+    tokens: list[Token]
+
+
+def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | None = None) -> dict[str, list[Token]]:
+    """Cell tokens per row key. A label seen again after its row has values is a continuation.
+    Grid rows of numbers outside any label's row go to `orphans` (when given), in document order."""
     rows: dict[str, list[Token]] = {}
     current: list[Token] | None = None
     label: Token | None = None
+    last_valued: str | None = None
     started = not table.first_row
     for token in tokens:
         if token.kind is not TokenKind.TEXT:
@@ -132,6 +146,13 @@ def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]
                 current = None
             if current is not None:
                 current.append(token)
+                if not token.loose:  # a lone number on a text line says nothing of where rows stand
+                    last_valued = next(key for key, cells in rows.items() if cells is current)
+            elif orphans is not None and started and token.exact:
+                if orphans and orphans[-1].tokens and orphans[-1].tokens[-1].line == token.line:
+                    orphans[-1].tokens.append(token)
+                else:
+                    orphans.append(Orphan(last_valued, [token]))
             continue
         parts = split_label_numbers(token.raw)
         row = match_row(parts.label, table, parts.interleaved)
@@ -141,9 +162,52 @@ def collect_rows(tokens: Sequence[Token], table: Table) -> dict[str, list[Token]
                 current = None
             else:
                 current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in parts.numbers]
+                if has_values(current):
+                    last_valued = row.key
         elif current is not None and has_values(current):
             current = None  # unmatched text after the values: a group label or the table's end
     return rows
+
+
+def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], table: Table) -> dict[str, list[Token]]:
+    """Unlabelled number rows given to the rows whose values are missing, by position.
+
+    Between two rows read with values, the official layout says which rows lie in between; when
+    exactly as many unlabelled rows of the right width stand between them in the document, they
+    are those rows, in order. Only by position, so the caller keeps them as inferred (`recovered`)
+    and only when the table's relations then hold."""
+    order = list(table.standard_rows)
+    valued = [row.key for row in order if is_full_row(found.get(row.key, []), row, table.align)]
+    placed: dict[str, list[Token]] = {}
+    for before, after in zip([None, *valued], [*valued, None]):
+        start = 0 if before is None else next(i for i, r in enumerate(order) if r.key == before) + 1
+        end = len(order) if after is None else next(i for i, r in enumerate(order) if r.key == after)
+        gap = [row for row in order[start:end] if row.key not in valued]
+        lines = [o.tokens for o in orphans if o.after == before]
+        if gap and len(gap) == len(lines) and all(len(t) == len(r.columns) for t, r in zip(lines, gap)):
+            placed.update((row.key, tokens) for row, tokens in zip(gap, lines))
+    return placed
+
+
+def is_full_row(tokens: list[Token], row: Row, side: Align) -> bool:
+    """The row's values can be laid out on its columns (not garbled for want of numbers)."""
+    width = len(row.columns)
+    return has_values(tokens) and not is_unplaceable(tokens, width) and align(tokens, width, side) is not None
+
+
+def placed_cells(table: Table, cells: dict[str, dict[str, Cell]],
+                 unplaced: dict[str, list[Token] | None]) -> dict[str, dict[str, Cell]]:
+    """Rows filled from unlabelled number rows: `recovered` when the relations they take part in
+    hold with them (none broken, at least one beyond their own row totals), else read as if they
+    had not been placed (blank or missing)."""
+    keys = set(unplaced)
+    relations = [r for r in relations_of(table, cells) if keys & {k.rsplit(".", 1)[0] for k in (*r[0], *r[1])}]
+    evaluated = [(r, sides(r, cells)) for r in relations]
+    broken = any(found is not None and found[0] != found[1] for _, found in evaluated)
+    across = any(found is not None and len({k.rsplit(".", 1)[0] for k in (*r[0], *r[1])}) > 1 for r, found in evaluated)
+    if not broken and across:
+        return {key: {c: Cell(v.value, CellState.RECOVERED, v.raw) for c, v in cells[key].items()} for key in keys}
+    return {key: row_cells(tokens, table.row(key), table.align) for key, tokens in unplaced.items()}
 
 
 def in_label_row(label: Token | None, cell: Token) -> bool:
@@ -253,7 +317,11 @@ def known_values(cells: dict[str, dict[str, Cell]]) -> dict[str, list[float | No
 def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     """Tables 二 and 三: one labelled row per template row; digit runs split under the relations."""
     tokens = tokenise(lines)
-    found = collect_rows(tokens, table)
+    orphans: list[Orphan] = []
+    found = collect_rows(tokens, table, orphans)
+    placed = place_orphans(found, orphans, table) if table.align is Align.RIGHT and orphans else {}
+    unplaced = {key: found.get(key) for key in placed}
+    found.update(placed)
     cells: dict[str, dict[str, Cell]] = {}
     runs: list[RunRow] = []
     marked_runs: dict[str, list[Reading]] = {}
@@ -268,7 +336,7 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
             cells[row.key] = row_cells(found.get(row.key), row, table.align)
             continue
         run = RunRow(row.key, pieces)
-        run.readings, run.truncated = readings(pieces, len(row.columns), row_constraint(table))
+        run.readings, run.truncated = readings_or_forced(pieces, len(row.columns), row_constraint(table))
         runs.append(run)
     width = len(table.rows[0].columns)
     left = settle(runs, known_values(cells), table.relations, width)
@@ -276,6 +344,8 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
         cells[run.key] = run_cells(table.row(run.key), run, left[run.key])
     ordered = {row.key: cells[row.key] for row in table.rows
                if not row.instead_of or has_values(found.get(row.key, []))}
+    if placed:
+        ordered.update(placed_cells(table, ordered, unplaced))
     used = [t for row_tokens in found.values() for t in row_tokens]
     return TableResult(ordered, span_of(lines, used) if found else None,
                        {**{run.key: left[run.key] for run in runs}, **marked_runs} or None)
@@ -358,7 +428,7 @@ def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False) -> lis
 def read_appeal_run(pieces: tuple[str, ...], table: Table, width: int) -> TableResult:
     """Table 四 flattened into digit runs: each group of five must end with its total."""
     run = RunRow("review_litigation", pieces)
-    run.readings, run.truncated = readings(pieces, width, groups_sum_to_last(len(APPEAL_COLUMNS)))
+    run.readings, run.truncated = readings_or_forced(pieces, width, groups_sum_to_last(len(APPEAL_COLUMNS)))
     cells: dict[str, dict[str, Cell]] = {}
     for index, row in enumerate(table.rows):
         size = len(row.columns)
@@ -400,20 +470,6 @@ def grouped_appeal_rows(tokens: Sequence[Token], table: Table) -> dict[str, list
     return found if set(found) == {row.key for row in table.rows} else None
 
 
-def without_spanned_slots(tokens: Sequence[Token], data: list[Token], width: int) -> list[Token]:
-    """A grid's data row with the slots dropped that a merged header cell and a merged data cell
-    both cover (empty above and below: a converter's extra grid column, e.g. LibreOffice's DOCX
-    from a .doc), when that leaves one cell per column. Real blank cells sit under a header."""
-    first = next((i for i, t in enumerate(tokens) if t is data[0]), 0)
-    if first == 0 or not all(t.exact for t in data) or len(data) == width:
-        return data
-    header = [t for t in tokens if t.line == tokens[first - 1].line]
-    if len(header) != len(data) or not all(t.exact for t in header):
-        return data
-    kept = [d for h, d in zip(header, data) if not (h.kind is TokenKind.EMPTY and d.kind is TokenKind.EMPTY)]
-    return kept if len(kept) == width else data
-
-
 def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: bool = False) -> TableResult:
     tokens = tokenise(lines)
     grouped = grouped_appeal_rows(tokens, table)
@@ -423,8 +479,6 @@ def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: b
         return TableResult(by_group, span_of(lines, [t for run in grouped.values() for t in run]))
     width = sum(len(row.columns) for row in table.rows)
     data = appeal_data_tokens(tokens, in_section)
-    if data:
-        data = without_spanned_slots(tokens, data, width)
     pieces = digit_pieces(data, width) if data is not None else None
     if pieces is not None:
         result = read_appeal_run(pieces, table, width)

@@ -1,4 +1,4 @@
-"""Converter debris every stage removes the same way: page footers, Word bookmarks, number rows.
+"""Converter debris every stage removes the same way: page footers, Word bookmarks, page controls, number rows.
 
 One named function per rule, their order written once in `CLEANUP_STEPS` (markdown-it-py's
 ruler); readers (PDF cells and text), the parser (section text, headings) and the pages use these.
@@ -24,6 +24,26 @@ BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]")
 NUMBER_ROW_RE = re.compile(r"^(?:[-+]?\d[\d,.]*\s+){2,}[-+]?\d[\d,.]*$")
 
 
+# Controls of government article pages that crawled text and saved pages keep as lines of their own:
+# reading modes, version switches, print/close/share links. A line made only of these is chrome.
+SITE_CHROME_WORDS = frozenset({
+    "长者模式", "退出长者模式", "无障碍浏览", "无障碍", "关怀版", "全真版", "文字版", "图文版", "文件下载",
+    "相关链接", "打印本页", "打印", "关闭窗口", "关闭", "分享到", "收藏", "字号", "大", "中", "小", "【打印】",
+    "【关闭】", "扫一扫在手机打开当前页", "扫一扫在手机上查看当前页面",
+})  # fmt: skip
+CHROME_SPLIT_RE = re.compile(r"[\s|｜:：【】\[\]（）()]+")
+
+
+def is_site_chrome(text: str) -> bool:
+    words = [w for w in CHROME_SPLIT_RE.split(text) if w]
+    return bool(words) and all(w in SITE_CHROME_WORDS or f"【{w}】" in SITE_CHROME_WORDS for w in words)
+
+
+def drop_site_chrome(text: str) -> str:
+    """A line of page controls (长者模式 退出长者模式 无障碍浏览) becomes empty."""
+    return "" if is_site_chrome(text) else text
+
+
 def is_page_number(text: str) -> bool:
     """A page footer alone on a line."""
     return bool(PAGE_NUMBER_RE.match(normalise_space(text)))
@@ -47,6 +67,7 @@ def drop_page_number(text: str) -> str:
 CLEANUP_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("bookmarks", drop_bookmarks),
     ("page_numbers", drop_page_number),
+    ("site_chrome", drop_site_chrome),
 )
 
 

@@ -88,11 +88,34 @@ def grid_line(cells: Sequence[str], confidence: Sequence[float | None] = ()) -> 
     return Line(LineKind.GRID, tuple(cells), confidence=tuple(confidence))
 
 
-def grid_lines(rows: Iterable[Sequence[str]]) -> Iterator[Line]:
-    """GRID lines for a table's rows, skipping rows with no text at all (layout artefacts)."""
-    for row in rows:
+def grid_lines(rows: Iterable[Sequence[str]], covered: Sequence[frozenset[int]] = ()) -> Iterator[Line]:
+    """GRID lines for a table's rows, skipping rows with no text at all (layout artefacts).
+    `covered`: per row, the slots a cell to their left spans (see `covered_slots`)."""
+    for index, row in enumerate(rows):
         if any(cell for cell in row):
-            yield grid_line(row)
+            yield Line(LineKind.GRID, tuple(row), covered=covered[index] if index < len(covered) else frozenset())
+
+
+def covered_slots(rows: Sequence[Sequence[tuple[str, int, int]]]) -> list[frozenset[int]]:
+    """Per row, the grid slots a cell spans to its right in that same row (colspan / gridSpan).
+
+    Such a slot is "" in `expand_spans`'s grid like a cell printed empty, but it is no cell: a
+    label spanning two grid columns, or a converter's extra grid column under a merged number,
+    must not read as a blank cell beside it. Rowspan slots in the rows below are not listed.
+    """
+    taken: set[tuple[int, int]] = set()
+    covered: list[set[int]] = [set() for _ in rows]
+    for r, row in enumerate(rows):
+        col = 0
+        for _text, rowspan, colspan in row:
+            while (r, col) in taken:
+                col += 1
+            for dr in range(min(rowspan, len(rows) - r)):
+                for dc in range(colspan):
+                    taken.add((r + dr, col + dc))
+            covered[r].update(range(col + 1, col + colspan))
+            col += colspan
+    return [frozenset(c) for c in covered]
 
 
 def expand_spans(rows: Sequence[Sequence[tuple[str, int, int]]]) -> list[list[str]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from gknb.model.document import Document, Line
 from gknb.model.errors import ReadError
-from gknb.read.common import expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
+from gknb.read.common import covered_slots, expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -90,6 +90,11 @@ def _docx_cell_text(tc: Any) -> str:
 
 def docx_table_rows(tbl: Any) -> list[list[str]]:
     """Rows of a w:tbl on its layout grid: gridSpan and vMerge continuations become ""."""
+    return expand_spans(docx_table_cells(tbl))
+
+
+def docx_table_cells(tbl: Any) -> list[list[tuple[str, int, int]]]:
+    """Each row's cells as (text, rowspan, gridSpan); a vMerge continuation is an empty cell."""
     rows: list[list[tuple[str, int, int]]] = []
     for tr in _unwrapped(tbl, f"{_W}tr"):
         row = [("", 1, 1)] * int(tr.grid_before)  # cells the row skips at its start
@@ -98,7 +103,7 @@ def docx_table_rows(tbl: Any) -> list[list[str]]:
             text = "" if merged_from_above else _docx_cell_text(tc)
             row.append((text, 1, int(tc.grid_span)))
         rows.append(row)
-    return expand_spans(rows)
+    return rows
 
 
 def docx_lines(data: bytes) -> list[Line]:
@@ -109,7 +114,8 @@ def docx_lines(data: bytes) -> list[Line]:
     lines: list[Line] = []
     for block in _unwrapped(document.element.body, f"{_W}p", f"{_W}tbl"):
         if block.tag == f"{_W}tbl":
-            lines.extend(grid_lines(docx_table_rows(block)))
+            cells = docx_table_cells(block)
+            lines.extend(grid_lines(expand_spans(cells), covered_slots(cells)))
         else:
             lines.extend(_docx_paragraph_lines(Paragraph(block, document)))
     return lines

@@ -8,7 +8,7 @@ from typing import Any
 
 from gknb.model.document import Document, Line
 from gknb.model.errors import ReadError
-from gknb.read.common import expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
+from gknb.read.common import covered_slots, expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
 from gknb.read.decode import decode_bytes, split_lines
 from gknb.read.text import classify_text_line
 
@@ -126,14 +126,17 @@ def is_layout_table(table: Any) -> bool:
     return False
 
 
-def html_table_rows(table: Any) -> list[list[str]]:
-    trs = table.xpath(_OWN_ROWS)
-    cells = [
+def html_table_cells(table: Any) -> list[list[tuple[str, int, int]]]:
+    """Each row's cells as (text, rowspan, colspan)."""
+    return [
         [(_html_cell_text(td), _span(td.get("rowspan", 1)), _span(td.get("colspan", 1)))
          for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
-        for tr in trs
+        for tr in table.xpath(_OWN_ROWS)
     ]  # fmt: skip
-    return expand_spans(cells)
+
+
+def html_table_rows(table: Any) -> list[list[str]]:
+    return expand_spans(html_table_cells(table))
 
 
 class _HtmlWalker:
@@ -153,7 +156,8 @@ class _HtmlWalker:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag == "table" and not is_layout_table(element):
             self.flush()
-            self.lines.extend(grid_lines(html_table_rows(element)))
+            cells = html_table_cells(element)
+            self.lines.extend(grid_lines(expand_spans(cells), covered_slots(cells)))
         elif tag == "br":
             self.flush()
         elif tag == "pre":
