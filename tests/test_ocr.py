@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +148,18 @@ def test_a_tilted_page_is_straightened() -> None:
     tilted = cv2.warpAffine(page, matrix, (1000, 800), borderValue=255)
     assert abs(scan.tilt(scan.binarise(tilted)) - 1.5) < 0.2  # the turn that levels it back
     assert scan.find_tables(scan.straighten(tilted))[0].cells == scan.find_tables(page)[0].cells
+
+
+def test_the_report_page_says_how_a_scan_was_read(scanned: dict[str, Record]) -> None:
+    """The page of a scanned report: the OCR line above the tables, every OCR'd cell marked with its
+    confidence, unconfirmed ones shown with what was read and the 待 mark."""
+    from gknb.corpus.pipeline import Corpus
+    from gknb.portal.pages import generate
+
+    record = scanned["kiro_hongzequ_2023_report.pdf"]
+    pages = generate(Corpus(inputs=1, records=[record]), Path("/nonexistent"), jobs=1).pages
+    page = next(text for name, text in pages.items() if name.startswith("reports/") and "洪泽区" in text)
+    assert "本报告为扫描件：5 页由文字识别（RapidOCR" in page
+    assert re.search(r'id="cell-active.penalty.decisions" class="cell-uncertain cell-ocr"[^>]*>4,?119<span class="gknb-mark"', page)
+    assert "由扫描件识别（识别置信度 100%）" in page
+    assert "扫描件数字勾稽不符" in page

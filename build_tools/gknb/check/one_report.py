@@ -318,4 +318,5 @@ def check_ocr_unconfirmed(record: Record) -> Iterator[Issue]:
         titles = {t.key: t.title.split("、", 1)[-1] for t in OFFICIAL_TABLES.get(record.template or "", ())}
         per_table = {table: sum(1 for k in keys if k.startswith(f"{table}.")) for table in record.tables}
         listed = "，".join(f"{titles.get(t, t)} {n} 个" for t, n in per_table.items() if n)
-        yield issue(*keys, count=len(keys), cells=listed)
+        # No cells named: each already wears its 待 mark; framing them all again would say nothing more.
+        yield issue(count=len(keys), cells=listed)
