@@ -158,11 +158,17 @@ def build_report(corpus: Corpus, published: list[Published]) -> dict[str, Any]:
     return {"inputs": corpus.inputs,
             "published": [{"path": r.source.get("path"), "id": i, "page": p, "status": r.status}
                           for i, r, p in published],
-            "rejected": [{"path": x.path, "reason": x.reason} for x in corpus.rejected]}
+            "rejected": [{"path": x.path, "reason": x.reason} for x in corpus.rejected],
+            "ignored": [{"path": x.path, "reason": x.reason} for x in corpus.ignored]}
 
 
 def record_schema() -> bytes:
     return resources.files("gknb").joinpath("data/record.schema.json").read_bytes()
+
+
+def source_file(corpus: Corpus, content_dir: Path, path: str) -> Path:
+    """The input file a record was read from (its path is shown decoded when the name is not UTF-8)."""
+    return corpus.origins.get(path, content_dir / path)
 
 
 def data_files(corpus: Corpus, published: list[Published], content_dir: Path
@@ -179,5 +185,5 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path
     for report_id, record, _page in published:
         # One line like reports.jsonl: indenting 1,000 records takes the pure-Python encoder seconds.
         data[report_json_path(report_id)] = json_bytes(record.to_dict(), indent=None)
-    sources = {source_path(i, r): content_dir / str(r.source.get("path")) for i, r, _p in published}
+    sources = {source_path(i, r): source_file(corpus, content_dir, str(r.source.get("path"))) for i, r, _p in published}
     return data, sources

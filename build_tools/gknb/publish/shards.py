@@ -40,7 +40,7 @@ import yaml
 from gknb.parse import divisions
 from gknb.publish.build import BuildFailed, build_site
 from gknb.parse.sidecar import sidecar_files
-from gknb.corpus.pipeline import Options, build_corpus, input_files
+from gknb.corpus.pipeline import Options, build_corpus, input_files, relative_name
 
 UNKNOWN = "unknown"
 SHARDS_DIR = "shards"
@@ -176,7 +176,7 @@ def plan_shards(content_dir: Path, by: str = "province", *, cache_dir: Path | No
     plan: dict[str, list[Path]] = {}
     for path in input_files(content_dir):
         relative = path.relative_to(content_dir)
-        key = key_of.get(relative.as_posix(), UNKNOWN)
+        key = key_of.get(relative_name(path, content_dir), UNKNOWN)
         files = plan.setdefault(key, [])
         files.append(relative)
         files.extend(s.relative_to(content_dir) for s in sidecar_files(path))
@@ -248,7 +248,7 @@ def shard_config(project: Project, key: str, content: Path, *, search: bool = Tr
     for name, options in plugin_entries(project.config.get("plugins")):
         if name == PLUGIN:
             cache = project.plugin.get("cache_dir", ".gknb-cache")
-            options = {**(options or {}), "content_dir": str(content),
+            options = {**(options or {}), "content_dir": str(content), "links_within": str(project.content_dir),
                        "cache_dir": str(project.path(str(cache))) if cache else ""}
             if not search:
                 options["search"] = False
@@ -269,7 +269,8 @@ def has_reports(project: Project, content: Path, *, no_cache: bool) -> bool:
     without search (the top-level search leaves it out). Parsed through the cache, which the
     shard's build then reads."""
     corpus = build_corpus(content, Options(cache_dir=None if no_cache else project.cache_dir,
-                                           jobs=int(project.plugin.get("jobs") or 0) or None))
+                                           jobs=int(project.plugin.get("jobs") or 0) or None,
+                                           links_within=project.content_dir))
     return bool(corpus.records)
 
 

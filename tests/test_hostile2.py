@@ -1,0 +1,169 @@
+"""Hostile input, round two (issue 15): one file never stops the build, every input is counted.
+
+Each test reproduces one case of the issue; `tests/hostile2.py` builds the content folder holding
+all of them at once (used by the site test below and by benchmarks/hostile_memory.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+import gknb.corpus.pipeline as pipeline
+from gknb.corpus.pipeline import Options, build_corpus, read_report
+from gknb.model.errors import ReadError
+from gknb.portal.pages import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content" / "下冶镇人民政府-2021.txt"
+GBK_NAME = os.fsdecode("下冶镇人民政府-2021".encode("gbk") + b".txt")  # as unzipped on Chinese Windows
+
+
+def outcome_paths(content: Path, **options: object) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """(published paths, rejected path → reason, ignored path → reason) of a build of `content`."""
+    corpus = build_corpus(content, Options(jobs=1, **options))  # type: ignore[arg-type]
+    assert corpus.inputs == len(corpus.records) + len(corpus.rejected)
+    return ([str(r.source["path"]) for r in corpus.records], {r.path: r.reason for r in corpus.rejected},
+            {i.path: i.reason for i in corpus.ignored})
+
+
+# ---- item 2: one file stops the whole build ---------------------------------------------------------
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_file_name_that_is_not_utf8_is_published_under_its_decoded_name(tmp_path: Path, cache: bool) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(SEED, content / GBK_NAME)
+    corpus = build_corpus(content, Options(jobs=1, cache_dir=tmp_path / "cache" if cache else None))
+    assert [r.source["path"] for r in corpus.records] == ["下冶镇人民政府-2021.txt"]
+    site = generate(corpus, content, jobs=1)
+    for data in site.data.values():  # every data file is valid UTF-8 (reports.csv, reports.jsonl …)
+        data.decode("utf-8")
+    (source,) = site.sources.values()
+    assert source.read_bytes() == SEED.read_bytes()
+
+
+def test_an_unreadable_file_is_a_rejection(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (tmp_path / "mem.txt").symlink_to("/proc/self/mem")  # a regular file of size 0 whose read fails with EIO
+    with pytest.raises(ReadError, match="无法打开文件"):
+        read_report(tmp_path / "mem.txt")
+    (content / "mem.txt").symlink_to("/proc/self/mem")
+    shutil.copy(SEED, content / "good.txt")
+    for cache in (tmp_path / "cache", None):  # the cache key reads the file too
+        published, rejected, _ignored = outcome_paths(content, cache_dir=cache, links_within=Path("/"))
+        assert published == ["good.txt"] and "无法" in rejected["mem.txt"]
+
+
+def test_a_30_gb_sparse_file_is_rejected_on_its_size_without_being_read(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    with (content / "huge.pdf").open("wb") as sparse:
+        sparse.truncate(30 * 1024 ** 3)
+    reads: list[str] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args: object, **kwargs: object) -> object:
+        reads.append(self.name)
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "open", counting_open)
+        _published, rejected, _ignored = outcome_paths(content, cache_dir=tmp_path / "cache")
+    assert "文件过大" in rejected["huge.pdf"] and "huge.pdf" not in reads
+
+
+def test_a_damaged_cache_entry_is_parsed_again_never_trusted(tmp_path: Path) -> None:
+    """Random bit flips in the stored entries: every rebuild gives the records of a fresh parse."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    content.mkdir()
+    for name in ("会宁县乡村振兴局-2021.txt", "会宁县乡村振兴局-2021.txt.yml", "柱濮镇-2023.txt"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    (content / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    fresh = build_corpus(content, Options(jobs=1, cache_dir=cache))
+    expected = ([r.to_dict() for r in fresh.records], fresh.rejected)
+    pristine = {p: p.read_bytes() for p in cache.glob("*.pickle")}
+    assert len(pristine) == 3
+    rng = random.Random(15)
+    for _ in range(150):
+        entry, data = rng.choice(sorted(pristine.items()))
+        position = rng.randrange(len(data))
+        entry.write_bytes(data[:position] + bytes([data[position] ^ 1 << rng.randrange(8)]) + data[position + 1:])
+        again = build_corpus(content, Options(jobs=1, cache_dir=cache))
+        assert ([r.to_dict() for r in again.records], again.rejected) == expected
+        assert entry.read_bytes() == data  # the damaged entry was replaced by the re-parse
+
+
+def test_an_entry_of_another_format_is_not_loaded(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    payload = b"\x80\x04\x95 not a pickle at all"
+    (cache / "k.pickle").write_bytes(hashlib.sha256(payload).digest() + payload)
+    assert pipeline.cached(cache, "k") is None
+    (cache / "j.pickle").write_bytes(b"\x80\x05K\x01.")  # a bare pickle of 1, as older versions stored
+    assert pipeline.cached(cache, "j") is None
+
+
+def test_1200_nested_folders_are_listed_not_a_recursion_error(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    deep = content
+    for _ in range(1200):  # one at a time: mkdir(parents=True) itself recurses
+        deep = deep / "d"
+        deep.mkdir()
+    shutil.copy(SEED, deep / "deep.txt")
+    shutil.copy(SEED, content / "d" / "shallow.txt")
+    published, rejected, ignored = outcome_paths(content)
+    assert published == ["d/shallow.txt"] and rejected == {}
+    (folder,) = ignored
+    assert folder == "/".join(["d"] * pipeline.MAX_DEPTH) and "嵌套" in ignored[folder]
+
+
+# ---- item 7: inputs silently skipped ------------------------------------------------------------------
+
+def test_skipped_kinds_are_listed_as_ignored_with_the_reason(tmp_path: Path) -> None:
+    content, outside = tmp_path / "content", tmp_path / "outside"
+    content.mkdir()
+    outside.mkdir()
+    shutil.copy(SEED, content / "good.txt")
+    shutil.copy(SEED, content / ".hidden.txt")
+    (content / ".git").mkdir()
+    shutil.copy(SEED, content / ".git" / "HEAD.txt")
+    os.mkfifo(content / "pipe.txt")
+    (content / "orphan.yml").write_text("agency: 无人\n", encoding="utf-8")
+    shutil.copy(SEED, outside / "secret.txt")
+    (content / "linked.txt").symlink_to(outside / "secret.txt")
+    (content / "passwd.txt").symlink_to("/etc/passwd")
+    (content / "linked-folder").symlink_to(outside, target_is_directory=True)
+    published, rejected, ignored = outcome_paths(content)
+    assert published == ["good.txt"] and rejected == {}
+    assert sorted(ignored) == [".git", ".hidden.txt", "linked-folder", "linked.txt", "orphan.yml", "passwd.txt",
+                               "pipe.txt"]
+    assert "隐藏" in ignored[".git"] and "命名管道" in ignored["pipe.txt"] and "没有对应的报告" in ignored["orphan.yml"]
+    assert "之外" in ignored["linked.txt"] and "之外" in ignored["passwd.txt"]
+    site = generate(build_corpus(content, Options(jobs=1)), content, jobs=1)
+    assert all("secret" not in str(path) for path in site.sources.values())
+    report = json.loads(site.data["data/build-report.json"])
+    assert len(report["published"]) + len(report["rejected"]) + len(report["ignored"]) == 8
+    assert "pipe.txt" in site.pages["findings/rejected.md"] and "orphan.yml" in site.pages["findings/rejected.md"]
+
+
+def test_a_link_inside_the_content_folder_is_followed(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "a").mkdir(parents=True)
+    shutil.copy(SEED, content / "a" / "report.txt")
+    (content / "alias.txt").symlink_to(content / "a" / "report.txt")
+    published, _rejected, ignored = outcome_paths(content)
+    assert published == ["a/report.txt", "alias.txt"] and ignored == {}
+
+
+def test_a_fifo_given_to_the_cli_does_not_block(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    with pytest.raises(ReadError, match="不是普通文件"):
+        read_report(tmp_path / "pipe.txt")
