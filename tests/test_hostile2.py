@@ -113,13 +113,18 @@ def test_an_entry_of_another_format_is_not_loaded(tmp_path: Path) -> None:
 def test_1200_nested_folders_are_listed_not_a_recursion_error(tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()
-    deep = content
+    folders = [content]
     for _ in range(1200):  # one at a time: mkdir(parents=True) itself recurses
-        deep = deep / "d"
-        deep.mkdir()
-    shutil.copy(SEED, deep / "deep.txt")
+        folders.append(folders[-1] / "d")
+        folders[-1].mkdir()
+    shutil.copy(SEED, folders[-1] / "deep.txt")
     shutil.copy(SEED, content / "d" / "shallow.txt")
-    published, rejected, ignored = outcome_paths(content)
+    try:
+        published, rejected, ignored = outcome_paths(content)
+    finally:  # pytest's clean-up of old temporary folders (shutil.rmtree) would recurse too
+        (folders[-1] / "deep.txt").unlink()
+        for folder in reversed(folders[2:]):
+            folder.rmdir()
     assert published == ["d/shallow.txt"] and rejected == {}
     (folder,) = ignored
     assert folder == "/".join(["d"] * pipeline.MAX_DEPTH) and "嵌套" in ignored[folder]
