@@ -10,14 +10,22 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
+import zlib
 from pathlib import Path
+from typing import Callable
 
 import pytest
+from hostile_cases import (docx_xml_over_limit, encrypted_pdf, flate_bomb_pdf, lzw_bomb_pdf, lzw_zeros,
+                           run_length_bomb_pdf)
 
 import gknb.corpus.pipeline as pipeline
 from gknb.corpus.pipeline import Options, build_corpus, read_report
 from gknb.model.errors import ReadError
 from gknb.portal.pages import generate
+from gknb.read import read_document
+from gknb.read.limits import Budget, TooLarge, bounded_inflate, inflating
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "下冶镇人民政府-2021.txt"
@@ -172,3 +180,76 @@ def test_a_fifo_given_to_the_cli_does_not_block(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
     with pytest.raises(ReadError, match="不是普通文件"):
         read_report(tmp_path / "pipe.txt")
+
+
+# ---- item 3: limits on inflated bytes -----------------------------------------------------------------
+
+def in_a_process_of_at_most(megabytes: int, path: Path) -> str:
+    """The outcome of reading `path` in a child process whose address space is capped: a reader that
+    inflated gigabytes would end in MemoryError there (a memory bound, not a timing)."""
+    code = ("import resource, sys; from pathlib import Path; import gknb.corpus.pipeline as p\n"
+            f"resource.setrlimit(resource.RLIMIT_AS, ({megabytes} << 20, {megabytes} << 20))\n"
+            "o = p.report_or_rejection(Path(sys.argv[1]), 'x', 60, p.MAX_INPUT_BYTES)\n"
+            "print(type(o).__name__, getattr(o, 'reason', ''))")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+def test_a_pdf_stream_inflating_to_gigabytes_is_rejected_within_bounded_memory(tmp_path: Path) -> None:
+    path = flate_bomb_pdf(tmp_path / "bomb.pdf")  # 2.2 GB of content stream in a 3 MB file
+    assert path.stat().st_size < pipeline.MAX_INPUT_BYTES
+    outcome = in_a_process_of_at_most(1024, path)
+    assert outcome.startswith("Rejection") and "压缩炸弹" in outcome, outcome
+
+
+def test_the_docx_xml_has_its_own_limit(tmp_path: Path) -> None:
+    """The whole package stays under 200 MB, but 17 MB of XML is more than lxml should build a tree of."""
+    path = docx_xml_over_limit(tmp_path / "paragraphs.docx")
+    with pytest.raises(ReadError, match="XML 部分解压后过大"):
+        read_document(path)
+
+
+@pytest.mark.parametrize("data", [zlib.compress(b"BT (x) Tj ET " * 1000), zlib.compress(b"abc")[:-2],
+                                  zlib.compress(b"abc")[:5] + b"\xff\xff" + zlib.compress(b"abc")[7:], b"\x00\x01junk"])
+def test_bounded_inflate_gives_what_pdfminer_gave(data: bytes) -> None:
+    """Whole streams, a damaged checksum, damage inside, junk: what pdfminer's own inflate made of them."""
+    from pdfminer.pdftypes import decompress_corrupted
+
+    try:
+        expected = zlib.decompress(data)
+    except zlib.error:
+        try:
+            expected = decompress_corrupted(data)
+        except zlib.error:
+            expected = b""
+    assert bounded_inflate(data) == expected
+
+
+def test_the_budget_stops_at_the_first_byte_past_it() -> None:
+    data = zlib.compress(b"0" * 5000)
+    with inflating(Budget("x.pdf", "PDF 的数据流", limit=5000)):
+        assert len(bounded_inflate(data)) == 5000
+    with pytest.raises(TooLarge, match="压缩炸弹"), inflating(Budget("x.pdf", "PDF 的数据流", limit=4999)):
+        bounded_inflate(data)
+
+
+@pytest.mark.parametrize("make", [lzw_bomb_pdf, run_length_bomb_pdf])
+def test_other_expanding_filters_spend_the_budget(tmp_path: Path, make: Callable[[Path], Path]) -> None:
+    outcome = in_a_process_of_at_most(1024, make(tmp_path / "filters.pdf"))
+    assert outcome.startswith("Rejection") and "压缩炸弹" in outcome, outcome
+
+
+def test_lzw_zeros_are_what_pdfminer_decodes() -> None:
+    from pdfminer.lzw import lzwdecode
+
+    decoded = lzwdecode(lzw_zeros(100_000))  # the last code may run past the total
+    assert set(decoded) == {0} and 100_000 <= len(decoded) < 100_000 + 4096
+
+
+# ---- item 8: the reason says what happened ------------------------------------------------------------
+
+def test_an_encrypted_pdf_says_it_is_encrypted(tmp_path: Path) -> None:
+    with pytest.raises(ReadError, match="已加密"):
+        read_document(encrypted_pdf(tmp_path / "locked.pdf"))

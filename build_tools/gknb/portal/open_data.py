@@ -53,15 +53,18 @@ def report_json_path(report_id: str) -> str:
     return f"{DATA_DIR}/reports/{report_id}.json"
 
 
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# Formats a browser shows without running anything of the file's own. Any other source (HTML, Markdown)
+# is published with `.txt` added: served as text/plain, its bytes as received, it cannot run script on the
+# portal's origin, refresh to another site or fetch from one (MkDocs would also render a .md as a page).
+INERT_SUFFIXES = {".txt", ".pdf", ".docx"}
 
 
 def source_path(report_id: str, record: Record) -> str:
     """The input file under a safe name; its original name is on the report page."""
     suffix = PurePosixPath(str(record.source.get("path") or "")).suffix.lower()
     safe = suffix if suffix[1:].isalnum() else ""
-    if safe in MARKDOWN_SUFFIXES:
-        safe += ".txt"  # MkDocs would render a .md file as a page; the download must stay the file as received
+    if safe not in INERT_SUFFIXES:
+        safe += ".txt"
     return f"{DATA_DIR}/sources/{report_id}{safe}"
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from gknb.model.document import Document, Line, LineKind
 from gknb.model.errors import ReadError
 from gknb.read.cleanup import is_number_row, is_page_number
 from gknb.read.common import grid_line, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
+from gknb.read.limits import Budget, bounded_inflate, bounded_join, inflating, room, spend
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page
@@ -217,14 +220,67 @@ def pdf_lines(pages: Iterable[Page]) -> list[Line]:
     return lines
 
 
+# RunLength expands at most 64-fold, and pdfminer decodes it into a list of ints (8 bytes a byte): a
+# stream that could exceed this is refused before decoding. Real reports do not use the filter for text.
+MAX_RUN_LENGTH_BYTES = 8 * 1024 * 1024
+
+
+def bounded_rldecode(data: bytes) -> bytes:
+    from pdfminer.runlength import rldecode
+
+    if len(data) * 64 > MAX_RUN_LENGTH_BYTES:
+        spend(room() + 1)  # it might: refused (outside a budget, decoded as pdfminer would)
+    decoded = rldecode(data)
+    spend(len(decoded))
+    return decoded
+
+
+def bounded_lzwdecode(data: bytes) -> bytes:
+    from pdfminer.lzw import LZWDecoder
+
+    return bounded_join(LZWDecoder(io.BytesIO(data)).run())
+
+
+def limit_pdfminer() -> None:
+    """Route pdfminer's stream filters that expand (Flate, LZW, RunLength) through the unpack budget.
+
+    pdfminer inflates every stream whole, with no limit: a 2 MB file with one 2 GB Flate stream took
+    31 s and 4.6 GB and was published. Within `limits.inflating` each filter spends the document's
+    budget and stops at the first byte past it; outside one, they behave as pdfminer's own."""
+    from pdfminer import pdftypes
+
+    bounded_zlib = SimpleNamespace(decompress=bounded_inflate, decompressobj=zlib.decompressobj, error=zlib.error)
+    setattr(pdftypes, "zlib", bounded_zlib)
+    setattr(pdftypes, "lzwdecode", bounded_lzwdecode)
+    setattr(pdftypes, "rldecode", bounded_rldecode)
+
+
+def pdfminer_cause(error: Exception) -> Exception:
+    """pdfplumber wraps what pdfminer raised in PdfminerException(original)."""
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    if isinstance(error, PdfminerException) and error.args and isinstance(error.args[0], Exception):
+        return error.args[0]
+    return error
+
+
 def read_pdf(path: Path, data: bytes) -> Document:
     if b"%PDF-" not in data[:1024]:  # readers accept junk before the header, within 1 KB
         raise ReadError(path, "不是有效的 PDF 文件（not a PDF file (no %PDF- header)）")
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        if not any(page.chars for page in pdf.pages):
-            raise ReadError(path, "PDF 没有文字层，可能是扫描件，需要先做文字识别（no text layer (scanned PDF?)）")
-        lines = pdf_lines(pdf.pages)
+    limit_pdfminer()
+    try:
+        with inflating(Budget(path, "PDF 的数据流")), pdfplumber.open(io.BytesIO(data)) as pdf:
+            if not any(page.chars for page in pdf.pages):
+                raise ReadError(path, "PDF 没有文字层，可能是扫描件，需要先做文字识别（no text layer (scanned PDF?)）")
+            lines = pdf_lines(pdf.pages)
+    except Exception as error:
+        cause = pdfminer_cause(error)
+        if isinstance(cause, ReadError):
+            raise cause from None
+        if isinstance(cause, PDFEncryptionError):
+            raise ReadError(path, "PDF 已加密，需要密码才能打开，请提供未加密的文件（encrypted PDF: a password is needed）") from error
+        raise
     return Document(str(path), "pdf", None, sha256_of(data), lines)
-
