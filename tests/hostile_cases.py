@@ -89,3 +89,10 @@ def docx_bomb(path: Path) -> Path:
 def docx_xml_over_limit(path: Path) -> Path:
     """A package within the total limit whose XML (17 MB of paragraphs) is more than lxml should build."""
     return docx_package(path, 340_000)
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """YAML anchors ten to a level: `year: *l9` expands to 10⁹ strings from under 500 bytes."""
+    lines = ['l0: &l0 "lol"']
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]" for n in range(1, levels + 1)]
+    return "\n".join(lines) + f"\nyear: *l{levels}\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from hostile_cases import (docx_xml_over_limit, encrypted_pdf, flate_bomb_pdf, lzw_bomb_pdf, lzw_zeros,
+from hostile_cases import (billion_laughs, docx_xml_over_limit, encrypted_pdf, flate_bomb_pdf, lzw_bomb_pdf, lzw_zeros,
                            run_length_bomb_pdf)
 
 import gknb.corpus.pipeline as pipeline
@@ -253,3 +253,52 @@ def test_lzw_zeros_are_what_pdfminer_decodes() -> None:
 def test_an_encrypted_pdf_says_it_is_encrypted(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match="已加密"):
         read_document(encrypted_pdf(tmp_path / "locked.pdf"))
+
+
+# ---- item 4: sidecar amplification -------------------------------------------------------------------
+
+def sidecar_rejection(tmp_path: Path, sidecar: str, suffix: str = ".txt.yml") -> str:
+    shutil.copy(SEED, tmp_path / "r.txt")
+    (tmp_path / f"r{suffix}").write_text(sidecar, encoding="utf-8")
+    outcome = pipeline.report_or_rejection(tmp_path / "r.txt", "r.txt", 60, pipeline.MAX_INPUT_BYTES)
+    assert isinstance(outcome, pipeline.Rejection), outcome
+    return outcome.reason
+
+
+@pytest.mark.parametrize("levels", [6, 9])
+def test_yaml_aliases_expanding_to_millions_are_refused_with_a_short_reason(tmp_path: Path, levels: int) -> None:
+    reason = sidecar_rejection(tmp_path, billion_laughs(levels))
+    assert "展开后超过" in reason and len(reason) < 200 and "lol" not in reason
+
+
+def test_aliases_in_front_matter_are_refused_too(tmp_path: Path) -> None:
+    (tmp_path / "r.md").write_text("---\n" + billion_laughs(6).replace("year", "title") + "---\n"
+                                   + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ReadError, match="展开后超过") as error:
+        read_report(tmp_path / "r.md")
+    assert len(error.value.reason) < 200
+
+
+def test_a_few_aliases_are_still_allowed(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "r.txt")
+    (tmp_path / "r.txt.yml").write_text("same_as: &name 下冶镇人民政府\nagency: *name\n", encoding="utf-8")
+    assert read_report(tmp_path / "r.txt").agency["name"] == "下冶镇人民政府"
+
+
+def test_a_large_sidecar_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    reason = sidecar_rejection(tmp_path, "agency: " + "局" * (10 * 1024 * 1024 // 3) + "\n")
+    assert "过大" in reason
+
+
+def test_a_long_agency_is_refused(tmp_path: Path) -> None:
+    assert "agency 过长" in sidecar_rejection(tmp_path, "agency: " + "局" * 5000 + "\n")
+
+
+def test_a_yaml_error_names_the_line_without_quoting_the_file(tmp_path: Path) -> None:
+    reason = sidecar_rejection(tmp_path, "agency: 下冶镇\nsecret: [password-123\n")
+    assert "第 3 行" in reason and "password-123" not in reason
+
+
+def test_a_wrong_value_is_shown_in_brief(tmp_path: Path) -> None:
+    reason = sidecar_rejection(tmp_path, "year: [" + ", ".join(["2021"] * 5000) + "]\n")
+    assert "year 应为" in reason and len(reason) < 200

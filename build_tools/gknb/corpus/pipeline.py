@@ -28,6 +28,7 @@ from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
 from gknb.parse.assemble import assemble_record
 from gknb.model.errors import NotAReport, ReadError
 from gknb.read import read_document
+from gknb.read.yaml_text import MAX_YAML_BYTES
 from gknb.model.record import Record
 
 SIDECAR_SUFFIXES = {".yml", ".yaml"}
@@ -225,6 +226,10 @@ def cache_key(path: Path, relative: str, version: str) -> str:
     """Content, sidecars, name and parser version; read in chunks (OSError when a file cannot be read)."""
     digest = hashlib.sha256(version.encode() + os.fsencode(relative))
     for part in (path, *sidecar_files(path)):
+        size = part.stat().st_size
+        if part != path and size > MAX_YAML_BYTES:  # rejected on its size: not worth reading
+            digest.update(f"oversized sidecar {size}".encode())
+            continue
         with part.open("rb") as stream:
             while chunk := stream.read(HASH_CHUNK):
                 digest.update(chunk)

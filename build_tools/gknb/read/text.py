@@ -11,6 +11,7 @@ from gknb.model.document import Document, Line, LineKind
 from gknb.model.errors import ReadError
 from gknb.read.common import grid_line, normalise_space, sha256_of, text_line
 from gknb.read.decode import decode_bytes, split_lines
+from gknb.read.yaml_text import load_yaml_text
 
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
@@ -47,12 +48,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, object], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    import yaml
-
-    try:
-        loaded = yaml.safe_load(match.group(1) or "")
-    except yaml.YAMLError as exc:
-        raise ReadError(path, f"文件头元数据格式错误（malformed YAML front matter: {exc}）") from exc
+    loaded = load_yaml_text(path, match.group(1) or "", "文件头元数据（YAML front matter）")
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
