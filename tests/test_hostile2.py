@@ -302,3 +302,48 @@ def test_a_yaml_error_names_the_line_without_quoting_the_file(tmp_path: Path) ->
 def test_a_wrong_value_is_shown_in_brief(tmp_path: Path) -> None:
     reason = sidecar_rejection(tmp_path, "year: [" + ", ".join(["2021"] * 5000) + "]\n")
     assert "year 应为" in reason and len(reason) < 200
+
+
+# ---- item 5: numbers are exact, or garbled --------------------------------------------------------------
+
+NUMBER_CASES = [  # cell text → (state, value)
+    ("12345678901234567", ("ok", 12345678901234567)),
+    ("9" * 19, ("garbled", None)),                     # more than a 64-bit count
+    ("9" * 400, ("garbled", None)),                    # was Infinity, which is not JSON
+    (str(2 ** 63 - 1), ("ok", 2 ** 63 - 1)),
+    ("4¹", ("garbled", None)),                         # a footnote mark, not 41
+    ("②", ("garbled", None)),
+    ("1,23", ("garbled", None)),                       # not 123
+    ("1,234", ("ok", 1234)),
+    ("1，234，567", ("ok", 1234567)),
+    ("１２", ("ok", 12)),                              # full-width digits are digits
+    ("18651.0641", ("ok", 18651.0641)),
+    ("0.1234567890123456789", ("garbled", None)),      # more digits than an amount keeps
+    ("3.0", ("ok", 3.0)),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), NUMBER_CASES)
+def test_a_cell_number_is_exact_or_garbled(raw: str, expected: tuple[str, object]) -> None:
+    from gknb.parse.labels import cell_from_token, classify_cell
+
+    cell = cell_from_token(classify_cell(raw))
+    assert (cell.state.value, cell.value) == expected and type(cell.value) is type(expected[1])
+
+
+def test_huge_numbers_in_a_report_keep_reports_jsonl_valid_json(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    for cell, value in (("行政处罚\t4", "12345678901234567"), ("行政强制\t5", "9" * 400), ("规章\t0\t0\t0", "4¹\t1,23\t0")):
+        text = text.replace(cell, cell.split("\t")[0] + "\t" + value)
+    (tmp_path / "big.txt").write_text(text, encoding="utf-8")
+    corpus = build_corpus(tmp_path, Options(jobs=1))
+    (record,) = corpus.records
+    assert record.cell("active.penalty.decisions").value == 12345678901234567
+    assert [record.cell(f"active.regulations.{c}").state.value for c in ("issued", "repealed")] == ["garbled"] * 2
+    jsonl = generate(corpus, tmp_path, jobs=1).data["data/reports.jsonl"].decode("utf-8")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    (line,) = jsonl.splitlines()
+    assert json.loads(line, parse_constant=refuse)["tables"]["active"]["penalty"]["decisions"]["value"] == 12345678901234567
