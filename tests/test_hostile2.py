@@ -255,6 +255,55 @@ def test_an_encrypted_pdf_says_it_is_encrypted(tmp_path: Path) -> None:
         read_document(encrypted_pdf(tmp_path / "locked.pdf"))
 
 
+def test_a_time_out_inside_a_reader_is_reported_as_a_time_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The alarm fires inside read_document, whose `except Exception` once called it a damaged file."""
+    import time
+
+    import gknb.read.text as text
+
+    def slow(_text: str) -> object:
+        time.sleep(5)
+        raise AssertionError("not stopped")
+
+    monkeypatch.setattr(text, "text_lines", slow)
+    shutil.copy(SEED, tmp_path / "slow.txt")
+    outcome = pipeline.report_or_rejection(tmp_path / "slow.txt", "slow.txt", 1, pipeline.MAX_INPUT_BYTES)
+    assert isinstance(outcome, pipeline.Rejection) and "超时" in outcome.reason, outcome
+
+
+def test_a_utf8_report_with_three_bad_bytes_is_still_read(tmp_path: Path) -> None:
+    data = SEED.read_bytes()
+    cut = data.index("第二十条".encode())
+    (tmp_path / "damaged.txt").write_bytes(data[:cut] + b"\xff\xfe\xff" + data[cut:])
+    record = read_report(tmp_path / "damaged.txt")
+    assert record.source["encoding"] == "utf-8" and record.agency["name"] == "下冶镇人民政府"
+    assert record.cell("active.penalty.decisions").value == 4
+
+
+def test_gbk_text_is_not_taken_for_damaged_utf8(tmp_path: Path) -> None:
+    (tmp_path / "gbk.txt").write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
+    assert read_report(tmp_path / "gbk.txt").source["encoding"] == "gb18030"
+
+
+# ---- item 9: time ---------------------------------------------------------------------------------------
+
+def test_a_heading_line_of_spaces_is_read_in_linear_time() -> None:
+    """`# a` + 4,000 spaces + `x` took the whole 60 s; a bounded step count, not a clock, shows it is linear."""
+    from gknb.read.text import classify_text_line, heading_of
+
+    line = classify_text_line("# a" + " " * 4000 + "x")
+    assert (line.heading_level, line.text) == (1, "a x")
+    assert heading_of("## 标题 ##") == (2, "标题") and heading_of("#标题") is None and heading_of("#######") == (6, "")
+
+
+@pytest.mark.parametrize("command", ["parse", "check"])
+def test_the_cli_has_a_time_limit_and_does_not_wait_on_a_fifo(tmp_path: Path, command: str) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = subprocess.run([sys.executable, "-m", "gknb.cli", command, "--seconds", "5", str(tmp_path / "pipe.txt")],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2 and "不是普通文件" in result.stderr
+
+
 # ---- item 4: sidecar amplification -------------------------------------------------------------------
 
 def sidecar_rejection(tmp_path: Path, sidecar: str, suffix: str = ".txt.yml") -> str:
