@@ -40,6 +40,19 @@ def outcome_paths(content: Path, **options: object) -> tuple[list[str], dict[str
             {i.path: i.reason for i in corpus.ignored})
 
 
+# ---- item 1: a published source runs script --------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "published"), [
+    ("r.html", "abc.html.txt"), ("r.HTM", "abc.htm.txt"), ("r.md", "abc.md.txt"), ("r.markdown", "abc.markdown.txt"),
+    ("r.txt", "abc.txt"), ("r.pdf", "abc.pdf"), ("r.docx", "abc.docx"), ("r.x y", "abc.txt")])
+def test_sources_are_published_inert(name: str, published: str) -> None:
+    """Only formats a browser shows without running them keep their name; the rest are served as text."""
+    from gknb.model.record import Record
+    from gknb.portal.open_data import source_path
+
+    assert source_path("abc", Record(source={"path": f"d/{name}"})) == f"data/sources/{published}"
+
+
 # ---- item 2: one file stops the whole build ---------------------------------------------------------
 
 @pytest.mark.parametrize("cache", [True, False])
@@ -165,6 +178,18 @@ def test_skipped_kinds_are_listed_as_ignored_with_the_reason(tmp_path: Path) -> 
     report = json.loads(site.data["data/build-report.json"])
     assert len(report["published"]) + len(report["rejected"]) + len(report["ignored"]) == 8
     assert "pipe.txt" in site.pages["findings/rejected.md"] and "orphan.yml" in site.pages["findings/rejected.md"]
+
+
+def test_a_sidecar_linked_to_a_file_elsewhere_is_not_read(tmp_path: Path) -> None:
+    content, outside = tmp_path / "content", tmp_path / "outside"
+    content.mkdir()
+    outside.mkdir()
+    shutil.copy(SEED, content / "r.txt")
+    (outside / "private.yml").write_text("agency: 不应公开的名称\nsecret: [line-of-the-file\n", encoding="utf-8")
+    (content / "r.txt.yml").symlink_to(outside / "private.yml")
+    corpus = build_corpus(content, Options(jobs=1))
+    assert [r.agency["name"] for r in corpus.records] == ["下冶镇人民政府"] and corpus.rejected == []
+    assert [(i.path, "之外" in i.reason) for i in corpus.ignored] == [("r.txt.yml", True)]
 
 
 def test_a_link_inside_the_content_folder_is_followed(tmp_path: Path) -> None:
@@ -396,3 +421,18 @@ def test_huge_numbers_in_a_report_keep_reports_jsonl_valid_json(tmp_path: Path) 
 
     (line,) = jsonl.splitlines()
     assert json.loads(line, parse_constant=refuse)["tables"]["active"]["penalty"]["decisions"]["value"] == 12345678901234567
+
+
+# ---- item 10: deterministic files ------------------------------------------------------------------------
+
+def test_sitemap_gz_is_rewritten_without_a_date(tmp_path: Path) -> None:
+    import gzip
+
+    from gknb.publish.build import rezip_sitemap
+
+    (tmp_path / "sitemap.xml").write_bytes(b"<urlset/>")
+    for day in (1, 2):
+        with gzip.GzipFile(tmp_path / "sitemap.xml.gz", "wb", mtime=day * 86400) as dated:
+            dated.write(b"<urlset/>")
+        rezip_sitemap(tmp_path)
+        assert (tmp_path / "sitemap.xml.gz").read_bytes() == gzip.compress(b"<urlset/>", mtime=0)

@@ -37,8 +37,14 @@ class Sidecar:
 
 
 def sidecar_files(report: Path) -> list[Path]:
+    """The report's sidecars: files beside it, or links to files beside the file it is (a split build
+    links both); a link to a file elsewhere (/etc/…) is not read, its content would reach the portal."""
     names = [report.name + ".yml", report.name + ".yaml", report.stem + ".yml", report.stem + ".yaml"]
-    return [report.with_name(n) for n in names if report.with_name(n).is_file()]
+    candidates = [report.with_name(n) for n in names if report.with_name(n).is_file()]
+    if not any(candidate.is_symlink() for candidate in candidates):
+        return candidates
+    home = report.resolve().parent
+    return [candidate for candidate in candidates if candidate.resolve().parent == home]
 
 
 def load_yaml(path: Path) -> Mapping[str, Any]:

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from gknb.portal.pages import SiteFiles, generate
 from gknb.corpus.pipeline import Options, build_corpus
+from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
 from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
 
@@ -122,6 +123,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         return restored
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        rezip_sitemap(Path(config.site_dir))
         if not self.config.search:
             return
         feed, self.feed = self.feed, None
