@@ -321,6 +321,19 @@ def test_a_heading_line_of_spaces_is_read_in_linear_time() -> None:
     assert heading_of("## 标题 ##") == (2, "标题") and heading_of("#标题") is None and heading_of("#######") == (6, "")
 
 
+def test_docx_styles_are_looked_up_once_not_per_paragraph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-docx's lookup is an XPath over every style per paragraph (19 s with thousands of styles)."""
+    from docx.oxml.styles import CT_Styles
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("a style looked up by XPath")
+
+    before = [(line.heading_level, line.text) for line in read_document(ROOT / "tests" / "fixtures" / "report_merged.docx").lines]
+    monkeypatch.setattr(CT_Styles, "get_by_id", refuse)
+    after = [(line.heading_level, line.text) for line in read_document(ROOT / "tests" / "fixtures" / "report_merged.docx").lines]
+    assert after == before and any(level for level, _text in after)
+
+
 @pytest.mark.parametrize("command", ["parse", "check"])
 def test_the_cli_has_a_time_limit_and_does_not_wait_on_a_fifo(tmp_path: Path, command: str) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
