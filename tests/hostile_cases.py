@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "下冶镇人民政府-2021.txt"
 sys.path.insert(0, str(ROOT / "tests"))
 
+from conftest import site_config  # noqa: E402
 from test_hostile import docx_package  # noqa: E402 — the DOCX bomb of round one
 
 
@@ -191,13 +192,7 @@ def remove_deep_tree(content: Path) -> None:
 def hostile_project(folder: Path) -> dict[str, list[str]]:
     """A copy of the site configuration with every case as its content folder (made in place: copying
     would read the 30 GB sparse file)."""
-    for name in ("mkdocs.yml", "docs", "overrides"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name)
-        else:
-            shutil.copy(source, folder / name)
-    return all_cases(folder / "content")
+    return all_cases(site_config(folder) / "content")
 
 
 MEASURED_BUILD = """
