@@ -25,8 +25,8 @@ def root() -> Path:
     return ROOT
 
 
-def site_project(folder: Path, content: Path) -> Path:
-    """A copy of the project's site configuration (mkdocs.yml, docs/, overrides/) building `content`."""
+def site_config(folder: Path) -> Path:
+    """A copy of the project's site configuration (mkdocs.yml, docs/, overrides/) in `folder`."""
     import shutil
 
     for name in ("mkdocs.yml", "docs", "overrides"):
@@ -35,7 +35,14 @@ def site_project(folder: Path, content: Path) -> Path:
             shutil.copytree(source, folder / name)
         else:
             shutil.copy(source, folder / name)
-    shutil.copytree(content, folder / "content")
+    return folder
+
+
+def site_project(folder: Path, content: Path) -> Path:
+    """A copy of the project's site configuration building a copy of `content`."""
+    import shutil
+
+    shutil.copytree(content, site_config(folder) / "content")
     return folder
 
 

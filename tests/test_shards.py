@@ -52,6 +52,7 @@ def write_project(root: Path) -> Path:
         for name in names:
             shutil.copy(ROOT / "content" / name, content / name)
     (content / UNREADABLE).write_bytes(b"\x00\x01 not a report")
+    (content / ".hidden.txt").write_text("not read", encoding="utf-8")  # listed as ignored, in no shard
     config = root / "mkdocs.yml"
     config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'docs'}\n"
                       f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
@@ -145,6 +146,7 @@ def test_top_level_data_merges_the_shards(split: Split) -> None:
     report = json.loads((data / "build-report.json").read_text(encoding="utf-8"))
     assert report["inputs"] == 3 and [s["key"] for s in report["shards"]] == ["37", "62", "unknown"]
     assert report["rejected"] == [{"path": UNREADABLE, "reason": report["rejected"][0]["reason"], "shard": "unknown"}]
+    assert [i["path"] for i in report["ignored"]] == [".hidden.txt"]
     schema = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     fields = [f["name"] for f in schema["resources"][0]["schema"]["fields"]]
     assert fields == list(rows[0])

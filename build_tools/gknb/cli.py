@@ -6,26 +6,28 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from gknb.check.registry import CHECK_TITLES, run_corpus_checks
-from gknb.corpus.pipeline import read_report
-from gknb.model.errors import ReadError
+from gknb.corpus.pipeline import MAX_INPUT_BYTES, SECONDS_PER_FILE, Rejection, report_or_rejection
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record
 
+
+def outcomes(args: argparse.Namespace) -> Iterator[Record | Rejection]:
+    """Each file given, as the build reads it: within the time and size limits, a FIFO not waited on."""
+    for name in args.files:
+        yield report_or_rejection(Path(name), name, args.seconds, MAX_INPUT_BYTES)
 
 
 def command_parse(args: argparse.Namespace) -> int:
     """One JSON object per line per input file; unreadable files are reported on stderr."""
     failed = 0
-    for name in args.files:
-        try:
-            record = read_report(Path(name), display_path=name)
-        except ReadError as error:
-            print(f"gknb: {error}", file=sys.stderr)
+    for outcome in outcomes(args):
+        if isinstance(outcome, Rejection):
+            print(f"gknb: {outcome.path}: {outcome.reason}", file=sys.stderr)
             failed += 1
             continue
-        print(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=False))
+        print(json.dumps(outcome.to_dict(), ensure_ascii=False, sort_keys=False))
     return 2 if failed else 0
 
 
@@ -52,12 +54,12 @@ def command_check(args: argparse.Namespace) -> int:
     Reports given together are also compared across years (carry_chain, in_force_chain)."""
     worst = 0
     records: list[Record] = []
-    for name in args.files:
-        try:
-            records.append(read_report(Path(name), display_path=name))
-        except ReadError as error:
-            print(f"gknb: {error}", file=sys.stderr)
+    for outcome in outcomes(args):
+        if isinstance(outcome, Rejection):
+            print(f"gknb: {outcome.path}: {outcome.reason}", file=sys.stderr)
             worst = 2
+        else:
+            records.append(outcome)
     run_corpus_checks(records)
     for record in records:
         print("\n".join(findings_table(record)))
@@ -135,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="list a report's findings; exit 1 on errors")
     check.add_argument("files", nargs="+")
     check.set_defaults(run=command_check)
+    for reading in (parse, check):
+        reading.add_argument("--seconds", type=int, default=SECONDS_PER_FILE, metavar="N",
+                             help=f"stop reading a file after N seconds (default {SECONDS_PER_FILE})")
     build = commands.add_parser("build", help="build the portal (mkdocs build with gknb's switches)")
     build.add_argument("--strict", action="store_true", help="fail when any input file cannot be read")
     build.add_argument("--no-cache", action="store_true", help="re-parse every report, ignoring the cache")

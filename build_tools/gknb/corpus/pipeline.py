@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import signal
+import stat
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -29,10 +30,12 @@ from gknb.model.errors import NotAReport, ReadError
 from gknb.read import read_document
 from gknb.read.common import use_cache
 from gknb.read.pdf import scanned_page_count
+from gknb.read.yaml_text import MAX_YAML_BYTES
 from gknb.model.record import Record
 
 SIDECAR_SUFFIXES = {".yml", ".yaml"}
 MAX_INPUT_BYTES = 20 * 1024 * 1024   # a real report, even a PDF with images, is far smaller
+MAX_DEPTH = 32                       # folders below this are listed as ignored (a real archive is a few deep)
 SECONDS_PER_FILE = 60                # a file taking longer is stopped and rejected
 PARALLEL_FROM = 48                   # below this many files, starting worker processes costs more than it saves
 MIN_SECTIONS = 2                     # fewer recognised sections and no tables: not an annual report
@@ -44,11 +47,22 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True)
+class Ignored:
+    """Something in the content folder that is not read at all (hidden, not a regular file, too deep …)."""
+    path: str
+    reason: str
+
+
 @dataclass
 class Corpus:
-    inputs: int = 0
+    inputs: int = 0   # files read: every one is a record or a rejection
     records: list[Record] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    # display path (record.source.path, rejection.path) → the file, where they differ (a file name
+    # that is not UTF-8 is shown decoded)
+    origins: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,9 @@ class Options:
     progress: bool = False            # a progress line on stderr
     seconds_per_file: int = SECONDS_PER_FILE
     max_bytes: int = MAX_INPUT_BYTES
+    # Symbolic links are followed only to files under this folder (None: the content folder itself);
+    # a shard's content folder is made of links into the project's.
+    links_within: Path | None = None
 
 
 def looks_like_report(record: Record) -> bool:
@@ -68,11 +85,22 @@ def document_text(document: Document) -> str:
     return "\n".join(line.text for line in document.lines)
 
 
+def check_file(path: Path, max_bytes: int) -> None:
+    """A ReadError unless `path` is a regular file within the size limit: judged on its metadata alone,
+    before a byte is read (a FIFO would block, a sparse 30 GB file would fill the memory)."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise ReadError(path, f"无法打开文件（cannot open: {error.strerror or error}）") from error
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(path, "不是普通文件（命名管道、设备或文件夹），未读取（not a regular file）")
+    if info.st_size > max_bytes:
+        raise ReadError(path, f"文件过大（{info.st_size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB），未解析")
+
+
 def read_report(path: Path, *, display_path: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> Record:
     """Read, parse and check one report; raises ReadError when the file cannot give a report."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ReadError(path, f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB），未解析")
+    check_file(path, max_bytes)
     document = read_document(path)
     if display_path is not None:
         document.path = display_path
@@ -85,14 +113,93 @@ def read_report(path: Path, *, display_path: str | None = None, max_bytes: int =
     return record
 
 
-def input_files(content_dir: Path) -> list[Path]:
-    """Every file in the folder but sidecar metadata, in a stable order.
+@dataclass
+class Inventory:
+    """What a content folder holds: the input files, in a stable order, and what is not read, with why."""
+    files: list[Path] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+
+
+def display_name(relative: str) -> str:
+    """A relative path as text: file names from an archive unzipped on Chinese Windows are GBK bytes,
+    which Python holds as surrogate escapes that no UTF-8 writer accepts."""
+    raw = os.fsencode(relative)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def relative_name(path: Path, content_dir: Path) -> str:
+    return display_name(path.relative_to(content_dir).as_posix())
+
+
+def link_target_outside(path: Path, root: Path) -> bool:
+    """A symbolic link whose target lies outside `root` (or nowhere): a link to /etc/passwd or to
+    /proc/self/mem must not be published or read."""
+    try:
+        return not path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a dangling link or a loop
+        return True
+
+
+def ignore_reason(entry: os.DirEntry[str], links_within: Path, depth: int) -> str | None:
+    """Why an entry of the content folder is not read, or None when it is (a file) or walked (a folder)."""
+    if entry.name.startswith("."):
+        return "隐藏文件或文件夹（名称以 . 开头，如 .git），未读取"
+    path = Path(entry.path)
+    if entry.is_symlink() and link_target_outside(path, links_within):
+        return "符号链接指向内容文件夹之外（或不存在），未跟随"
+    if entry.is_dir():
+        if entry.is_symlink():
+            return "链接的文件夹未跟随（其中的文件请直接放入内容文件夹）"
+        return f"文件夹嵌套超过 {MAX_DEPTH} 层，其中的文件未读取" if depth >= MAX_DEPTH else None
+    if not entry.is_file():
+        return "不是普通文件（命名管道、套接字或设备），未读取"
+    return None
+
+
+def inventory(content_dir: Path, links_within: Path | None = None) -> Inventory:
+    """Walk the folder without recursion (a tree 1,200 folders deep must not overflow the stack).
+
+    Sidecar metadata goes with its report; one that belongs to no report is listed as ignored."""
+    found = Inventory()
+    sidecars: list[Path] = []
+    stack: list[tuple[Path, int]] = [(content_dir, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            found.ignored.append(Ignored(relative_name(folder, content_dir), f"无法打开文件夹（{error.strerror}）"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            reason = ignore_reason(entry, links_within or content_dir, depth + 1)
+            if reason is not None:
+                found.ignored.append(Ignored(relative_name(path, content_dir), reason))
+            elif entry.is_dir():
+                stack.append((path, depth + 1))
+            elif path.suffix.lower() in SIDECAR_SUFFIXES:
+                sidecars.append(path)
+            else:
+                found.files.append(path)
+    claimed = {sidecar for report in found.files for sidecar in sidecar_files(report)}
+    found.ignored.extend(Ignored(relative_name(s, content_dir), "侧车元数据文件没有对应的报告文件，未使用")
+                         for s in sidecars if s not in claimed)
+    found.files.sort(key=lambda p: p.relative_to(content_dir).as_posix())
+    found.ignored.sort(key=lambda i: i.path)
+    return found
+
+
+def input_files(content_dir: Path, links_within: Path | None = None) -> list[Path]:
+    """Every file in the folder that is read as a report, in a stable order.
 
     Files of unknown type are inputs too, so that they end on the list of rejections rather
     than vanish."""
-    files = [p for p in content_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
-             and p.suffix.lower() not in SIDECAR_SUFFIXES]
-    return sorted(files, key=lambda p: p.relative_to(content_dir).as_posix())
+    return inventory(content_dir, links_within).files
 
 
 # ---- cache ----------------------------------------------------------------------------------------
@@ -114,21 +221,40 @@ def parser_version() -> str:
     return digest.hexdigest()[:16]
 
 
+HASH_CHUNK = 1 << 20
+
+
 def cache_key(path: Path, relative: str, version: str) -> str:
-    digest = hashlib.sha256(version.encode() + relative.encode())
-    digest.update(path.read_bytes())
-    for sidecar in sidecar_files(path):
-        digest.update(sidecar.read_bytes())
+    """Content, sidecars, name and parser version; read in chunks (OSError when a file cannot be read)."""
+    digest = hashlib.sha256(version.encode() + os.fsencode(relative))
+    for part in (path, *sidecar_files(path)):
+        size = part.stat().st_size
+        if part != path and size > MAX_YAML_BYTES:  # rejected on its size: not worth reading
+            digest.update(f"oversized sidecar {size}".encode())
+            continue
+        with part.open("rb") as stream:
+            while chunk := stream.read(HASH_CHUNK):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
 Outcome = Record | Rejection
+DIGEST_BYTES = 32  # sha256 of the pickle, written before it
 
 
 def cached(cache_dir: Path, key: str) -> Outcome | None:
+    """The stored outcome, or None when there is none or it is damaged: an entry whose digest does not
+    match is never unpickled (a flipped bit can give a record with silently changed numbers)."""
     try:
-        value = pickle.loads((cache_dir / f"{key}.pickle").read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        data = (cache_dir / f"{key}.pickle").read_bytes()
+    except OSError:
+        return None
+    digest, payload = data[:DIGEST_BYTES], data[DIGEST_BYTES:]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        value = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 — an entry from another version of the code: parse again
         return None
     return value if isinstance(value, (Record, Rejection)) else None
 
@@ -136,14 +262,20 @@ def cached(cache_dir: Path, key: str) -> Outcome | None:
 def store(cache_dir: Path, key: str, outcome: Outcome) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = cache_dir / f".{key}.{os.getpid()}.tmp"
-    temporary.write_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+    payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
     temporary.replace(cache_dir / f"{key}.pickle")
 
 
 # ---- one file, guarded --------------------------------------------------------------------------
 
+class TimeLimit(BaseException):
+    """Raised by the alarm: a BaseException, so that no library's `except Exception` swallows it and
+    reports the time-out as a damaged file."""
+
+
 def raise_timeout(_signum: int, _frame: FrameType | None) -> None:
-    raise TimeoutError
+    raise TimeLimit
 
 
 def report_or_rejection(path: Path, relative: str, seconds: int, max_bytes: int) -> Outcome:
@@ -156,7 +288,7 @@ def report_or_rejection(path: Path, relative: str, seconds: int, max_bytes: int)
         return read_report(path, display_path=relative, max_bytes=max_bytes)
     except ReadError as error:
         return Rejection(relative, error.reason)
-    except TimeoutError:
+    except TimeLimit:
         return Rejection(relative, f"解析超时（超过 {seconds} 秒），已停止")
     except RecursionError:
         return Rejection(relative, "文件结构嵌套过深，无法解析")
@@ -217,23 +349,41 @@ def pages_to_recognise(tasks: list[tuple[str, str, int, int]]) -> dict[str, int]
 
 
 
+def known_outcome(path: Path, relative: str, version: str, options: Options) -> tuple[str, Outcome | None]:
+    """The cache key and the outcome known without parsing: a rejection on the file's metadata or
+    when it cannot be read, else the cached outcome (None when the file must be parsed)."""
+    try:
+        check_file(path, options.max_bytes)
+        if not options.cache_dir:
+            return "", None
+        key = cache_key(path, relative, version)
+    except ReadError as error:
+        return "", Rejection(relative, error.reason)
+    except OSError as error:
+        return "", Rejection(relative, f"无法读取文件（cannot read: {error.strerror or error}）")
+    return key, cached(options.cache_dir, key)
+
+
 def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
-    """Every input file as a record or a rejection, with the cross-report checks applied."""
-    files = input_files(content_dir)
+    """Every input file as a record or a rejection, with the cross-report checks applied; what is
+    not read is listed in `ignored`."""
+    found = inventory(content_dir, options.links_within)
+    files = found.files
     use_cache(options.cache_dir)
     version = parser_version() if options.cache_dir else ""
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
     tasks: list[tuple[str, str, int, int]] = []
     pending: list[int] = []
+    corpus = Corpus(inputs=len(files), ignored=found.ignored)
     for index, path in enumerate(files):
-        relative = path.relative_to(content_dir).as_posix()
-        if options.cache_dir:
-            keys[index] = cache_key(path, relative, version)
-            hit = cached(options.cache_dir, keys[index])
-            if hit is not None:
-                outcomes[index] = hit
-                continue
+        relative = relative_name(path, content_dir)
+        if relative != path.relative_to(content_dir).as_posix():
+            corpus.origins[relative] = path
+        keys[index], known = known_outcome(path, relative, version, options)
+        if known is not None:
+            outcomes[index] = known
+            continue
         tasks.append((str(path), relative, options.seconds_per_file, options.max_bytes))
         pending.append(index)
     jobs = options.jobs or os.cpu_count() or 1
@@ -241,11 +391,10 @@ def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
     recognised = 0
     for done, (index, outcome) in enumerate(zip(pending, outcomes_of(tasks, jobs)), 1):
         outcomes[index] = outcome
-        if options.cache_dir:
+        if options.cache_dir and keys[index]:
             store(options.cache_dir, keys[index], outcome)
         recognised += scans.get(tasks[done - 1][0], 0)
         report_progress(done, len(tasks), options.progress, (recognised, sum(scans.values())))
-    corpus = Corpus(inputs=len(files))
     for index in range(len(files)):
         outcome = outcomes[index]
         if isinstance(outcome, Record):

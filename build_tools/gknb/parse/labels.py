@@ -63,7 +63,15 @@ class TokenKind(str, Enum):
 
 
 NA_MARKS = frozenset({"/", "／", "—", "——", "-", "－", "--", "无", "－－", "\\", "×"})
-NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+# Commas only between groups of three digits: `1,23` is not 123 (a decimal comma? two cells?).
+NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# Superscripts, subscripts and circled digits, which NFKC would turn into plain digits: `4¹` is 4 with
+# a footnote mark, not 41.
+MARKED_DIGITS_RE = re.compile(r"[\u00b2\u00b3\u00b9\u2070-\u209f\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
+# What a cell can hold: a count in a signed 64-bit integer (a database column, Table Schema `integer`),
+# an amount in the 15 significant digits a double keeps exactly.
+MAX_COUNT = 2 ** 63 - 1
+MAX_DECIMAL_DIGITS = 15
 HAS_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 NOISE_RE = re.compile(r"^[-=:|+\s]{3,}$")
 
@@ -143,8 +151,9 @@ def cell_kind(raw: str) -> TokenKind:
     text = to_halfwidth(raw).strip(" \t\r\n" + SPACES)
     if not text:
         return TokenKind.EMPTY
-    if NUMBER_RE.match(text.replace(",", "")):
-        return TokenKind.NUMBER
+    if NUMBER_RE.match(text):
+        marked = MARKED_DIGITS_RE.search(raw) is not None
+        return TokenKind.NUMBER if not marked and number_value(text) is not None else TokenKind.GARBLED
     if text in NA_MARKS:
         return TokenKind.NA
     if NOISE_RE.match(text):
@@ -154,10 +163,24 @@ def cell_kind(raw: str) -> TokenKind:
     return TokenKind.GARBLED
 
 
+def number_value(text: str) -> int | float | None:
+    """The exact value of a number as written (no float rounding: 12345678901234567 stays itself), or
+    None when it is more than a cell can hold."""
+    digits = text.replace(",", "")
+    if "." not in digits:
+        count = int(digits)
+        return count if abs(count) <= MAX_COUNT else None
+    significant = digits.lstrip("+-").replace(".", "").lstrip("0")
+    if len(significant) > MAX_DECIMAL_DIGITS:
+        return None
+    return float(digits)  # the digits written survive a double: its repr gives them back
+
+
 def parse_number(raw: str) -> int | float:
-    text = to_halfwidth(raw).strip(" \t\r\n" + SPACES).replace(",", "")
-    value = float(text)
-    return int(value) if value.is_integer() and "." not in text else value
+    value = number_value(to_halfwidth(raw).strip(" \t\r\n" + SPACES))
+    if value is None:
+        raise ValueError(f"not a cell's number: {raw[:40]!r}")  # cell_kind made it GARBLED
+    return value
 
 
 def cell_from_token(token: Token | None) -> Cell:

@@ -14,15 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from gknb.parse import divisions
 from gknb.model.errors import ReadError
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.record import Record
 from gknb.parse.region import RegionResult, classify_body, confusable_variants, fill_levels, resolve_region
+from gknb.read.yaml_text import MAX_YAML_BYTES, brief, load_yaml_text
 
 SIDECAR_KEYS = ("agency", "type", "region", "year", "published", "source_url", "same_as")
+# The longest name of a body is under 60 characters; a 10 MB `agency` made a 61 MB page.
+TEXT_LIMITS = {"agency": 200, "same_as": 200, "source_url": 2000}
 CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
 
 
@@ -36,15 +37,25 @@ class Sidecar:
 
 
 def sidecar_files(report: Path) -> list[Path]:
+    """The report's sidecars: files beside it, or links to files beside the file it is (a split build
+    links both); a link to a file elsewhere (/etc/…) is not read, its content would reach the portal."""
     names = [report.name + ".yml", report.name + ".yaml", report.stem + ".yml", report.stem + ".yaml"]
-    return [report.with_name(n) for n in names if report.with_name(n).is_file()]
+    candidates = [report.with_name(n) for n in names if report.with_name(n).is_file()]
+    if not any(candidate.is_symlink() for candidate in candidates):
+        return candidates
+    home = report.resolve().parent
+    return [candidate for candidate in candidates if candidate.resolve().parent == home]
 
 
 def load_yaml(path: Path) -> Mapping[str, Any]:
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:  # judged before reading: the file may be any size
+        raise ReadError(path, f"侧车元数据文件过大（{size // 1024} KB，上限 {MAX_YAML_BYTES // 1024} KB）")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ReadError(path, f"侧车元数据文件无法解析：{error}") from error
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReadError(path, f"侧车元数据文件不是 UTF-8 文本（第 {error.start} 字节）") from None
+    data = load_yaml_text(path, text, "侧车元数据文件")
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -70,24 +81,26 @@ def validate(values: Mapping[str, Any], region_found: RegionResult | None) -> li
     problems = [f"未知字段 {k}" for k in values if k not in SIDECAR_KEYS and k not in {"title", "tags"}]
     year = values.get("year")
     if year is not None and (not isinstance(year, int) or not 2000 <= year <= 2100):
-        problems.append(f"year 应为 2000–2100 的整数，实为 {year!r}")
+        problems.append(f"year 应为 2000–2100 的整数，实为 {brief(year)}")
     published = values.get("published")
     if published is not None and not isinstance(published, date):
         try:
             date.fromisoformat(str(published))
         except ValueError:
-            problems.append(f"published 应为 YYYY-MM-DD 日期，实为 {published!r}")
+            problems.append(f"published 应为 YYYY-MM-DD 日期，实为 {brief(published)}")
     kind = values.get("type")
     if kind is not None and body_type(kind) is None:
-        problems.append(f"type 应为 {'、'.join(t.value for t in BodyType)} 之一，实为 {kind!r}")
-    for key in ("agency", "source_url", "same_as"):
+        problems.append(f"type 应为 {'、'.join(t.value for t in BodyType)} 之一，实为 {brief(kind)}")
+    for key, longest in TEXT_LIMITS.items():
         if values.get(key) is not None and not isinstance(values[key], str):
             problems.append(f"{key} 应为文本")
+        elif len(values.get(key) or "") > longest:
+            problems.append(f"{key} 过长（{len(values[key])} 字，上限 {longest} 字）")
     region = values.get("region")
     if region is not None and not isinstance(region, (str, int, dict)):
         problems.append("region 应为地区名称、区划代码或 {province, city, county, town, code}")
     elif region is not None and region_found is None:
-        problems.append(f"region 无法在统计用区划代码中找到：{region!r}")
+        problems.append(f"region 无法在统计用区划代码中找到：{brief(region)}")
     return problems
 
 

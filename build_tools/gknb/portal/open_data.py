@@ -53,15 +53,18 @@ def report_json_path(report_id: str) -> str:
     return f"{DATA_DIR}/reports/{report_id}.json"
 
 
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# Formats a browser shows without running anything of the file's own. Any other source (HTML, Markdown)
+# is published with `.txt` added: served as text/plain, its bytes as received, it cannot run script on the
+# portal's origin, refresh to another site or fetch from one (MkDocs would also render a .md as a page).
+INERT_SUFFIXES = {".txt", ".pdf", ".docx"}
 
 
 def source_path(report_id: str, record: Record) -> str:
     """The input file under a safe name; its original name is on the report page."""
     suffix = PurePosixPath(str(record.source.get("path") or "")).suffix.lower()
     safe = suffix if suffix[1:].isalnum() else ""
-    if safe in MARKDOWN_SUFFIXES:
-        safe += ".txt"  # MkDocs would render a .md file as a page; the download must stay the file as received
+    if safe not in INERT_SUFFIXES:
+        safe += ".txt"
     return f"{DATA_DIR}/sources/{report_id}{safe}"
 
 
@@ -158,11 +161,17 @@ def build_report(corpus: Corpus, published: list[Published]) -> dict[str, Any]:
     return {"inputs": corpus.inputs,
             "published": [{"path": r.source.get("path"), "id": i, "page": p, "status": r.status}
                           for i, r, p in published],
-            "rejected": [{"path": x.path, "reason": x.reason} for x in corpus.rejected]}
+            "rejected": [{"path": x.path, "reason": x.reason} for x in corpus.rejected],
+            "ignored": [{"path": x.path, "reason": x.reason} for x in corpus.ignored]}
 
 
 def record_schema() -> bytes:
     return resources.files("gknb").joinpath("data/record.schema.json").read_bytes()
+
+
+def source_file(corpus: Corpus, content_dir: Path, path: str) -> Path:
+    """The input file a record was read from (its path is shown decoded when the name is not UTF-8)."""
+    return corpus.origins.get(path, content_dir / path)
 
 
 def data_files(corpus: Corpus, published: list[Published], content_dir: Path
@@ -179,5 +188,5 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path
     for report_id, record, _page in published:
         # One line like reports.jsonl: indenting 1,000 records takes the pure-Python encoder seconds.
         data[report_json_path(report_id)] = json_bytes(record.to_dict(), indent=None)
-    sources = {source_path(i, r): content_dir / str(r.source.get("path")) for i, r, _p in published}
+    sources = {source_path(i, r): source_file(corpus, content_dir, str(r.source.get("path"))) for i, r, _p in published}
     return data, sources

@@ -276,7 +276,7 @@ def findings_page(entries: list[Entry], by_body: dict[str, list[Entry]]) -> str:
 
 
 def rejected_page(corpus: Corpus) -> str:
-    return render("rejected.md.j2", rejected=corpus.rejected, inputs=corpus.inputs)
+    return render("rejected.md.j2", rejected=corpus.rejected, inputs=corpus.inputs, ignored=corpus.ignored)
 
 
 def home_page(corpus: Corpus, entries: list[Entry]) -> str:

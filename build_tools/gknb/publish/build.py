@@ -6,6 +6,7 @@ environment variables: `no_cache` clears the plugin's `cache_dir` for this one b
 
 from __future__ import annotations
 
+import gzip
 import logging
 import sys
 from pathlib import Path
@@ -51,3 +52,11 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
         raise BuildFailed(f"{config_file}: {error}") from error
     finally:
         config.plugins.on_shutdown()
+
+
+def rezip_sitemap(site_dir: Path) -> None:
+    """sitemap.xml.gz again, without the build date MkDocs writes into the gzip header (and the path it
+    was written to): two builds of the same content on different days give the same bytes."""
+    sitemap = site_dir / "sitemap.xml"
+    if sitemap.is_file():
+        (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.read_bytes(), mtime=0))

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from gknb.portal.pages import SiteFiles, generate
 from gknb.corpus.pipeline import Options, build_corpus
+from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
 from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
 
@@ -43,12 +44,16 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
     (`gknb build --no-cache` clears it for one build)."""
     jobs = c.Type(int, default=0)
     """Worker processes for parsing (from 48 inputs on) and report pages (from 200 reports on); 0: all cores."""
+    links_within = c.Type(str, default="")
+    """Symbolic links in the content folder are followed to files under this folder only ("": the content
+    folder itself); a split build's shard content is links into the project's content folder."""
 
 
 def corpus_options(config: MkDocsConfig, plugin: GknbConfig) -> Options:
     base = Path(config.config_file_path or ".").parent
     return Options(cache_dir=(base / plugin.cache_dir).resolve() if plugin.cache_dir else None,
-                   jobs=plugin.jobs or None, progress=sys.stderr.isatty())
+                   jobs=plugin.jobs or None, progress=sys.stderr.isatty(),
+                   links_within=(base / plugin.links_within).resolve() if plugin.links_within else None)
 
 
 def content_path(config: MkDocsConfig, content_dir: str) -> Path:
@@ -88,8 +93,8 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         if self.config.strict and corpus.rejected:
             reasons = "; ".join(f"{r.path}: {r.reason}" for r in corpus.rejected)
             raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")
-        log.info("gknb: %d inputs, %d reports, %d rejected", corpus.inputs, len(corpus.records),
-                 len(corpus.rejected))
+        log.info("gknb: %d inputs, %d reports, %d rejected, %d ignored", corpus.inputs, len(corpus.records),
+                 len(corpus.rejected), len(corpus.ignored))
         site = generate(corpus, content, jobs=self.config.jobs or None)
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
         built = (files.get_file_from_path(src) for src in self.searchable)
@@ -118,6 +123,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         return restored
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        rezip_sitemap(Path(config.site_dir))
         if not self.config.search:
             return
         feed, self.feed = self.feed, None

@@ -40,7 +40,7 @@ import yaml
 from gknb.parse import divisions
 from gknb.publish.build import BuildFailed, build_site
 from gknb.parse.sidecar import sidecar_files
-from gknb.corpus.pipeline import Options, build_corpus, input_files
+from gknb.corpus.pipeline import Ignored, Options, build_corpus, input_files, inventory, relative_name
 
 UNKNOWN = "unknown"
 SHARDS_DIR = "shards"
@@ -176,7 +176,7 @@ def plan_shards(content_dir: Path, by: str = "province", *, cache_dir: Path | No
     plan: dict[str, list[Path]] = {}
     for path in input_files(content_dir):
         relative = path.relative_to(content_dir)
-        key = key_of.get(relative.as_posix(), UNKNOWN)
+        key = key_of.get(relative_name(path, content_dir), UNKNOWN)
         files = plan.setdefault(key, [])
         files.append(relative)
         files.extend(s.relative_to(content_dir) for s in sidecar_files(path))
@@ -248,7 +248,7 @@ def shard_config(project: Project, key: str, content: Path, *, search: bool = Tr
     for name, options in plugin_entries(project.config.get("plugins")):
         if name == PLUGIN:
             cache = project.plugin.get("cache_dir", ".gknb-cache")
-            options = {**(options or {}), "content_dir": str(content),
+            options = {**(options or {}), "content_dir": str(content), "links_within": str(project.content_dir),
                        "cache_dir": str(project.path(str(cache))) if cache else ""}
             if not search:
                 options["search"] = False
@@ -269,7 +269,8 @@ def has_reports(project: Project, content: Path, *, no_cache: bool) -> bool:
     without search (the top-level search leaves it out). Parsed through the cache, which the
     shard's build then reads."""
     corpus = build_corpus(content, Options(cache_dir=None if no_cache else project.cache_dir,
-                                           jobs=int(project.plugin.get("jobs") or 0) or None))
+                                           jobs=int(project.plugin.get("jobs") or 0) or None,
+                                           links_within=project.content_dir))
     return bool(corpus.records)
 
 
@@ -353,7 +354,9 @@ def merged_csv(shards: list[Shard]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def merged_build_report(shards: list[Shard]) -> dict[str, Any]:
+def merged_build_report(shards: list[Shard], ignored: list[Ignored]) -> dict[str, Any]:
+    """The shards' reports merged; `ignored`: what the project's content folder holds but no shard reads
+    (hidden files, FIFOs, orphan sidecars …), which only the whole folder shows."""
     return {
         "inputs": sum(int(s.report.get("inputs", 0)) for s in shards),
         "shards": [{"key": s.key, "name": s.name, "url": f"{SHARDS_DIR}/{s.key}/",
@@ -362,10 +365,11 @@ def merged_build_report(shards: list[Shard]) -> dict[str, Any]:
         "published": [{**p, "page": prefixed(s.key, p.get("page")), "shard": s.key}
                       for s in shards for p in s.report.get("published", [])],
         "rejected": [{**r, "shard": s.key} for s in shards for r in s.report.get("rejected", [])],
+        "ignored": [{"path": i.path, "reason": i.reason} for i in ignored],
     }
 
 
-def merged_data(shards: list[Shard]) -> dict[str, bytes]:
+def merged_data(shards: list[Shard], ignored: list[Ignored]) -> dict[str, bytes]:
     from gknb.portal.open_data import METADATA_COLUMNS, datapackage, json_bytes, record_schema
 
     csv_data = merged_csv(shards)
@@ -375,7 +379,7 @@ def merged_data(shards: list[Shard]) -> dict[str, bytes]:
         "data/reports.jsonl": b"".join(
             (json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8") for s in shards for r in s.records),
         "data/reports.csv": csv_data,
-        "data/build-report.json": json_bytes(merged_build_report(shards)),
+        "data/build-report.json": json_bytes(merged_build_report(shards, ignored)),
         "data/datapackage.json": json_bytes(datapackage([k for k in header if k not in metadata])),
         "data/record.schema.json": record_schema(),
     }
@@ -537,7 +541,8 @@ def build_index(project: Project, site_dir: Path, keys: list[str] | None = None,
         for path, text in generated.items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(text, encoding="utf-8")
-        for path, data in merged_data(shards).items():
+        ignored = inventory(project.content_dir).ignored if project.content_dir.is_dir() else []
+        for path, data in merged_data(shards, ignored).items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_bytes(data)
         config = write_config(project, Path(work), index_config(project, docs, search_bundles(shards)))

@@ -39,6 +39,9 @@ def decode_bytes(path: Path, data: bytes, declared: str | None = None) -> tuple[
             return data.decode(codec), codec
         except (LookupError, UnicodeDecodeError):
             continue  # a wrong <meta charset> is common; fall through to detection
+    damaged = mostly_utf8(data)
+    if damaged is not None:
+        return damaged, "utf-8"
     # Detectors misjudge short GBK text (a six-character title comes out as cp949 or
     # UTF-16), and GBK is what a non-UTF-8 report from a Chinese government site is.
     try:
@@ -48,6 +51,20 @@ def decode_bytes(path: Path, data: bytes, declared: str | None = None) -> tuple[
     except UnicodeDecodeError:
         pass
     return _detect(path, data)
+
+
+# A few damaged bytes (a truncated download, a bad copy) must not lose a UTF-8 report whole; GBK read as
+# UTF-8 fails on nearly every Chinese character, so it never passes for this.
+MAX_BAD_UTF8_BYTES = 16
+_REPLACEMENT = "\ufffd"
+
+
+def mostly_utf8(data: bytes) -> str | None:
+    """The text, bad bytes as U+FFFD, when UTF-8 fails on only a few bytes of Chinese text."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count(_REPLACEMENT) - data.count(_REPLACEMENT.encode("utf-8"))
+    allowed = max(MAX_BAD_UTF8_BYTES, len(data) // 10_000)
+    return text if 0 < bad <= allowed and _looks_chinese(text.replace(_REPLACEMENT, "")) else None
 
 
 def _is_cjk(char: str) -> bool:

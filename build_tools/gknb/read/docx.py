@@ -12,18 +12,35 @@ from typing import Any
 from gknb.model.document import Document, Line
 from gknb.model.errors import ReadError
 from gknb.read.common import covered_slots, expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
+from gknb.read.limits import MAX_UNPACKED_BYTES
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 
 
-def _docx_heading_level(paragraph: Any) -> int:
-    """Heading depth from the paragraph style ('Heading 2', '标题 2'; 'Title' counts as 1)."""
-    try:
-        name = str(paragraph.style.name or "") if paragraph.style is not None else ""
-    except (KeyError, ValueError):
-        return 0  # a style id the styles part does not define
+def style_names(document: Any) -> dict[str, str]:
+    """styleId → name for the package's styles, read once: python-docx finds a paragraph's style by an
+    XPath over every style, which took 19 s for a report with thousands of styles."""
+    names: dict[str, str] = {}
+    for style in document.styles.element.findall(f"{_W}style"):
+        name = style.find(f"{_W}name")
+        text = str(name.get(f"{_W}val") or "") if name is not None else ""
+        names[str(style.get(f"{_W}styleId"))] = text
+        if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true", "on"):
+            names[DEFAULT_STYLE] = text
+    return names
+
+
+DEFAULT_STYLE = ""  # the key of the default paragraph style: python-docx's style of a paragraph without one
+
+
+def _docx_heading_level(paragraph: Any, names: dict[str, str]) -> int:
+    """Heading depth from the paragraph style ('Heading 2', '标题 2'; 'Title' counts as 1); a paragraph
+    without a style, or with one the styles part does not define, has the default style (as in Word)."""
+    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+    style_id = str(style.get(f"{_W}val")) if style is not None else DEFAULT_STYLE
+    name = names.get(style_id, names.get(DEFAULT_STYLE, ""))
     match = _HEADING_STYLE.match(name.strip())
     if match:
         return int(match.group(1))
@@ -62,10 +79,10 @@ def docx_text(element: Any) -> str:
     return "".join(parts)
 
 
-def _docx_paragraph_lines(paragraph: Any) -> Iterator[Line]:
+def _docx_paragraph_lines(paragraph: Any, names: dict[str, str]) -> Iterator[Line]:
     # A <w:br/> inside a paragraph is a visible line break: each piece is its own line.
-    level = _docx_heading_level(paragraph)
-    for piece in docx_text(paragraph._p).split("\n"):
+    level = _docx_heading_level(paragraph, names)
+    for piece in docx_text(paragraph).split("\n"):
         text = normalise_space(piece)
         if text:
             yield text_line(text, level)
@@ -108,36 +125,39 @@ def docx_table_cells(tbl: Any) -> list[list[tuple[str, int, int]]]:
 
 def docx_lines(data: bytes) -> list[Line]:
     import docx
-    from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
+    names = style_names(document)
     lines: list[Line] = []
     for block in _unwrapped(document.element.body, f"{_W}p", f"{_W}tbl"):
         if block.tag == f"{_W}tbl":
             cells = docx_table_cells(block)
             lines.extend(grid_lines(expand_spans(cells), covered_slots(cells)))
         else:
-            lines.extend(_docx_paragraph_lines(Paragraph(block, document)))
+            lines.extend(_docx_paragraph_lines(block, names))
     return lines
 
 
-# A real report's parts inflate to a few MB; the 20 MB input limit counts compressed bytes, and
-# deflate packs 1,000:1, so the unpacked size is checked before anything is inflated.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# What the parts may inflate to: all of them (images included), and the XML that lxml and python-docx
+# turn into objects (a real report's is under 3 MB; 30 MB of paragraphs took 440 MB and 90 s).
+MAX_XML_BYTES = 16 * 1024 * 1024
 
 
-def unpacked_bytes(data: bytes) -> int:
-    """What the package's parts inflate to, as its directory declares (zipfile never reads past it)."""
+def unpacked_bytes(data: bytes) -> tuple[int, int]:
+    """What the package's parts inflate to, all and XML, as its directory declares (zipfile never reads
+    past a declared size: a member that lies fails its CRC check)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return sum(info.file_size for info in package.infolist())
+        members = package.infolist()
+    xml = sum(info.file_size for info in members if info.filename.lower().endswith((".xml", ".rels")))
+    return sum(info.file_size for info in members), xml
 
 
 def read_docx(path: Path, data: bytes) -> Document:
     if not data.startswith(b"PK"):
         raise ReadError(path, "不是有效的 DOCX 文件（not a DOCX file (no ZIP signature)）")
-    size = unpacked_bytes(data)
-    if size > MAX_UNPACKED_BYTES:
-        raise ReadError(path, f"DOCX 解压后过大（{size / 1048576:.0f} MB，上限 {MAX_UNPACKED_BYTES / 1048576:.0f} MB），"
-                              "可能是压缩炸弹，未解析")
+    size, xml = unpacked_bytes(data)
+    for what, unpacked, limit in (("", size, MAX_UNPACKED_BYTES), ("的 XML 部分", xml, MAX_XML_BYTES)):
+        if unpacked > limit:
+            raise ReadError(path, f"DOCX{what}解压后过大（{unpacked / 1048576:.0f} MB，上限 {limit / 1048576:.0f} MB），"
+                                  "可能是压缩炸弹，未解析")
     return Document(str(path), "docx", None, sha256_of(data), docx_lines(data))
-

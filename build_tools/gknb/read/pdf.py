@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from gknb.model.document import Document, Line
@@ -15,6 +17,7 @@ from gknb.read.cleanup import is_page_number
 from gknb.read.common import join_wrapped, normalise_space, sha256_of
 from gknb.read.ocr import engine_version, recognise_pages
 from gknb.read.layout import PageItems, PageTable, PageText, is_row_continuation, page_lines
+from gknb.read.limits import Budget, bounded_inflate, bounded_join, inflating, room, spend
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page
@@ -132,18 +135,72 @@ def pdf_lines(pages: Iterable[Page]) -> list[Line]:
     return page_lines([_page_items(page) for page in pages])
 
 
+# RunLength expands at most 64-fold, and pdfminer decodes it into a list of ints (8 bytes a byte): a
+# stream that could exceed this is refused before decoding. Real reports do not use the filter for text.
+MAX_RUN_LENGTH_BYTES = 8 * 1024 * 1024
+
+
+def bounded_rldecode(data: bytes) -> bytes:
+    from pdfminer.runlength import rldecode
+
+    if len(data) * 64 > MAX_RUN_LENGTH_BYTES:
+        spend(room() + 1)  # it might: refused (outside a budget, decoded as pdfminer would)
+    decoded = rldecode(data)
+    spend(len(decoded))
+    return decoded
+
+
+def bounded_lzwdecode(data: bytes) -> bytes:
+    from pdfminer.lzw import LZWDecoder
+
+    return bounded_join(LZWDecoder(io.BytesIO(data)).run())
+
+
+def limit_pdfminer() -> None:
+    """Route pdfminer's stream filters that expand (Flate, LZW, RunLength) through the unpack budget.
+
+    pdfminer inflates every stream whole, with no limit: a 2 MB file with one 2 GB Flate stream took
+    31 s and 4.6 GB and was published. Within `limits.inflating` each filter spends the document's
+    budget and stops at the first byte past it; outside one, they behave as pdfminer's own."""
+    from pdfminer import pdftypes
+
+    bounded_zlib = SimpleNamespace(decompress=bounded_inflate, decompressobj=zlib.decompressobj, error=zlib.error)
+    setattr(pdftypes, "zlib", bounded_zlib)
+    setattr(pdftypes, "lzwdecode", bounded_lzwdecode)
+    setattr(pdftypes, "rldecode", bounded_rldecode)
+
+
+def pdfminer_cause(error: Exception) -> Exception:
+    """pdfplumber wraps what pdfminer raised in PdfminerException(original)."""
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    if isinstance(error, PdfminerException) and error.args and isinstance(error.args[0], Exception):
+        return error.args[0]
+    return error
+
+
 def read_pdf(path: Path, data: bytes) -> Document:
     if b"%PDF-" not in data[:1024]:  # readers accept junk before the header, within 1 KB
         raise ReadError(path, "不是有效的 PDF 文件（not a PDF file (no %PDF- header)）")
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError
 
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        scanned = [index for index, page in enumerate(pdf.pages) if is_scanned(page)]
-        if not scanned and not any(page.chars for page in pdf.pages):
-            raise ReadError(path, "PDF 没有文字层，也没有可供文字识别的扫描图像（no text layer and no scanned image）")
-        recognised = dict(zip(scanned, recognise_pages(path, data, scanned))) if scanned else {}
-        lines = page_lines([recognised[index] if index in recognised else _page_items(page)
-                            for index, page in enumerate(pdf.pages)])
+    limit_pdfminer()
+    try:
+        with inflating(Budget(path, "PDF 的数据流")), pdfplumber.open(io.BytesIO(data)) as pdf:
+            scanned = [index for index, page in enumerate(pdf.pages) if is_scanned(page)]
+            if not scanned and not any(page.chars for page in pdf.pages):
+                raise ReadError(path, "PDF 没有文字层，也没有可供文字识别的扫描图像（no text layer and no scanned image）")
+            recognised = dict(zip(scanned, recognise_pages(path, data, scanned))) if scanned else {}
+            lines = page_lines([recognised[index] if index in recognised else _page_items(page)
+                                for index, page in enumerate(pdf.pages)])
+    except Exception as error:
+        cause = pdfminer_cause(error)
+        if isinstance(cause, ReadError):
+            raise cause from None
+        if isinstance(cause, PDFEncryptionError):
+            raise ReadError(path, "PDF 已加密，需要密码才能打开，请提供未加密的文件（encrypted PDF: a password is needed）") from error
+        raise
     return Document(str(path), "pdf", None, sha256_of(data), lines,
                     ocr_pages=len(scanned), ocr_engine=engine_version() if scanned else "")
 

@@ -11,9 +11,25 @@ from gknb.model.document import Document, Line, LineKind
 from gknb.model.errors import ReadError
 from gknb.read.common import grid_line, normalise_space, sha256_of, text_line
 from gknb.read.decode import decode_bytes, split_lines
+from gknb.read.yaml_text import load_yaml_text
 
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+_HEADING_OPEN = re.compile(r"^\s{0,3}(#{1,6})")
+
+
+def heading_of(raw: str) -> tuple[int, str] | None:
+    """An ATX heading's level and text (closing #s dropped), or None.
+
+    In Python rather than one pattern: `^\\s{0,3}(#{1,6})(?:\\s+(.*?))?\\s*#*\\s*$` backtracks cubically
+    on a line of spaces (`# a` + 4,000 spaces + `x` took the whole 60 s a file is given)."""
+    opening = _HEADING_OPEN.match(raw)
+    if opening is None:
+        return None
+    rest = raw[opening.end():]
+    text = rest.rstrip().rstrip("#").rstrip()
+    if rest[:1].isspace() or not text:
+        return len(opening.group(1)), text.strip()
+    return None
 
 
 def classify_text_line(raw: str) -> Line:
@@ -23,9 +39,9 @@ def classify_text_line(raw: str) -> Line:
     if "\t" in raw:
         # nbsp and U+3000 stay: in tab layouts they are what the cell held, not formatting.
         return Line(LineKind.TABS, tuple(cell.strip(" \r") for cell in raw.split("\t")))
-    heading = _HEADING.match(raw) if "#" in raw[:4] else None  # a heading's # is within its first 4 characters
+    heading = heading_of(raw) if "#" in raw[:4] else None  # a heading's # is within its first 4 characters
     if heading:
-        return text_line(normalise_space(heading.group(2) or ""), len(heading.group(1)))
+        return text_line(normalise_space(heading[1]), heading[0])
     return text_line(normalise_space(raw))
 
 
@@ -47,12 +63,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, object], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    import yaml
-
-    try:
-        loaded = yaml.safe_load(match.group(1) or "")
-    except yaml.YAMLError as exc:
-        raise ReadError(path, f"文件头元数据格式错误（malformed YAML front matter: {exc}）") from exc
+    loaded = load_yaml_text(path, match.group(1) or "", "文件头元数据（YAML front matter）")
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
