@@ -152,10 +152,13 @@ MAX_TITLE_LENGTH = 60
 # A body's name holds no sentence punctuation: `定》）和《关于印发…年度报告` is a sentence citing the
 # format notice, not a title.
 NOT_IN_BODY_NAME_RE = re.compile(r"[《》，。、；（）()]")
+# …but a short aside in brackets is part of many names: 洮北区（白城市生态新区）官银号街道办事处,
+# 县人力资源和社会保障局（县医疗保障局）.
+NAME_ASIDE_RE = re.compile(r"[（(][^《》，。、；（）()]{1,20}[）)]")
 
 
 def is_body_name(name: str) -> bool:
-    return not NOT_IN_BODY_NAME_RE.search(name)
+    return not NOT_IN_BODY_NAME_RE.search(NAME_ASIDE_RE.sub("", name))
 
 
 def title_text(text: str, next_text: str) -> str | None:
