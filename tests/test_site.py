@@ -182,9 +182,9 @@ def test_every_input_is_a_report_or_a_rejection(site: BuiltSite) -> None:
     assert len(report["published"]) + len(report["rejected"]) == len(inputs)
     rejected = {r["path"]: r["reason"] for r in report["rejected"]}
     assert set(rejected) == {"no_text_layer.pdf", "notes.xyz"}
-    assert "扫描件" in rejected["no_text_layer.pdf"]
+    assert "没有文字层" in rejected["no_text_layer.pdf"]
     page = lxml.html.parse(str(site.site / "findings/rejected/index.html")).getroot().text_content()
-    assert "no_text_layer.pdf" in page and "扫描件" in page
+    assert "no_text_layer.pdf" in page and "没有文字层" in page
 
 
 def test_every_report_has_a_page_json_and_its_source(site: BuiltSite) -> None:
