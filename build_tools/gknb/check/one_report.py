@@ -13,9 +13,9 @@ from typing import Iterator
 
 from gknb.check.declare import Issue, Sum, check, issue, number, values
 from gknb.model.body_types import BodyType, body_type
-from gknb.model.official_tables import (APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
+from gknb.model.official_tables import (cell_label, row_label, APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
                                         outcome_keys)
-from gknb.model.record import CellState, Record, Severity
+from gknb.model.record import CellState, Record, Severity, split_cell_key
 from gknb.model.numbers import format_number
 from gknb.parse.confirm import Broken, broken_relations
 from gknb.parse.statements import statements
@@ -131,12 +131,39 @@ def check_completeness(record: Record) -> Iterator[Issue]:
     split_runs = set(run_cell_keys(record))  # digit_runs reports those
     for state, words in CELL_STATE_WORDS.items():
         keys = [k for k in cells_in_state(record, state) if k not in split_runs
-                and (state is not CellState.MISSING or has_table(record, k.split(".")[0]))]
+                and (state is not CellState.MISSING or (has_table(record, k.split(".")[0]) and is_printed_row(record, k)))]
         if keys:
-            shown = "、".join(f"{k}（{record.cell(k).raw}）" if state is CellState.GARBLED else k
-                             for k in keys[:SHOWN_CELLS])
-            more = f" 等 {len(keys)} 处" if len(keys) > SHOWN_CELLS else ""
-            yield issue(*keys, what=words, items=shown + more)
+            yield issue(*keys, what=words, items=listed_cells(record, state, keys))
+
+
+def is_printed_row(record: Record, key: str) -> bool:
+    """A row the report's layout has: the three （六） sub-rows are not missing where the report
+    prints the single （六）其他处理 row instead (outcome_total counts that row)."""
+    table_key, row_key, _column = split_cell_key(key)
+    table = next((t for t in OFFICIAL_TABLES.get(record.template or "", ()) if t.key == table_key), None)
+    return table is None or row_key in {r.key for r in table.printed_rows(record.tables.get(table_key, {}))}
+
+
+def listed_cells(record: Record, state: CellState, keys: list[str]) -> str:
+    """The cells in the table's own words: a missing row once (not its seven cells), a garbled cell
+    with what it held."""
+    if state is CellState.MISSING:
+        rows = [row.split(".", 1) for row in dict.fromkeys(k.rsplit(".", 1)[0] for k in keys)]
+        names = [row_label(table, row, record.template) for table, row in rows]
+    else:
+        names = []
+        by_row: dict[str, list[str]] = {}
+        for key in keys:
+            by_row.setdefault(key.rsplit(".", 1)[0], []).append(key)
+        for row, cells in by_row.items():
+            table, row_key = row.split(".", 1)
+            if state is CellState.BLANK and len(cells) == len(record.tables[table][row_key]) > 1:
+                names.append(f"{row_label(table, row_key, record.template)}（整行）")
+                continue
+            names.extend(cell_label(k, record.template) + (f"（{record.cell(k).raw}）" if state is CellState.GARBLED else "")
+                         for k in cells)
+    more = f" 等 {len(names)} 处" if len(names) > SHOWN_CELLS else ""
+    return "、".join(names[:SHOWN_CELLS]) + more
 
 
 FEE_RE = re.compile(r"(信息处理费|处理费|收取.{0,12}费|收费|费用)")

@@ -128,6 +128,19 @@ def ocr_note(record: Record) -> str:
             f"其余 {ocr.get('unconfirmed')} 个标“待”，表示待核，请对照原件。")
 
 
+# The record's field names as the report page says them (推断字段: what was inferred, not read).
+FIELD_WORDS = {"year": "报告年度", "agency.name": "机关名称（按形近字更正）", "agency.type": "机关类型",
+               "region.province": "省", "region.city": "市", "region.county": "县（区）", "region.town": "乡镇（街道）",
+               "region.code": "区划代码", "published": "发布日期"}
+
+
+def inferred_words(record: Record) -> str:
+    """The inferred fields in Chinese, region levels as one 地区（省、市…）."""
+    region = [FIELD_WORDS[f] for f in record.inferred if f.startswith("region.") and f in FIELD_WORDS]
+    others = [FIELD_WORDS.get(f, f) for f in record.inferred if not f.startswith("region.")]
+    return "、".join(others + ([f"地区（{'、'.join(region)}）"] if region else []))
+
+
 def agency_name(record: Record) -> str:
     return str(record.agency.get("name") or AGENCY_UNKNOWN)
 
