@@ -169,7 +169,9 @@ class PagefindFeed:
             assert self.process.stdin is not None
             self.process.stdin.close()
             try:
-                self.process.wait(timeout=10)
+                # Pagefind may still be flushing the files WriteFiles answered for: on a loaded
+                # machine a short wait killed it mid-write (an empty pagefind-entry.json).
+                self.process.wait(timeout=300)
             except subprocess.TimeoutExpired:
                 self.process.kill()
         self.errors.close()
