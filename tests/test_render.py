@@ -293,3 +293,20 @@ def test_pages_with_html_blocks_set_aside_convert_to_the_same_html() -> None:
         if path.startswith("reports/"):
             assert len(lifted) >= 8 and "data-table" not in lifted_text  # the tables really went round
     assert lifted_total > 20
+
+
+def test_report_lists_carry_the_figures_a_reader_ranks_by() -> None:
+    """本年新收 as read, 予以公开率 only where both cells are numbers (— here: the 予以公开 总计 is blank),
+    行政复议 recovered (≈), 行政诉讼 the two groups added, 问题数 the errors and warnings."""
+    pages = pages_of(record())
+    rows = html_of(pages["ranking/41-2021.md"]).xpath("//table[contains(@class, 'gknb-list')]/tbody/tr")
+    cells = [(td.text_content(), td.get("data-sort-value")) for td in rows[0].xpath("td")[4:9]]
+    assert cells == [("95", "95"), ("—", ""), ("2≈", "2"), ("2", "2"), ("2", "2")]
+
+
+def test_ranking_index_links_each_province_and_year() -> None:
+    other = record(year=2022, source={"path": "y-2022.txt", "sha256": "cd" * 32, "format": "txt", "encoding": "utf-8"})
+    pages = pages_of(record(), other)
+    index = html_of(pages["ranking/index.md"])
+    assert [a.get("href") for a in index.xpath("//tbody//a")] == ["41-2022/", "41-2021/"]
+    assert [th.text_content() for th in index.xpath("//tbody/tr/th")] == ["河南省"]

@@ -5,7 +5,8 @@
   function cellValue(row, index) {
     var cell = row.cells[index];
     if (!cell) return "";
-    return cell.getAttribute("data-sort-value") || cell.textContent.trim();
+    var value = cell.getAttribute("data-sort-value");
+    return value !== null ? value : cell.textContent.trim();
   }
 
   function sortBy(table, index, numeric, th) {
@@ -16,6 +17,8 @@
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
       var x = cellValue(a, index), y = cellValue(b, index);
+      // A figure the report does not give (empty sort value, shown —) goes last either way.
+      if (numeric && (x === "" || y === "")) return (x === "") - (y === "");
       var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, "zh-Hans-CN");
       return ascending ? order : -order;
     });

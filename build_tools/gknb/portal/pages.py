@@ -31,7 +31,8 @@ from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
                                 grids, finding_message, inferred_words, ocr_note, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.open_data import data_files, report_json_path, source_path
-from gknb.portal.stats import APPEAL_RESULTS, Figure, Figures, Summary, figures_of, flow, key_figures, summarise
+from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
+                               outcome, summarise)
 
 REGION_LEVELS = ((2, "省"), (4, "地市"), (6, "县区"))
 
@@ -113,11 +114,35 @@ def status_counts(entries: Iterable[Entry]) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in STATUS_WORDS}
 
 
+def shown_figure(figure: Figure) -> tuple[str, str]:
+    """(text, sort value): a figure the report does not give is "—" and sorts last."""
+    if figure.value is None:
+        return "—", ""
+    return format_number(figure.value) + ("≈" if figure.recovered else ""), str(figure.value)
+
+
+def granted_share(record: Record) -> tuple[str, str]:
+    """予以公开 of the requests 办结 (（七）总计), as a percentage."""
+    granted, total = outcome(record, "granted"), flow(record, "total_processed")
+    if granted.value is None or not total.value:
+        return "—", ""
+    share = 100 * granted.value / total.value
+    return f"{share:.1f}%", f"{share:.4f}"
+
+
+def list_figures(record: Record) -> list[tuple[str, str]]:
+    """The values of render.LIST_FIGURE_NAMES' columns for one report."""
+    problems = sum(1 for f in record.findings if f.severity in (Severity.ERROR, Severity.WARNING))
+    return [shown_figure(flow(record, "new_received")), granted_share(record),
+            shown_figure(appeal(record, "review")), shown_figure(litigation(record)), (str(problems), str(problems))]
+
+
 def row_view(entry: Entry, from_src: str) -> dict[str, Any]:
     record = entry.record
     return {"url": link(from_src, entry.src), "name": agency_name(record),
             "type": record.agency.get("type") or TYPE_UNKNOWN, "region": region_text(record),
-            "year": record.year or "", "status": record.status, "word": STATUS_WORDS[record.status]}
+            "year": record.year or "", "status": record.status, "word": STATUS_WORDS[record.status],
+            "figures": list_figures(record)}
 
 
 def division_name(code: str) -> str:
@@ -503,6 +528,7 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> Site
         site.pages.update(timeline_pages(by_body))
         site.pages.update(region_stats_pages(entries))
         site.pages.update(year_stats_pages(entries))
+        site.pages.update(ranking_pages(entries))
         site.pages["findings/index.md"] = findings_page(entries, by_body)
         site.pages["findings/rejected.md"] = rejected_page(corpus)
         site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries],
@@ -513,6 +539,39 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> Site
         site.pages[entry.src] = page
         site.searchable.add(entry.src)
     return site
+
+
+def ranking_src(province: str, year: int | None) -> str:
+    return f"ranking/{province or 'unknown'}-{year or 'unknown'}.md"
+
+
+def ranking_pages(entries: list[Entry]) -> dict[str, str]:
+    """排行: for each province and year, its reports with their figures, most requests first (every
+    column sorts), and an index of provinces × years. "The 2023 reports of 江苏 with the most 行政复议"
+    is one click on the 行政复议 column of 江苏省 · 2023."""
+    groups: dict[tuple[str, int | None], list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.region_code[:2], entry.record.year), []).append(entry)
+    pages: dict[str, str] = {}
+    years = sorted({year for _p, year in groups if year}, reverse=True)
+    rows = []
+    for province in sorted({p for p, _y in groups}, key=lambda p: (not p, p)):
+        name = division_name(province.ljust(12, "0")) if province else REGION_UNKNOWN
+        cells = []
+        for year in years:
+            members = groups.get((province, year))
+            if not members:
+                cells.append({"url": "", "count": 0})
+                continue
+            src = ranking_src(province, year)
+            ordered = sorted(members, key=lambda e: (-(flow(e.record, "new_received").value or -1), sort_key(e)))
+            pages[src] = listing_page(src, f"{name} · {year} 年度报告排行", ordered,
+                                      trail=[{"url": link(src, "ranking/index.md"), "name": "排行"}],
+                                      intro="按本年新收申请数从多到少排列；点击列名可按任一列排序。“—”表示报告没有给出该数字。")
+            cells.append({"url": link("ranking/index.md", src), "count": len(members)})
+        rows.append({"name": name, "cells": cells})
+    pages["ranking/index.md"] = render("ranking.md.j2", title="排行", plain_title="排行", years=years, rows=rows)
+    return pages
 
 
 def write_pages(content_dir: Path, out_dir: Path) -> int:
