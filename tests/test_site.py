@@ -355,7 +355,8 @@ def test_listings_are_sortable_tables_of_reports(site: BuiltSite) -> None:
                  if "gknb-list" in t.get("class")]
         assert lists and all(t.get("data-gknb-sortable") is not None for t in lists)
         for table in lists:
-            assert [th.text_content() for th in table.xpath("thead/tr/th")] == ["机关", "类型", "地区", "年度", "状态"]
+            assert [th.text_content() for th in table.xpath("thead/tr/th")] == ["机关", "类型", "地区", "年度", "本年新收", "予以公开率", "行政复议",
+                                                                          "行政诉讼", "问题数", "状态"]
 
 
 def test_findings_page_groups_failing_reports_by_check(site: BuiltSite) -> None:

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import tempfile
 import threading
 from pathlib import Path
@@ -160,6 +161,7 @@ class PagefindFeed:
                 self.wait(message_id)
             shutil.rmtree(output, ignore_errors=True)
             self.wait(self.send({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(output)}))
+            written(output)
         finally:
             self.close()
         canonicalise_pagefind(output)
@@ -231,6 +233,30 @@ def canonical_filters(folder: Path, language: str, filters: list[list[str]]) -> 
         (folder / "filter" / f"{new_hash}.pf_filter").write_bytes(data)
         renamed.append([name, new_hash])
     return renamed
+
+
+WRITE_WAIT_SECONDS = 120
+
+
+def written(folder: Path) -> None:
+    """Wait until Pagefind's files are on disk. Its service answers WriteFiles before every file is
+    flushed; stopping it then (stdin closed) left an empty pagefind-entry.json on a busy machine."""
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    previous: tuple[int, int] | None = None
+    while time.monotonic() < deadline:
+        try:
+            entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+            metas = [folder / f"pagefind.{info['hash']}.pf_meta" for info in entry["languages"].values()]
+            if all(m.is_file() and m.stat().st_size for m in metas):
+                files = [p for p in folder.rglob("*") if p.is_file()]
+                now = (len(files), sum(p.stat().st_size for p in files))
+                if now == previous:  # nothing grew since the last look: the writing is over
+                    return
+                previous = now
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        time.sleep(0.1)
+    raise SearchIndexError(f"pagefind wrote no complete index to {folder} in {WRITE_WAIT_SECONDS} s")
 
 
 def canonicalise_pagefind(folder: Path) -> None:
