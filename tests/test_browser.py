@@ -99,6 +99,12 @@ def test_search_for_a_body_name_finds_its_report(page: Any, base_url: str) -> No
     assert "会宁县乡村振兴局" in page.inner_text("h1")
 
 
+def test_a_body_is_found_by_its_long_and_short_names(page: Any, base_url: str) -> None:
+    """The seed names itself 柱濮镇; people search 柱濮镇人民政府."""
+    assert [r["body"] for r in search(page, base_url, "柱濮镇人民政府")][:1] == ["柱濮镇"]
+    assert "下冶镇人民政府" in [r["body"] for r in search(page, base_url, "下冶镇")]
+
+
 def test_filtering_by_province_narrows_the_results(page: Any, base_url: str, site: BuiltSite) -> None:
     everywhere = search(page, base_url, "行政复议")
     in_henan = search(page, base_url, "行政复议", province="河南省")

@@ -145,6 +145,27 @@ def inferred_words(record: Record) -> str:
     return "、".join(others + ([f"地区（{'、'.join(region)}）"] if region else []))
 
 
+# How people write a body's name besides the way its report does: a search for 柱濮镇人民政府 must
+# find the report of 柱濮镇, and one for 柱濮镇 the report of 柱濮镇人民政府.
+NAME_FORMS = (("镇人民政府", "镇"), ("乡人民政府", "乡"), ("街道办事处", "街道"), ("县人民政府", "县"),
+              ("区人民政府", "区"), ("市人民政府", "市"), ("人民政府", "政府"))
+
+
+def name_aliases(name: str | None) -> list[str]:
+    """Other common forms of the body's name (long and short), for the search index only."""
+    if not name:
+        return []
+    aliases = []
+    for long, short in NAME_FORMS:
+        if name.endswith(long):
+            aliases.append(name[: -len(long)] + short)
+            break
+        if name.endswith(short) and not name.endswith(long):
+            aliases.append(name + long[len(short):])
+            break
+    return [a for a in aliases if a != name]
+
+
 def agency_name(record: Record) -> str:
     return str(record.agency.get("name") or AGENCY_UNKNOWN)
 
