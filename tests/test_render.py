@@ -310,3 +310,17 @@ def test_ranking_index_links_each_province_and_year() -> None:
     index = html_of(pages["ranking/index.md"])
     assert [a.get("href") for a in index.xpath("//tbody//a")] == ["41-2022/", "41-2021/"]
     assert [th.text_content() for th in index.xpath("//tbody/tr/th")] == ["河南省"]
+
+
+def test_an_unreadable_row_shows_its_text_once_and_only_numbers_wear_the_error_frame() -> None:
+    rec = record()
+    rec.tables["applications"]["denied.third_party"] = {c: Cell(None, CellState.GARBLED, "6324215913311357768")
+                                                        for c in rec.tables["applications"]["granted"]}
+    rec.findings.append(Finding("digit_runs", Severity.WARNING, "连写", ("applications.denied.third_party.total",)))
+    page = html_of(report_markdown(rec))
+    row = page.xpath("//td[@id='cell-applications.denied.third_party.natural_person']")[0]
+    assert row.text_content().startswith("原文：6324215913311357768") and row.get("colspan") == "7"
+    assert page.xpath("//td[@id='cell-applications.denied.third_party.total']") == []
+    assert "cell-flagged" not in row.get("class")
+    balance = page.xpath("//td[@id='cell-applications.new_received.total']")[0]
+    assert "cell-flagged" in balance.get("class")  # 95, a number the balance finding names

@@ -253,15 +253,37 @@ def data_cell(cell: Cell, key: str, flags: dict[str, list[str]], colspan: int = 
         classes.append("cell-ocr")
         titles.append(OCR_CELL_NOTE.format(confidence=cell.confidence))
     if key in flags:
-        classes.append("cell-flagged")
+        # The red frame says "the report's numbers disagree here": only a number the report shows
+        # can do that. A recovered, garbled or blank cell a finding names keeps its own mark.
+        if cell.state is CellState.OK:
+            classes.append("cell-flagged")
         titles.extend(flags[key])
     # Keys and class names come from the layout data, not from the report: trusted.
     return GridCell(shown, key=Markup(key), colspan=colspan, classes=tuple(Markup(c) for c in classes),
                     mark=mark, title="；".join(titles))
 
 
+UNREAD_ROW_STATES = (CellState.GARBLED, CellState.AMBIGUOUS)
+
+
+def unread_row(record: Record, table: Table, row: Row, flags: dict[str, list[str]], width: int) -> list[GridCell] | None:
+    """A row none of whose cells could be read, all from one piece of text (digits run together):
+    that text once across the row, not in every cell."""
+    keys = [f"{table.key}.{row.key}.{column.key}" for column in row.columns]
+    cells = [record.cell(key) for key in keys]
+    raws = {cell.raw for cell in cells}
+    if len(cells) < 2 or len(raws) != 1 or not next(iter(raws)) or any(c.state not in UNREAD_ROW_STATES for c in cells):
+        return None
+    first = data_cell(cells[0], keys[0], flags, width)
+    return [GridCell(f"原文：{cells[0].raw}", key=first.key, colspan=width, classes=(*first.classes, Markup("cell-row-raw")),
+                     mark=first.mark, title=first.title)]
+
+
 def row_cells(record: Record, table: Table, row: Row, flags: dict[str, list[str]], width: int) -> list[GridCell]:
     """A row's data cells; the last one spans what is left of `width`."""
+    unread = unread_row(record, table, row, flags, width)
+    if unread is not None:
+        return unread
     cells = []
     for index, column in enumerate(row.columns):
         key = f"{table.key}.{row.key}.{column.key}"
