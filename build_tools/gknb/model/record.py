@@ -77,6 +77,37 @@ SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity
 STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
 
 
+class About(str, Enum):
+    """Whose doubt a finding raises: it tells an office what to fix and a researcher what to trust."""
+
+    SOURCE = "source"    # the report's own numbers or text break a rule: the office's to correct
+    READING = "reading"  # our extraction is uncertain (split digits, OCR, unreadable cells): compare the original
+
+
+ABOUT_WORDS = {About.SOURCE: "报告本身", About.READING: "读取结果"}
+
+
+class CheckState(str, Enum):
+    PASS = "pass"        # the check ran and found nothing
+    FAIL = "fail"        # the check ran and found something (its findings say how serious)
+    NOT_RUN = "not_run"  # the report lacks what the check needs (its reason says what)
+
+
+CHECK_STATE_WORDS = {CheckState.PASS: "通过", CheckState.FAIL: "有问题", CheckState.NOT_RUN: "未检查"}
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """Whether one check ran on a report; a check that did not run is never shown as passed."""
+
+    state: CheckState
+    reason: str | None = None  # not_run only: a stable code, e.g. "no_publication_date"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"state": self.state.value} if self.reason is None else {"state": self.state.value,
+                                                                         "reason": self.reason}
+
+
 @dataclass(frozen=True)
 class Finding:
     check: str
@@ -84,9 +115,10 @@ class Finding:
     message: str
     cells: tuple[str, ...] = ()
     other: str | None = None  # a cross-report finding: the source path of the report compared with
+    about: About = About.SOURCE
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"check": self.check, "severity": self.severity.value,
+        data: dict[str, Any] = {"check": self.check, "severity": self.severity.value, "about": self.about.value,
                                 "message": self.message, "cells": list(self.cells)}
         if self.other is not None:
             data["other"] = self.other
@@ -121,6 +153,8 @@ class Record:
     sections: list[Section] = field(default_factory=list)
     tables: Tables = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Check id → whether it ran (registry order); filled by check.registry, which knows the checks.
+    checks: dict[str, CheckRun] = field(default_factory=dict)
     inferred: list[str] = field(default_factory=list)
     # Readings still possible for rows split from run-together digits ("table.row" -> readings);
     # reported through findings, not part of the JSON.
@@ -157,6 +191,7 @@ class Record:
             "tables": {t: {r: {c: cell.to_dict() for c, cell in cols.items()} for r, cols in rows.items()}
                        for t, rows in self.tables.items()},
             "findings": [f.to_dict() for f in self.findings],
+            "checks": {key: run.to_dict() for key, run in self.checks.items()},
             "inferred": self.inferred,
             "status": self.status,
         }

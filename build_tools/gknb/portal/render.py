@@ -17,10 +17,11 @@ from typing import Any, Iterable, Iterator, Mapping
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID, check_ids
+from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID, check_ids, reason_words
 from gknb.model.numbers import format_number
 from gknb.read.cleanup import clean_line
-from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Cell, CellState, Finding, Record, Severity
+from gknb.model.record import (CHECK_STATE_WORDS, SEVERITY_WORDS, STATUS_WORDS, Cell, CellState, CheckState, Finding,
+                               Record, Severity)
 from gknb.model.official_tables import SECTIONS, TABLE_SECTION, OFFICIAL_TABLES, Row, Table
 
 # ---- escaping ---------------------------------------------------------------------------------
@@ -365,12 +366,13 @@ def grids(record: Record) -> dict[str, Grid]:
 class CheckView:
     id: str
     title: str
-    status: str                       # pass | warn | fail | info
+    status: str                       # pass | warn | fail | info | not_run
     findings: list[dict[str, Any]]
+    reason: str = ""                  # not_run: why, in words
 
     @property
     def word(self) -> str:
-        return {**STATUS_WORDS, "info": "提示"}[self.status]
+        return {**STATUS_WORDS, "info": "提示", "not_run": CHECK_STATE_WORDS[CheckState.NOT_RUN]}[self.status]
 
 
 # Checks whose badge every report page shows, passed or not: all but `duplicate`, which concerns
@@ -396,11 +398,14 @@ def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[
     views = []
     for check in dict.fromkeys(ids):
         found = [f for f in record.findings if f.check == check]
-        status = "pass"
+        run = record.checks.get(check)
+        status, reason = "pass", ""
         if found:
             status = SEVERITY_STATUS[min((f.severity for f in found), key=list(Severity).index)]
+        elif run is not None and run.state is CheckState.NOT_RUN:
+            status, reason = "not_run", reason_words(check, run.reason or "")
         views.append(CheckView(check, CHECK_TITLES.get(check, check), status,
-                               [finding_view(f, links) for f in found]))
+                               [finding_view(f, links) for f in found], reason))
     return views
 
 
