@@ -7,7 +7,6 @@ MkDocs, so they are made relative here (the site must work under any sub-path).
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import posixpath
@@ -21,8 +20,9 @@ from typing import Any, Callable, Iterable
 from markupsafe import Markup
 
 from gknb.parse import divisions
-from gknb.check.across_years import body_key
-from gknb.check.registry import CHECK_TITLES, check_ids
+from gknb.check.across_years import ACROSS_REQUIREMENTS, body_id, body_key
+from gknb.check.declare import Scope
+from gknb.check.registry import CHECK_TITLES, CHECKS, check_ids
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
 from gknb.corpus.pipeline import Corpus, build_corpus, frozen_heap
 from gknb.model.body_types import BodyType, body_type
@@ -30,7 +30,9 @@ from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
                                 grids, finding_message, ocr_note, plain_title, region_text, render, report_title, section_views)
-from gknb.portal.open_data import data_files, report_json_path, source_path
+from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
+from gknb.portal.open_data import cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
+from gknb.portal.workbooks import region_year_key
 from gknb.portal.stats import APPEAL_RESULTS, Figure, Figures, Summary, figures_of, flow, key_figures, summarise
 
 REGION_LEVELS = ((2, "省"), (4, "地市"), (6, "县区"))
@@ -254,6 +256,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
                   source_url=link(entry.src, source_path(entry.id, record)),
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
+                  xlsx_url=link(entry.src, report_xlsx_path(entry.id)),
                   others=other_years(entry, by_body),
                   timeline_url=link(entry.src, body_src(entry.body_key)) if entry.body_key else "",
                   timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
@@ -273,6 +276,40 @@ def findings_page(entries: list[Entry], by_body: dict[str, list[Entry]]) -> str:
         groups.append({"id": check, "title": CHECK_TITLES.get(check, check), "rows": rows,
                        "reports": len({r["url"] for r in rows})})
     return render("findings.md.j2", groups=groups, statuses=STATUS_WORDS)
+
+
+def workbook_views(entries: list[Entry]) -> list[dict[str, Any]]:
+    """The province-and-year workbooks, by province code then year."""
+    keys = sorted({region_year_key(e.record) for e in entries})
+    return [{"url": link("fields.md", region_xlsx_path(key)), "name": region_xlsx_name(key)} for key in keys]
+
+
+def region_xlsx_name(key: str) -> str:
+    code, year = key.split("-", 1)
+    province = division_name(code.ljust(12, "0")) if code.isdigit() else "地区未识别"
+    return f"{province} {year} 年度" if year.isdigit() else f"{province} 年度未识别"
+
+
+def fields_page(keys: list[str], workbooks: list[dict[str, Any]]) -> str:
+    """字段说明: every column of the CSV files, from the data dictionary; the Excel workbooks."""
+    tables = [{"file": "reports.csv", "fields": [*METADATA_FIELDS, *map(cell_field, keys)],
+               "about": "每份报告一行：元数据，以及三张表的每个单元格一列（单元格不是数字时为空）。"},
+              {"file": "findings.csv", "fields": list(FINDING_FIELDS),
+               "about": "每条校验问题一行，按 reports.csv 的报告顺序。"}]
+    return render("fields.md.j2", tables=tables, reasons=not_run_reasons(), workbooks=workbooks,
+                  datapackage_url=link("fields.md", "data/datapackage.json"))
+
+
+def not_run_reasons() -> list[dict[str, Any]]:
+    """Each reason a check may not run, its words (the first check's) and the checks it stops."""
+    found: dict[str, dict[str, Any]] = {}
+    for check in CHECKS:
+        shared = ACROSS_REQUIREMENTS if check.scope is not Scope.REPORT else ()
+        for requirement in (*check.requires, *shared):
+            entry = found.setdefault(requirement.reason, {"code": requirement.reason, "words": requirement.words,
+                                                          "checks": []})
+            entry["checks"].append(check.id)
+    return list(found.values())
 
 
 def rejected_page(corpus: Corpus) -> str:
@@ -296,7 +333,7 @@ def home_page(corpus: Corpus, entries: list[Entry]) -> str:
 
 def body_src(key: str) -> str:
     """A body's timeline page; the key holds report text (names), so the URL is a hash of it."""
-    return f"bodies/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}.md"
+    return f"bodies/{body_id(key)}.md"
 
 
 def figure_view(figure: Figure) -> dict[str, Any]:
@@ -504,6 +541,7 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> Site
         site.pages.update(year_stats_pages(entries))
         site.pages["findings/index.md"] = findings_page(entries, by_body)
         site.pages["findings/rejected.md"] = rejected_page(corpus)
+        site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(entries))
         site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries],
                                              content_dir)
     finally:  # the workers are waited for (and stopped) even when a page above failed
