@@ -21,7 +21,7 @@ from gknb.corpus.pipeline import Corpus
 from gknb.model.record import CheckState, Finding, Record
 from gknb.model.official_tables import OFFICIAL_TABLES
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_NAMES, findings_schema, reports_schema
-from gknb.portal.workbooks import grouped, region_workbook, report_workbook
+from gknb.portal.workbooks import grouped, region_workbook
 
 DATA_DIR = "data"
 # (id, record, page URL relative to the site root)
@@ -40,9 +40,10 @@ def region_xlsx_path(key: str) -> str:
     return f"{DATA_DIR}/xlsx/province-{key}.xlsx"
 
 
-def workbooks(published: list[Published], keys: list[str]) -> dict[str, bytes]:
-    """An .xlsx per report (official layout) and per province and year (a row per report)."""
-    files = {report_xlsx_path(i): report_workbook(r) for i, r, _p in published}
+def region_workbooks(published: list[Published], keys: list[str]) -> dict[str, bytes]:
+    """An .xlsx per province and year (a row per report); each report's own is written with its page
+    (pages.report_output), on the workers."""
+    files: dict[str, bytes] = {}
     rows = ((i, r, metadata_row(i, r, p)) for i, r, p in published)
     for key, items in grouped(rows).items():
         files[region_xlsx_path(key)] = region_workbook([m for _i, _r, m in items], [(i, r) for i, r, _m in items], keys)
@@ -210,7 +211,7 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path
         f"{DATA_DIR}/build-report.json": json_bytes(build_report(corpus, published)),
         f"{DATA_DIR}/record.schema.json": record_schema(),
     }
-    data.update(workbooks(published, keys))
+    data.update(region_workbooks(published, keys))
     for report_id, record, _page in published:
         # One line like reports.jsonl: indenting 1,000 records takes the pure-Python encoder seconds.
         data[report_json_path(report_id)] = json_bytes(record.to_dict(), indent=None)

@@ -32,7 +32,7 @@ from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVER
                                 grids, finding_message, ocr_note, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.open_data import cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
-from gknb.portal.workbooks import region_year_key
+from gknb.portal.workbooks import region_year_key, report_workbook
 from gknb.portal.stats import APPEAL_RESULTS, Figure, Figures, Summary, figures_of, flow, key_figures, summarise
 
 REGION_LEVELS = ((2, "省"), (4, "地市"), (6, "县区"))
@@ -483,15 +483,23 @@ def year_stats_pages(entries: list[Entry]) -> dict[str, str]:
 # Report pages are half the time of generate() and independent of one another: forked workers
 # render them (inheriting the entries, nothing pickled on the way in) while this process writes
 # the listing and statistics pages; results come back in submission order, so output is stable.
+# Each report's Excel workbook (~10 ms of XlsxWriter each) is written beside its page, for the same reason.
+
+ReportOutput = tuple[str, bytes]  # the report's page, its .xlsx
+
+
+def report_output(entry: Entry, by_body: dict[str, list[Entry]]) -> ReportOutput:
+    return report_page(entry, by_body), report_workbook(entry.record)
+
 
 PARALLEL_PAGES_FROM = 200
 _SHARED: tuple[list[Entry], dict[str, list[Entry]]] | None = None
 
 
-def report_pages_of(span: range) -> list[str]:
+def report_pages_of(span: range) -> list[ReportOutput]:
     assert _SHARED is not None
     entries, by_body = _SHARED
-    return [report_page(entries[i], by_body) for i in span]
+    return [report_output(entries[i], by_body) for i in span]
 
 
 def spans(count: int, parts: int) -> list[range]:
@@ -500,17 +508,17 @@ def spans(count: int, parts: int) -> list[range]:
 
 
 def start_report_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
-                       jobs: int) -> Callable[[], list[str]]:
+                       jobs: int) -> Callable[[], list[ReportOutput]]:
     """Begin rendering every report page; the returned function waits and gives them in order."""
     global _SHARED
     if jobs <= 1 or len(entries) < PARALLEL_PAGES_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: [report_page(entry, by_body) for entry in entries]
+        return lambda: [report_output(entry, by_body) for entry in entries]
     _SHARED = (entries, by_body)
     with frozen_heap():  # the workers fork when tasks are submitted
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
         futures = [pool.submit(report_pages_of, span) for span in spans(len(entries), jobs * 4)]
 
-    def collect() -> list[str]:
+    def collect() -> list[ReportOutput]:
         global _SHARED
         try:
             return [page for future in futures for page in future.result()]
@@ -546,8 +554,9 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> Site
                                              content_dir)
     finally:  # the workers are waited for (and stopped) even when a page above failed
         rendered = report_pages()
-    for entry, page in zip(entries, rendered, strict=True):
+    for entry, (page, workbook) in zip(entries, rendered, strict=True):
         site.pages[entry.src] = page
+        site.data[report_xlsx_path(entry.id)] = workbook
         site.searchable.add(entry.src)
     return site
 
