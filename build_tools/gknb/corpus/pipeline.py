@@ -24,6 +24,7 @@ from typing import Iterator
 
 from gknb.check.registry import check_report, run_corpus_checks
 from gknb.model.document import Document
+from gknb.parse.corrections import apply_corrections
 from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
 from gknb.parse.assemble import assemble_record
 from gknb.model.errors import NotAReport, ReadError
@@ -109,6 +110,7 @@ def read_report(path: Path, *, display_path: str | None = None, max_bytes: int =
     if not looks_like_report(record):
         raise NotAReport(path, "未找到年度报告的章节或表格（不是政府信息公开工作年度报告？）")
     apply_metadata(record, sidecar, document_text(document))
+    apply_corrections(record, sidecar.get("cells"), sidecar.path or path)  # before the checks: they check corrected values
     check_report(record)
     return record
 

@@ -16,10 +16,11 @@ class CellState(str, Enum):
     RECOVERED = "recovered"  # inferred, e.g. run-together digits split back using the checks
     AMBIGUOUS = "ambiguous"  # several readings fit; value is null
     UNCERTAIN = "uncertain"  # read by OCR, not confirmed by the table's relations; value is what was read
+    CORRECTED = "corrected"  # set by hand in the report's sidecar (`cells:`), with a reason; the reading is kept
     MISSING = "missing"      # the row or table is absent from the report
 
 
-NUMERIC_STATES = (CellState.OK, CellState.RECOVERED)
+NUMERIC_STATES = (CellState.OK, CellState.RECOVERED, CellState.CORRECTED)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,22 @@ class Section:
         return {"key": self.key, "title": self.title, "text": self.text}
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A cell corrected by hand: the value, why, who and when, and the cell as it was first read.
+    Git history of the sidecar is the audit trail; the record keeps both values."""
+
+    value: float | int
+    reason: str
+    by: str
+    date: str           # YYYY-MM-DD
+    read: Cell
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "reason": self.reason, "by": self.by, "date": self.date,
+                "read": self.read.to_dict()}
+
+
 # tables[table_key][row_key][column_key] -> Cell
 Tables = dict[str, dict[str, dict[str, Cell]]]
 
@@ -162,6 +179,7 @@ class Record:
     # Divisions the region could not decide between (region_ambiguous); not part of the JSON.
     region_candidates: list[str] = field(default_factory=list)
     same_as: str | None = None  # sidecar: joins a renamed body's reports across years
+    corrections: dict[str, Correction] = field(default_factory=dict)  # cell key → sidecar correction
 
     @property
     def status(self) -> str:
@@ -179,7 +197,7 @@ class Record:
         return next((s.text for s in self.sections if s.key == key), "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "source": self.source,
             "agency": self.agency,
             "year": self.year,
@@ -195,3 +213,6 @@ class Record:
             "inferred": self.inferred,
             "status": self.status,
         }
+        if self.corrections:  # present only where a sidecar corrected cells, like source.ocr for scans
+            data["corrections"] = {key: c.to_dict() for key, c in self.corrections.items()}
+        return data

@@ -29,6 +29,7 @@ from gknb.model.body_types import BodyType, body_type
 from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
+                                correction_views,
                                 grids, finding_message, ocr_note, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.open_data import cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
@@ -251,6 +252,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
                   region=region_text(record), status_word=STATUS_WORDS[record.status],
                   checks=check_views(record, other_reports(entry, by_body, entry.src)),
                   sections=section_views(record), grids=grids(record), ocr_note=ocr_note(record),
+                  corrections=correction_views(record),
                   legend=[(s.value, mark, text) for s, mark, text in
                           ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
                   source_url=link(entry.src, source_path(entry.id, record)),

@@ -113,7 +113,21 @@ STATE_MARKS: dict[CellState, tuple[str, str]] = {
     CellState.AMBIGUOUS: ("≟", "多种拆分均成立，未取值"),
     CellState.UNCERTAIN: ("待", "待核：由扫描件识别，未能由勾稽关系确认，请对照原件"),
     CellState.MISSING: ("缺", "缺失：报告中没有这一行或这张表"),
+    CellState.CORRECTED: ("更", "人工更正：依配套文件更正，理由和原读取值列在校验结论下方"),
 }
+
+
+def read_text(cell: Cell) -> str:
+    """A cell as first read, in words: its number, or what stood there."""
+    if cell.value is not None:
+        return format_number(cell.value)
+    return f"{STATE_MARKS[cell.state][1].split('：')[0]}{f'“{cell.raw}”' if cell.raw.strip() else ''}"
+
+
+def correction_views(record: Record) -> list[dict[str, Any]]:
+    """The cells corrected by hand: key, value first read, corrected value, reason, who, when."""
+    return [{"key": key, "read": read_text(c.read), "value": format_number(c.value), "reason": c.reason,
+             "by": c.by, "date": c.date} for key, c in record.corrections.items()]
 
 
 OCR_CELL_NOTE = "由扫描件识别（识别置信度 {confidence:.0%}）"
@@ -340,6 +354,9 @@ def layout_for(record: Record) -> tuple[Table, Table, Table] | None:
 def cell_flags(record: Record) -> dict[str, list[str]]:
     """Cell key → the messages of the findings naming it."""
     flags: dict[str, list[str]] = {}
+    for view in correction_views(record):
+        flags.setdefault(view["key"], []).append(
+            f"人工更正：原读取为 {view['read']}，更正为 {view['value']}；理由：{view['reason']}（{view['by']}，{view['date']}）")
     for finding in record.findings:
         for key in finding.cells:
             flags.setdefault(key, []).append(f"{SEVERITY_WORDS[finding.severity]}：{finding.message}")

@@ -32,7 +32,7 @@ class Styles:
     label: Format
     text: Format
     number: Format
-    inferred: Format      # recovered or uncertain: a value we did not read as printed
+    inferred: Format      # recovered, uncertain or corrected: a value we did not read as printed
     no_number: Format     # blank, /, garbled, missing: the source's text, never a 0
     title: Format
 
@@ -61,7 +61,8 @@ def closed(book: xlsxwriter.Workbook, buffer: io.BytesIO) -> bytes:
 
 def write_cell(sheet: Worksheet, row: int, col: int, cell: Cell, styles: Styles) -> None:
     """A number where the report shows one (inferred values shaded); otherwise its text, never 0."""
-    if cell.value is not None and cell.state in (CellState.OK, CellState.RECOVERED, CellState.UNCERTAIN):
+    if cell.value is not None and cell.state in (CellState.OK, CellState.RECOVERED, CellState.UNCERTAIN,
+                                                 CellState.CORRECTED):
         style = styles.number if cell.state is CellState.OK else styles.inferred
         sheet.write_number(row, col, float(cell.value), style)
     else:
@@ -178,7 +179,7 @@ def report_workbook(record: Record) -> bytes:
         sheet.write_string(row, 0, name, styles.head)
         sheet.write_string(row, 1, value, styles.text)  # codes stay text
         row += 1
-    sheet.write_string(row, 0, "说明：斜体底色的数字为推断（连写拆分）或待核（扫描识别）；非数字单元格照录原文，不作 0。")
+    sheet.write_string(row, 0, "说明：斜体底色的数字为推断（连写拆分）、待核（扫描识别）或人工更正；非数字单元格照录原文，不作 0。")
     tables = OFFICIAL_TABLES.get(record.template or "")
     if tables is not None:
         active, applications, review = tables
