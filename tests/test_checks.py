@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gknb.check.registry import CHECKS, run_report_checks
+from gknb.check.registry import CHECKS, check_report
 from gknb.corpus.pipeline import read_report
 from gknb.model.record import CellState, Record, Severity
 
@@ -100,7 +100,9 @@ def test_findings_carry_their_registry_severity(inconsistent: Record) -> None:
 
 
 def test_checks_are_idempotent(inconsistent: Record) -> None:
-    assert run_report_checks(inconsistent) == inconsistent.findings
+    findings, states = list(inconsistent.findings), dict(inconsistent.checks)
+    check_report(inconsistent)
+    assert (inconsistent.findings, inconsistent.checks) == (findings, states)
 
 
 def test_every_registered_check_is_documented() -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from gknb.check.registry import CHECK_TITLES, run_corpus_checks
-from gknb.corpus.pipeline import MAX_INPUT_BYTES, SECONDS_PER_FILE, Rejection, report_or_rejection
-from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record
+from gknb.check.registry import run_corpus_checks
+from gknb.corpus.pipeline import MAX_INPUT_BYTES, SECONDS_PER_FILE, Rejection, inventory, report_or_rejection
+from gknb.model.record import Record
 
 
 def outcomes(args: argparse.Namespace) -> Iterator[Record | Rejection]:
@@ -31,41 +32,80 @@ def command_parse(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def findings_table(record: Record) -> list[str]:
-    """The findings as a readable table for the office that wrote the report."""
-    agency = record.agency.get("name") or "（未识别机关）"
-    lines = [f"{record.source['path']}：{agency} {record.year or '?'} 年度，模板 {record.template or '?'}，"
-             f"结论：{STATUS_WORDS[record.status]}"]
-    if not record.findings:
-        lines.append("  未发现问题。")
-    for number, finding in enumerate(record.findings, 1):
-        title = CHECK_TITLES.get(finding.check, finding.check)
-        lines.append(f"  {number:>2}. [{SEVERITY_WORDS[finding.severity]}] {title}（{finding.check}）")
-        lines.append(f"      {finding.message}")
-        if finding.cells:
-            shown = ", ".join(finding.cells[:10]) + (" …" if len(finding.cells) > 10 else "")
-            lines.append(f"      涉及单元格：{shown}")
-    return lines
+def check_inputs(names: Sequence[str]) -> Iterator[tuple[Path, str] | Rejection]:
+    """The files to check: each file given, every report file under each folder given (recursively,
+    as the build reads a content folder); a path that is missing or cannot be opened, as a rejection."""
+    for name in names:
+        path = Path(name)
+        if not os.path.lexists(path):
+            yield Rejection(name, "文件或文件夹不存在（no such file or directory）")
+        elif path.is_dir():
+            found = inventory(path)
+            if not found.files:
+                yield Rejection(name, "文件夹中没有可检查的报告文件（no report files in this folder）")
+            yield from ((file, os.path.join(name, file.relative_to(path).as_posix())) for file in found.files)
+        else:
+            yield path, name
 
 
 def command_check(args: argparse.Namespace) -> int:
-    """Exit 1 when any report has an error-severity finding, 2 when a file cannot be read.
+    """Exit 0: no report has an error; 1: some report has an error-severity finding; 2: a path
+    could not be read (or is not a report). Reports given together are also compared across years."""
+    from gknb.portal.office_report import (Outcome, html_report, json_report, text_report,  # portal loads here
+                                           xlsx_report)
 
-    Reports given together are also compared across years (carry_chain, in_force_chain)."""
-    worst = 0
     records: list[Record] = []
-    for outcome in outcomes(args):
+    unreadable: list[Rejection] = []
+    for item in check_inputs(args.files):
+        outcome = item if isinstance(item, Rejection) else report_or_rejection(*item, args.seconds, MAX_INPUT_BYTES)
         if isinstance(outcome, Rejection):
             print(f"gknb: {outcome.path}: {outcome.reason}", file=sys.stderr)
-            worst = 2
+            unreadable.append(outcome)
         else:
             records.append(outcome)
     run_corpus_checks(records)
-    for record in records:
-        print("\n".join(findings_table(record)))
-        if record.status == "fail":
-            worst = max(worst, 1)
-    return worst
+    result = Outcome(records, unreadable)
+    if args.format == "xlsx":
+        write_output(args.output, xlsx_report(result))
+    else:
+        text = {"text": lambda r: text_report(r, with_unreadable=args.output is not None),
+                "html": html_report, "json": json_report}[args.format](result)
+        write_output(args.output, text.encode("utf-8"))
+    if args.output and args.format != "text":
+        print(result.summary, file=sys.stderr)
+    return 2 if unreadable else 1 if any(r.status == "fail" for r in records) else 0
+
+
+def write_output(name: str | None, data: bytes) -> None:
+    if name is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(name).write_bytes(data)
+
+
+class ChineseHelp(argparse.RawDescriptionHelpFormatter):
+    """argparse's own words in Chinese too, for an office that reads no English."""
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+CHECK_HELP = """检查政府信息公开工作年度报告：勾稽关系、表格模板、章节完整性、信息处理费说明、发布期限等，
+逐份列出问题、问题所在（报告本身或读取结果）和修改建议，最后一行为汇总（共 N 份：错误 x、警告 y、通过 z）。
+可以给出文件，也可以给出文件夹（包括其中的子文件夹）。同时给出的同一机关相邻年度报告还会比对跨年度结转。"""
+
+CHECK_EXAMPLES = """示例：
+  gknb check 2023年报.docx                       检查一份报告
+  gknb check 报送/                               检查文件夹及子文件夹中的全部报告
+  gknb check 报送/ --format html -o 校验结果.html  生成可转发给各乡镇、街道的网页
+  gknb check 报送/ --format xlsx -o 校验结果.xlsx  生成 Excel 汇总表
+  gknb check 报送/ --format json                 供程序读取
+
+退出码：0 没有报告有错误（可能有警告）；1 至少一份报告有错误；2 有文件无法读取、不是年度报告，
+或命令用法有误。"""
 
 
 def command_pages(args: argparse.Namespace) -> int:
@@ -134,12 +174,20 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser("parse", help="print each report's normalised record as one JSON line")
     parse.add_argument("files", nargs="+")
     parse.set_defaults(run=command_parse)
-    check = commands.add_parser("check", help="list a report's findings; exit 1 on errors")
-    check.add_argument("files", nargs="+")
+    check = commands.add_parser("check", help="检查年度报告并列出问题与修改建议（有错误时退出码 1）",
+                                description=CHECK_HELP, epilog=CHECK_EXAMPLES, formatter_class=ChineseHelp,
+                                add_help=False)
+    check._positionals.title, check._optionals.title = "参数", "选项"
+    check.add_argument("-h", "--help", action="help", help="显示本帮助（用法与示例）并退出")
+    check.add_argument("files", nargs="+", metavar="文件或文件夹", help="要检查的报告文件或文件夹")
+    check.add_argument("--format", choices=["text", "html", "json", "xlsx"], default="text",
+                       help="输出格式：text 文本（默认）、html 网页、json、xlsx Excel")
+    check.add_argument("-o", "--output", default=None, metavar="文件",
+                       help="写入此文件而不是屏幕（xlsx 建议使用）；汇总行另行显示")
     check.set_defaults(run=command_check)
     for reading in (parse, check):
         reading.add_argument("--seconds", type=int, default=SECONDS_PER_FILE, metavar="N",
-                             help=f"stop reading a file after N seconds (default {SECONDS_PER_FILE})")
+                             help=f"每个文件最多读取 N 秒（默认 {SECONDS_PER_FILE}）/ stop reading a file after N seconds")
     build = commands.add_parser("build", help="build the portal (mkdocs build with gknb's switches)")
     build.add_argument("--strict", action="store_true", help="fail when any input file cannot be read")
     build.add_argument("--no-cache", action="store_true", help="re-parse every report, ignoring the cache")

@@ -1,9 +1,12 @@
-"""How a check is declared: id, severity, title, message template and scope, written once.
+"""How a check is declared: id, severity, title, message template, scope, what it is about
+(the source or our reading of it), what it needs to run and the advice to the office, written once.
 
 frictionless-py's error types are the model: a check function yields `Issue`s (the values its
 message template names, the cells involved, the other report for cross-report checks) and the
 declaration turns each into a `Finding`. A finding's id, severity and wording therefore live in
-one place, the `@check(...)` line above the function.
+one place, the `@check(...)` line above the function. So do the reasons a check may not run
+(`Requirement`): a check whose requirement a report does not meet is `not_run` with that reason,
+never a 通过 it did not earn.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from gknb.model.numbers import format_number
-from gknb.model.record import Cell, Finding, Record, Severity
+from gknb.model.record import About, Cell, CellState, CheckRun, CheckState, Finding, Record, Severity
 
 
 class Scope(str, Enum):
@@ -39,6 +42,31 @@ def issue(*cells: str, other: str | None = None, variant: str = "", **values: An
 CheckFunction = Callable[..., Iterator[Issue]]
 
 
+def always(*_args: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What a check needs of a report (per-report checks: of the record; cross-report ones: of the
+    record and the report compared with) to verify anything at all."""
+
+    reason: str                            # stable code in the record's `checks` when unmet
+    words: str                             # the reason as the pages and `gknb check` state it
+    met: Callable[..., bool] = always
+    # False: a report the check is not about at all (the OCR checks on a text report) shows no
+    # badge for it; the record still says not_run with the reason.
+    badge: bool = True
+
+
+def is_scanned(record: Record) -> bool:
+    return "ocr" in record.source
+
+
+KNOWN_YEAR = Requirement("no_year", "报告年度未识别", lambda record: record.year is not None)
+SCANNED = Requirement("not_scanned", "不是扫描件（仅检查由扫描件识别的报告）", is_scanned, badge=False)
+
+
 def shown(value: Any) -> Any:
     """Numbers in messages are written as the pages write them: one formatter for both."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -54,23 +82,41 @@ class Check:
     messages: Mapping[str, str]   # variant → message template (str.format fields)
     scope: Scope
     function: CheckFunction
+    about: Mapping[str, About]    # variant → whether its findings concern the source or our reading
+    advice: str                   # what the office should do about a finding, in one sentence
     basis: str = ""               # where the rule comes from, when it is not the layout itself
-    # Which reports the check is about at all (scanned ones, for the OCR checks); None: every report.
-    # A report it is not about shows no badge for it, rather than a 通过 it never earned.
-    applies: Callable[[Record], bool] | None = None
+    requires: tuple[Requirement, ...] = ()
 
     def applies_to(self, record: Record) -> bool:
-        return self.applies is None or self.applies(record)
+        """Whether the report is one the check is about at all (see `Requirement.badge`)."""
+        return all(r.met(record) for r in self.requires if not r.badge)
+
+    def unmet(self, *args: Any) -> Requirement | None:
+        """The first requirement these reports do not meet: the reason the check did not run."""
+        return next((r for r in self.requires if not r.met(*args)), None)
+
+    def requirement(self, reason: str) -> Requirement | None:
+        return next((r for r in self.requires if r.reason == reason), None)
 
     def finding(self, found: Issue) -> Finding:
         values = {name: shown(value) for name, value in found.values.items()}
         if found.other is not None:
             values.setdefault("other", found.other)
         return Finding(self.id, self.severity, self.messages[found.variant].format_map(values),
-                       found.cells, found.other)
+                       found.cells, found.other, self.about[found.variant])
 
     def findings(self, *args: Any) -> Iterator[Finding]:
+        """The findings on these reports; none when a requirement is not met (the check did not run)."""
+        if self.unmet(*args) is not None:
+            return iter(())
         return (self.finding(found) for found in self.function(*args))
+
+    def run(self, findings: list[Finding], *args: Any) -> CheckRun:
+        """The check's state on these reports, given the findings it produced."""
+        missing = self.unmet(*args)
+        if missing is not None:
+            return CheckRun(CheckState.NOT_RUN, missing.reason)
+        return CheckRun(CheckState.FAIL if any(f.check == self.id for f in findings) else CheckState.PASS)
 
     @property
     def doc(self) -> str:
@@ -79,13 +125,15 @@ class Check:
 
 
 def check(id: str, severity: Severity, title: str, message: str | Mapping[str, str], *,
-          scope: Scope = Scope.REPORT, basis: str = "",
-          applies: Callable[[Record], bool] | None = None) -> Callable[[CheckFunction], Check]:
+          about: About | Mapping[str, About], advice: str, scope: Scope = Scope.REPORT, basis: str = "",
+          requires: tuple[Requirement, ...] = ()) -> Callable[[CheckFunction], Check]:
     """Declare the function below as a check (it stays callable through `Check.function`)."""
     messages = {"": message} if isinstance(message, str) else dict(message)
+    abouts = dict.fromkeys(messages, about) if isinstance(about, About) else dict(about)
+    assert abouts.keys() == messages.keys(), f"{id}: every message variant says what it is about"
 
     def declare(function: CheckFunction) -> Check:
-        return Check(id, severity, title, messages, scope, function, basis, applies)
+        return Check(id, severity, title, messages, scope, function, abouts, advice, basis, requires)
 
     return declare
 
@@ -125,3 +173,24 @@ class Sum:
     @property
     def cells(self) -> tuple[str, ...]:
         return (*self.parts, self.total)
+
+
+# ---- what the checks need, shared by several -------------------------------------------------------
+
+def has_table(record: Record, table: str) -> bool:
+    return any(cell.state is not CellState.MISSING
+               for row in record.tables.get(table, {}).values() for cell in row.values())
+
+
+def table_present(table: str, words: str) -> Requirement:
+    return Requirement("missing_table", f"报告中未找到{words}（片段或缺表）",
+                       lambda record: has_table(record, table))
+
+
+Relations = Callable[[Record], Iterable[tuple[str, ...]]]
+
+
+def complete_relation(relations: Relations) -> Requirement:
+    """At least one relation whose cells all show a number: otherwise the check verified nothing."""
+    return Requirement("no_complete_relation", "没有一组齐全的数字可核对（单元格空白、无法识别、待核或缺失）",
+                       lambda record: any(values(record, keys) is not None for keys in relations(record)))

@@ -11,11 +11,12 @@ import re
 from datetime import date
 from typing import Iterator
 
-from gknb.check.declare import Issue, Sum, check, issue, number, values
+from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, check, complete_relation, has_table,
+                                issue, number, table_present, values)
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.official_tables import (cell_label, row_label, APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
                                         outcome_keys)
-from gknb.model.record import CellState, Record, Severity, split_cell_key
+from gknb.model.record import About, CellState, Record, Severity, split_cell_key
 from gknb.model.numbers import format_number
 from gknb.parse.confirm import Broken, broken_relations
 from gknb.parse.statements import statements
@@ -23,16 +24,23 @@ from gknb.parse.statements import statements
 # ---- table arithmetic (勾稽关系) -------------------------------------------------------------------
 
 BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+TABLE_3 = table_present("applications", "表三（收到和处理政府信息公开申请情况）")
+TABLE_4 = table_present("review_litigation", "表四（行政复议、行政诉讼情况）")
+
+
+def balance_columns(record: Record) -> Iterator[tuple[str, ...]]:
+    return (tuple(f"applications.{row}.{column.key}" for row in BALANCE_ROWS) for column in APPLICANTS)
 
 
 @check("balance", Severity.ERROR, "申请数量勾稽关系",
        "“{column}”列：本年新收 {received} + 上年结转 {carried} = {left}，"
        "但办理结果总计 {processed} + 结转下年度 {forward} = {right}",
+       about=About.SOURCE, requires=(TABLE_3, complete_relation(balance_columns)),
+       advice="核对表三该列四项数字：本年新收与上年结转之和应等于办理结果总计与结转下年度之和，改正填错的一项。",
        basis="表三表头：第一项加第二项之和，等于第三项加第四项之和")
 def check_balance(record: Record) -> Iterator[Issue]:
     """Per column of table 三: 本年新收 + 上年结转 = 办理结果总计 + 结转下年度."""
-    for column in APPLICANTS:
-        keys = [f"applications.{row}.{column.key}" for row in BALANCE_ROWS]
+    for column, keys in zip(APPLICANTS, balance_columns(record)):
         found = values(record, keys)
         if found is None:
             continue
@@ -46,11 +54,18 @@ APPLICATION_ROW_LABELS = {r.key: r.label for tables in OFFICIAL_TABLES.values() 
 APPLICANT_PARTS = tuple(c.key for c in APPLICANTS[:-1])
 
 
-@check("row_total", Severity.ERROR, "申请人合计", "“{row}”行：各类申请人合计 {listed}，但总计栏为 {total}")
+def applicant_sums(record: Record) -> Iterator[Sum]:
+    return (Sum(tuple(f"applications.{row_key}.{c}" for c in APPLICANT_PARTS), f"applications.{row_key}.total")
+            for row_key in record.tables.get("applications", {}))
+
+
+@check("row_total", Severity.ERROR, "申请人合计", "“{row}”行：各类申请人合计 {listed}，但总计栏为 {total}",
+       about=About.SOURCE, requires=(TABLE_3, complete_relation(lambda r: (s.cells for s in applicant_sums(r)))),
+       advice="核对该行各类申请人的数字与总计栏，使六类申请人之和等于总计。")
 def check_row_total(record: Record) -> Iterator[Issue]:
     """Per row of table 三: the six applicant columns add up to 总计."""
-    for row_key in record.tables.get("applications", {}):
-        rule = Sum(tuple(f"applications.{row_key}.{c}" for c in APPLICANT_PARTS), f"applications.{row_key}.total")
+    for rule in applicant_sums(record):
+        row_key = split_row(rule.total)
         broken = rule.broken(record)
         if broken:
             yield issue(*rule.cells, row=APPLICATION_ROW_LABELS.get(row_key, row_key), listed=broken[0], total=broken[1])
@@ -64,26 +79,40 @@ def printed_outcome_rows(record: Record) -> tuple[str, ...]:
     return outcome_keys(tables[1].printed_rows(record.tables.get("applications", {})))
 
 
+def split_row(key: str) -> str:
+    return key.split(".", 1)[1].rsplit(".", 1)[0]
+
+
+def outcome_sums(record: Record) -> Iterator[Sum]:
+    rows = printed_outcome_rows(record)
+    return (Sum(tuple(f"applications.{row}.{column.key}" for row in rows), f"applications.total_processed.{column.key}")
+            for column in (APPLICANTS if rows else ()))
+
+
 @check("outcome_total", Severity.ERROR, "办理结果合计", "“{column}”列：各办理结果合计 {listed}，但（七）总计为 {total}",
+       about=About.SOURCE, requires=(TABLE_3, complete_relation(lambda r: (s.cells for s in outcome_sums(r)))),
+       advice="核对该列（一）至（六）各项办理结果与（七）总计，每件申请只计一种办理结果。",
        basis="每件申请只有一种办理结果")
 def check_outcome_total(record: Record) -> Iterator[Issue]:
     """Per column of table 三: （七）总计 = the outcome rows （一）…（六） summed."""
-    rows = printed_outcome_rows(record)
-    if not rows:
-        return
-    for column in APPLICANTS:
-        rule = Sum(tuple(f"applications.{row}.{column.key}" for row in rows), f"applications.total_processed.{column.key}")
+    for column, rule in zip(APPLICANTS, outcome_sums(record)):
         broken = rule.broken(record)
         if broken:
             yield issue(*rule.cells, column=column.label, listed=broken[0], total=broken[1])
 
 
-@check("appeal_total", Severity.ERROR, "复议诉讼合计", "{group}：维持、纠正、其他、尚未审结合计 {listed}，但总计为 {total}")
+def appeal_sums(_record: Record) -> Iterator[Sum]:
+    for group, _label in APPEAL_GROUPS:
+        keys = [f"review_litigation.{group}.{c.key}" for c in APPEAL_COLUMNS]
+        yield Sum(tuple(keys[:-1]), keys[-1])
+
+
+@check("appeal_total", Severity.ERROR, "复议诉讼合计", "{group}：维持、纠正、其他、尚未审结合计 {listed}，但总计为 {total}",
+       about=About.SOURCE, requires=(TABLE_4, complete_relation(lambda r: (s.cells for s in appeal_sums(r)))),
+       advice="核对表四该组的结果维持、结果纠正、其他结果、尚未审结与总计，使四项之和等于总计。")
 def check_appeal_total(record: Record) -> Iterator[Issue]:
     """Per group of table 四: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
-    for group, label in APPEAL_GROUPS:
-        keys = [f"review_litigation.{group}.{c.key}" for c in APPEAL_COLUMNS]
-        rule = Sum(tuple(keys[:-1]), keys[-1])
+    for (_group, label), rule in zip(APPEAL_GROUPS, appeal_sums(record)):
         broken = rule.broken(record)
         if broken:
             yield issue(*rule.cells, group=label, listed=broken[0], total=broken[1])
@@ -93,6 +122,8 @@ def check_appeal_total(record: Record) -> Iterator[Issue]:
 
 @check("old_template", Severity.ERROR, "使用旧版表格",
        "{year} 年度报告仍使用 2019 年版表格（国办公开办函〔2019〕60号），应使用 2021 年版（国办公开办函〔2021〕30号）",
+       about=About.SOURCE, requires=(KNOWN_YEAR,),
+       advice="2021 年度起请按国办公开办函〔2021〕30号的新版格式填报表二至表四。",
        basis="国办公开办函〔2021〕30号")
 def check_old_template(record: Record) -> Iterator[Issue]:
     """A report for 2021 or later still uses the 2019 tables."""
@@ -100,40 +131,40 @@ def check_old_template(record: Record) -> Iterator[Issue]:
         yield issue(year=record.year)
 
 
-def has_table(record: Record, table: str) -> bool:
-    return any(cell.state is not CellState.MISSING
-               for row in record.tables.get(table, {}).values() for cell in row.values())
-
-
 def cells_in_state(record: Record, state: CellState) -> list[str]:
     return [f"{t}.{r}.{c}" for t, rows in record.tables.items() for r, cols in rows.items()
             for c, cell in cols.items() if cell.state is state]
 
 
-# What the source left out or garbled. Cells our reading could not decide (`ambiguous`: digits that
-# split several ways) are the reading's uncertainty, not the report's: `digit_runs` reports them.
-CELL_STATE_WORDS = {CellState.MISSING: "缺少的行", CellState.BLANK: "空白单元格",
-                    CellState.GARBLED: "无法识别的单元格"}
+# Cells our reading could not decide (`ambiguous`: digits that split several ways) are reported by
+# `digit_runs`. A garbled cell (stray text, several numbers) is about our reading: the source may
+# be fine where our reader lost a separator; blank cells and absent rows are what the source shows.
+CELL_STATE_VARIANTS = {CellState.MISSING: "missing", CellState.BLANK: "blank", CellState.GARBLED: "garbled"}
 SHOWN_CELLS = 8
 
 
-@check("completeness", Severity.WARNING, "内容完整性", "{what}：{items}")
+@check("completeness", Severity.WARNING, "内容完整性", {
+    "sections": "缺少章节：{items}", "tables": "缺少表格：{items}", "missing": "缺少的行：{items}",
+    "blank": "空白单元格：{items}", "garbled": "无法识别的单元格：{items}",
+}, about={"sections": About.SOURCE, "tables": About.SOURCE, "missing": About.SOURCE, "blank": About.SOURCE,
+          "garbled": About.READING},
+       advice="补齐缺少的章节、表格和行；没有发生的事项填 0，不要留空；无法识别的单元格请对照原件核实。")
 def check_completeness(record: Record) -> Iterator[Issue]:
     """Six sections and three tables present; blank, garbled, missing cells listed."""
     present = {s.key for s in record.sections}
     absent = [title for key, title, _p in SECTIONS if key not in present]
     if absent:
-        yield issue(what="缺少章节", items="、".join(absent))
+        yield issue(variant="sections", items="、".join(absent))
     if record.template in OFFICIAL_TABLES:
         missing_tables = [t.title for t in OFFICIAL_TABLES[record.template] if not has_table(record, t.key)]
         if missing_tables:
-            yield issue(what="缺少表格", items="、".join(missing_tables))
+            yield issue(variant="tables", items="、".join(missing_tables))
     split_runs = set(run_cell_keys(record))  # digit_runs reports those
-    for state, words in CELL_STATE_WORDS.items():
+    for state, variant in CELL_STATE_VARIANTS.items():
         keys = [k for k in cells_in_state(record, state) if k not in split_runs
                 and (state is not CellState.MISSING or (has_table(record, k.split(".")[0]) and is_printed_row(record, k)))]
         if keys:
-            yield issue(*keys, what=words, items=listed_cells(record, state, keys))
+            yield issue(*keys, variant=variant, items=listed_cells(record, state, keys))
 
 
 def is_printed_row(record: Record, key: str) -> bool:
@@ -166,6 +197,9 @@ def listed_cells(record: Record, state: CellState, keys: list[str]) -> str:
     return "、".join(names[:SHOWN_CELLS]) + more
 
 
+# An unknown year is judged: most reports in the corpus are for 2021 on.
+FROM_2021 = Requirement("before_2021", "2021 年度以前的报告无此要求",
+                        lambda record: record.year is None or record.year >= 2021)
 FEE_RE = re.compile(r"(信息处理费|处理费|收取.{0,12}费|收费|费用)")
 # Later reports give the fee its own part with a small table (五、信息处理费收取情况: 通知收取件数,
 # 通知收取金额, 实际收取金额) instead of a sentence in 六: that table is the statement.
@@ -173,11 +207,12 @@ FEE_TABLE_RE = re.compile(r"信息处理费收取情况.{0,40}(通知收取|实�
 
 
 @check("fee_statement", Severity.WARNING, "信息处理费说明",
-       "“六、其他需要报告的事项”未说明本年度是否收取政府信息公开信息处理费", basis="国办函〔2020〕109号")
+       "“六、其他需要报告的事项”未说明本年度是否收取政府信息公开信息处理费",
+       about=About.SOURCE, requires=(FROM_2021,),
+       advice="在“六、其他需要报告的事项”中写明本年度是否收取信息处理费（未收取也应说明），收取的写明件数和金额。",
+       basis="国办函〔2020〕109号")
 def check_fee_statement(record: Record) -> Iterator[Issue]:
     """Section 六 says whether an information processing fee was charged (reports for 2021 on)."""
-    if record.year is not None and record.year < 2021:
-        return
     if FEE_RE.search(record.section_text("other_matters")):
         return
     if not any(FEE_TABLE_RE.search(section.text) for section in record.sections):
@@ -190,12 +225,17 @@ def is_department(record: Record) -> bool:
     return kind is not None and not kind.is_government
 
 
+PUBLISHED = Requirement("no_publication_date", "未找到发布日期（可在配套 .yml 中填写 published）",
+                        lambda record: record.published is not None)
+
+
 @check("deadline", Severity.WARNING, "发布期限", "发布日期 {published} 晚于法定期限 {due}（《条例》第四十九条）",
+       about=About.SOURCE, requires=(KNOWN_YEAR, PUBLISHED),
+       advice="部门应于次年 1 月 31 日前、政府应于次年 3 月 31 日前发布年度报告；请按期发布。",
        basis="《政府信息公开条例》第四十九条")
 def check_deadline(record: Record) -> Iterator[Issue]:
     """Published by 31 Jan (departments) / 31 Mar (governments) of the next year."""
-    if record.published is None or record.year is None:
-        return
+    assert record.published is not None and record.year is not None  # the requirements
     due = date(record.year + 1, 1, 31) if is_department(record) else date(record.year + 1, 3, 31)
     if date.fromisoformat(record.published) > due:
         yield issue(published=record.published, due=due.isoformat())
@@ -208,14 +248,29 @@ CITY_LEVEL_LIMIT_WAN_YUAN = 100_000
 CITY_LEVEL = (BodyType.CITY_GOV, BodyType.CITY_DEPT, BodyType.ZONE)
 
 
-@check("unit", Severity.WARNING, "收费金额单位", "行政事业性收费金额 {amount} 万元异常偏大，可能误以“元”为单位填报")
+FEE_AMOUNT = "active.fees.amount_wan_yuan"
+
+
+def kind_of(record: Record) -> BodyType | None:
+    return body_type(record.agency.get("type")) if record.agency.get("type") else None
+
+
+def is_provincial(record: Record) -> bool:
+    kind = kind_of(record)
+    return kind is not None and kind.is_provincial
+
+
+@check("unit", Severity.WARNING, "收费金额单位", "行政事业性收费金额 {amount} 万元异常偏大，可能误以“元”为单位填报",
+       about=About.SOURCE, advice="表二“本年收费金额”以万元为单位，请确认是否误填为元（元数除以 10000 即为万元）。",
+       requires=(Requirement("no_fee_amount", "表二无收费金额（2019 年版表格无此栏，或单元格无数字）",
+                             lambda record: number(record.cell(FEE_AMOUNT)) is not None),
+                 Requirement("provincial", "省级机关收费规模大，不作判断", lambda record: not is_provincial(record))))
 def check_unit(record: Record) -> Iterator[Issue]:
     """行政事业性收费 in 万元 looks like it was written in 元."""
-    key = "active.fees.amount_wan_yuan"
+    key = FEE_AMOUNT
     amount = number(record.cell(key))
-    kind = body_type(record.agency.get("type")) if record.agency.get("type") else None
-    if amount is None or (kind is not None and kind.is_provincial):
-        return
+    kind = kind_of(record)
+    assert amount is not None  # the requirement
     limit = CITY_LEVEL_LIMIT_WAN_YUAN if kind in CITY_LEVEL else UNIT_LIMIT_WAN_YUAN
     if amount >= limit:
         yield issue(key, amount=amount)
@@ -245,7 +300,8 @@ def run_cell_keys(record: Record) -> list[str]:
     "unsplit": "{row}：数字连写为“{raw}”，没有一种拆分能满足本表的勾稽关系（报告本身的数字可能有误），未取值",
     "ambiguous": "{row}：数字连写为“{raw}”，可拆分为 {readings}，无法确定，未采用任何一种",
     "recovered": "{table}：{count} 行数字连写（分隔丢失），已按勾稽关系唯一拆分，均为推断值：{rows}",
-})
+}, about=About.READING,
+   advice="表格数字在文本中连写、分隔丢失：请提供带表格的原件（DOCX、PDF 或网页），或对照原件核实拆分结果。")
 def check_digit_runs(record: Record) -> Iterator[Issue]:
     """Cells whose digits ran together were split back: one reading (`recovered`) or several (`ambiguous`)."""
     recovered: dict[str, list[str]] = {}
@@ -278,12 +334,23 @@ QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "revi
 QUOTED_CHARACTERS = 80
 
 
+def stated_figures(record: Record) -> bool:
+    """The text states a figure the tables can be compared with."""
+    return any(any(values(record, keys) is not None for keys in NARRATIVE_CELLS[s.quantity])
+               for s in statements(all_text(record)))
+
+
+def all_text(record: Record) -> str:
+    return "\n".join(s.text for s in record.sections)
+
+
 @check("narrative", Severity.WARNING, "正文与表格数字一致", "正文称{quantity} {stated} 件，表格为 {table} 件：“{sentence}”",
+       about=About.SOURCE, advice="核对正文所述件数与表格数字，改正其中错误的一处。",
+       requires=(Requirement("no_statement", "正文未陈述可与表格核对的件数", stated_figures),),
        basis="审查时核对正文与表格")
 def check_narrative(record: Record) -> Iterator[Issue]:
     """Figures stated in the text (收到申请、办结、行政复议、行政诉讼 件数) match the tables; the sentence is quoted."""
-    text = "\n".join(s.text for s in record.sections)
-    for statement in statements(text):
+    for statement in statements(all_text(record)):
         readings = [values(record, keys) for keys in NARRATIVE_CELLS[statement.quantity]]
         sums = [sum(r) for r in readings if r is not None]
         if sums and statement.value not in sums:
@@ -292,6 +359,7 @@ def check_narrative(record: Record) -> Iterator[Issue]:
 
 
 @check("region_ambiguous", Severity.INFO, "地区无法唯一确定", "地区只能确定到 {known}；候选：{candidates}",
+       about=About.READING, advice="在标题或正文中写明所属县（市、区），或在配套 .yml 中填写 region（名称或区划代码）。",
        basis="SPEC “Metadata”")
 def check_region_ambiguous(record: Record) -> Iterator[Issue]:
     """The region stops at the level the name and text can decide (城关镇 × 88); the candidates are listed."""
@@ -317,18 +385,14 @@ def relation_text(broken: Broken) -> str:
     return f"“{label}”列：本年新收与上年结转之和 {listed}，办理结果总计与结转下年度之和 {total}"
 
 
-def is_scanned(record: Record) -> bool:
-    return "ocr" in record.source
-
-
 @check("ocr_relation", Severity.WARNING, "扫描件数字勾稽不符",
-       "{where}（由扫描件识别：报告本身的数字有误，或识别有误，请对照原件）", applies=is_scanned)
+       "{where}（由扫描件识别：报告本身的数字有误，或识别有误，请对照原件）",
+       about=About.READING, requires=(SCANNED,),
+       advice="对照扫描原件核对这些数字；原件有误的请改正，并尽量发布带文字层的 PDF 或 DOCX。")
 def check_ocr_relation(record: Record) -> Iterator[Issue]:
     """In a scanned report, a relation the numbers as read do not satisfy. Its cells are shown as
     uncertain, so the arithmetic checks skip them: this names what failed, without deciding whose
-    error it is."""
-    if not is_scanned(record):
-        return
+    error it is (about our reading, then, until someone compares the original)."""
     for broken in broken_relations(record.tables, record.template):
         cells = [f"{broken.table.key}.{key}" for key in (*broken.relation[0], *broken.relation[1])]
         yield issue(*cells, where=relation_text(broken))
@@ -336,7 +400,8 @@ def check_ocr_relation(record: Record) -> Iterator[Issue]:
 
 @check("ocr_unconfirmed", Severity.INFO, "扫描件识别待核",
        "{count} 个由扫描件识别的数字未能由成立的勾稽关系确认（表二各项没有勾稽关系），显示为待核（待）：{cells}",
-       applies=is_scanned)
+       about=About.READING, requires=(SCANNED,),
+       advice="标“待”的数字由扫描件识别、未经勾稽关系确认，请对照原件核对；发布带文字层的 PDF 可避免识别。")
 def check_ocr_unconfirmed(record: Record) -> Iterator[Issue]:
     """OCR'd numbers shown as uncertain (parse.confirm): certain only where the tables' arithmetic confirms them."""
     keys = [f"{t}.{r}.{c}" for t, rows in record.tables.items() for r, cols in rows.items()

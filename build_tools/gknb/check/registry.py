@@ -10,8 +10,8 @@ from collections import defaultdict
 from typing import Iterable
 
 from gknb.check import across_years, one_report
-from gknb.check.declare import Check, Scope
-from gknb.model.record import Finding, Record
+from gknb.check.declare import KNOWN_YEAR, Check, Requirement, Scope
+from gknb.model.record import CheckRun, CheckState, Finding, Record
 
 CHECKS: tuple[Check, ...] = (
     one_report.check_balance,
@@ -41,25 +41,56 @@ def checks_of(scope: Scope) -> tuple[Check, ...]:
     return tuple(c for c in CHECKS if c.scope is scope)
 
 
-def run_report_checks(record: Record) -> list[Finding]:
-    """The findings of every per-report check, in registry order."""
-    return [finding for c in checks_of(Scope.REPORT) for finding in c.findings(record)]
+def reason_words(check_id: str, reason: str) -> str:
+    """A not_run reason as the pages and `gknb check` state it."""
+    declared = CHECKS_BY_ID[check_id].requirement(reason) if check_id in CHECKS_BY_ID else None
+    shared = next((r for r in across_years.ACROSS_REQUIREMENTS if r.reason == reason), None)
+    found = declared or shared
+    return found.words if found is not None else reason
+
+
+def check_report(record: Record) -> None:
+    """Run every per-report check (in place): the findings in registry order, and each check's
+    state; the cross-report checks are not_run until `run_corpus_checks` compares the report."""
+    record.findings = [finding for c in checks_of(Scope.REPORT) for finding in c.findings(record)]
+    record.checks = {c.id: c.run(record.findings, record) if c.scope is Scope.REPORT
+                     else CheckRun(CheckState.NOT_RUN, across_years.NOT_COMPARED.reason) for c in CHECKS}
+
+
+def not_run(reason: Requirement) -> CheckRun:
+    return CheckRun(CheckState.NOT_RUN, reason.reason)
 
 
 def run_corpus_checks(records: list[Record]) -> None:
-    """Add the cross-report findings to the records (in place): same body, same or previous year."""
-    same_year, previous_year = checks_of(Scope.SAME_YEAR), checks_of(Scope.PREVIOUS_YEAR)
+    """Add the cross-report findings to the records (in place): same body, same or previous year,
+    and say for each record whether each cross-report check could run."""
+    for record in records:
+        unknown = next((r for r in (KNOWN_YEAR, across_years.KNOWN_BODY) if not r.met(record)), None)
+        for c in CHECKS:
+            if c.scope is not Scope.REPORT:
+                record.checks[c.id] = not_run(unknown or across_years.HAS_PREVIOUS)
     for group in across_years.by_body(records).values():
         by_year: dict[int, list[Record]] = defaultdict(list)
         for record in group:
             by_year[record.year or 0].append(record)
         for year, reports in by_year.items():
             for record in reports:
-                others = [r for r in reports if r is not record]
-                if others:
-                    record.findings.extend(f for c in same_year for f in c.findings(record, others))
+                compare_same_year(record, [r for r in reports if r is not record])
                 for previous in by_year.get(year - 1, [])[:1]:
-                    record.findings.extend(f for c in previous_year for f in c.findings(record, previous))
+                    compare_previous_year(record, previous)
+
+
+def compare_same_year(record: Record, others: list[Record]) -> None:
+    for c in checks_of(Scope.SAME_YEAR):
+        if others:
+            record.findings.extend(c.findings(record, others))
+        record.checks[c.id] = c.run(record.findings, record, others)
+
+
+def compare_previous_year(record: Record, previous: Record) -> None:
+    for c in checks_of(Scope.PREVIOUS_YEAR):
+        record.findings.extend(c.findings(record, previous))
+        record.checks[c.id] = c.run(record.findings, record, previous)
 
 
 def check_ids(findings: Iterable[Finding]) -> list[str]:

@@ -22,8 +22,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Iterator
 
-from gknb.check.registry import run_corpus_checks, run_report_checks
+from gknb.check.registry import check_report, run_corpus_checks
 from gknb.model.document import Document
+from gknb.parse.corrections import apply_corrections
 from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
 from gknb.parse.assemble import assemble_record
 from gknb.model.errors import NotAReport, ReadError
@@ -109,7 +110,8 @@ def read_report(path: Path, *, display_path: str | None = None, max_bytes: int =
     if not looks_like_report(record):
         raise NotAReport(path, "未找到年度报告的章节或表格（不是政府信息公开工作年度报告？）")
     apply_metadata(record, sidecar, document_text(document))
-    record.findings = run_report_checks(record)
+    apply_corrections(record, sidecar.get("cells"), sidecar.path or path)  # before the checks: they check corrected values
+    check_report(record)
     return record
 
 

@@ -16,10 +16,11 @@ class CellState(str, Enum):
     RECOVERED = "recovered"  # inferred, e.g. run-together digits split back using the checks
     AMBIGUOUS = "ambiguous"  # several readings fit; value is null
     UNCERTAIN = "uncertain"  # read by OCR, not confirmed by the table's relations; value is what was read
+    CORRECTED = "corrected"  # set by hand in the report's sidecar (`cells:`), with a reason; the reading is kept
     MISSING = "missing"      # the row or table is absent from the report
 
 
-NUMERIC_STATES = (CellState.OK, CellState.RECOVERED)
+NUMERIC_STATES = (CellState.OK, CellState.RECOVERED, CellState.CORRECTED)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,37 @@ SEVERITY_WORDS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity
 STATUS_WORDS = {"pass": "通过", "warn": "警告", "fail": "错误"}
 
 
+class About(str, Enum):
+    """Whose doubt a finding raises: it tells an office what to fix and a researcher what to trust."""
+
+    SOURCE = "source"    # the report's own numbers or text break a rule: the office's to correct
+    READING = "reading"  # our extraction is uncertain (split digits, OCR, unreadable cells): compare the original
+
+
+ABOUT_WORDS = {About.SOURCE: "报告本身", About.READING: "读取结果"}
+
+
+class CheckState(str, Enum):
+    PASS = "pass"        # the check ran and found nothing
+    FAIL = "fail"        # the check ran and found something (its findings say how serious)
+    NOT_RUN = "not_run"  # the report lacks what the check needs (its reason says what)
+
+
+CHECK_STATE_WORDS = {CheckState.PASS: "通过", CheckState.FAIL: "有问题", CheckState.NOT_RUN: "未检查"}
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """Whether one check ran on a report; a check that did not run is never shown as passed."""
+
+    state: CheckState
+    reason: str | None = None  # not_run only: a stable code, e.g. "no_publication_date"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"state": self.state.value} if self.reason is None else {"state": self.state.value,
+                                                                         "reason": self.reason}
+
+
 @dataclass(frozen=True)
 class Finding:
     check: str
@@ -84,9 +116,10 @@ class Finding:
     message: str
     cells: tuple[str, ...] = ()
     other: str | None = None  # a cross-report finding: the source path of the report compared with
+    about: About = About.SOURCE
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"check": self.check, "severity": self.severity.value,
+        data: dict[str, Any] = {"check": self.check, "severity": self.severity.value, "about": self.about.value,
                                 "message": self.message, "cells": list(self.cells)}
         if self.other is not None:
             data["other"] = self.other
@@ -101,6 +134,22 @@ class Section:
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A cell corrected by hand: the value, why, who and when, and the cell as it was first read.
+    Git history of the sidecar is the audit trail; the record keeps both values."""
+
+    value: float | int
+    reason: str
+    by: str
+    date: str           # YYYY-MM-DD
+    read: Cell
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "reason": self.reason, "by": self.by, "date": self.date,
+                "read": self.read.to_dict()}
 
 
 # tables[table_key][row_key][column_key] -> Cell
@@ -121,6 +170,8 @@ class Record:
     sections: list[Section] = field(default_factory=list)
     tables: Tables = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Check id → whether it ran (registry order); filled by check.registry, which knows the checks.
+    checks: dict[str, CheckRun] = field(default_factory=dict)
     inferred: list[str] = field(default_factory=list)
     # Readings still possible for rows split from run-together digits ("table.row" -> readings);
     # reported through findings, not part of the JSON.
@@ -128,6 +179,7 @@ class Record:
     # Divisions the region could not decide between (region_ambiguous); not part of the JSON.
     region_candidates: list[str] = field(default_factory=list)
     same_as: str | None = None  # sidecar: joins a renamed body's reports across years
+    corrections: dict[str, Correction] = field(default_factory=dict)  # cell key → sidecar correction
 
     @property
     def status(self) -> str:
@@ -145,7 +197,7 @@ class Record:
         return next((s.text for s in self.sections if s.key == key), "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "source": self.source,
             "agency": self.agency,
             "year": self.year,
@@ -157,6 +209,10 @@ class Record:
             "tables": {t: {r: {c: cell.to_dict() for c, cell in cols.items()} for r, cols in rows.items()}
                        for t, rows in self.tables.items()},
             "findings": [f.to_dict() for f in self.findings],
+            "checks": {key: run.to_dict() for key, run in self.checks.items()},
             "inferred": self.inferred,
             "status": self.status,
         }
+        if self.corrections:  # present only where a sidecar corrected cells, like source.ocr for scans
+            data["corrections"] = {key: c.to_dict() for key, c in self.corrections.items()}
+        return data

@@ -2,7 +2,7 @@
 
 A sidecar `content/<report file>.yml` (or `<report stem>.yml`, or front matter in a `.md`
 report) may set `agency`, `type`, `region` (names or a division code), `year`, `published`,
-`source_url` and `same_as`. Sidecar values win over what the parser found; every value the
+`source_url`, `same_as` and `cells` (corrected cells, parse/corrections.py). Sidecar values win over what the parser found; every value the
 parser inferred rather than read is listed in `record.inferred`.
 """
 
@@ -21,7 +21,7 @@ from gknb.model.record import Record
 from gknb.parse.region import RegionResult, classify_body, confusable_variants, fill_levels, resolve_region
 from gknb.read.yaml_text import MAX_YAML_BYTES, brief, load_yaml_text
 
-SIDECAR_KEYS = ("agency", "type", "region", "year", "published", "source_url", "same_as")
+SIDECAR_KEYS = ("agency", "type", "region", "year", "published", "source_url", "same_as", "cells")
 # The longest name of a body is under 60 characters; a 10 MB `agency` made a 61 MB page.
 TEXT_LIMITS = {"agency": 200, "same_as": 200, "source_url": 2000}
 CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
@@ -31,6 +31,7 @@ CODE_RE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{3})?(\d{3})?$")
 class Sidecar:
     values: Mapping[str, Any]
     region: RegionResult | None = None  # the `region` value resolved against the division codes
+    path: Path | None = None             # where the values came from (the sidecar, or the report's front matter)
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
@@ -74,7 +75,7 @@ def load_sidecar(report: Path, front_matter: Mapping[str, Any]) -> Sidecar:
     problems = validate(values, resolved)
     if problems:
         raise ReadError(files[0] if files else report, "元数据有误：" + "；".join(problems))
-    return Sidecar({k: v for k, v in values.items() if k in SIDECAR_KEYS}, resolved)
+    return Sidecar({k: v for k, v in values.items() if k in SIDECAR_KEYS}, resolved, files[0] if files else report)
 
 
 def validate(values: Mapping[str, Any], region_found: RegionResult | None) -> list[str]:

@@ -1,5 +1,6 @@
-"""The portal's open data: reports.csv, reports.jsonl, datapackage.json, build-report.json, one JSON
-file per report and each source file as it was received.
+"""The portal's open data: reports.csv, findings.csv, reports.jsonl, datapackage.json,
+build-report.json, one JSON file per report and each source file as it was received. What each
+CSV column means is declared in `dictionary.py`.
 
 All writers return bytes and are deterministic (no timestamps, stable order), so two builds of
 the same content give the same files.
@@ -14,43 +15,39 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
+from gknb.check.across_years import record_body_id
+from gknb.check.registry import CHECK_TITLES
 from gknb.corpus.pipeline import Corpus
-from gknb.model.record import Record
+from gknb.model.record import CheckState, Finding, Record
 from gknb.model.official_tables import OFFICIAL_TABLES
+from gknb.portal.dictionary import FINDING_FIELDS, METADATA_NAMES, findings_schema, reports_schema
+from gknb.portal.workbooks import grouped, region_workbook
 
 DATA_DIR = "data"
 # (id, record, page URL relative to the site root)
 Published = tuple[str, Record, str]
 
-METADATA_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    # name, Table Schema type, title
-    ("id", "string", "报告编号"),
-    ("page", "string", "报告页面（相对站点根目录）"),
-    ("json", "string", "报告 JSON（相对站点根目录）"),
-    ("source.path", "string", "输入文件"),
-    ("source.sha256", "string", "输入文件 SHA-256"),
-    ("source.format", "string", "输入格式"),
-    ("source.encoding", "string", "输入编码"),
-    ("agency.name", "string", "机关名称"),
-    ("agency.type", "string", "机关类型"),
-    ("year", "integer", "报告年度"),
-    ("template", "string", "表格模板"),
-    ("region.province", "string", "省"),
-    ("region.city", "string", "地市"),
-    ("region.county", "string", "县区"),
-    ("region.town", "string", "乡镇街道"),
-    ("region.code", "string", "统计用区划代码"),
-    ("published", "date", "发布日期"),
-    ("doc_number", "string", "文号"),
-    ("status", "string", "校验结论 pass|warn|fail"),
-    ("findings", "integer", "问题条数"),
-    ("checks", "string", "有问题的校验项（分号分隔）"),
-    ("inferred", "string", "推断而非读出的字段（分号分隔）"),
-)
-
-
 def report_json_path(report_id: str) -> str:
     return f"{DATA_DIR}/reports/{report_id}.json"
+
+
+def report_xlsx_path(report_id: str) -> str:
+    return f"{DATA_DIR}/xlsx/{report_id}.xlsx"
+
+
+def region_xlsx_path(key: str) -> str:
+    """The workbook of a province and year (`workbooks.region_year_key`: 62-2021, unknown-2021 …)."""
+    return f"{DATA_DIR}/xlsx/province-{key}.xlsx"
+
+
+def region_workbooks(published: list[Published], keys: list[str]) -> dict[str, bytes]:
+    """An .xlsx per province and year (a row per report); each report's own is written with its page
+    (pages.report_output), on the workers."""
+    files: dict[str, bytes] = {}
+    rows = ((i, r, metadata_row(i, r, p)) for i, r, p in published)
+    for key, items in grouped(rows).items():
+        files[region_xlsx_path(key)] = region_workbook([m for _i, _r, m in items], [(i, r) for i, r, _m in items], keys)
+    return files
 
 
 # Formats a browser shows without running anything of the file's own. Any other source (HTML, Markdown)
@@ -83,15 +80,18 @@ def cell_keys(records: Iterable[Record]) -> list[str]:
 
 def metadata_row(report_id: str, record: Record, page: str) -> dict[str, Any]:
     data = record.to_dict()
-    row: dict[str, Any] = {"id": report_id, "page": page, "json": report_json_path(report_id)}
-    for name, _type, _title in METADATA_COLUMNS:
+    row: dict[str, Any] = {"id": report_id, "page": page, "json": report_json_path(report_id),
+                           "xlsx": report_xlsx_path(report_id), "body_id": record_body_id(record)}
+    for name in METADATA_NAMES:
         if "." in name:
             group, key = name.split(".", 1)
             row[name] = (data.get(group) or {}).get(key)
-        elif name in data:
+        elif name in data and name not in row:
             row[name] = data[name]
     row["findings"] = len(record.findings)
     row["checks"] = ";".join(dict.fromkeys(f.check for f in record.findings))
+    row["not_run"] = ";".join(f"{key}:{run.reason}" for key, run in record.checks.items()
+                              if run.state is CheckState.NOT_RUN)
     row["inferred"] = ";".join(record.inferred)
     return row
 
@@ -108,14 +108,34 @@ def reports_csv(published: list[Published], keys: list[str]) -> bytes:
     """One row per report; a cell column is empty when the cell shows no number (states: JSONL)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    names = [name for name, _t, _title in METADATA_COLUMNS]
-    writer.writerow(names + keys)
+    writer.writerow([*METADATA_NAMES, *keys])
     for report_id, record, page in published:
         meta = metadata_row(report_id, record, page)
         cells = [record.cell(k) for k in keys]
-        writer.writerow([csv_value(meta.get(n)) for n in names]
+        writer.writerow([csv_value(meta.get(n)) for n in METADATA_NAMES]
                         + [csv_value(c.value) if c.is_number else "" for c in cells])
     # The BOM lets Excel open the file as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def finding_row(report_id: str, record: Record, finding: Finding) -> dict[str, Any]:
+    return {"id": report_id, "agency.name": record.agency.get("name"), "body_id": record_body_id(record),
+            "region.code": record.region.get("code"), "year": record.year, "check": finding.check,
+            "check_title": CHECK_TITLES.get(finding.check, finding.check), "severity": finding.severity.value,
+            "about": finding.about.value, "message": finding.message, "cells": ";".join(finding.cells),
+            "other": finding.other}
+
+
+def findings_csv(published: list[Published]) -> bytes:
+    """One row per finding, in the order of reports.csv and of each record's findings."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    names = [f.name for f in FINDING_FIELDS]
+    writer.writerow(names)
+    for report_id, record, _page in published:
+        for finding in record.findings:
+            row = finding_row(report_id, record, finding)
+            writer.writerow([csv_value(row[n]) for n in names])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -127,14 +147,12 @@ def reports_jsonl(published: list[Published]) -> bytes:
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for _i, r, _p in published).encode("utf-8")
 
 
-def cell_field(key: str) -> dict[str, Any]:
-    number = key.endswith(("amount_wan_yuan", ".amount"))
-    return {"name": key, "type": "number" if number else "integer",
-            "description": "单元格数值；空白、不适用、无法识别或缺失时为空（状态见 reports.jsonl）"}
+# The JSON resources are files to frictionless ("type": "file"): left to itself it reads
+# build-report.json as one of its own validation reports and record.schema.json as a Table Schema.
+CSV_DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
 
 
 def datapackage(keys: list[str]) -> dict[str, Any]:
-    fields = [{"name": n, "type": t, "title": title} for n, t, title in METADATA_COLUMNS]
     return {
         "profile": "data-package",
         "name": "gknb-reports",
@@ -144,13 +162,20 @@ def datapackage(keys: list[str]) -> dict[str, Any]:
             {"name": "reports-csv", "path": "reports.csv", "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
              "title": "每份报告一行：元数据与全部表格单元格",
-             "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-             "schema": {"fields": fields + [cell_field(k) for k in keys], "primaryKey": ["id"]}},
-            {"name": "reports-jsonl", "path": "reports.jsonl", "profile": "data-resource",
+             "dialect": CSV_DIALECT, "schema": reports_schema(keys)},
+            {"name": "findings-csv", "path": "findings.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+             "title": "每条校验问题一行：报告、机关、地区、年度、校验项、严重程度、问题所在与说明",
+             "dialect": CSV_DIALECT, "schema": findings_schema()},
+            {"name": "reports-jsonl", "type": "file", "path": "reports.jsonl", "profile": "data-resource",
              "format": "jsonl", "mediatype": "application/jsonl", "encoding": "utf-8",
-             "title": "每份报告一个 JSON 对象（gknb parse 的输出），含单元格状态与问题",
-             "schema": "record.schema.json"},
-            {"name": "build-report", "path": "build-report.json", "profile": "data-resource",
+             "title": "每份报告一个 JSON 对象（gknb parse 的输出），含单元格状态、问题与各校验项是否运行",
+             # A JSON Schema, not a Table Schema: named in its own resource, which frictionless accepts.
+             "description": "每行的结构由 JSON Schema record.schema.json 描述"},
+            {"name": "record-schema", "type": "file", "path": "record.schema.json", "profile": "data-resource",
+             "format": "json", "mediatype": "application/schema+json", "encoding": "utf-8",
+             "title": "reports.jsonl 每行记录的 JSON Schema"},
+            {"name": "build-report", "type": "file", "path": "build-report.json", "profile": "data-resource",
              "format": "json", "mediatype": "application/json", "encoding": "utf-8",
              "title": "本次构建的输入文件数、已发布报告与无法读取的文件及原因"},
         ],
@@ -180,11 +205,13 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path
     keys = cell_keys(r for _i, r, _p in published)
     data = {
         f"{DATA_DIR}/reports.csv": reports_csv(published, keys),
+        f"{DATA_DIR}/findings.csv": findings_csv(published),
         f"{DATA_DIR}/reports.jsonl": reports_jsonl(published),
         f"{DATA_DIR}/datapackage.json": json_bytes(datapackage(keys)),
         f"{DATA_DIR}/build-report.json": json_bytes(build_report(corpus, published)),
         f"{DATA_DIR}/record.schema.json": record_schema(),
     }
+    data.update(region_workbooks(published, keys))
     for report_id, record, _page in published:
         # One line like reports.jsonl: indenting 1,000 records takes the pure-Python encoder seconds.
         data[report_json_path(report_id)] = json_bytes(record.to_dict(), indent=None)

@@ -7,7 +7,6 @@ MkDocs, so they are made relative here (the site must work under any sub-path).
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import posixpath
@@ -21,16 +20,20 @@ from typing import Any, Callable, Iterable
 from markupsafe import Markup
 
 from gknb.parse import divisions
-from gknb.check.across_years import body_key
-from gknb.check.registry import CHECK_TITLES, check_ids
+from gknb.check.across_years import ACROSS_REQUIREMENTS, body_id, body_key
+from gknb.check.declare import Scope
+from gknb.check.registry import CHECK_TITLES, CHECKS, check_ids
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
 from gknb.corpus.pipeline import Corpus, build_corpus, frozen_heap
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
+                                correction_views,
                                 grids, finding_message, inferred_words, name_aliases, ocr_note, plain_title, region_text, render, report_title, section_views)
-from gknb.portal.open_data import data_files, report_json_path, source_path
+from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
+from gknb.portal.open_data import cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
+from gknb.portal.workbooks import region_year_key, report_workbook
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
 
@@ -275,11 +278,13 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
                   checks=check_views(record, other_reports(entry, by_body, entry.src)),
                   sections=section_views(record), grids=grids(record), ocr_note=ocr_note(record),
                   inferred=inferred_words(record), aliases=name_aliases(record.agency.get("name")),
+                  corrections=correction_views(record),
                   legend=[(s.value, mark, text) for s, mark, text in
                           ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
                   source_url=link(entry.src, source_path(entry.id, record)),
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
+                  xlsx_url=link(entry.src, report_xlsx_path(entry.id)),
                   others=other_years(entry, by_body),
                   timeline_url=link(entry.src, body_src(entry.body_key)) if entry.body_key else "",
                   timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
@@ -299,6 +304,40 @@ def findings_page(entries: list[Entry], by_body: dict[str, list[Entry]]) -> str:
         groups.append({"id": check, "title": CHECK_TITLES.get(check, check), "rows": rows,
                        "reports": len({r["url"] for r in rows})})
     return render("findings.md.j2", groups=groups, statuses=STATUS_WORDS)
+
+
+def workbook_views(entries: list[Entry]) -> list[dict[str, Any]]:
+    """The province-and-year workbooks, by province code then year."""
+    keys = sorted({region_year_key(e.record) for e in entries})
+    return [{"url": link("fields.md", region_xlsx_path(key)), "name": region_xlsx_name(key)} for key in keys]
+
+
+def region_xlsx_name(key: str) -> str:
+    code, year = key.split("-", 1)
+    province = division_name(code.ljust(12, "0")) if code.isdigit() else "地区未识别"
+    return f"{province} {year} 年度" if year.isdigit() else f"{province} 年度未识别"
+
+
+def fields_page(keys: list[str], workbooks: list[dict[str, Any]]) -> str:
+    """字段说明: every column of the CSV files, from the data dictionary; the Excel workbooks."""
+    tables = [{"file": "reports.csv", "fields": [*METADATA_FIELDS, *map(cell_field, keys)],
+               "about": "每份报告一行：元数据，以及三张表的每个单元格一列（单元格不是数字时为空）。"},
+              {"file": "findings.csv", "fields": list(FINDING_FIELDS),
+               "about": "每条校验问题一行，按 reports.csv 的报告顺序。"}]
+    return render("fields.md.j2", tables=tables, reasons=not_run_reasons(), workbooks=workbooks,
+                  datapackage_url=link("fields.md", "data/datapackage.json"))
+
+
+def not_run_reasons() -> list[dict[str, Any]]:
+    """Each reason a check may not run, its words (the first check's) and the checks it stops."""
+    found: dict[str, dict[str, Any]] = {}
+    for check in CHECKS:
+        shared = ACROSS_REQUIREMENTS if check.scope is not Scope.REPORT else ()
+        for requirement in (*check.requires, *shared):
+            entry = found.setdefault(requirement.reason, {"code": requirement.reason, "words": requirement.words,
+                                                          "checks": []})
+            entry["checks"].append(check.id)
+    return list(found.values())
 
 
 def rejected_page(corpus: Corpus) -> str:
@@ -322,7 +361,7 @@ def home_page(corpus: Corpus, entries: list[Entry]) -> str:
 
 def body_src(key: str) -> str:
     """A body's timeline page; the key holds report text (names), so the URL is a hash of it."""
-    return f"bodies/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}.md"
+    return f"bodies/{body_id(key)}.md"
 
 
 def figure_view(figure: Figure) -> dict[str, Any]:
@@ -472,15 +511,23 @@ def year_stats_pages(entries: list[Entry]) -> dict[str, str]:
 # Report pages are half the time of generate() and independent of one another: forked workers
 # render them (inheriting the entries, nothing pickled on the way in) while this process writes
 # the listing and statistics pages; results come back in submission order, so output is stable.
+# Each report's Excel workbook (~10 ms of XlsxWriter each) is written beside its page, for the same reason.
+
+ReportOutput = tuple[str, bytes]  # the report's page, its .xlsx
+
+
+def report_output(entry: Entry, by_body: dict[str, list[Entry]]) -> ReportOutput:
+    return report_page(entry, by_body), report_workbook(entry.record)
+
 
 PARALLEL_PAGES_FROM = 200
 _SHARED: tuple[list[Entry], dict[str, list[Entry]]] | None = None
 
 
-def report_pages_of(span: range) -> list[str]:
+def report_pages_of(span: range) -> list[ReportOutput]:
     assert _SHARED is not None
     entries, by_body = _SHARED
-    return [report_page(entries[i], by_body) for i in span]
+    return [report_output(entries[i], by_body) for i in span]
 
 
 def spans(count: int, parts: int) -> list[range]:
@@ -489,17 +536,17 @@ def spans(count: int, parts: int) -> list[range]:
 
 
 def start_report_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
-                       jobs: int) -> Callable[[], list[str]]:
+                       jobs: int) -> Callable[[], list[ReportOutput]]:
     """Begin rendering every report page; the returned function waits and gives them in order."""
     global _SHARED
     if jobs <= 1 or len(entries) < PARALLEL_PAGES_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: [report_page(entry, by_body) for entry in entries]
+        return lambda: [report_output(entry, by_body) for entry in entries]
     _SHARED = (entries, by_body)
     with frozen_heap():  # the workers fork when tasks are submitted
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
         futures = [pool.submit(report_pages_of, span) for span in spans(len(entries), jobs * 4)]
 
-    def collect() -> list[str]:
+    def collect() -> list[ReportOutput]:
         global _SHARED
         try:
             return [page for future in futures for page in future.result()]
@@ -531,12 +578,14 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> Site
         site.pages.update(ranking_pages(entries))
         site.pages["findings/index.md"] = findings_page(entries, by_body)
         site.pages["findings/rejected.md"] = rejected_page(corpus)
+        site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(entries))
         site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries],
                                              content_dir)
     finally:  # the workers are waited for (and stopped) even when a page above failed
         rendered = report_pages()
-    for entry, page in zip(entries, rendered, strict=True):
+    for entry, (page, workbook) in zip(entries, rendered, strict=True):
         site.pages[entry.src] = page
+        site.data[report_xlsx_path(entry.id)] = workbook
         site.searchable.add(entry.src)
     return site
 

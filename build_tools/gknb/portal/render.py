@@ -17,10 +17,11 @@ from typing import Any, Iterable, Iterator, Mapping
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID, check_ids
+from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID, check_ids, reason_words
 from gknb.model.numbers import format_number
 from gknb.read.cleanup import clean_line
-from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Cell, CellState, Finding, Record, Severity
+from gknb.model.record import (CHECK_STATE_WORDS, SEVERITY_WORDS, STATUS_WORDS, Cell, CellState, CheckState, Finding,
+                               Record, Severity)
 from gknb.model.official_tables import SECTIONS, TABLE_SECTION, OFFICIAL_TABLES, Row, Table
 
 # ---- escaping ---------------------------------------------------------------------------------
@@ -116,7 +117,21 @@ STATE_MARKS: dict[CellState, tuple[str, str]] = {
     CellState.AMBIGUOUS: ("≟", "多种拆分均成立，未取值"),
     CellState.UNCERTAIN: ("待", "待核：由扫描件识别，未能由勾稽关系确认，请对照原件"),
     CellState.MISSING: ("缺", "缺失：报告中没有这一行或这张表"),
+    CellState.CORRECTED: ("更", "人工更正：依配套文件更正，理由和原读取值列在校验结论下方"),
 }
+
+
+def read_text(cell: Cell) -> str:
+    """A cell as first read, in words: its number, or what stood there."""
+    if cell.value is not None:
+        return format_number(cell.value)
+    return f"{STATE_MARKS[cell.state][1].split('：')[0]}{f'“{cell.raw}”' if cell.raw.strip() else ''}"
+
+
+def correction_views(record: Record) -> list[dict[str, Any]]:
+    """The cells corrected by hand: key, value first read, corrected value, reason, who, when."""
+    return [{"key": key, "read": read_text(c.read), "value": format_number(c.value), "reason": c.reason,
+             "by": c.by, "date": c.date} for key, c in record.corrections.items()]
 
 
 OCR_CELL_NOTE = "由扫描件识别（识别置信度 {confidence:.0%}）"
@@ -399,6 +414,9 @@ def layout_for(record: Record) -> tuple[Table, Table, Table] | None:
 def cell_flags(record: Record) -> dict[str, list[str]]:
     """Cell key → the messages of the findings naming it."""
     flags: dict[str, list[str]] = {}
+    for view in correction_views(record):
+        flags.setdefault(view["key"], []).append(
+            f"人工更正：原读取为 {view['read']}，更正为 {view['value']}；理由：{view['reason']}（{view['by']}，{view['date']}）")
     for finding in record.findings:
         for key in finding.cells:
             flags.setdefault(key, []).append(f"{SEVERITY_WORDS[finding.severity]}：{finding.message}")
@@ -425,12 +443,13 @@ def grids(record: Record) -> dict[str, Grid]:
 class CheckView:
     id: str
     title: str
-    status: str                       # pass | warn | fail | info
+    status: str                       # pass | warn | fail | info | not_run
     findings: list[dict[str, Any]]
+    reason: str = ""                  # not_run: why, in words
 
     @property
     def word(self) -> str:
-        return {**STATUS_WORDS, "info": "提示"}[self.status]
+        return {**STATUS_WORDS, "info": "提示", "not_run": CHECK_STATE_WORDS[CheckState.NOT_RUN]}[self.status]
 
 
 # Checks whose badge every report page shows, passed or not: all but `duplicate`, which concerns
@@ -456,11 +475,14 @@ def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[
     views = []
     for check in dict.fromkeys(ids):
         found = [f for f in record.findings if f.check == check]
-        status = "pass"
+        run = record.checks.get(check)
+        status, reason = "pass", ""
         if found:
             status = SEVERITY_STATUS[min((f.severity for f in found), key=list(Severity).index)]
+        elif run is not None and run.state is CheckState.NOT_RUN:
+            status, reason = "not_run", reason_words(check, run.reason or "")
         views.append(CheckView(check, CHECK_TITLES.get(check, check), status,
-                               [finding_view(f, links) for f in found]))
+                               [finding_view(f, links) for f in found], reason))
     return views
 
 

@@ -349,9 +349,18 @@ def merged_csv(shards: list[Shard]) -> bytes:
     writer.writeheader()
     for shard in shards:
         for row in shard.csv_rows:
-            writer.writerow({**row, "page": prefixed(shard.key, row.get("page")),
-                             "json": prefixed(shard.key, row.get("json"))})
+            writer.writerow({**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}})
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def merged_findings_csv(shards: list[Shard]) -> bytes:
+    """The shards' findings.csv one after the other, under one header (every shard writes the same one)."""
+    header, rows = "", list[str]()
+    for shard in shards:
+        path = shard.site / "data" / "findings.csv"
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True) if path.is_file() else []
+        header, rows = (lines[0] if lines else header), rows + lines[1:]
+    return (header + "".join(rows)).encode("utf-8-sig")
 
 
 def merged_build_report(shards: list[Shard], ignored: list[Ignored]) -> dict[str, Any]:
@@ -370,15 +379,17 @@ def merged_build_report(shards: list[Shard], ignored: list[Ignored]) -> dict[str
 
 
 def merged_data(shards: list[Shard], ignored: list[Ignored]) -> dict[str, bytes]:
-    from gknb.portal.open_data import METADATA_COLUMNS, datapackage, json_bytes, record_schema
+    from gknb.portal.dictionary import METADATA_NAMES
+    from gknb.portal.open_data import datapackage, json_bytes, record_schema
 
     csv_data = merged_csv(shards)
-    metadata = {name for name, _type, _title in METADATA_COLUMNS}
+    metadata = set(METADATA_NAMES)
     header = next(csv.reader(io.StringIO(csv_data.decode("utf-8-sig"))))
     return {
         "data/reports.jsonl": b"".join(
             (json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8") for s in shards for r in s.records),
         "data/reports.csv": csv_data,
+        "data/findings.csv": merged_findings_csv(shards),
         "data/build-report.json": json_bytes(merged_build_report(shards, ignored)),
         "data/datapackage.json": json_bytes(datapackage([k for k in header if k not in metadata])),
         "data/record.schema.json": record_schema(),

@@ -1,0 +1,188 @@
+"""The open data for researchers: the data dictionary (Chinese titles, Frictionless Table Schemas
+validated by frictionless-py), findings.csv, body_id across years, and the Excel workbooks read
+back with openpyxl. The seed corpus's data files are those of the golden site (tests/golden/seeds)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from frictionless import Package
+
+from gknb.check.across_years import record_body_id
+from gknb.check.registry import check_report
+from gknb.model.record import Record
+from gknb.portal.dictionary import METADATA_FIELDS, cell_title
+from gknb.portal.open_data import cell_keys, data_files
+from gknb.portal.workbooks import region_workbook, report_workbook
+
+from tests.checks.reports import report
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "golden" / "seeds" / "data"
+
+
+def rows_of(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((DATA / name).read_text(encoding="utf-8-sig"))))
+
+
+def records() -> list[dict[str, object]]:
+    return [json.loads(line) for line in (DATA / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+# ---- the data dictionary ------------------------------------------------------------------------
+
+def test_frictionless_validates_the_published_package() -> None:
+    report = Package(str(DATA / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])
+    assert [task.name for task in report.tasks] == ["reports-csv", "findings-csv", "reports-jsonl", "record-schema",
+                                                    "build-report"]
+
+
+def test_every_column_has_a_chinese_title_and_a_description() -> None:
+    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["format"] != "csv":
+            continue
+        fields = resource["schema"]["fields"]
+        header = next(csv.reader(io.StringIO((DATA / resource["path"]).read_text(encoding="utf-8-sig"))))
+        assert [f["name"] for f in fields] == header
+        assert all(f["title"] and f["description"] and f["title"] != f["name"] for f in fields)
+        assert len({f["title"] for f in fields}) == len(fields), "two columns share a title"
+
+
+@pytest.mark.parametrize(("key", "title"), [
+    ("applications.new_received.natural_person", "表三 · 本年新收 · 自然人"),
+    ("applications.carried_forward.total", "表三 · 结转下年度 · 总计"),
+    ("applications.granted.commercial", "表三 · 办理结果 · 予以公开 · 商业企业"),
+    ("applications.denied.state_secret.total", "表三 · 不予公开 · 属于国家秘密 · 总计"),
+    ("applications.total_processed.research", "表三 · 办理结果 · 总计 · 科研机构"),
+    ("active.normative_docs.in_force", "表二 · 行政规范性文件 · 现行有效件数"),
+    ("active.fees.amount_wan_yuan", "表二 · 行政事业性收费 · 本年收费金额"),
+    ("active.procurement.amount", "表二 · 政府集中采购 · 采购总金额"),
+    ("review_litigation.litigation_direct.upheld", "表四 · 行政诉讼 · 未经复议直接起诉 · 结果维持"),
+])
+def test_cell_titles_use_the_official_words(key: str, title: str) -> None:
+    assert cell_title(key) == title
+
+
+def test_region_codes_are_text_in_the_schema() -> None:
+    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"][:2]:
+        code = next(f for f in resource["schema"]["fields"] if f["name"] == "region.code")
+        assert code["type"] == "string" and code["constraints"]["pattern"] == "^[0-9]{2,12}$"
+
+
+# ---- body_id, source_url, findings.csv ----------------------------------------------------------
+
+def test_body_id_is_the_same_across_years_and_names_and_is_the_timeline_key() -> None:
+    earlier = report(name="会宁县人民政府", year=2021, path="a.txt")
+    later = report(name="白银市会宁县人民政府", year=2022, path="b.txt")
+    other = report(name="会宁县乡村振兴局", year=2022, path="c.txt")
+    assert record_body_id(earlier) == record_body_id(later) != record_body_id(other)
+    rows = rows_of("reports.csv")
+    assert all(len(r["body_id"]) == 12 for r in rows)
+    assert all((ROOT / "tests/golden/seeds/bodies" / f"{r['body_id']}.md").is_file() for r in rows)
+
+
+def test_source_url_from_the_sidecar_is_a_column() -> None:
+    record = report()
+    record.source["url"] = "http://www.example.gov.cn/gk/2022/1.html"
+    check_report(record)
+    data, _sources = data_files_of([record])
+    (row,) = csv.DictReader(io.StringIO(data["data/reports.csv"].decode("utf-8-sig")))
+    assert row["source.url"] == record.source["url"]
+    assert row["region.code"] == "620422000000"
+    assert row["not_run"].startswith("deadline:no_publication_date;")
+
+
+def data_files_of(records_: list[Record]) -> tuple[dict[str, bytes], object]:
+    class NoCorpus:  # data_files reads only these three attributes of the corpus
+        inputs, rejected, ignored, origins = len(records_), [], [], {}
+    published = [(f"r{i:011d}", r, f"reports/r{i:011d}/") for i, r in enumerate(records_)]
+    return data_files(NoCorpus(), published, ROOT)  # type: ignore[arg-type]
+
+
+def test_findings_csv_has_a_row_per_finding() -> None:
+    rows, published = rows_of("findings.csv"), records()
+    expected = [(r["source"]["path"], f["check"], f["severity"], f["about"], f["message"], ";".join(f["cells"]))
+                for r in published for f in r["findings"]]  # type: ignore[index, union-attr]
+    paths = {row["id"]: row["source.path"] for row in rows_of("reports.csv")}
+    assert [(paths[r["id"]], r["check"], r["severity"], r["about"], r["message"], r["cells"]) for r in rows] == expected
+    assert {r["about"] for r in rows} <= {"source", "reading"}
+    assert all(r["region.code"].isdigit() and r["check_title"] for r in rows)
+
+
+# ---- Excel --------------------------------------------------------------------------------------
+
+def sheet_of(data: bytes, name: str) -> openpyxl.worksheet.worksheet.Worksheet:
+    return openpyxl.load_workbook(io.BytesIO(data))[name]
+
+
+def test_a_report_workbook_holds_the_cells_in_the_official_layout() -> None:
+    record = report({"applications.granted.natural_person": 3, "applications.granted.total": 3,
+                     "applications.granted.research": "/", "review_litigation.review.upheld": 2})
+    sheet = sheet_of(report_workbook(record), "年度报告")
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    code = next(row for row in sheet.iter_rows() if row[0].value == "统计用区划代码")[1]
+    assert (code.value, code.data_type) == ("620422000000", "s")
+    granted = next(row for row in values if row[1] == "（一）予以公开")
+    assert granted[3:10] == [3, 0, "/", 0, 0, 0, 3]
+    assert {"D30:J30", "E31:I31", "A35:A56"} <= merged  # 申请人情况, 法人或其他组织, 三、本年度办理结果
+    review = next(i for i, row in enumerate(values) if row[0] == "行政复议")
+    assert values[review + 2][:5] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    assert values[review + 3][:5] == [2, 0, 0, 0, 0]
+
+
+def test_a_cell_without_a_number_is_never_zero_in_excel() -> None:
+    record = report({"applications.granted.natural_person": None, "applications.granted.research": "0 0"})
+    sheet = sheet_of(report_workbook(record), "年度报告")
+    granted = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "（一）予以公开")
+    assert granted[3] in (None, "") and granted[5] == "0 0"
+
+
+def test_workbooks_are_deterministic_and_carry_a_fixed_date() -> None:
+    record = report()
+    check_report(record)
+    first, second = report_workbook(record), report_workbook(record)
+    assert first == second
+    assert openpyxl.load_workbook(io.BytesIO(first)).properties.created.year == 2000
+
+
+def test_the_province_workbook_has_a_row_per_report_with_text_codes() -> None:
+    golden = sorted((DATA / "xlsx").glob("province-*.xlsx"))
+    per_key = {}
+    for row in rows_of("reports.csv"):
+        per_key.setdefault(f"province-{row['region.code'][:2]}-{row['year']}.xlsx", []).append(row)
+    assert sorted(p.name for p in golden) == sorted(per_key)
+    titles = [f.title for f in METADATA_FIELDS]
+    for path in golden:
+        sheet = sheet_of(path.read_bytes(), "报告")
+        header = [c.value for c in next(sheet.iter_rows())]
+        assert header[:len(titles)] == titles
+        rows = list(sheet.iter_rows(min_row=2))
+        expected = per_key[path.name]
+        assert [r[header.index("统计用区划代码")].value for r in rows] == [e["region.code"] for e in expected]
+        assert all(r[header.index("统计用区划代码")].data_type == "s" for r in rows)
+        total = header.index("表三 · 本年新收 · 总计")
+        assert [r[total].value for r in rows] == [float(e["applications.new_received.total"]) if
+                                                  e["applications.new_received.total"] else None for e in expected]
+
+
+def test_every_report_has_its_workbook() -> None:
+    for row in rows_of("reports.csv"):
+        assert (DATA.parent / row["xlsx"]).is_file()
+
+
+def test_region_workbook_lists_each_finding() -> None:
+    record = report({"applications.granted.total": 9})
+    check_report(record)
+    data = region_workbook([{"id": "abc"}], [("abc", record)], cell_keys([record]))
+    sheet = sheet_of(data, "校验问题")
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(record.findings) and rows[0][0] == "abc"
