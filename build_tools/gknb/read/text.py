@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,36 +79,19 @@ def has_gfm_table(lines: Sequence[str]) -> bool:
     return any(_GFM_DELIMITER.match(line) and "|" in prev for prev, line in zip(lines, lines[1:]))
 
 
-def _inline_text(token: Any) -> str:
-    """Plain text of an inline token: text and code spans, line breaks as spaces, markup dropped."""
-    parts: list[str] = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(str(child.content))
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return normalise_space("".join(parts))
-
-
-def gfm_tables(body: str) -> dict[int, tuple[int, list[list[str]]]]:
-    """Tables markdown-it finds: first source line → (line after the table, rows of cell texts)."""
+@lru_cache(maxsize=1)
+def block_parser() -> Any:
+    """CommonMark with GFM tables, block rules only: where tables start and end is all we take from it
+    (the rows are read from the source lines), and inline parsing was half of markdown-it's time."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
-    tables: dict[int, tuple[int, list[list[str]]]] = {}
-    rows: list[list[str]] = []
-    start = end = 0
-    for token in tokens:
-        if token.type == "table_open" and token.map:
-            rows, (start, end) = [], token.map
-        elif token.type == "tr_open":
-            rows.append([])
-        elif token.type == "inline" and rows and token.level > 0:
-            rows[-1].append(_inline_text(token))
-        elif token.type == "table_close":
-            tables[start] = (end, rows)
-            rows = []
-    return tables
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
+def gfm_tables(body: str) -> dict[int, int]:
+    """Tables markdown-it finds: first source line → the line after the table."""
+    return {token.map[0]: token.map[1] for token in block_parser().parse(body)
+            if token.type == "table_open" and token.map}
 
 
 def pipe_cells(raw: str) -> list[str]:
@@ -139,7 +123,7 @@ def markdown_lines(body: str) -> list[Line]:
             lines.append(classify_text_line(raw_lines[index]))
             index += 1
             continue
-        end, _rows = tables[index]
+        end = tables[index]
         for raw in raw_lines[index:end]:
             if "|" not in raw:
                 lines.append(classify_text_line(raw))
