@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -82,10 +83,55 @@ def has_gfm_table(lines: Sequence[str]) -> bool:
 @lru_cache(maxsize=1)
 def block_parser() -> Any:
     """CommonMark with GFM tables, block rules only: where tables start and end is all we take from it
-    (the rows are read from the source lines), and inline parsing was half of markdown-it's time."""
+    (the rows are read from the source lines). Inline parsing was half of markdown-it's time and the
+    table rule's tokens, one per cell, most of the rest: `table_bounds` finds the same tables without them."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").disable("inline")
+    parser = MarkdownIt("commonmark").enable("table").disable("inline")
+    # the same place and the same rules it may interrupt as markdown-it's own (`at` would clear them)
+    parser.block.ruler.at("table", table_bounds, {"alt": ["paragraph", "reference"]})
+    return parser
+
+
+def table_bounds(state: Any, start: int, end: int, silent: bool) -> bool:
+    """markdown-it-py's GFM table rule, emitting only table_open (with the table's line map) and
+    table_close: its own rule decides whether a table starts here, and its loop over the body
+    rows is repeated with the same stops (indent, a block that interrupts, a blank or code line,
+    too many cells to fill in)."""
+    gfm = importlib.import_module("markdown_it.rules_block.table")  # the package exports the rule under this name
+    starts = bool(gfm.table(state, start, end, True))
+    if silent or not starts:
+        return starts
+    columns = header_columns(gfm.escapedSplit(gfm.mdTrim(gfm.getLine(state, start))))
+    limit = getattr(gfm, "MAX_AUTOCOMPLETED_CELLS", None)
+    stops = state.md.block.ruler.getRules("blockquote")
+    opened = state.push("table_open", "table", 1)
+    line, filled = start + 2, 0
+    while line < end and state.sCount[line] >= state.blkIndent:
+        if any(rule(state, line, end, True) for rule in stops):
+            break
+        text = gfm.mdTrim(gfm.getLine(state, line))
+        if not text or state.is_code_block(line):
+            break
+        filled += columns - header_columns(gfm.escapedSplit(text))
+        if limit is not None and filled > limit:
+            break
+        line += 1
+    opened.map = [start, line]
+    state.push("table_close", "table", -1)
+    state.line = line
+    return True
+
+
+def header_columns(cells: list[str]) -> int:
+    """How many cells a split row holds, an empty piece before the first and after the last pipe left out."""
+    count = len(cells)
+    if count and cells[0] == "":
+        count -= 1
+        cells = cells[1:]
+    if cells and cells[-1] == "":
+        count -= 1
+    return count
 
 
 def gfm_tables(body: str) -> dict[int, int]:
