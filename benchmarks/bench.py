@@ -1,18 +1,27 @@
 """Speed, memory and size of gknb on a synthetic corpus, printed as one table of figures.
 
     .venv/bin/python benchmarks/bench.py [--sizes 1000 5000] [--parse-sample 1000] [--seed 1]
+                                         [--layouts mixed|text|all]
 
-For each corpus size N (reports of varied bodies, regions, years, templates and every input
-layout; 80 % consistent, the rest with a broken total) it measures, in this one run:
-- parse + check throughput on text inputs, one process and all cores (reports/s);
+The corpus is the mixed one by default (synth.MIXED_LAYOUTS: tab text, one cell per line, pipe
+fragments, Markdown, `pdftotext -layout` text, HTML, DOCX; varied bodies, regions, years and
+templates; 80 % consistent, the rest with a broken total). In this one run it measures:
+- parse + check throughput on that corpus, one process and all cores (reports/s, per core), and
+  per format in one process; the same on the real reports of tests/real/ (the PDFs among them
+  with a text layer: their rate is printed apart);
+for each corpus size N:
 - the full portal build (`gknb build --no-cache`: parse, pages, MkDocs, Pagefind) and the same
   pages built by bare MkDocs + Material with no plugin (the floor we build on), and their ratio;
 - MkDocs' own part of our build: bare MkDocs on those pages with our HTML blocks set aside, as
   the plugin hands them over (the blocks skip Markdown, render.lift_html_blocks);
 - a rebuild after changing one report (the cache re-parses only that one);
-- peak memory (max RSS) of each build, the site size, what Material's built-in search index would
-  weigh, and the bytes Pagefind fetches for one query in Chromium (when /usr/bin/chromium exists).
-Ratios and figures are measured, never asserted: see README "Performance".
+- peak memory (max RSS) of each build, the site size and bytes per report (with and without the
+  copies of the sources), what Material's built-in search index would weigh, and the bytes
+  Pagefind fetches for one query in Chromium (when /usr/bin/chromium exists).
+Each figure is printed beside the target of issue #18 where it has one. Ratios and figures are
+measured, never asserted: see README "Performance". Rates are CPU seconds of the parsing process
+(time.process_time) where one process parses, so that other work on a shared machine does not
+count against them; the all-cores rate is wall time.
 """
 
 from __future__ import annotations
@@ -41,6 +50,12 @@ from gknb.portal.render import lift_html_blocks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "行政复议"
+LAYOUT_SETS = {"mixed": synth.MIXED_LAYOUTS, "text": synth.TEXT_LAYOUTS, "all": synth.ALL_LAYOUTS}
+# Issue #18's goals, printed beside the figures.
+TARGET_PER_CORE = 300      # reports/s per core, mixed corpus (every format but PDF and OCR)
+TARGET_PDF = 20            # reports/s, PDF with a text layer
+TARGET_RATIO = 1.0         # full build ÷ bare MkDocs
+TARGET_KB_PER_REPORT = 40  # site bytes per report, the copies of the sources left out
 
 
 def write_corpus(folder: Path, count: int, seed: int, layouts: tuple[str, ...] = synth.ALL_LAYOUTS) -> None:
@@ -61,11 +76,38 @@ def set_aside_pages(pages: Path, target: Path) -> None:
 
 
 def parse_rate(folder: Path, jobs: int) -> float:
+    """Reports/s: CPU time of this process when it parses alone, wall time when workers do."""
     count = sum(1 for _ in folder.iterdir())
-    started = time.perf_counter()
+    clock = time.process_time if jobs == 1 else time.perf_counter
+    started = clock()
     corpus = build_corpus(folder, Options(jobs=jobs))
     assert len(corpus.records) + len(corpus.rejected) == count
-    return count / (time.perf_counter() - started)
+    return count / (clock() - started)
+
+
+def real_rates(work: Path) -> tuple[float, float, int, int]:
+    """Reports/s, one process, on tests/real/: the reports that are not PDF, and the PDFs (text layer)."""
+    others, pdfs = work / "real-other", work / "real-pdf"
+    for folder in (others, pdfs):
+        folder.mkdir()
+    for path in (ROOT / "tests" / "real").iterdir():
+        if path.suffix in (".txt", ".md", ".html", ".htm", ".docx", ".pdf"):
+            shutil.copy(path, (pdfs if path.suffix == ".pdf" else others) / path.name)
+    parse_rate(others, 1)  # the first run loads the division index
+    return parse_rate(others, 1), parse_rate(pdfs, 1), len(list(others.iterdir())), len(list(pdfs.iterdir()))
+
+
+def layout_rates(work: Path, count: int, seed: int, layouts: tuple[str, ...]) -> dict[str, float]:
+    rates = {}
+    for layout in layouts:
+        write_corpus(work / f"layout-{layout}", count, seed, (layout,))
+        rates[layout] = parse_rate(work / f"layout-{layout}", 1)
+    return rates
+
+
+def versus(figure: float, target: float, higher_is_better: bool = True) -> str:
+    met = figure >= target if higher_is_better else figure <= target
+    return f"(target {'≥' if higher_is_better else '≤'} {target:g}: {'met' if met else 'NOT met'})"
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -134,14 +176,14 @@ def pagefind_query_bytes(site: Path) -> int | None:
     return fetched
 
 
-def measure(size: int, work: Path, seed: int) -> dict[str, float | int | None]:
+def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...]) -> dict[str, float | int | None]:
     content = work / f"content-{size}"
-    write_corpus(content, size, seed)
+    write_corpus(content, size, seed, layouts)
     ours = project(work / f"ours-{size}", content)
     build_time, build_rss = timed([sys.executable, "-m", "gknb.cli", "build", "--no-cache", "--site-dir", "site"], ours)
     # rebuild after touching one report: the cache (filled by a cached build) re-parses only that one
     timed([sys.executable, "-m", "gknb.cli", "build", "--site-dir", "site"], ours)
-    changed = sorted(content.glob("*.txt"))[0]
+    changed = sorted(content.glob("*.txt"))[0]  # every mix has text layouts
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     rebuild_time, _ = timed([sys.executable, "-m", "gknb.cli", "build", "--site-dir", "site"], ours)
     pages = work / f"pages-{size}"
@@ -157,11 +199,15 @@ def measure(size: int, work: Path, seed: int) -> dict[str, float | int | None]:
     material = bare_project(work / f"material-search-{size}", pages, search=True)
     timed([sys.executable, "-m", "mkdocs", "build", "-q"], material)
     index = material / "site" / "search" / "search_index.json"
+    site_bytes = tree_bytes(ours / "site")
+    sources = tree_bytes(ours / "site" / "data" / "sources") if (ours / "site" / "data" / "sources").is_dir() else 0
     return {
         "reports": size, "build_s": build_time, "bare_mkdocs_s": bare_time, "ratio": build_time / bare_time,
         "mkdocs_part_s": mkdocs_time,
         "rebuild_one_changed_s": rebuild_time, "peak_rss_mb": build_rss, "bare_peak_rss_mb": bare_rss,
-        "site_mb": tree_bytes(ours / "site") / 1e6, "pagefind_index_mb": tree_bytes(ours / "site" / "pagefind") / 1e6,
+        "site_mb": site_bytes / 1e6, "kb_per_report": site_bytes / size / 1e3,
+        "kb_per_report_without_sources": (site_bytes - sources) / size / 1e3,
+        "pagefind_index_mb": tree_bytes(ours / "site" / "pagefind") / 1e6,
         "material_search_index_mb": index.stat().st_size / 1e6 if index.exists() else None,
         "pagefind_query_kb": (lambda b: b / 1e3 if b is not None else None)(pagefind_query_bytes(ours / "site")),
     }
@@ -169,34 +215,44 @@ def measure(size: int, work: Path, seed: int) -> dict[str, float | int | None]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
     parser.add_argument("--parse-sample", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--layouts", choices=sorted(LAYOUT_SETS), default="mixed")
     args = parser.parse_args()
+    layouts = LAYOUT_SETS[args.layouts]
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="gknb-bench-") as tmp:
         work = Path(tmp)
-        text_corpus = work / "text-only"
-        write_corpus(text_corpus, args.parse_sample, args.seed, synth.TEXT_LAYOUTS)
-        first = parse_rate(text_corpus, 1)
+        corpus = work / "parse-sample"
+        write_corpus(corpus, args.parse_sample, args.seed, layouts)
+        first = parse_rate(corpus, 1)
         # This machine's timings wander by ±15 % from run to run: the median of three, runs shown.
-        ones = [parse_rate(text_corpus, 1) for _ in range(3)]
-        everys = [parse_rate(text_corpus, cores) for _ in range(3)]
+        ones = [parse_rate(corpus, 1) for _ in range(3)]
+        everys = [parse_rate(corpus, cores) for _ in range(3)]
         one, every = statistics.median(ones), statistics.median(everys)
-        print(f"parse + check, text inputs ({args.parse_sample} reports): first run (loading the division "
+        print(f"parse + check, {args.layouts} corpus ({args.parse_sample} reports): first run (loading the division "
               f"index) {first:.0f} reports/s; then, median of {[round(r) for r in ones]}: {one:.0f} reports/s "
-              f"in one process; median of {[round(r) for r in everys]}: {every:.0f} reports/s on {cores} cores "
-              f"({every / cores:.0f} per core)")
-        for layout in synth.TEXT_LAYOUTS:
-            write_corpus(work / layout, args.parse_sample // 4, args.seed, (layout,))
-        print("  by layout, one process: " + ", ".join(
-            f"{layout} {parse_rate(work / layout, 1):.0f}/s" for layout in synth.TEXT_LAYOUTS))
-        rows = [measure(size, work, args.seed) for size in args.sizes]
+              f"in one process {versus(one, TARGET_PER_CORE)}; median of {[round(r) for r in everys]}: {every:.0f} "
+              f"reports/s on {cores} cores, {every / cores:.0f} per core {versus(every / cores, TARGET_PER_CORE)}")
+        rates = layout_rates(work, max(args.parse_sample // len(layouts), 20), args.seed, layouts)
+        print("  by format, one process: " + ", ".join(f"{layout} {rate:.0f}/s" for layout, rate in rates.items()))
+        other, pdf, other_count, pdf_count = real_rates(work)
+        print(f"  tests/real/, one process: {other_count} reports (txt, md, html) {other:.0f}/s; "
+              f"{pdf_count} PDFs with a text layer {pdf:.1f}/s {versus(pdf, TARGET_PDF)}")
+        rows = [measure(size, work, args.seed, layouts) for size in args.sizes]
+    if not rows:
+        return
     print(json.dumps(rows, indent=1))
     keys = list(rows[0])
     print("\n" + "".join(f"{k:>24}" for k in keys))
     for row in rows:
         print("".join(f"{(f'{v:.2f}' if isinstance(v, float) else str(v)):>24}" for v in row.values()))
+    for row in rows:
+        print(f"{row['reports']} reports: build {row['ratio']:.2f}× bare MkDocs {versus(float(row['ratio'] or 0), TARGET_RATIO, False)}; "
+              f"{row['kb_per_report_without_sources']:.0f} KB per report without the sources "
+              f"{versus(float(row['kb_per_report_without_sources'] or 0), TARGET_KB_PER_REPORT, False)}, "
+              f"{row['kb_per_report']:.0f} KB with them")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ from gknb.model.official_tables import APPEAL_COLUMNS, APPEAL_GROUPS, OFFICIAL_T
 
 Numbers = list[float]
 TEXT_LAYOUTS = ("tabs", "pipes", "one_cell_per_line", "flattened")
-ALL_LAYOUTS = (*TEXT_LAYOUTS, "html", "docx", "md")
+ALL_LAYOUTS = (*TEXT_LAYOUTS, "html", "docx", "md", "layout")
+# What arrives in practice, every format but PDF and scans (issue #18's mix): no flattened digits.
+MIXED_LAYOUTS = ("tabs", "one_cell_per_line", "pipes", "md", "layout", "html", "docx")
 DEPARTMENTS = ("财政局", "民政局", "自然资源局", "交通运输局", "卫生健康委员会", "市场监督管理局", "乡村振兴局")
 
 
@@ -197,6 +199,20 @@ def flattened(rows: list[list[str]], appeal: bool) -> str:
     return "\n".join("".join(r) for r in rows)
 
 
+def layout(rows: list[list[str]], appeal: bool) -> str:
+    """`pdftotext -layout`: a row per line, label columns padded to the widest label, numbers
+    right-aligned in columns, at least two spaces between cells."""
+    labels = [max((len(r[i]) for r in rows if len(r) > i and not appeal), default=0) for i in range(2)]
+    lines = []
+    for r in rows:
+        if appeal:
+            lines.append("  ".join(c.rjust(4) for c in r))
+            continue
+        head = "  ".join(c.ljust(width) for c, width in zip(r[:2], labels))
+        lines.append((head + "  " + "".join(c.rjust(6) for c in r[2:])).rstrip())
+    return "\n".join(lines)
+
+
 def html_table(rows: list[list[str]]) -> str:
     body = []
     for r in rows:
@@ -254,7 +270,7 @@ def docx_report(report: Report) -> bytes:
 
 
 TEXT_RENDERERS: dict[str, Callable[[list[list[str]], bool], str]] = {
-    "tabs": tabs, "pipes": pipes, "one_cell_per_line": one_cell_per_line, "flattened": flattened}
+    "tabs": tabs, "pipes": pipes, "one_cell_per_line": one_cell_per_line, "flattened": flattened, "layout": layout}
 SUFFIX = {"html": ".html", "docx": ".docx", "md": ".md"}
 
 

@@ -150,6 +150,27 @@ def test_markdown_front_matter_and_gfm_table() -> None:
     assert document.lines[first_grid + 4] == Line(LineKind.TEXT, ("六、其他需要报告的事项",), 2)
 
 
+# Where GFM tables start and end, in the places markdown-it's own rule has to decide: after a paragraph
+# line, ragged and escaped rows, a row too short for the header, inside a quote and a list, an
+# indented (code) row, a delimiter that does not match the header, a heading or fence ending a table.
+TABLE_SOURCES = [
+    "a\n| x | y |\n|---|---|\n| 1 | 2 |\n", "| x | y |\n|:-:|--:|\n| 1 \\| 2 | 3 | 4 |\n|5|\n\nb\n",
+    "> | x | y |\n> |---|---|\n> | 1 | 2 |\nlazy | line\n", "- | x | y |\n  |---|---|\n  | 1 | 2 |\n- b\n",
+    "| x | y |\n|---|---|\n    | 1 | 2 |\n", "| x | y | z |\n|---|---|\n| 1 | 2 |\n",
+    "| x |\n|---|\n| 1 |\n# 标题\n| 2 |\n", "| x |\n|---|\n```\n| 1 |\n```\n", "x | y\n--- | ---\n1 | 2\n\n| a |\n| - |\n",
+]
+
+
+@pytest.mark.parametrize("source", TABLE_SOURCES)
+def test_table_bounds_finds_the_tables_markdown_its_rule_finds(source: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from gknb.read.text import gfm_tables
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    assert gfm_tables(source) == {t.map[0]: t.map[1] for t in tokens if t.type == "table_open" and t.map}
+
+
 def test_markdown_without_gfm_table_uses_the_line_rules(tmp_path: Path) -> None:
     path = tmp_path / "pipes.md"
     path.write_text("| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 1\n", encoding="utf-8")

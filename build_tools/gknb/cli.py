@@ -126,7 +126,7 @@ def command_build(args: argparse.Namespace) -> int:
         return command_build_shards(args)
     try:
         build_site(Path(args.config), site_dir=Path(args.site_dir) if args.site_dir else None,
-                   strict=args.strict, no_cache=args.no_cache)
+                   strict=args.strict, no_cache=args.no_cache, scheduler=args.scheduler)
     except BuildFailed as error:
         print(f"gknb: {error}", file=sys.stderr)
         return 1
@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="re-parse every report, ignoring the cache")
     build.add_argument("--config", default="mkdocs.yml")
     build.add_argument("--site-dir", default=None)
+    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="parse on the workers of this Dask scheduler (tcp://HOST:8786); they must see the "
+                            "content folder and the cache directory at the same paths")
     build.add_argument("--shard", choices=["province"], default=None,
                        help="split build: one site per province under SITE/shards/KEY, then the top-level site")
     build.add_argument("--only", action="append", metavar="KEY",

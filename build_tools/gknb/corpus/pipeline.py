@@ -26,6 +26,7 @@ from gknb.check.registry import check_report, run_corpus_checks
 from gknb.model.document import Document
 from gknb.parse.corrections import apply_corrections
 from gknb.parse.sidecar import apply_metadata, load_sidecar, sidecar_files
+from gknb.parse import divisions
 from gknb.parse.assemble import assemble_record
 from gknb.model.errors import NotAReport, ReadError
 from gknb.read import read_document
@@ -76,6 +77,8 @@ class Options:
     # Symbolic links are followed only to files under this folder (None: the content folder itself);
     # a shard's content folder is made of links into the project's.
     links_within: Path | None = None
+    # A Dask scheduler (tcp://HOST:8786): files are parsed on its workers (corpus/cluster.py); None: here.
+    scheduler: str | None = None
 
 
 def looks_like_report(record: Record) -> bool:
@@ -313,8 +316,19 @@ def outcomes_of(tasks: list[tuple[str, str, int, int]], jobs: int) -> Iterator[O
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
         yield from map(run_task, tasks)
         return
+    divisions.load()  # once, here: the forked workers share it instead of each building it again
     with frozen_heap(), ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(run_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+
+
+def cluster_outcomes(tasks: list[tuple[str, str, int, int]], keys: list[str], version: str,
+                     options: Options) -> Iterator[Outcome]:
+    """The tasks parsed on the Dask cluster of `options.scheduler`, in order."""
+    from gknb.corpus.cluster import ClusterTask, outcomes_on_cluster  # Dask loads only for a cluster build
+
+    cache = str(options.cache_dir) if options.cache_dir else None
+    jobs = [ClusterTask(task, cache, key, version) for task, key in zip(tasks, keys)]
+    return outcomes_on_cluster(jobs, options.scheduler or "")
 
 
 @contextmanager
@@ -372,7 +386,7 @@ def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
     found = inventory(content_dir, options.links_within)
     files = found.files
     use_cache(options.cache_dir)
-    version = parser_version() if options.cache_dir else ""
+    version = parser_version() if options.cache_dir or options.scheduler else ""
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}
     tasks: list[tuple[str, str, int, int]] = []
@@ -391,9 +405,11 @@ def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
     jobs = options.jobs or os.cpu_count() or 1
     scans = pages_to_recognise(tasks) if options.progress else {}
     recognised = 0
-    for done, (index, outcome) in enumerate(zip(pending, outcomes_of(tasks, jobs)), 1):
+    parsed = (outcomes_of(tasks, jobs) if not options.scheduler
+              else cluster_outcomes(tasks, [keys[index] for index in pending], version, options))
+    for done, (index, outcome) in enumerate(zip(pending, parsed), 1):
         outcomes[index] = outcome
-        if options.cache_dir and keys[index]:
+        if options.cache_dir and keys[index] and not options.scheduler:  # a cluster's workers stored it
             store(options.cache_dir, keys[index], outcome)
         recognised += scans.get(tasks[done - 1][0], 0)
         report_progress(done, len(tasks), options.progress, (recognised, sum(scans.values())))

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from enum import Enum
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from gknb.model.record import Cell, CellState, shared_cell
 
@@ -76,8 +76,10 @@ HAS_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 NOISE_RE = re.compile(r"^[-=:|+\s]{3,}$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A cell of a table line and what it holds. A named tuple, not a frozen dataclass: reports make
+    thousands and a dataclass's frozen __init__ was a tenth of reading a table."""
+
     kind: TokenKind
     raw: str
     line: int  # index of the source line, for locating tables in the document

@@ -1,7 +1,7 @@
 """`mkdocs build` run in this process, with gknb's switches passed as plugin options.
 
 Options travel through the loaded MkDocs config (mkdocs: typed plugin config), not through
-environment variables: `no_cache` clears the plugin's `cache_dir` for this one build.
+environment variables: `no_cache` clears the plugin's `cache_dir` for this one build, `scheduler` sets its Dask scheduler.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def show_build_log() -> None:
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = False,
-               no_cache: bool = False) -> None:
+               no_cache: bool = False, scheduler: str | None = None) -> None:
     """Build the portal of `config_file`; raises BuildFailed (strict warnings, bad config, …)."""
     show_build_log()
     try:
@@ -45,6 +45,8 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     plugin = config.plugins.get(PLUGIN)
     if no_cache and plugin is not None:
         plugin.config["cache_dir"] = ""
+    if scheduler and plugin is not None:
+        plugin.config["scheduler"] = scheduler
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from gknb.portal.pages import SiteFiles, generate
+from gknb.corpus.cluster import ClusterError
 from gknb.corpus.pipeline import Options, build_corpus
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
@@ -44,6 +45,9 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
     (`gknb build --no-cache` clears it for one build)."""
     jobs = c.Type(int, default=0)
     """Worker processes for parsing (from 48 inputs on) and report pages (from 200 reports on); 0: all cores."""
+    scheduler = c.Type(str, default="")
+    """A Dask scheduler (tcp://HOST:8786) whose workers parse the files, sharing the content folder and
+    the cache directory by path ("": parse here; `gknb build --scheduler` sets it for one build)."""
     links_within = c.Type(str, default="")
     """Symbolic links in the content folder are followed to files under this folder only ("": the content
     folder itself); a split build's shard content is links into the project's content folder."""
@@ -53,7 +57,8 @@ def corpus_options(config: MkDocsConfig, plugin: GknbConfig) -> Options:
     base = Path(config.config_file_path or ".").parent
     return Options(cache_dir=(base / plugin.cache_dir).resolve() if plugin.cache_dir else None,
                    jobs=plugin.jobs or None, progress=sys.stderr.isatty(),
-                   links_within=(base / plugin.links_within).resolve() if plugin.links_within else None)
+                   links_within=(base / plugin.links_within).resolve() if plugin.links_within else None,
+                   scheduler=plugin.scheduler or None)
 
 
 def content_path(config: MkDocsConfig, content_dir: str) -> Path:
@@ -86,7 +91,10 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         content = content_path(config, self.config.content_dir)
         if not content.is_dir():
             raise PluginError(f"gknb: content folder not found: {content}")
-        corpus = build_corpus(content, corpus_options(config, self.config))
+        try:
+            corpus = build_corpus(content, corpus_options(config, self.config))
+        except ClusterError as error:
+            raise PluginError(f"gknb: {error}") from error
         for rejection in corpus.rejected:
             # A warning each: `mkdocs build --strict` then fails on rejections, the default build does not.
             log.warning("gknb: %s 未能读取：%s", rejection.path, rejection.reason)

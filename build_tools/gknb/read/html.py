@@ -121,9 +121,20 @@ def is_layout_table(table: Any) -> bool:
     is layout, to be read as blocks. The report's own tables have short cells."""
     for tr in table.xpath(_OWN_ROWS):
         for cell in tr:
-            if isinstance(cell.tag, str) and (cell.find(".//table") is not None or _text_length(cell) > 300):
+            if isinstance(cell.tag, str) and (holds_table(cell) or longer_than(cell, 300)):
                 return True
     return False
+
+
+def holds_table(cell: Any) -> bool:
+    """A <table> below the cell (what find(".//table") says, without lxml's Python path parser)."""
+    return any(True for _ in cell.iterdescendants("table"))
+
+
+def longer_than(element: Any, size: int) -> bool:
+    """_text_length(element) > size; spaces only ever shrink the text, so a short text is not normalised."""
+    text = str(element.text_content())
+    return len(text) > size and len(normalise_space(text)) > size
 
 
 def html_table_cells(table: Any) -> list[list[tuple[str, int, int]]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,36 +80,64 @@ def has_gfm_table(lines: Sequence[str]) -> bool:
     return any(_GFM_DELIMITER.match(line) and "|" in prev for prev, line in zip(lines, lines[1:]))
 
 
-def _inline_text(token: Any) -> str:
-    """Plain text of an inline token: text and code spans, line breaks as spaces, markup dropped."""
-    parts: list[str] = []
-    for child in token.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(str(child.content))
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return normalise_space("".join(parts))
-
-
-def gfm_tables(body: str) -> dict[int, tuple[int, list[list[str]]]]:
-    """Tables markdown-it finds: first source line → (line after the table, rows of cell texts)."""
+@lru_cache(maxsize=1)
+def block_parser() -> Any:
+    """CommonMark with GFM tables, block rules only: where tables start and end is all we take from it
+    (the rows are read from the source lines). Inline parsing was half of markdown-it's time and the
+    table rule's tokens, one per cell, most of the rest: `table_bounds` finds the same tables without them."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(body)
-    tables: dict[int, tuple[int, list[list[str]]]] = {}
-    rows: list[list[str]] = []
-    start = end = 0
-    for token in tokens:
-        if token.type == "table_open" and token.map:
-            rows, (start, end) = [], token.map
-        elif token.type == "tr_open":
-            rows.append([])
-        elif token.type == "inline" and rows and token.level > 0:
-            rows[-1].append(_inline_text(token))
-        elif token.type == "table_close":
-            tables[start] = (end, rows)
-            rows = []
-    return tables
+    parser = MarkdownIt("commonmark").enable("table").disable("inline")
+    # the same place and the same rules it may interrupt as markdown-it's own (`at` would clear them)
+    parser.block.ruler.at("table", table_bounds, {"alt": ["paragraph", "reference"]})
+    return parser
+
+
+def table_bounds(state: Any, start: int, end: int, silent: bool) -> bool:
+    """markdown-it-py's GFM table rule, emitting only table_open (with the table's line map) and
+    table_close: its own rule decides whether a table starts here, and its loop over the body
+    rows is repeated with the same stops (indent, a block that interrupts, a blank or code line,
+    too many cells to fill in)."""
+    gfm = importlib.import_module("markdown_it.rules_block.table")  # the package exports the rule under this name
+    starts = bool(gfm.table(state, start, end, True))
+    if silent or not starts:
+        return starts
+    columns = header_columns(gfm.escapedSplit(gfm.mdTrim(gfm.getLine(state, start))))
+    limit = getattr(gfm, "MAX_AUTOCOMPLETED_CELLS", None)
+    stops = state.md.block.ruler.getRules("blockquote")
+    opened = state.push("table_open", "table", 1)
+    line, filled = start + 2, 0
+    while line < end and state.sCount[line] >= state.blkIndent:
+        if any(rule(state, line, end, True) for rule in stops):
+            break
+        text = gfm.mdTrim(gfm.getLine(state, line))
+        if not text or state.is_code_block(line):
+            break
+        filled += columns - header_columns(gfm.escapedSplit(text))
+        if limit is not None and filled > limit:
+            break
+        line += 1
+    opened.map = [start, line]
+    state.push("table_close", "table", -1)
+    state.line = line
+    return True
+
+
+def header_columns(cells: list[str]) -> int:
+    """How many cells a split row holds, an empty piece before the first and after the last pipe left out."""
+    count = len(cells)
+    if count and cells[0] == "":
+        count -= 1
+        cells = cells[1:]
+    if cells and cells[-1] == "":
+        count -= 1
+    return count
+
+
+def gfm_tables(body: str) -> dict[int, int]:
+    """Tables markdown-it finds: first source line → the line after the table."""
+    return {token.map[0]: token.map[1] for token in block_parser().parse(body)
+            if token.type == "table_open" and token.map}
 
 
 def pipe_cells(raw: str) -> list[str]:
@@ -139,7 +169,7 @@ def markdown_lines(body: str) -> list[Line]:
             lines.append(classify_text_line(raw_lines[index]))
             index += 1
             continue
-        end, _rows = tables[index]
+        end = tables[index]
         for raw in raw_lines[index:end]:
             if "|" not in raw:
                 lines.append(classify_text_line(raw))
