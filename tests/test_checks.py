@@ -54,9 +54,13 @@ def test_deadline_for_a_late_publication(inconsistent: Record) -> None:
     assert "2022-03-31" in finding.message
 
 
-def test_unit_flags_fees_written_in_yuan(inconsistent: Record) -> None:
+def test_unit_is_not_judged_without_a_body_type(inconsistent: Record) -> None:
+    """25,000 万元 is a lot for a county office and little for a prefecture's government: 测试县 is no
+    division, so the body's type (and the yardstick) is unknown and the check does not run. The case
+    tables (tests/checks) judge the same amount for a county government."""
     assert inconsistent.cell("active.fees.amount_wan_yuan").value == 25000
-    assert pairs(inconsistent, "unit") == [("active.fees.amount_wan_yuan",)]
+    assert pairs(inconsistent, "unit") == []
+    assert inconsistent.to_dict()["checks"]["unit"] == {"state": "not_run", "reason": "no_body_type"}
 
 
 def test_not_applicable_mark_is_kept_distinct_from_zero(inconsistent: Record) -> None:

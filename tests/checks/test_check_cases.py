@@ -97,6 +97,8 @@ REPORT_CASES: dict[str, list[Case]] = {
              [("unit", "active.fees.amount_wan_yuan")]),
         Case("a province may collect that much", report({"active.fees.amount_wan_yuan": 25000}, body_type="省级部门"),
              []),
+        Case("a body of unknown type has no yardstick", report({"active.fees.amount_wan_yuan": 25000}, body_type=None),
+             []),
     ],
     "narrative": [
         Case("the text agrees", report(CONSISTENT_ROW, overview="全年共收到政府信息公开申请3件。"), []),

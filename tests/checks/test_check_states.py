@@ -48,6 +48,8 @@ STATE_CASES: list[tuple[str, str, Record, str]] = [
     ("unit", "a 2019 table has no amount", report(year=2020, template="2019"), "no_fee_amount"),
     ("unit", "a provincial body is not judged", report({"active.fees.amount_wan_yuan": 25000}, body_type="省级部门"),
      "provincial"),
+    ("unit", "a body of unknown type has no yardstick", report({"active.fees.amount_wan_yuan": 25000}, body_type=None),
+     "no_body_type"),
     ("unit", "an amount to judge", report({"active.fees.amount_wan_yuan": 3}), "pass"),
     ("narrative", "the text states no figure", report(CONSISTENT_ROW), "no_statement"),
     ("narrative", "the text states a figure", report(CONSISTENT_ROW, overview="全年共收到政府信息公开申请3件。"), "pass"),

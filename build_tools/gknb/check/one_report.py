@@ -264,7 +264,10 @@ def is_provincial(record: Record) -> bool:
        about=About.SOURCE, advice="表二“本年收费金额”以万元为单位，请确认是否误填为元（元数除以 10000 即为万元）。",
        requires=(Requirement("no_fee_amount", "表二无收费金额（2019 年版表格无此栏，或单元格无数字）",
                              lambda record: number(record.cell(FEE_AMOUNT)) is not None),
-                 Requirement("provincial", "省级机关收费规模大，不作判断", lambda record: not is_provincial(record))))
+                 Requirement("provincial", "省级机关收费规模大，不作判断", lambda record: not is_provincial(record)),
+                 # The plausible size of a year's fees depends on who collects them: a county office
+                 # or a prefecture's whole government. Without the body type there is no yardstick.
+                 Requirement("no_body_type", "机关类型未识别，无从判断收费规模", lambda record: kind_of(record) is not None)))
 def check_unit(record: Record) -> Iterator[Issue]:
     """行政事业性收费 in 万元 looks like it was written in 元."""
     key = FEE_AMOUNT
