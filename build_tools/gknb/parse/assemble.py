@@ -88,8 +88,8 @@ def assemble_record(document: Document) -> Record:
     source: dict[str, object] = {"path": document.path, "sha256": document.sha256, "format": document.format,
                                  "encoding": document.encoding}
     if document.ocr_pages:
-        source["ocr"] = {"pages": document.ocr_pages, "engine": document.ocr_engine,
-                         "unconfirmed": confirm_ocr_cells(read.tables, template)}
+        unconfirmed = confirm_ocr_cells(read.tables, template)  # marks OCR'd numbers no relation confirms
+        source["ocr"] = {"pages": document.ocr_pages, "engine": document.ocr_engine, "unconfirmed": unconfirmed}
     record = Record(
         source=source,
         year=year,

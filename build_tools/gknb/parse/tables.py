@@ -136,6 +136,7 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
     rows: dict[str, list[Token]] = {}
     current: list[Token] | None = None
     label: Token | None = None
+    label_key: str | None = None  # the row `current` collects for
     last_valued: str | None = None
     started = not table.first_row
     for token in tokens:
@@ -147,7 +148,7 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
             if current is not None:
                 current.append(token)
                 if not token.loose:  # a lone number on a text line says nothing of where rows stand
-                    last_valued = next(key for key, cells in rows.items() if cells is current)
+                    last_valued = label_key
             elif orphans is not None and started and token.exact:
                 if orphans and orphans[-1].tokens and orphans[-1].tokens[-1].line == token.line:
                     orphans[-1].tokens.append(token)
@@ -157,7 +158,7 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
         parts = split_label_numbers(token.raw)
         row = match_row(parts.label, table, parts.interleaved)
         if row is not None and (started or row.key == table.first_row):
-            started, label = True, token
+            started, label, label_key = True, token, row.key
             if row.key in rows and has_values(rows[row.key]):
                 current = None
             else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
-from gknb.model.official_tables import OFFICIAL_TABLES, Column, Row, Table
+from gknb.model.official_tables import OFFICIAL_TABLES, TABLE_NAMES, Column, Row, Table
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,6 @@ FINDING_FIELDS: tuple[Field, ...] = (
     Field("other", "string", "对照报告", "跨报告校验所对照的另一份报告的输入文件"),
 )
 
-TABLE_SHORT = {"active": "表二", "applications": "表三", "review_litigation": "表四"}
 # Numbering and the words every label of its kind repeats: 一、本年新收政府信息公开申请数量 → 本年新收.
 _NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 _REPEATED_RE = re.compile(r"政府信息公开申请数量$|（[^）]*）$")
@@ -119,7 +118,7 @@ def cell_title(key: str) -> str:
         return key
     table, row, column, _templates = layout
     group = short_label(row.group) if row.group and not row.group.startswith("第") else ""
-    parts = [TABLE_SHORT[table.key], group, short_label(row.label), short_label(column.label)]
+    parts = [TABLE_NAMES[table.key], group, short_label(row.label), short_label(column.label)]
     return " · ".join(p for p in dict.fromkeys(parts) if p)
 
 

@@ -133,11 +133,20 @@ def granted_share(record: Record) -> tuple[str, str]:
     return f"{share:.1f}%", f"{share:.4f}"
 
 
-def list_figures(record: Record) -> list[tuple[str, str]]:
-    """The values of render.LIST_FIGURE_NAMES' columns for one report."""
+def problem_count(record: Record) -> tuple[str, str]:
     problems = sum(1 for f in record.findings if f.severity in (Severity.ERROR, Severity.WARNING))
-    return [shown_figure(flow(record, "new_received")), granted_share(record),
-            shown_figure(appeal(record, "review")), shown_figure(litigation(record)), (str(problems), str(problems))]
+    return str(problems), str(problems)
+
+
+# The figure columns of every report list, in order: name and (text, sort value) of one report.
+LIST_FIGURES: tuple[tuple[str, Callable[[Record], tuple[str, str]]], ...] = (
+    ("本年新收", lambda record: shown_figure(flow(record, "new_received"))),
+    ("予以公开率", granted_share),
+    ("行政复议", lambda record: shown_figure(appeal(record, "review"))),
+    ("行政诉讼", lambda record: shown_figure(litigation(record))),
+    ("问题数", problem_count),
+)
+FIGURE_NAMES = tuple(name for name, _figure in LIST_FIGURES)
 
 
 def row_view(entry: Entry, from_src: str) -> dict[str, Any]:
@@ -145,7 +154,7 @@ def row_view(entry: Entry, from_src: str) -> dict[str, Any]:
     return {"url": link(from_src, entry.src), "name": agency_name(record),
             "type": record.agency.get("type") or TYPE_UNKNOWN, "region": region_text(record),
             "year": record.year or "", "status": record.status, "word": STATUS_WORDS[record.status],
-            "figures": list_figures(record)}
+            "figures": [figure(record) for _name, figure in LIST_FIGURES]}
 
 
 def division_name(code: str) -> str:
@@ -179,7 +188,7 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                  group_label: str = "", trail: list[dict[str, str]] | None = None, intro: str = "",
                  stats: str = "") -> str:
     """`stats`: the summary page of the same reports, if there is one."""
-    return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro,
+    return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
                   rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
                   stats_url=link(src, stats) if stats else "")
@@ -346,7 +355,7 @@ def rejected_page(corpus: Corpus) -> str:
 
 def home_page(corpus: Corpus, entries: list[Entry]) -> str:
     src = "index.md"
-    return render("index.md.j2", reports=len(entries), bodies=len({e.body_key or e.id for e in entries}),
+    return render("index.md.j2", figure_names=FIGURE_NAMES, reports=len(entries), bodies=len({e.body_key or e.id for e in entries}),
                   years=sorted({e.record.year for e in entries if e.record.year}),
                   counts=status_counts(entries), statuses=STATUS_WORDS, rejected=len(corpus.rejected),
                   search=link(src, "search.md"),

@@ -80,7 +80,6 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("gknb.portal", "page_templates"), autoescape=True, finalize=neutralise,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.globals["figure_names"] = LIST_FIGURE_NAMES
     env.filters["number"] = format_number
     env.filters["pf"] = pagefind_value
     env.filters["grid_html"] = grid_html
@@ -98,9 +97,6 @@ def render(template: str, **context: Any) -> str:
 
 
 # ---- words shown on the pages -------------------------------------------------------------------
-
-# The figure columns of every report list (pages.list_figures gives their values, in this order).
-LIST_FIGURE_NAMES = ("本年新收", "予以公开率", "行政复议", "行政诉讼", "问题数")
 
 SEVERITY_STATUS = {Severity.ERROR: "fail", Severity.WARNING: "warn", Severity.INFO: "info"}
 REGION_UNKNOWN = "未识别地区"

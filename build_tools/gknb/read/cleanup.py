@@ -28,15 +28,15 @@ NUMBER_ROW_RE = re.compile(r"^(?:[-+]?\d[\d,.]*\s+){2,}[-+]?\d[\d,.]*$")
 # reading modes, version switches, print/close/share links. A line made only of these is chrome.
 SITE_CHROME_WORDS = frozenset({
     "长者模式", "退出长者模式", "无障碍浏览", "无障碍", "关怀版", "全真版", "文字版", "图文版", "文件下载",
-    "相关链接", "打印本页", "打印", "关闭窗口", "关闭", "分享到", "收藏", "字号", "大", "中", "小", "【打印】",
-    "【关闭】", "扫一扫在手机打开当前页", "扫一扫在手机上查看当前页面",
+    "相关链接", "打印本页", "打印", "关闭窗口", "关闭", "分享到", "收藏", "字号", "大", "中", "小",
+    "扫一扫在手机打开当前页", "扫一扫在手机上查看当前页面",
 })  # fmt: skip
 CHROME_SPLIT_RE = re.compile(r"[\s|｜:：【】\[\]（）()]+")
 
 
 def is_site_chrome(text: str) -> bool:
     words = [w for w in CHROME_SPLIT_RE.split(text) if w]
-    return bool(words) and all(w in SITE_CHROME_WORDS or f"【{w}】" in SITE_CHROME_WORDS for w in words)
+    return bool(words) and all(w in SITE_CHROME_WORDS for w in words)  # 【打印】 splits to 打印
 
 
 def drop_site_chrome(text: str) -> str:

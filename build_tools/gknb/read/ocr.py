@@ -187,6 +187,8 @@ def page_items(gray: Gray) -> PageItems:
 def render(data: bytes, index: int) -> Gray:
     import pypdfium2
 
+    # One document per page: pages render on two threads, and pdfium's objects are not thread-safe
+    # (opening costs milliseconds; recognising the page, seconds).
     document = pypdfium2.PdfDocument(data)
     try:
         page = document[index]

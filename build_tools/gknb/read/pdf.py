@@ -212,9 +212,11 @@ def is_scanned(page: Page) -> bool:
 
 
 def scanned_page_count(path: Path) -> int:
-    """How many pages of a PDF are scans (for progress): a quick look, 0 for anything unreadable."""
+    """How many pages of a PDF `is_scanned` will send to OCR (for progress): a quick look through
+    pdfium's character count and image objects, 0 for anything unreadable."""
     try:
         import pypdfium2
+        import pypdfium2.raw as pdfium_c
 
         document = pypdfium2.PdfDocument(str(path))
     except Exception:  # noqa: BLE001 — the reader reports what is wrong with the file
@@ -223,8 +225,9 @@ def scanned_page_count(path: Path) -> int:
         count = 0
         for page in document:
             text = page.get_textpage()
-            count += text.count_chars() < MIN_TEXT_CHARS
+            few_chars = text.count_chars() < MIN_TEXT_CHARS
             text.close()
+            count += few_chars and next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))), None) is not None
             page.close()
         return count
     finally:
