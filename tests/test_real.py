@@ -31,8 +31,6 @@ NOT_YET_FOUND = {
     "pingtan2_nongyenongcunju_2023_page.txt": {"narrative"},
     # The text's 无法提供 2 / 其他 2 against the table's 其他处理 4: figures per outcome are not compared yet.
     "pingtan3_shichangjianguanju_2025_page.txt": {"narrative"},
-    # （七）总计 `191000019` fits its row in no split; only the column sums would decide 19,1,0,0,0,0,19.
-    "pt7_ziranziyuanju_2023_page.txt": {"balance"},
 }
 
 

@@ -6,13 +6,14 @@ import itertools
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from gknb.corpus.pipeline import read_report
 from gknb.model.record import CellState
 from gknb.parse.digit_runs import (MAX_CELL_DIGITS, Reading, Relation, RowConstraint, RunRow, groups_sum_to_last, no_constraint,
-                          piece_splits, readings, settle, sums_to_last)
+                          piece_splits, readings, settle, spelled_by_relation, sums_to_last)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +72,34 @@ def test_a_run_no_reading_fits_is_garbled(tmp_path: Path) -> None:
     record = read_report(path)
     cell = record.cell("applications.carried_forward.total")
     assert (cell.state, cell.value, cell.raw) == (CellState.GARBLED, None, "1999")
+
+
+SUM_OF_PARTS: tuple[Relation, ...] = ((("a", "b"), ("total",)),)
+KNOWN_PARTS = {"a": [19.0, 0.0, 19.0], "b": [0.0, 1.0, 0.0]}  # column sums 19, 1, 19 (row adds to 20)
+
+
+@pytest.mark.parametrize(("pieces", "known", "expected"), [
+    (("19119",), KNOWN_PARTS, (19, 1, 19)),                 # the digits are exactly the column sums
+    (("19", "119"), KNOWN_PARTS, (19, 1, 19)),              # a piece break on a cell boundary
+    (("1", "9119"), KNOWN_PARTS, None),                     # a piece break inside 19: not these cells
+    (("19129",), KNOWN_PARTS, None),                        # other digits: the relation does not spell them
+    (("19119",), {"a": [19.0, None, 19.0], "b": [0.0, 1.0, 0.0]}, None),  # a part unread: nothing to spell
+    (("19119",), {"a": [19.0, 0.0, 19.0]}, None),           # a part missing
+])
+def test_a_relation_spells_a_run_no_cut_fits(pieces: tuple[str, ...], known: dict[str, list[float | None]],
+                                             expected: Reading | None) -> None:
+    row = RunRow("total", pieces)
+    assert spelled_by_relation(row, known, SUM_OF_PARTS, 3) == expected
+
+
+def test_a_real_row_total_no_cut_fits_is_spelled_by_the_outcome_sums() -> None:
+    # pt7 自然资源与生态环境局 2023: （七）总计 `191000019` adds up in no cut; the outcome rows give
+    # 19, 1, 0, 0, 0, 0, 19, which is what it spells, and the report's own errors are then named.
+    record = read_report(ROOT / "tests" / "real" / "pt7_ziranziyuanju_2023_page.txt")
+    cells = [record.cell(f"applications.total_processed.{c}") for c in
+             ("natural_person", "commercial", "research", "public_welfare", "legal_service", "other_org", "total")]
+    assert [(c.state, c.value) for c in cells] == [(CellState.RECOVERED, v) for v in (19, 1, 0, 0, 0, 0, 19)]
+    assert {"row_total", "balance"} <= {f.check for f in record.findings}
 
 
 def test_a_capped_joint_search_never_narrows_a_row() -> None:

@@ -246,6 +246,48 @@ def joint_solutions(rows: Sequence[RunRow], known: Known, relations: Sequence[Re
     return solutions
 
 
+def spelled_by_relation(row: RunRow, known: Known, relations: Sequence[Relation], width: int) -> Reading | None:
+    """The values a relation gives a row that no cut of its own fits, when the run spells exactly them.
+
+    `191000019` fits no cut whose six applicant cells add up to 总计: the report's own row is wrong.
+    When the row stands alone on one side of a relation whose every other cell is a number (（七）总计
+    = the sum of the outcome rows), the relation gives each of its cells; if those values, written
+    out, are the run's digits with its piece breaks on cell boundaries, the source shows exactly them
+    and the broken row total is the report's finding, not a reason to drop the row.
+    """
+    for relation in relations:
+        for side, others in ((0, relation[1]), (1, relation[0])):
+            if relation[side] != (row.key,) or row.key in others:
+                continue
+            values = [sum_of(others, known, column) for column in range(width)]
+            if all(v is not None and v >= 0 and v == int(v) for v in values):
+                reading = tuple(int(v) for v in values if v is not None)
+                if spells(row.pieces, reading):
+                    return reading
+    return None
+
+
+def sum_of(rows: Sequence[str], known: Known, column: int) -> float | None:
+    total = 0.0
+    for key in rows:
+        cells = known.get(key)
+        value = cells[column] if cells is not None else None
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def spells(pieces: Sequence[str], reading: Reading) -> bool:
+    """The reading written out digit by digit is the run, and every break between pieces falls
+    between two cells."""
+    written = [str(v) for v in reading]
+    if "".join(written) != "".join(pieces):
+        return False
+    cell_ends = set(itertools.accumulate(len(w) for w in written))
+    return all(end in cell_ends for end in itertools.accumulate(len(p) for p in pieces))
+
+
 def settle(rows: Sequence[RunRow], known: Known, relations: Sequence[Relation],
            width: int) -> dict[str, list[Reading]]:
     """The readings left for each run row once the relations across rows are applied.
