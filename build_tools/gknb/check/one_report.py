@@ -14,7 +14,7 @@ from typing import Iterator
 from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, check, complete_relation, has_table,
                                 issue, number, table_present, values)
 from gknb.model.body_types import BodyType, body_type
-from gknb.model.official_tables import (cell_label, row_label, APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
+from gknb.model.official_tables import (cell_label, row_label, run_label, TABLE_NAMES, APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
                                         outcome_keys)
 from gknb.model.record import About, CellState, Record, Severity, split_cell_key
 from gknb.model.numbers import format_number
@@ -107,15 +107,25 @@ def appeal_sums(_record: Record) -> Iterator[Sum]:
         yield Sum(tuple(keys[:-1]), keys[-1])
 
 
-@check("appeal_total", Severity.ERROR, "复议诉讼合计", "{group}：维持、纠正、其他、尚未审结合计 {listed}，但总计为 {total}",
-       about=About.SOURCE, requires=(TABLE_4, complete_relation(lambda r: (s.cells for s in appeal_sums(r)))),
-       advice="核对表四该组的结果维持、结果纠正、其他结果、尚未审结与总计，使四项之和等于总计。")
+@check("appeal_total", Severity.ERROR, "复议诉讼合计", {
+    "": "{group}：维持、纠正、其他、尚未审结合计 {listed}，但总计为 {total}",
+    "every_reading": "{group}：数字连写为“{raw}”，无论怎样拆分，维持、纠正、其他、尚未审结之和都不等于总计",
+}, about=About.SOURCE, requires=(TABLE_4, complete_relation(lambda r: (s.cells for s in appeal_sums(r)))),
+   advice="核对表四该组的结果维持、结果纠正、其他结果、尚未审结与总计，使四项之和等于总计。")
 def check_appeal_total(record: Record) -> Iterator[Issue]:
     """Per group of table 四: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
-    for (_group, label), rule in zip(APPEAL_GROUPS, appeal_sums(record)):
+    for (group, label), rule in zip(APPEAL_GROUPS, appeal_sums(record)):
         broken = rule.broken(record)
         if broken:
             yield issue(*rule.cells, group=label, listed=broken[0], total=broken[1])
+        elif every_reading_breaks(record.readings.get(f"review_litigation.{group}")):
+            yield issue(*rule.cells, variant="every_reading", group=label, raw=record.cell(rule.total).raw)
+
+
+def every_reading_breaks(readings: list[tuple[int, ...]] | None) -> bool:
+    """A group split from run-together digits in several ways, none adding up (digit_runs keeps such
+    a group's readings when it alone spoils every cut of the table): the report's own error."""
+    return bool(readings) and len(readings or ()) > 1 and all(sum(r[:-1]) != r[-1] for r in readings or ())
 
 
 # ---- template, completeness, statements -----------------------------------------------------------
@@ -291,6 +301,12 @@ def run_cells(record: Record, key: str) -> list[str]:
 
 
 SHOWN_READINGS = 5
+
+
+def row_in_table(key: str, template: str | None) -> str:
+    """A run's row named inside its table's message (`（一）予以公开`); 整表 for a whole-table run."""
+    table, _, row = key.partition(".")
+    return run_label(key, template).removeprefix(TABLE_NAMES.get(table, table) + " · ") if row else "整表"
 SHOWN_ROWS = 6
 
 
@@ -314,15 +330,17 @@ def check_digit_runs(record: Record) -> Iterator[Issue]:
         if len(readings) == 1:
             recovered.setdefault(key.split(".")[0], []).append(key)
         elif not readings:
-            yield issue(*cells, variant="unsplit", row=key, raw=raw)
+            yield issue(*cells, variant="unsplit", row=run_label(key, record.template), raw=raw)
         else:
             shown = "；".join(reading_text(r) for r in readings[:SHOWN_READINGS])
             more = f" 等 {len(readings)} 种" if len(readings) > SHOWN_READINGS else f" 共 {len(readings)} 种"
-            yield issue(*cells, variant="ambiguous", row=key, raw=raw, readings=shown + more)
+            yield issue(*cells, variant="ambiguous", row=run_label(key, record.template), raw=raw,
+                        readings=shown + more)
     for table, keys in recovered.items():
         cells = [c for key in keys for c in run_cells(record, key)]
-        listed = "、".join(keys[:SHOWN_ROWS]) + (" 等" if len(keys) > SHOWN_ROWS else "")
-        yield issue(*cells, variant="recovered", table=table, count=len(keys), rows=listed)
+        listed = "、".join(row_in_table(key, record.template) for key in keys[:SHOWN_ROWS]) + \
+            (" 等" if len(keys) > SHOWN_ROWS else "")
+        yield issue(*cells, variant="recovered", table=TABLE_NAMES.get(table, table), count=len(keys), rows=listed)
 
 
 NARRATIVE_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {

@@ -228,6 +228,12 @@ def row_label(table_key: str, row_key: str, template: str | None) -> str:
     return " · ".join(part for part in (TABLE_NAMES.get(table_key, table_key), group, row.label) if part)
 
 
+def run_label(key: str, template: str | None) -> str:
+    """A table (`表四`) or one of its rows (`表三 ·（一）予以公开`) for a key `table` or `table.row`."""
+    table_key, _, row_key = key.partition(".")
+    return row_label(table_key, row_key, template) if row_key else TABLE_NAMES.get(table_key, table_key)
+
+
 def cell_label(key: str, template: str | None) -> str:
     """`表三 ·（一）予以公开 · 自然人` for `applications.granted.natural_person`."""
     table_key, rest = key.split(".", 1)

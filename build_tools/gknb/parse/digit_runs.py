@@ -177,12 +177,28 @@ def sums_to_last(cells: Sequence[int], width: int) -> int | None:
     return sum(cells) if len(cells) == width - 1 else None
 
 
-def groups_sum_to_last(size: int) -> RowConstraint:
-    """Table 四: each group of five ends with its total."""
+def groups_sum_to_last(size: int, free: int | None = None) -> RowConstraint:
+    """Table 四: each group of five ends with its total (but the `free` group, when one is named)."""
     def forced(cells: Sequence[int], width: int) -> int | None:
         filled = len(cells) % size
+        if len(cells) // size == free:
+            return None
         return sum(cells[len(cells) - filled:]) if filled == size - 1 else None
     return forced
+
+
+def readings_with_one_group_free(pieces: Sequence[str], width: int, size: int) -> tuple[int, list[Reading]] | None:
+    """A run in groups no cut fits (every group adding up to its total): the one group that, left
+    free, lets every other group add up, with the readings then possible. None when no group or
+    more than one group could be the one at fault: then nothing says which cells to trust."""
+    fits: list[tuple[int, list[Reading]]] = []
+    for group in range(width // size):
+        found, truncated = readings(pieces, width, groups_sum_to_last(size, group))
+        if truncated:
+            return None
+        if found:
+            fits.append((group, found))
+    return fits[0] if len(fits) == 1 else None
 
 
 def no_constraint(cells: Sequence[int], width: int) -> int | None:
