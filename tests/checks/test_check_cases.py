@@ -104,6 +104,13 @@ REPORT_CASES: dict[str, list[Case]] = {
         Case("the text agrees", report(CONSISTENT_ROW, overview="全年共收到政府信息公开申请3件。"), []),
         Case("the text says otherwise", report(CONSISTENT_ROW, overview="全年共收到政府信息公开申请9件。"),
              [("narrative", f"{A}.new_received.total")]),
+        Case("the text counts the carried-over requests too",
+             report({**CONSISTENT_ROW, f"{A}.carried_over.natural_person": 1, f"{A}.carried_over.total": 1},
+                    overview="全年共收到政府信息公开申请4件。"), []),
+        Case("a 新收 总计 slipped into the 结转 row does not make the sum agree",
+             report({**CONSISTENT_ROW, f"{A}.new_received.total": 0, f"{A}.carried_over.total": 3},
+                    overview="全年共收到政府信息公开申请3件。"),
+             [("narrative", f"{A}.new_received.total")]),
     ],
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, check, complete_relation, has_table,
                                 issue, number, table_present, values)
@@ -365,6 +365,14 @@ def all_text(record: Record) -> str:
     return "\n".join(s.text for s in record.sections)
 
 
+def rows_add_up(record: Record, totals: Iterable[str]) -> bool:
+    """Every row whose total these cells are adds up in itself. A stated figure is read as a sum of
+    totals (新收 + 上年结转) only from rows that do: a 总计 slipped into the next row (新收 6,1,…,0 over
+    结转 0,…,0,7) must not make the text's 7 agree."""
+    rules = {rule.total: rule for rule in (*applicant_sums(record), *appeal_sums(record))}
+    return all(key not in rules or rules[key].broken(record) is None for key in totals)
+
+
 @check("narrative", Severity.WARNING, "正文与表格数字一致", "正文称{quantity} {stated} 件，表格为 {table} 件：“{sentence}”",
        about=About.SOURCE, advice="核对正文所述件数与表格数字，改正其中错误的一处。",
        requires=(Requirement("no_statement", "正文未陈述可与表格核对的件数", stated_figures),),
@@ -372,7 +380,8 @@ def all_text(record: Record) -> str:
 def check_narrative(record: Record) -> Iterator[Issue]:
     """Figures stated in the text (收到申请、办结、行政复议、行政诉讼 件数) match the tables; the sentence is quoted."""
     for statement in statements(all_text(record)):
-        readings = [values(record, keys) for keys in NARRATIVE_CELLS[statement.quantity]]
+        readings = [values(record, keys) for keys in NARRATIVE_CELLS[statement.quantity]
+                    if len(keys) == 1 or rows_add_up(record, keys)]
         sums = [sum(r) for r in readings if r is not None]
         if sums and statement.value not in sums:
             yield issue(*NARRATIVE_CELLS[statement.quantity][0], quantity=QUANTITY_WORDS[statement.quantity],
