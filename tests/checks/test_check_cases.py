@@ -111,6 +111,15 @@ REPORT_CASES: dict[str, list[Case]] = {
              report({**CONSISTENT_ROW, f"{A}.new_received.total": 0, f"{A}.carried_over.total": 3},
                     overview="全年共收到政府信息公开申请3件。"),
              [("narrative", f"{A}.new_received.total")]),
+        Case("an outcome the text counts otherwise (其他处理 = the （六） rows summed)",
+             report({**CONSISTENT_ROW, f"{A}.granted.natural_person": 1, f"{A}.granted.total": 1,
+                     f"{A}.other.no_correction.natural_person": 2, f"{A}.other.no_correction.total": 2},
+                    overview="全年共收到政府信息公开申请3件，予以公开1件，其他处理1件。"),
+             [("narrative", f"{A}.other.other.total")]),
+        Case("an outcome the text counts as the table does",
+             report({**CONSISTENT_ROW, f"{A}.granted.natural_person": 1, f"{A}.granted.total": 1,
+                     f"{A}.other.no_correction.natural_person": 2, f"{A}.other.no_correction.total": 2},
+                    overview="全年共收到政府信息公开申请3件，予以公开1件，其他处理2件。"), []),
     ],
 }
 

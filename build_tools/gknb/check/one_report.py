@@ -19,7 +19,7 @@ from gknb.model.official_tables import (cell_label, row_label, run_label, TABLE_
 from gknb.model.record import About, CellState, Record, Severity, split_cell_key
 from gknb.model.numbers import format_number
 from gknb.parse.confirm import Broken, broken_relations
-from gknb.parse.statements import statements
+from gknb.parse.statements import OUTCOMES, statements
 
 # ---- table arithmetic (勾稽关系) -------------------------------------------------------------------
 
@@ -351,13 +351,26 @@ NARRATIVE_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "review": (("review_litigation.review.total",),),
     "litigation": (("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),),
 }
-QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "review": "行政复议", "litigation": "行政诉讼"}
+# Quantities stated per outcome (区分处理后公开11件，因无法提供相关信息答复2件): the 总计 of the rows the
+# table prints under that outcome (（三）不予公开 = its eight reasons; a merged （六） row counts once).
+QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "review": "行政复议", "litigation": "行政诉讼",
+                  "partial": "部分公开", "unable": "无法提供", "not_processed": "不予处理",
+                  "other": "其他处理", "carried_forward": "结转下年度"}
 QUOTED_CHARACTERS = 80
+
+
+def narrative_readings(record: Record, quantity: str) -> tuple[tuple[str, ...], ...]:
+    """The cell sums a stated quantity may be compared with."""
+    if quantity not in OUTCOMES:
+        return NARRATIVE_CELLS[quantity]
+    rows = [row for row in (*printed_outcome_rows(record), "carried_forward")
+            if row == quantity or row.startswith(quantity + ".")]
+    return (tuple(f"applications.{row}.total" for row in rows),) if rows else ()
 
 
 def stated_figures(record: Record) -> bool:
     """The text states a figure the tables can be compared with."""
-    return any(any(values(record, keys) is not None for keys in NARRATIVE_CELLS[s.quantity])
+    return any(any(values(record, keys) is not None for keys in narrative_readings(record, s.quantity))
                for s in statements(all_text(record)))
 
 
@@ -380,11 +393,11 @@ def rows_add_up(record: Record, totals: Iterable[str]) -> bool:
 def check_narrative(record: Record) -> Iterator[Issue]:
     """Figures stated in the text (收到申请、办结、行政复议、行政诉讼 件数) match the tables; the sentence is quoted."""
     for statement in statements(all_text(record)):
-        readings = [values(record, keys) for keys in NARRATIVE_CELLS[statement.quantity]
-                    if len(keys) == 1 or rows_add_up(record, keys)]
+        compared = narrative_readings(record, statement.quantity)
+        readings = [values(record, keys) for keys in compared if len(keys) == 1 or rows_add_up(record, keys)]
         sums = [sum(r) for r in readings if r is not None]
         if sums and statement.value not in sums:
-            yield issue(*NARRATIVE_CELLS[statement.quantity][0], quantity=QUANTITY_WORDS[statement.quantity],
+            yield issue(*compared[0], quantity=QUANTITY_WORDS[statement.quantity],
                         stated=statement.value, table=sums[0], sentence=statement.sentence[:QUOTED_CHARACTERS])
 
 

@@ -132,7 +132,8 @@ _HEAD_ROWS = (
     _app("denied.third_party", "4.保护第三方合法权益", "第三方合法权益", group=_DENIED),
     _app("denied.internal_affairs", "5.属于三类内部事务信息", "内部事务", group=_DENIED),
     _app("denied.process_info", "6.属于四类过程性信息", "过程性信息", group=_DENIED),
-    _app("denied.enforcement_file", "7.属于行政执法案卷", "执法案卷", group=_DENIED),
+    # 属于行政执法案件: a real report's typo for 案卷 (平潭 市场监督管理局 2025).
+    _app("denied.enforcement_file", "7.属于行政执法案卷", "执法案卷", "属于行政执法案件", group=_DENIED),
     _app("denied.admin_inquiry", "8.属于行政查询事项", "行政查询", group=_DENIED),
     _app("unable.not_held", "1.本机关不掌握相关政府信息", "不掌握", group=_UNABLE),
     _app("unable.needs_creation", "2.没有现成信息需要另行制作", "没有现成信息", "另行制作", group=_UNABLE),
