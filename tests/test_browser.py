@@ -229,3 +229,39 @@ def test_phone_layout_of_timeline_and_summary(browser: Any, base_url: str, site:
     context.close()
     assert widths[0] <= widths[1]
     assert charts and all(c["visible"] and c["width"] <= 390 for c in charts)
+
+
+def test_on_a_phone_a_tap_reaches_the_likely_wrong_cells_explanation(browser: Any, base_url: str,
+                                                                      site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "inconsistent-2021.txt")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + page_url(entry.src))
+    # The findings list names the likely wrong cell first, in Chinese; its link opens the explanation.
+    link = page.locator("a.gknb-likely-link").first
+    assert link.inner_text() == "表三 · （七）总计 · 总计"
+    link.click()
+    expect(page.locator(".gknb-pop")).to_be_visible()
+    text = page.inner_text(".gknb-pop")
+    assert text.startswith("最可能出错的单元格") and text.count("问题 ") == 3
+    page.click(".gknb-pop-close")
+    expect(page.locator(".gknb-pop")).to_have_count(0)
+    # A tap on a framed cell opens its own explanation.
+    page.locator('td[data-key="applications.new_received.total"]').tap()
+    expect(page.locator(".gknb-pop")).to_contain_text("问题 ")
+    context.close()
+    assert errors == []
+
+
+def test_the_keyboard_reaches_a_cells_explanation(page: Any, base_url: str, site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "inconsistent-2021.txt")
+    page.goto(base_url + page_url(entry.src))
+    page.focus("td.cell-likely")
+    page.keyboard.press("Enter")
+    expect(page.locator(".gknb-pop")).to_contain_text("最可能出错的单元格")
+    assert page.get_attribute("td.cell-likely", "aria-describedby") == "gknb-pop"
+    page.keyboard.press("Escape")
+    expect(page.locator(".gknb-pop")).to_have_count(0)
+    assert page.evaluate("() => document.activeElement.classList.contains('cell-likely')")
