@@ -123,7 +123,7 @@ def test_report_page_shows_the_numbers_and_the_badge(page: Any, base_url: str, s
                 "applications.granted.total", "active.normative_docs.in_force", "review_litigation.review.total"):
         cell = entry.record.cell(key)
         shown = page.eval_on_selector(f'td[data-key="{key}"]', "td => td.firstChild ? td.firstChild.textContent : ''")
-        assert shown == format_number(cell.value), key
+        assert shown == format_number(cell.value, grouped=True), key
     assert page.inner_text('td[data-key="applications.new_received.total"]') == "95"
     headers = page.eval_on_selector_all("table.gknb-table th", "ths => ths.map(t => t.getAttribute('scope'))")
     assert headers and all(h in {"col", "row", "colgroup", "rowgroup"} for h in headers)
@@ -191,7 +191,7 @@ def test_timeline_shows_every_year_and_a_chart(page: Any, base_url: str, site: B
     years = page.eval_on_selector_all("table[data-timeline] thead th[data-year]", "ths => ths.map(t => t.textContent)")
     assert years == ["2021 年度", "2022 年度", "2023 年度"]
     carried = page.eval_on_selector_all('tr[data-row="上年结转"] td', "tds => tds.map(t => t.textContent)")
-    assert carried == [format_number(e.record.cell("applications.carried_over.total").value) for e in entries]
+    assert carried == [format_number(e.record.cell("applications.carried_over.total").value, grouped=True) for e in entries]
     charts = visible_charts(page)
     assert len(charts) == 1 and charts[0]["visible"] and charts[0]["width"] > 300 and charts[0]["bars"] == 3
     assert "本年新收" in charts[0]["title"]
@@ -214,7 +214,7 @@ def test_summary_page_draws_its_charts_above_the_numbers(page: Any, base_url: st
         assert below, chart_id
     new = page.inner_text("table[data-stats='flows'] tbody tr:first-child td")
     records = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith("32")]
-    assert new == format_number(sum(r.cell("applications.new_received.total").value or 0 for r in records))
+    assert new == format_number(sum(r.cell("applications.new_received.total").value or 0 for r in records), grouped=True)
 
 
 @pytest.mark.parametrize("path", ["stats/region/32/", "timeline"])

@@ -170,6 +170,11 @@ def test_format_number_never_prints_exponents() -> None:
     assert [format_number(v) for v in (0, 12, 12.0, 0.35, 1234567.5, None)] == ["0", "12", "12", "0.35", "1234567.5", ""]
 
 
+def test_numbers_for_people_are_grouped_by_thousands() -> None:
+    assert [format_number(v, grouped=True) for v in (0, 2650, 96171.6, 1234567.5, -1234.5, -0.5, 0.35)] == [
+        "0", "2,650", "96,171.6", "1,234,567.5", "-1,234.5", "-0.5", "0.35"]
+
+
 # ---- checks ------------------------------------------------------------------------------------
 
 def test_every_check_has_a_badge_and_failing_ones_their_messages() -> None:

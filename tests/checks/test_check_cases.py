@@ -250,4 +250,4 @@ def test_findings_take_id_severity_and_wording_from_the_declaration() -> None:
     (finding,) = CHECKS_BY_ID["row_total"].findings(record)
     declared = CHECKS_BY_ID["row_total"]
     assert (finding.check, finding.severity) == (declared.id, declared.severity)
-    assert finding.message == "“（一）予以公开”行：各类申请人合计 0，但总计栏为 1234567.5"  # the pages' formatter
+    assert finding.message == "“（一）予以公开”行：各类申请人合计 0，但总计栏为 1,234,567.5"  # the pages' formatter

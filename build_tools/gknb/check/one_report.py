@@ -417,7 +417,7 @@ def relation_text(broken: Broken) -> str:
     """Where a relation fails, in the words of the arithmetic checks (row, column, group)."""
     (first, *_), right = broken.relation
     row, column = first.rsplit(".", 1)
-    listed, total = format_number(broken.left), format_number(broken.right)
+    listed, total = format_number(broken.left, grouped=True), format_number(broken.right, grouped=True)
     if broken.table.key == "review_litigation":
         return f"{dict(APPEAL_GROUPS)[row]}：维持、纠正、其他、尚未审结合计 {listed}，总计识别为 {total}"
     if right[0].rsplit(".", 1)[0] == row:

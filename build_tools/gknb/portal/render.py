@@ -81,7 +81,8 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("gknb.portal", "page_templates"), autoescape=True, finalize=neutralise,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters["number"] = format_number
+    env.filters["number"] = lambda value: format_number(value, grouped=True)
+    env.filters["plain_number"] = format_number
     env.filters["pf"] = pagefind_value
     env.filters["grid_html"] = grid_html
     return env
@@ -121,14 +122,14 @@ STATE_MARKS: dict[CellState, tuple[str, str]] = {
 def read_text(cell: Cell) -> str:
     """A cell as first read, in words: its number, or what stood there."""
     if cell.value is not None:
-        return format_number(cell.value)
+        return format_number(cell.value, grouped=True)
     return f"{STATE_MARKS[cell.state][1].split('：')[0]}{f'“{cell.raw}”' if cell.raw.strip() else ''}"
 
 
 def correction_views(record: Record) -> list[dict[str, Any]]:
     """The cells corrected by hand: key, value first read, corrected value, reason, who, when."""
     return [{"key": key, "label": cell_label(key, record.template), "read": read_text(c.read),
-             "value": format_number(c.value), "reason": c.reason, "by": c.by, "date": c.date}
+             "value": format_number(c.value, grouped=True), "reason": c.reason, "by": c.by, "date": c.date}
             for key, c in record.corrections.items()]
 
 
@@ -258,7 +259,7 @@ def th(text: str, scope: str = "col", colspan: int = 1, rowspan: int = 1) -> Gri
 
 def data_cell(cell: Cell, key: str, flags: dict[str, list[str]], colspan: int = 1) -> GridCell:
     """A table cell: the number, or what the source showed, its state mark and the findings naming it."""
-    shown = format_number(cell.value) if cell.is_number or cell.state is CellState.UNCERTAIN else {
+    shown = format_number(cell.value, grouped=True) if cell.is_number or cell.state is CellState.UNCERTAIN else {
         CellState.NA: cell.raw, CellState.GARBLED: cell.raw}.get(cell.state, "")
     mark, legend = STATE_MARKS[cell.state]
     classes = [f"cell-{cell.state.value}"]
