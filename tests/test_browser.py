@@ -265,3 +265,33 @@ def test_the_keyboard_reaches_a_cells_explanation(page: Any, base_url: str, site
     page.keyboard.press("Escape")
     expect(page.locator(".gknb-pop")).to_have_count(0)
     assert page.evaluate("() => document.activeElement.classList.contains('cell-likely')")
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two CSS `rgb(…)` colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(v) / 255 for v in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_links_and_badges_meet_wcag_aa_in_light_and_dark(browser: Any, base_url: str, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url)
+    colours = page.evaluate("""() => {
+        const bg = getComputedStyle(document.querySelector('.md-main')).backgroundColor !== 'rgba(0, 0, 0, 0)'
+            ? getComputedStyle(document.querySelector('.md-main')).backgroundColor : getComputedStyle(document.body).backgroundColor;
+        const pick = s => getComputedStyle(document.querySelector(s)).color;
+        return {bg, link: pick('.md-typeset a.gknb-entry strong'), table: pick('table.gknb-list td a'),
+                badge: pick('.gknb-badge--fail'), badgeBg: getComputedStyle(document.querySelector('.gknb-badge--fail')).backgroundColor,
+                scheme: document.body.getAttribute('data-md-color-scheme')};
+    }""")
+    context.close()
+    assert colours["scheme"] == {"light": "default", "dark": "slate"}[scheme]
+    assert contrast(colours["link"], colours["bg"]) >= 4.5
+    assert contrast(colours["table"], colours["bg"]) >= 4.5
+    assert contrast(colours["badge"], colours["badgeBg"]) >= 4.5

@@ -108,6 +108,12 @@ def entries_of(records: Iterable[Record]) -> list[Entry]:
     return sorted(result, key=sort_key)
 
 
+def data_date(records: Iterable[Record]) -> str:
+    """How current the portal is: the newest publication date among its reports ("" when none is
+    known). Taken from the reports, not the clock, so that two builds of one corpus are identical."""
+    return max((str(r.published) for r in records if r.published), default="")
+
+
 def sort_key(entry: Entry) -> tuple[str, str, int, str]:
     return (entry.region_code or "~", agency_name(entry.record), entry.record.year or 0, entry.id)
 

@@ -21,7 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from gknb.portal.pages import SiteFiles, generate
+from gknb.portal.pages import SiteFiles, data_date, generate
 from gknb.corpus.cluster import ClusterError
 from gknb.corpus.pipeline import Options, build_corpus
 from gknb.publish.build import rezip_sitemap
@@ -103,6 +103,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")
         log.info("gknb: %d inputs, %d reports, %d rejected, %d ignored", corpus.inputs, len(corpus.records),
                  len(corpus.rejected), len(corpus.ignored))
+        config.extra["gknb_data_date"] = data_date(corpus.records)
         site = generate(corpus, content, jobs=self.config.jobs or None)
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
         built = (files.get_file_from_path(src) for src in self.searchable)
