@@ -110,6 +110,15 @@ def entries_of(records: Iterable[Record]) -> list[Entry]:
     return sorted(result, key=sort_key)
 
 
+def bodies(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    """The reports of each body (Entry.body_key), in the order given."""
+    by_body: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.body_key is not None:
+            by_body.setdefault(entry.body_key, []).append(entry)
+    return by_body
+
+
 def sort_key(entry: Entry) -> tuple[str, str, int, str]:
     return (entry.region_code or "~", agency_name(entry.record), entry.record.year or 0, entry.id)
 
@@ -359,7 +368,8 @@ Found = tuple[Entry, Finding]
 def finding_rows(found: list[Found], src: str, by_body: dict[str, list[Entry]]) -> list[dict[str, Any]]:
     return [{**row_view(e, src), "check": f.check, "check_title": CHECK_TITLES.get(f.check, f.check),
              "severity": SEVERITY_STATUS[f.severity], "severity_word": SEVERITY_WORDS[f.severity],
-             "message": finding_message(f, other_reports(e, by_body, src))} for e, f in found]
+             # Only a cross-report finding names another report to link.
+             "message": finding_message(f, other_reports(e, by_body, src) if f.other else {})} for e, f in found]
 
 
 def count_rows(src: str, groups: list[tuple[str, str, str, list[Found]]]) -> list[dict[str, Any]]:
@@ -716,10 +726,7 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     """Every generated page and file of the portal for this corpus (`jobs`: worker processes for
     the report pages; default all cores; `site_url`: mkdocs' `site_url`, "" when not set)."""
     entries = entries_of(corpus.records)
-    by_body: dict[str, list[Entry]] = {}
-    for entry in entries:
-        if entry.body_key is not None:
-            by_body.setdefault(entry.body_key, []).append(entry)
+    by_body = bodies(entries)
     report_pages = start_report_pages(entries, by_body, jobs or os.cpu_count() or 1)
     site = SiteFiles()
     try:
