@@ -86,7 +86,7 @@ def test_each_region_and_year_file_lists_exactly_its_reports(site: pages.SiteFil
     entries = entries_of(records)
     index = json_of(site, INDEX)
     assert index["count"] == len(records) and index["site_url"] is None
-    listed = {(r["code"], y["year"]): y for r in index["regions"] for y in r["years"]}
+    listed = {(r["code"], int(year)): count for r in index["regions"] for year, count in r["years"].items()}
     expected: dict[tuple[str, int], set[str]] = {}
     for entry in entries:
         code = entry.record.region["code"]
@@ -94,11 +94,14 @@ def test_each_region_and_year_file_lists_exactly_its_reports(site: pages.SiteFil
             expected.setdefault((region, entry.record.year or 0), set()).add(entry.id)
     assert set(listed) == set(expected)
     for (region, year), ids in expected.items():
-        data = json_of(site, listed[(region, year)]["path"])
+        data = json_of(site, index["path"].format(code=region, year=year))
         assert data["region"]["code"] == region and data["year"] == year and data["count"] == len(ids)
+        assert listed[(region, year)] == len(ids)
         assert {r["id"] for r in data["reports"]} == ids
     assert {r["code"]: r["level"] for r in index["regions"]}["1410"] == "city"
     assert {r["code"]: r["parent"] for r in index["regions"]}["141002"] == "1410"
+    assert index["feed"] == FEED and index["feeds"] == {p: feed_path(p) for p in ("14", "37", "62")}
+    assert len(site.data[INDEX]) < 200 * len(index["regions"])   # compact: one line
 
 
 def test_an_index_row_carries_the_record_values_and_resolves(site: pages.SiteFiles, records: list[Record]) -> None:

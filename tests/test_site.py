@@ -599,5 +599,5 @@ def test_feeds_are_announced_and_the_open_data_page_links_feed_and_index(site: B
     index = json.loads((site.site / "data" / "index.json").read_text(encoding="utf-8"))
     for region in index["regions"]:
         for year in region["years"]:
-            listed = json.loads((site.site / year["path"]).read_text(encoding="utf-8"))
+            listed = json.loads((site.site / index["path"].format(code=region["code"], year=year)).read_text(encoding="utf-8"))
             assert all((site.site / r["page"] / "index.html").is_file() for r in listed["reports"])

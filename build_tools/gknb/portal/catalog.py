@@ -21,6 +21,7 @@ from gknb.portal.render import TYPE_UNKNOWN, region_text, report_title
 REGION_LEVELS: tuple[tuple[int, str, str], ...] = ((2, "province", "省"), (4, "city", "地市"), (6, "county", "县区"))
 UNKNOWN = "unknown"
 INDEX = f"{DATA_DIR}/index.json"
+INDEX_PATH = DATA_DIR + "/index/{code}/{year}.json"  # as data/index.json states it for programs
 
 
 def division_name(code: str) -> str:
@@ -37,8 +38,12 @@ def absolute(path: str, site_url: str) -> str:
     return site_url.rstrip("/") + "/" + path
 
 
+def year_key(year: int | None) -> str:
+    return str(year or UNKNOWN)
+
+
 def index_path(region: str, year: int | None) -> str:
-    return f"{DATA_DIR}/index/{region}/{year or UNKNOWN}.json"
+    return INDEX_PATH.format(code=region, year=year_key(year))
 
 
 def latest_date(record: Record) -> str | None:
@@ -104,22 +109,21 @@ def region_view(region: str) -> dict[str, Any]:
 
 def index_files(rows: list[dict[str, Any]], site_url: str, feeds: dict[str, str]) -> dict[str, bytes]:
     """`data/index/<region>/<year>.json` for every region level and year, and `data/index.json`
-    listing them; `feeds`: region → its Atom feed's site path ("" → the national one)."""
+    listing them (compact: 2,500 regions at 5,000 reports); `feeds`: region → its Atom feed's site
+    path ("" → the national one)."""
     files: dict[str, bytes] = {}
     regions = []
     groups = grouped(rows)
     for region in sorted(groups, key=region_order):
-        years: list[dict[str, Any]] = []
+        years: dict[str, int] = {}
         for year in sorted(groups[region], key=year_order):
             members = groups[region][year]
-            path = index_path(region, year)
-            files[path] = json_bytes({"region": region_view(region), "year": year, "count": len(members),
-                                      "reports": members}, indent=None)
-            years.append({"year": year, "count": len(members), "path": path})
-        regions.append({**region_view(region), "count": sum(len(members) for members in groups[region].values()),
-                        "feed": feeds.get(region), "years": years})
+            files[index_path(region, year)] = json_bytes({"region": region_view(region), "year": year,
+                                                          "count": len(members), "reports": members}, indent=None)
+            years[year_key(year)] = len(members)
+        regions.append({**region_view(region), "count": sum(years.values()), "years": years})
     files[INDEX] = json_bytes({
-        "site_url": site_url or None, "count": len(rows), "feed": feeds.get(""),
-        "problems": {kind.key: kind.words for kind in PROBLEM_KINDS},
-        "regions": regions}, indent=1)
+        "site_url": site_url or None, "count": len(rows), "path": INDEX_PATH,
+        "feed": feeds.get(""), "feeds": {k: v for k, v in feeds.items() if k},
+        "problems": {kind.key: kind.words for kind in PROBLEM_KINDS}, "regions": regions}, indent=None)
     return files

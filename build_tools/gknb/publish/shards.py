@@ -361,8 +361,9 @@ def index_rows(shard: Shard) -> list[dict[str, Any]]:
     rows = []
     for region in index.get("regions", []):
         if region.get("level") == "province" or region.get("code") == NO_REGION:
-            for year in region.get("years", []):
-                listed = json.loads((shard.site / year["path"]).read_text(encoding="utf-8"))
+            for year in region.get("years", {}):
+                listed = json.loads((shard.site / index["path"].format(code=region["code"], year=year))
+                                    .read_text(encoding="utf-8"))
                 rows += [{**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}}
                          for row in listed["reports"]]
     return rows
