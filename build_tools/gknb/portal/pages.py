@@ -193,14 +193,19 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                  stats: str = "", problems: list[dict[str, Any]] | None = None,
                  links: tuple[tuple[str, str], ...] = (), feed: str = "") -> str:
     """`stats`: the summary page of the same reports, if there is one; `problems`: the region's
-    problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: an Atom feed."""
+    problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
+    whose Atom feed the page announces."""
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
                   rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
                   stats_url=link(src, stats) if stats else "", problems=problems or [],
                   kinds=[k.words for k in PROBLEM_KINDS],
-                  links=[{"url": link(src, target), "name": words} for words, target in links],
-                  feed=feed, feed_title=feed_title(feed[len("feeds/"):-len(".xml")]) if feed else "")
+                  links=[{"url": link(src, target), "name": words} for words, target in links], **feed_meta(feed))
+
+
+def feed_meta(province: str) -> dict[str, str]:
+    """The front matter by which a page announces its province's Atom feed (overrides/main.html)."""
+    return {"feed": feed_path(province), "feed_title": feed_title(province)} if province else {"feed": "", "feed_title": ""}
 
 
 def problem_rows(entries: list[Entry], src: str) -> list[dict[str, Any]]:
@@ -235,7 +240,7 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
         pages[src] = listing_page(src, title, members if code else entries, groups=groups,
                                   group_label=level, trail=crumbs, stats=region_stats_src(code),
                                   problems=problem_rows(members, src) if code else None, links=links,
-                                  feed=feed_path(province) if code else "")
+                                  feed=province)
         for child, child_members in children.items():
             if len(child) <= REGION_LEVELS[-1][0]:
                 visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
@@ -391,7 +396,7 @@ class FindingsList:
     counts_label: str
     about: list[str]
     show_check: bool
-    feed: str = ""  # the province's Atom feed
+    feed: str = ""  # the province whose Atom feed the pages announce
     links: tuple[tuple[str, str], ...] = ()  # (words, target) shown under the title
 
 
@@ -411,7 +416,7 @@ def findings_list_pages(listing: FindingsList, by_body: dict[str, list[Entry]], 
             counts_label=listing.counts_label, about=listing.about, show_check=listing.show_check,
             total=len(found), reports=reports, trail=[{"url": link(src, FINDINGS_INDEX), "name": "校验问题"}],
             links=[{"url": link(src, target), "name": words} for words, target in listing.links],
-            feed=listing.feed, feed_title=feed_title(listing.feed[len("feeds/"):-len(".xml")]) if listing.feed else "")
+            **feed_meta(listing.feed))
     return pages
 
 
@@ -444,7 +449,7 @@ def findings_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
                            [(CHECK_TITLES.get(c, c), c, check_src(c), [x for x in by_province.get(p, []) if x[1].check == c])
                             for c in checks], "按校验项",
                            [f"按机关排列（地区、机关名称、年度）。各地区的页面另有{kinds}的报告一览。"],
-                           show_check=True, feed=feed_path(p) if p else "",
+                           show_check=True, feed=p,
                            links=((f"{province_name(p)}的全部报告", region_src(p)),
                                   *((("订阅更新（Atom）", feed_path(p)),) if p else ()))) for p in provinces]
     pages: dict[str, str] = {}
