@@ -229,3 +229,19 @@ def test_phone_layout_of_timeline_and_summary(browser: Any, base_url: str, site:
     context.close()
     assert widths[0] <= widths[1]
     assert charts and all(c["visible"] and c["width"] <= 390 for c in charts)
+
+
+def test_a_province_findings_page_leads_to_its_region_and_feed_without_errors(page: Any, base_url: str,
+                                                                               site: BuiltSite) -> None:
+    page.goto(base_url + "findings/")
+    page.click("table[data-findings='provinces'] a:text('江苏省')")
+    assert page.url == base_url + "findings/region/32/"
+    rows = page.locator("table[data-findings='list'] tbody tr")
+    jiangsu = [f for r in site.corpus.records if str(r.region.get("code") or "").startswith("32")
+               for f in r.findings if f.severity.value != "info"]
+    assert rows.count() == len(jiangsu) > 0
+    feed = page.request.get(base_url + "feeds/32.xml")
+    assert feed.ok and b"<entry>" in feed.body()
+    page.click("a:text('江苏省的全部报告')")
+    assert page.url == base_url + "browse/region/32/"
+    page.wait_for_timeout(500)   # the page fixture fails on any 404 or script error meanwhile
