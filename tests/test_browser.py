@@ -295,3 +295,20 @@ def test_links_and_badges_meet_wcag_aa_in_light_and_dark(browser: Any, base_url:
     assert contrast(colours["link"], colours["bg"]) >= 4.5
     assert contrast(colours["table"], colours["bg"]) >= 4.5
     assert contrast(colours["badge"], colours["badgeBg"]) >= 4.5
+
+
+def test_a_province_findings_page_leads_to_its_region_and_feed_without_errors(page: Any, base_url: str,
+                                                                               site: BuiltSite) -> None:
+    page.goto(base_url + "findings/")
+    page.click("table[data-findings='provinces'] a:text('江苏省')")
+    assert page.url == base_url + "findings/region/32/"
+    rows = page.locator("table[data-findings='list'] tbody tr")
+    jiangsu = [f for r in site.corpus.records if str(r.region.get("code") or "").startswith("32")
+               for f in r.findings if f.severity.value != "info"]
+    assert len(jiangsu) > 0
+    expect(rows).to_have_count(len(jiangsu))   # polls: the click's navigation may still be loading
+    feed = page.request.get(base_url + "feeds/32.xml")
+    assert feed.ok and b"<entry>" in feed.body()
+    page.click("a:text('江苏省的全部报告')")
+    assert page.url == base_url + "browse/region/32/"
+    page.wait_for_timeout(500)   # the page fixture fails on any 404 or script error meanwhile

@@ -3,14 +3,17 @@ fails on a rejected input while the default build lists it; the cache is used an
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import hashlib
+import io
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import lxml.etree
 import pytest
 from conftest import site_project
 
@@ -50,7 +53,29 @@ def test_same_content_gives_byte_identical_sites(project: Path) -> None:
     a, b = digest_tree(project / "site-a"), digest_tree(project / "site-b")
     assert len(a) > 50 and any(name.startswith("pagefind/filter/") for name in a)
     assert any(name.startswith("data/xlsx/province-") for name in a)  # workbooks too: fixed dates
+    assert {"feed.xml", "feeds/62.xml", "data/index.json", "data/index/62/2021.json",
+            "findings/check/completeness/index.html", "findings/region/62/index.html"} <= set(a)
     assert a == b
+
+
+def test_with_site_url_the_data_carries_absolute_page_addresses(project: Path) -> None:
+    base = "https://example.org/gknb/"
+    (project / "mkdocs-url.yml").write_text(f"INHERIT: mkdocs.yml\nsite_url: {base}\n", encoding="utf-8")
+    result = gknb(project, "--config", "mkdocs-url.yml", "--site-dir", "site-url")
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = project / "site-url"
+    rows = list(csv.DictReader(io.StringIO((site / "data" / "reports.csv").read_text(encoding="utf-8-sig"))))
+    assert rows and all(r["page"].startswith(base + "reports/") for r in rows)
+    for row in rows:
+        assert (site / row["page"][len(base):] / "index.html").is_file()
+        record = json.loads((site / row["json"]).read_text(encoding="utf-8"))
+        assert record["portal"]["page"] == row["page"]
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = lxml.etree.fromstring((site / "feed.xml").read_bytes())
+    pages = {e.find(f"{atom}link").get("href") for e in feed.iter(f"{atom}entry")}
+    assert pages == {r["page"] for r in rows}
+    index = json.loads((site / "data" / "index.json").read_text(encoding="utf-8"))
+    assert index["site_url"] == base
 
 
 def test_strict_build_fails_on_a_rejected_input(project: Path) -> None:

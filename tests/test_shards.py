@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -150,6 +151,46 @@ def test_top_level_data_merges_the_shards(split: Split) -> None:
     schema = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
     fields = [f["name"] for f in schema["resources"][0]["schema"]["fields"]]
     assert fields == list(rows[0])
+
+
+def test_top_level_has_the_dictionary_findings_feeds_and_index_of_every_shard(split: Split) -> None:
+    fields = html(split.site / "fields" / "index.html")
+    columns = [td.text_content() for td in fields.xpath("(//table[contains(@class,'gknb-fields')])[1]/tbody/tr/td[1]")]
+    header = next(csv.reader(io.StringIO((split.site / "data/reports.csv").read_text(encoding="utf-8-sig"))))
+    assert columns == header
+    workbooks = [a.get("href") for a in fields.xpath("//ul[@class='gknb-workbooks']//a")]
+    assert workbooks == ["../shards/37/data/xlsx/province-37-2020.xlsx", "../shards/62/data/xlsx/province-62-2021.xlsx"]
+    assert all((split.site / "fields" / w).resolve().is_file() for w in workbooks)
+    nav = {a.text_content().strip() for a in html(split.site / "index.html").xpath("//nav[contains(@class,'md-nav--primary')]//a")}
+    assert {"字段说明", "按校验项与省份"} <= nav
+    findings = html(split.site / "findings" / "index.html")
+    provinces = {tr.xpath("th")[0].text_content(): tr.xpath("th/a")[0].get("href")
+                 for tr in findings.xpath("//table[@data-findings='provinces']/tbody/tr")}
+    assert set(provinces) == {"山东省", "甘肃省"}
+    assert all((split.site / "findings" / h / "index.html").resolve().is_file() for h in provinces.values())
+    checks = {tr.xpath("td[1]/code")[0].text: int(tr.xpath("td[4]")[0].text)
+              for tr in findings.xpath("//table[@data-findings='checks']/tbody/tr")}
+    rows = [r for r in csv.DictReader(io.StringIO((split.site / "data/findings.csv").read_text(encoding="utf-8-sig")))
+            if r["severity"] != "info"]
+    assert checks == {c: sum(1 for r in rows if r["check"] == c) for c in {r["check"] for r in rows}}
+    # The feeds and the JSON index: rebuilt from the shards' index files, paths into the shards.
+    feed = lxml.etree.fromstring((split.site / "feed.xml").read_bytes())
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = {e.findtext(f"{atom}author/{atom}name"): e.find(f"{atom}link").get("href") for e in feed.iter(f"{atom}entry")}
+    assert set(entries) == set(BODIES.values())
+    assert all((split.site / href / "index.html").is_file() for href in entries.values())
+    assert (split.site / "feeds" / "62.xml").is_file() and (split.site / "feeds" / "37.xml").is_file()
+    index = json.loads((split.site / "data" / "index.json").read_text(encoding="utf-8"))
+    provinces_listed = {r["code"]: r for r in index["regions"] if r["level"] == "province"}
+    assert set(provinces_listed) == {"37", "62"} and index["feeds"] == {"37": "feeds/37.xml", "62": "feeds/62.xml"}
+    assert provinces_listed["62"]["years"] == {"2021": 1}
+    listed = json.loads((split.site / index["path"].format(code="62", year=2021)).read_text(encoding="utf-8"))
+    assert [r["body"] for r in listed["reports"]] == [BODIES["62"]]
+    assert listed["reports"][0]["page"].startswith("shards/62/reports/")
+    assert (split.site / listed["reports"][0]["page"] / "index.html").is_file()
+    assert (split.site / listed["reports"][0]["json"]).is_file()
+    record = json.loads((split.site / "data/reports.jsonl").read_text(encoding="utf-8").splitlines()[1])
+    assert record["portal"]["page"] == listed["reports"][0]["page"]
 
 
 def test_index_only_rebuilds_the_top_level_from_built_shards(split: Split) -> None:

@@ -218,9 +218,13 @@ def test_jsonl_holds_the_records(site: BuiltSite) -> None:
     lines = (site.site / "data/reports.jsonl").read_text(encoding="utf-8").splitlines()
     records = {r.source["path"]: r.to_dict() for r in site.corpus.records}
     assert len(lines) == len(records)
+    pages = {e.record.source["path"]: (e.id, page_url(e.src)) for e in entries_of(site.corpus.records)}
     for line in lines:
         data = json.loads(line)
+        portal = data.pop("portal")   # what the portal adds to `gknb parse`'s record
         assert data == records[data["source"]["path"]]
+        assert (portal["id"], portal["page"]) == pages[data["source"]["path"]]
+        assert (site.site / portal["page"] / "index.html").is_file()
 
 
 def test_datapackage_describes_the_files(site: BuiltSite) -> None:
@@ -347,7 +351,7 @@ def test_region_pages_nest_with_counts(site: BuiltSite) -> None:
     assert sum(counts.values()) == len(site.corpus.records)
     for path in ("browse/region/32.md", "browse/region/3208.md"):
         rows = [t for b in html_blocks(tokens_of(pages[path])) for t in b.iter("table")
-                if "gknb-list" in t.get("class")][0].xpath("tbody/tr")
+                if "gknb-list" in t.get("class") and t.get("data-problems") is None][0].xpath("tbody/tr")
         assert len(rows) == 2
 
 
@@ -361,12 +365,18 @@ def test_listings_are_sortable_tables_of_reports(site: BuiltSite) -> None:
                                                                           "行政诉讼", "问题数", "状态"]
 
 
-def test_findings_page_groups_failing_reports_by_check(site: BuiltSite) -> None:
-    tokens = tokens_of(site.files.pages["findings/index.md"])
-    titles = headings(tokens, "h2")
+def test_findings_index_lists_each_failing_check_and_links_its_page(site: BuiltSite) -> None:
+    index = html_page(site, "findings/index.md")
+    rows = index.xpath("//table[@data-findings='checks']/tbody/tr")
     checks = {f.check for r in site.corpus.records for f in r.findings if f.severity.value != "info"}
-    assert [t.rsplit("（", 1)[1].rstrip("）").replace("&#95;", "_") for t in titles] == sorted(
-        checks, key=[*CHECK_TITLES, *sorted(checks)].index)
+    assert [tr.xpath("td[1]/code")[0].text for tr in rows] == sorted(checks, key=[*CHECK_TITLES, *sorted(checks)].index)
+    for tr in rows:
+        check = tr.xpath("td[1]/code")[0].text
+        target = resolves_to(site, "findings/index.md", tr.xpath("th/a")[0].get("href"))
+        assert target == site.site / "findings" / "check" / check / "index.html"
+        listed = lxml.html.parse(str(target)).getroot().xpath("//table[@data-findings='list']/tbody/tr")
+        assert len(listed) == int(tr.xpath("td[4]")[0].text) == sum(
+            1 for r in site.corpus.records for f in r.findings if f.check == check)
 
 
 def test_generation_is_deterministic(site: BuiltSite) -> None:
@@ -546,9 +556,9 @@ def test_cross_report_findings_link_the_other_report(site: BuiltSite) -> None:
     assert carry and {a.text_content() for a in carry} == {previous.record.source["path"]}
     assert {resolves_to(site, latest.src, a.get("href")) for a in carry} == {
         site.site / page_url(previous.src) / "index.html"}
-    findings = html_page(site, "findings/index.md")
-    links = findings.xpath("//table[@data-check='carry_chain']//td[last()]/a")
-    assert links and resolves_to(site, "findings/index.md", links[0].get("href")) == (
+    findings = html_page(site, "findings/check/carry_chain.md")
+    links = findings.xpath("//tr[@data-check='carry_chain']/td[last()]/a")
+    assert links and resolves_to(site, "findings/check/carry_chain.md", links[0].get("href")) == (
         site.site / page_url(previous.src) / "index.html")
 
 
@@ -575,3 +585,20 @@ def test_home_page_leads_to_the_summaries(site: BuiltSite) -> None:
     home = html_page(site, "index.md")
     hrefs = [a.get("href") for a in home.xpath("//a[contains(@class,'gknb-entry')]")]
     assert any(resolves_to(site, "index.md", h) == site.site / "stats/index.html" for h in hrefs)
+
+
+def test_feeds_are_announced_and_the_open_data_page_links_feed_and_index(site: BuiltSite) -> None:
+    for src, feeds in (("index.md", ["feed.xml"]), ("browse/region/62.md", ["feed.xml", "feeds/62.xml"]),
+                       ("findings/region/14.md", ["feed.xml", "feeds/14.xml"])):
+        page = html_page(site, src)
+        links = page.xpath("//head/link[@type='application/atom+xml']")
+        assert all("alternate" in a.get("rel").split() for a in links)   # how feed readers discover them
+        assert [resolves_to(site, src, a.get("href")) for a in links] == [site.site / f for f in feeds]
+    data = html_page(site, "data.md")
+    targets = {resolves_to(site, "data.md", a.get("href")) for a in data.xpath("//article//a[@href]")}
+    assert {site.site / "feed.xml", site.site / "data" / "index.json"} <= targets
+    index = json.loads((site.site / "data" / "index.json").read_text(encoding="utf-8"))
+    for region in index["regions"]:
+        for year in region["years"]:
+            listed = json.loads((site.site / index["path"].format(code=region["code"], year=year)).read_text(encoding="utf-8"))
+            assert all((site.site / r["page"] / "index.html").is_file() for r in listed["reports"])

@@ -7,11 +7,12 @@ parsed; cross-report checks once the corpus (or the files given to one `gknb che
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Iterable
 
 from gknb.check import across_years, one_report
 from gknb.check.declare import KNOWN_YEAR, Check, Requirement, Scope
-from gknb.model.record import CheckRun, CheckState, Finding, Record
+from gknb.model.record import CheckRun, CheckState, Finding, Record, Severity
 
 CHECKS: tuple[Check, ...] = (
     one_report.check_balance,
@@ -35,6 +36,30 @@ CHECKS: tuple[Check, ...] = (
 CHECKS_BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}
 CHECK_TITLES: dict[str, str] = {c.id: c.title for c in CHECKS}
 ACROSS_REPORTS = frozenset(c.id for c in CHECKS if c.scope is not Scope.REPORT)
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """A kind of problem a region's readers ask about (逾期发布 …): the checks whose errors or warnings mean it."""
+
+    key: str                 # stable, in the JSON index files
+    words: str
+    checks: tuple[str, ...]
+
+
+PROBLEM_KINDS: tuple[ProblemKind, ...] = (
+    ProblemKind("late", "逾期发布", (one_report.check_deadline.id,)),
+    ProblemKind("no_fee_statement", "未说明收费", (one_report.check_fee_statement.id,)),
+    ProblemKind("tables", "表格数字不符", tuple(c.id for c in (
+        one_report.check_balance, one_report.check_row_total, one_report.check_outcome_total,
+        one_report.check_appeal_total))),
+)
+
+
+def problem_kinds(record: Record) -> list[ProblemKind]:
+    """The kinds of problem a report has, in declaration order (`info` findings are notes, not problems)."""
+    failed = {f.check for f in record.findings if f.severity is not Severity.INFO}
+    return [kind for kind in PROBLEM_KINDS if failed.intersection(kind.checks)]
 
 
 def checks_of(scope: Scope) -> tuple[Check, ...]:

@@ -34,11 +34,12 @@ class Field:
 
 REGION_CODE = {"pattern": "^[0-9]{2,12}$"}
 RELATIVE = "相对站点根目录的地址"
+ADDRESS = "站点设置了 site_url 时为完整网址，否则为相对站点根目录的地址"
 
 METADATA_FIELDS: tuple[Field, ...] = (
     Field("id", "string", "报告编号", "原始文件 SHA-256 的前 12 位；报告页面、JSON 与 Excel 文件以此命名",
           {"required": True, "unique": True}),
-    Field("page", "string", "报告页面", f"该报告的网页，{RELATIVE}"),
+    Field("page", "string", "报告页面", f"该报告的网页：{ADDRESS}"),
     Field("json", "string", "报告 JSON", f"该报告的完整记录（含单元格状态），{RELATIVE}"),
     Field("xlsx", "string", "报告 Excel", f"该报告按官方表格版式的 Excel 文件，{RELATIVE}"),
     Field("body_id", "string", "机关编号",

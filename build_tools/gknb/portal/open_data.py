@@ -78,10 +78,21 @@ def cell_keys(records: Iterable[Record]) -> list[str]:
     return list(keys) + sorted(extra - keys.keys())
 
 
+def portal_fields(report_id: str, record: Record, page: str) -> dict[str, Any]:
+    """What the portal adds to a record: its id, its page's address (absolute when mkdocs `site_url` is
+    set, else relative to the site root) and the body's id across years."""
+    return {"id": report_id, "page": page, "body_id": record_body_id(record)}
+
+
+def published_record(report_id: str, record: Record, page: str) -> dict[str, Any]:
+    """The record as published (reports.jsonl, data/reports/<id>.json): `gknb parse`'s, plus `portal`."""
+    return {**record.to_dict(), "portal": portal_fields(report_id, record, page)}
+
+
 def metadata_row(report_id: str, record: Record, page: str) -> dict[str, Any]:
     data = record.to_dict()
-    row: dict[str, Any] = {"id": report_id, "page": page, "json": report_json_path(report_id),
-                           "xlsx": report_xlsx_path(report_id), "body_id": record_body_id(record)}
+    row: dict[str, Any] = {**portal_fields(report_id, record, page), "json": report_json_path(report_id),
+                           "xlsx": report_xlsx_path(report_id)}
     for name in METADATA_NAMES:
         if "." in name:
             group, key = name.split(".", 1)
@@ -144,7 +155,7 @@ def json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
 
 
 def reports_jsonl(published: list[Published]) -> bytes:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for _i, r, _p in published).encode("utf-8")
+    return "".join(json.dumps(published_record(*item), ensure_ascii=False) + "\n" for item in published).encode("utf-8")
 
 
 # The JSON resources are files to frictionless ("type": "file"): left to itself it reads
@@ -212,8 +223,8 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path
         f"{DATA_DIR}/record.schema.json": record_schema(),
     }
     data.update(region_workbooks(published, keys))
-    for report_id, record, _page in published:
+    for report_id, record, page in published:
         # One line like reports.jsonl: indenting 1,000 records takes the pure-Python encoder seconds.
-        data[report_json_path(report_id)] = json_bytes(record.to_dict(), indent=None)
+        data[report_json_path(report_id)] = json_bytes(published_record(report_id, record, page), indent=None)
     sources = {source_path(i, r): source_file(corpus, content_dir, str(r.source.get("path"))) for i, r, _p in published}
     return data, sources

@@ -22,22 +22,24 @@ from markupsafe import Markup
 from gknb.parse import divisions
 from gknb.check.across_years import ACROSS_REQUIREMENTS, body_id, body_key
 from gknb.check.declare import Scope
-from gknb.check.registry import CHECK_TITLES, CHECKS, check_ids
+from gknb.check.registry import CHECK_TITLES, CHECKS, CHECKS_BY_ID, PROBLEM_KINDS, check_ids, problem_kinds
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
 from gknb.corpus.pipeline import Corpus, build_corpus, frozen_heap
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.numbers import format_number
-from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Record, Severity
+from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
                                 correction_views,
                                 grids, finding_message, inferred_words, name_aliases, ocr_note, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
+from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
+from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.open_data import cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import region_year_key, report_workbook
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
 
-REGION_LEVELS = ((2, "省"), (4, "地市"), (6, "县区"))
+REGION_LEVELS = tuple((length, words) for length, _key, words in INDEX_LEVELS)
 
 
 @dataclass
@@ -114,6 +116,15 @@ def data_date(records: Iterable[Record]) -> str:
     return max((str(r.published) for r in records if r.published), default="")
 
 
+def bodies(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    """The reports of each body (Entry.body_key), in the order given."""
+    by_body: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.body_key is not None:
+            by_body.setdefault(entry.body_key, []).append(entry)
+    return by_body
+
+
 def sort_key(entry: Entry) -> tuple[str, str, int, str]:
     return (entry.region_code or "~", agency_name(entry.record), entry.record.year or 0, entry.id)
 
@@ -163,13 +174,6 @@ def row_view(entry: Entry, from_src: str) -> dict[str, Any]:
             "figures": [figure(record) for _name, figure in LIST_FIGURES]}
 
 
-def division_name(code: str) -> str:
-    found = divisions.division(code)
-    if found is None:
-        return code
-    return found.display or found.name
-
-
 def region_src(code: str) -> str:
     return f"browse/region/{code or 'unknown'}.md"
 
@@ -192,12 +196,33 @@ def group_view(src: str, target: str, name: str, entries: list[Entry]) -> dict[s
 
 def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dict[str, Any]] | None = None,
                  group_label: str = "", trail: list[dict[str, str]] | None = None, intro: str = "",
-                 stats: str = "") -> str:
-    """`stats`: the summary page of the same reports, if there is one."""
+                 stats: str = "", problems: list[dict[str, Any]] | None = None,
+                 links: tuple[tuple[str, str], ...] = (), feed: str = "") -> str:
+    """`stats`: the summary page of the same reports, if there is one; `problems`: the region's
+    problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
+    whose Atom feed the page announces."""
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
                   rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
-                  stats_url=link(src, stats) if stats else "")
+                  stats_url=link(src, stats) if stats else "", problems=problems or [],
+                  kinds=[k.words for k in PROBLEM_KINDS],
+                  links=[{"url": link(src, target), "name": words} for words, target in links], **feed_meta(feed))
+
+
+def feed_meta(province: str) -> dict[str, str]:
+    """The front matter by which a page announces its province's Atom feed (overrides/main.html)."""
+    return {"feed": feed_path(province), "feed_title": feed_title(province)} if province else {"feed": "", "feed_title": ""}
+
+
+def problem_rows(entries: list[Entry], src: str) -> list[dict[str, Any]]:
+    """One row per report of a region with a problem of a kind its readers ask about (逾期发布 …)."""
+    rows = []
+    for entry in entries:
+        kinds = problem_kinds(entry.record)
+        if kinds:
+            rows.append({"url": link(src, entry.src), "name": agency_name(entry.record), "year": entry.record.year or "",
+                         "region": region_text(entry.record), "kinds": [{"key": k.key, "words": k.words} for k in kinds]})
+    return rows
 
 
 def region_pages(entries: list[Entry]) -> dict[str, str]:
@@ -215,8 +240,13 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
         level = next((label for n, label in REGION_LEVELS if n > len(code)), "")
         title = "按地区浏览" if not code else f"{division_name(code)}的年度报告"
         crumbs = [{"url": link(src, s), "name": n} for s, n in trail]
+        province = code[:2]
+        links = ((f"{division_name(province)}的校验问题", findings_region_src(province)),
+                 ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
         pages[src] = listing_page(src, title, members if code else entries, groups=groups,
-                                  group_label=level, trail=crumbs, stats=region_stats_src(code))
+                                  group_label=level, trail=crumbs, stats=region_stats_src(code),
+                                  problems=problem_rows(members, src) if code else None, links=links,
+                                  feed=province)
         for child, child_members in children.items():
             if len(child) <= REGION_LEVELS[-1][0]:
                 visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
@@ -306,25 +336,144 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
                   home=link(entry.src, "index.md"), region_url=link(entry.src, region_src(entry.region_code[:6])))
 
 
-def findings_page(entries: list[Entry], by_body: dict[str, list[Entry]]) -> str:
-    """Reports with findings, grouped by check in registry order; cross-report findings link the other report."""
-    src = "findings/index.md"
-    groups = []
-    shown = [f for e in entries for f in e.record.findings if f.severity is not Severity.INFO]
-    for check in check_ids(shown):
-        rows = [{**row_view(e, src), "severity": SEVERITY_STATUS[f.severity],
-                 "message": finding_message(f, other_reports(e, by_body, src)),
-                 "severity_word": SEVERITY_WORDS[f.severity]}
-                for e in entries for f in e.record.findings if f.check == check and f.severity is not Severity.INFO]
-        groups.append({"id": check, "title": CHECK_TITLES.get(check, check), "rows": rows,
-                       "reports": len({r["url"] for r in rows})})
-    return render("findings.md.j2", groups=groups, statuses=STATUS_WORDS)
+# ---- findings: an index, a page per check and a page per province ------------------------------
+# At 5,000 reports the findings fill megabytes: no page lists them all. Each list is cut into
+# pages of FINDINGS_PER_PAGE rows (findings/check/balance.md, balance-2.md …) in listing order.
+
+FINDINGS_INDEX = "findings/index.md"
+FINDINGS_PER_PAGE = 200
 
 
-def workbook_views(entries: list[Entry]) -> list[dict[str, Any]]:
-    """The province-and-year workbooks, by province code then year."""
-    keys = sorted({region_year_key(e.record) for e in entries})
-    return [{"url": link("fields.md", region_xlsx_path(key)), "name": region_xlsx_name(key)} for key in keys]
+def problem_findings(entry: Entry) -> list[Finding]:
+    """Errors and warnings: `info` findings (region_ambiguous, ocr_unconfirmed) are notes, not problems."""
+    return [f for f in entry.record.findings if f.severity is not Severity.INFO]
+
+
+def numbered(stem: str, number: int) -> str:
+    return f"{stem}.md" if number == 1 else f"{stem}-{number}.md"
+
+
+def check_stem(check: str) -> str:
+    return f"findings/check/{check}"
+
+
+def findings_region_stem(province: str) -> str:
+    return f"findings/region/{province or 'unknown'}"
+
+
+def check_src(check: str) -> str:
+    return numbered(check_stem(check), 1)
+
+
+def findings_region_src(province: str) -> str:
+    return numbered(findings_region_stem(province), 1)
+
+
+def province_name(province: str) -> str:
+    return division_name(province) if province else REGION_UNKNOWN
+
+
+Found = tuple[Entry, Finding]
+
+
+def finding_rows(found: list[Found], src: str, by_body: dict[str, list[Entry]]) -> list[dict[str, Any]]:
+    return [{**row_view(e, src), "check": f.check, "check_title": CHECK_TITLES.get(f.check, f.check),
+             "severity": SEVERITY_STATUS[f.severity], "severity_word": SEVERITY_WORDS[f.severity],
+             # Only a cross-report finding names another report to link.
+             "message": finding_message(f, other_reports(e, by_body, src) if f.other else {})} for e, f in found]
+
+
+def count_rows(src: str, groups: list[tuple[str, str, str, list[Found]]]) -> list[dict[str, Any]]:
+    """(name, code shown beside it, page, findings) → a row of the counts table."""
+    return [{"name": name, "code": code, "url": link(src, target) if target else "",
+             "reports": len({id(e) for e, _f in found}), "findings": len(found),
+             "errors": sum(1 for _e, f in found if f.severity is Severity.ERROR),
+             "warnings": sum(1 for _e, f in found if f.severity is Severity.WARNING)}
+            for name, code, target, found in groups]
+
+
+@dataclass(frozen=True)
+class FindingsList:
+    """One list of findings (a check's, a province's), cut into pages: stem.md, stem-2.md …"""
+    stem: str
+    title: str
+    found: list[Found]
+    counts: list[tuple[str, str, str, list[Found]]]  # the counts table: name, code, page, findings
+    counts_label: str
+    about: list[str]
+    show_check: bool
+    feed: str = ""  # the province whose Atom feed the pages announce
+    links: tuple[tuple[str, str], ...] = ()  # (words, target) shown under the title
+
+
+def findings_list_pages(listing: FindingsList, by_body: dict[str, list[Entry]], per_page: int) -> dict[str, str]:
+    found = listing.found
+    chunks = [found[i:i + per_page] for i in range(0, len(found), per_page)] or [[]]
+    reports = len({id(e) for e, _f in found})
+    pages = {}
+    for number, chunk in enumerate(chunks, start=1):
+        src = numbered(listing.stem, number)
+        pager = [{"number": n, "url": link(src, numbered(listing.stem, n)), "current": n == number}
+                 for n in range(1, len(chunks) + 1)] if len(chunks) > 1 else []
+        pages[src] = render(
+            "findings_list.md.j2", title=listing.title, plain_title=plain_title(listing.title),
+            rows=finding_rows(chunk, src, by_body), first=(number - 1) * per_page + 1, pager=pager,
+            counts=count_rows(src, [c for c in listing.counts if c[3]]) if number == 1 else [],
+            counts_label=listing.counts_label, about=listing.about, show_check=listing.show_check,
+            total=len(found), reports=reports, trail=[{"url": link(src, FINDINGS_INDEX), "name": "校验问题"}],
+            links=[{"url": link(src, target), "name": words} for words, target in listing.links],
+            **feed_meta(listing.feed))
+    return pages
+
+
+def check_about(check: str) -> list[str]:
+    declared = CHECKS_BY_ID.get(check)
+    if declared is None:
+        return []
+    lines = [f"依据：{declared.basis}" if declared.basis else "", f"建议：{declared.advice}" if declared.advice else ""]
+    return [line for line in lines if line]
+
+
+def findings_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
+                   per_page: int = FINDINGS_PER_PAGE) -> dict[str, str]:
+    """The findings index (checks and provinces, with counts), a page per check and one per province,
+    each cut into pages of `per_page` findings; cross-report findings link the other report."""
+    found = [(e, f) for e in entries for f in problem_findings(e)]
+    by_check: dict[str, list[Found]] = {}
+    by_province: dict[str, list[Found]] = {}
+    for e, f in found:
+        by_check.setdefault(f.check, []).append((e, f))
+        by_province.setdefault(e.region_code[:2], []).append((e, f))
+    checks = check_ids(f for _e, f in found)
+    # Every province with reports has its page (its region pages link it), problems or not.
+    provinces = sorted({e.region_code[:2] for e in entries}, key=lambda p: (not p, p))
+    lists = [FindingsList(check_stem(c), f"{CHECK_TITLES.get(c, c)}（{c}）", by_check[c],
+                          [(province_name(p), p, findings_region_src(p), [x for x in by_check[c] if x[0].region_code[:2] == p])
+                           for p in provinces], "按省份", check_about(c), show_check=False) for c in checks]
+    kinds = "、".join(k.words for k in PROBLEM_KINDS)
+    lists += [FindingsList(findings_region_stem(p), f"{province_name(p)}的校验问题", by_province.get(p, []),
+                           [(CHECK_TITLES.get(c, c), c, check_src(c), [x for x in by_province.get(p, []) if x[1].check == c])
+                            for c in checks], "按校验项",
+                           [f"按机关排列（地区、机关名称、年度）。各地区的页面另有{kinds}的报告一览。"],
+                           show_check=True, feed=p,
+                           links=((f"{province_name(p)}的全部报告", region_src(p)),
+                                  *((("订阅更新（Atom）", feed_path(p)),) if p else ()))) for p in provinces]
+    pages: dict[str, str] = {}
+    for listing in lists:
+        pages.update(findings_list_pages(listing, by_body, per_page))
+    src = FINDINGS_INDEX
+    checks_view = [{**row, "severity": SEVERITY_WORDS[CHECKS_BY_ID[row["code"]].severity] if row["code"] in CHECKS_BY_ID
+                    else ""} for row in count_rows(src, [(CHECK_TITLES.get(c, c), c, check_src(c), by_check[c]) for c in checks])]
+    pages[src] = render("findings.md.j2", checks=checks_view, csv_url=link(src, "data/findings.csv"),
+                        rejected_url=link(src, "findings/rejected.md"),
+                        provinces=count_rows(src, [(province_name(p), p, findings_region_src(p),
+                                                    by_province.get(p, [])) for p in provinces]))
+    return pages
+
+
+def workbook_views(workbooks: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The province-and-year workbooks (site path, `workbooks.region_year_key`), as the fields page lists them."""
+    return [{"url": link("fields.md", path), "name": region_xlsx_name(key)} for path, key in workbooks]
 
 
 def region_xlsx_name(key: str) -> str:
@@ -571,14 +720,24 @@ def start_report_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
     return collect
 
 
-def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> SiteFiles:
+def page_address(src: str, site_url: str) -> str:
+    """A page's address in the data (CSV, JSON records, index files, feeds): absolute under mkdocs
+    `site_url` when it is set, else relative to the site root."""
+    return absolute(page_url(src), site_url)
+
+
+def catalog_files(published: list[tuple[str, Record, str]], site_url: str) -> dict[str, bytes]:
+    """The Atom feeds and the JSON index files, from one row per report."""
+    rows = [index_row(*item) for item in published]
+    feeds = feed_files(rows, site_url, lambda province: page_url(region_src(province)))
+    return {**feeds, **index_files(rows, site_url, feed_map(feeds))}
+
+
+def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_url: str = "") -> SiteFiles:
     """Every generated page and file of the portal for this corpus (`jobs`: worker processes for
-    the report pages; default all cores)."""
+    the report pages; default all cores; `site_url`: mkdocs' `site_url`, "" when not set)."""
     entries = entries_of(corpus.records)
-    by_body: dict[str, list[Entry]] = {}
-    for entry in entries:
-        if entry.body_key is not None:
-            by_body.setdefault(entry.body_key, []).append(entry)
+    by_body = bodies(entries)
     report_pages = start_report_pages(entries, by_body, jobs or os.cpu_count() or 1)
     site = SiteFiles()
     try:
@@ -591,11 +750,13 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None) -> Site
         site.pages.update(region_stats_pages(entries))
         site.pages.update(year_stats_pages(entries))
         site.pages.update(ranking_pages(entries))
-        site.pages["findings/index.md"] = findings_page(entries, by_body)
+        site.pages.update(findings_pages(entries, by_body))
         site.pages["findings/rejected.md"] = rejected_page(corpus)
-        site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(entries))
-        site.data, site.sources = data_files(corpus, [(e.id, e.record, page_url(e.src)) for e in entries],
-                                             content_dir)
+        site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(
+            [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
+        published = [(e.id, e.record, page_address(e.src, site_url)) for e in entries]
+        site.data, site.sources = data_files(corpus, published, content_dir)
+        site.data.update(catalog_files(published, site_url))
     finally:  # the workers are waited for (and stopped) even when a page above failed
         rendered = report_pages()
     for entry, (page, workbook) in zip(entries, rendered, strict=True):

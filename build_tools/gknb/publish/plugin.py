@@ -104,7 +104,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         log.info("gknb: %d inputs, %d reports, %d rejected, %d ignored", corpus.inputs, len(corpus.records),
                  len(corpus.rejected), len(corpus.ignored))
         config.extra["gknb_data_date"] = data_date(corpus.records)
-        site = generate(corpus, content, jobs=self.config.jobs or None)
+        site = generate(corpus, content, jobs=self.config.jobs or None, site_url=config.site_url or "")
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
         built = (files.get_file_from_path(src) for src in self.searchable)
         self.searchable_built = sorted(file.dest_path for file in built if file is not None)

@@ -336,8 +336,47 @@ def read_shard(site_dir: Path, key: str) -> Shard:
 
 
 def prefixed(key: str, url: object) -> object:
-    """A site-relative URL of a shard as seen from the top-level site."""
-    return f"{SHARDS_DIR}/{key}/{url}" if isinstance(url, str) and url else url
+    """A site-relative URL of a shard as seen from the top-level site (an absolute one, written when
+    `site_url` is set, already names the shard)."""
+    return f"{SHARDS_DIR}/{key}/{url}" if isinstance(url, str) and url and "://" not in url else url
+
+
+def prefixed_record(key: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A shard's published record with its portal page address as seen from the top-level site."""
+    portal = record.get("portal")
+    if not isinstance(portal, dict):
+        return record
+    return {**record, "portal": {**portal, "page": prefixed(key, portal.get("page"))}}
+
+
+def index_rows(shard: Shard) -> list[dict[str, Any]]:
+    """The shard's reports as its JSON index files list them (catalog.index_row), each once (from the
+    province-level files), with their paths as seen from the top-level site."""
+    from gknb.portal.catalog import INDEX, UNKNOWN as NO_REGION
+
+    path = shard.site / INDEX
+    if not path.is_file():
+        return []
+    index = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for region in index.get("regions", []):
+        if region.get("level") == "province" or region.get("code") == NO_REGION:
+            for year in region.get("years", {}):
+                listed = json.loads((shard.site / index["path"].format(code=region["code"], year=year))
+                                    .read_text(encoding="utf-8"))
+                rows += [{**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}}
+                         for row in listed["reports"]]
+    return rows
+
+
+def catalog_data(shards: list[Shard], site_url: str) -> dict[str, bytes]:
+    """The top-level feeds and JSON index files, rebuilt from the shards' index files."""
+    from gknb.portal.catalog import index_files
+    from gknb.portal.feeds import feed_files, feed_map
+
+    rows = [row for shard in shards for row in index_rows(shard)]
+    feeds = feed_files(rows, site_url, lambda province: f"{SHARDS_DIR}/{province}/browse/region/{province}/")
+    return {**feeds, **index_files(rows, site_url, feed_map(feeds))}
 
 
 def merged_csv(shards: list[Shard]) -> bytes:
@@ -378,21 +417,27 @@ def merged_build_report(shards: list[Shard], ignored: list[Ignored]) -> dict[str
     }
 
 
-def merged_data(shards: list[Shard], ignored: list[Ignored]) -> dict[str, bytes]:
+def cell_columns(csv_data: bytes) -> list[str]:
+    """The cell columns of a merged reports.csv (every column after the metadata ones)."""
     from gknb.portal.dictionary import METADATA_NAMES
+
+    header = next(csv.reader(io.StringIO(csv_data.decode("utf-8-sig"))))
+    return [k for k in header if k not in set(METADATA_NAMES)]
+
+
+def merged_data(shards: list[Shard], ignored: list[Ignored], site_url: str = "") -> dict[str, bytes]:
     from gknb.portal.open_data import datapackage, json_bytes, record_schema
 
     csv_data = merged_csv(shards)
-    metadata = set(METADATA_NAMES)
-    header = next(csv.reader(io.StringIO(csv_data.decode("utf-8-sig"))))
     return {
-        "data/reports.jsonl": b"".join(
-            (json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8") for s in shards for r in s.records),
+        "data/reports.jsonl": b"".join((json.dumps(prefixed_record(s.key, r), ensure_ascii=False) + "\n").encode("utf-8")
+                                       for s in shards for r in s.records),
         "data/reports.csv": csv_data,
         "data/findings.csv": merged_findings_csv(shards),
         "data/build-report.json": json_bytes(merged_build_report(shards, ignored)),
-        "data/datapackage.json": json_bytes(datapackage([k for k in header if k not in metadata])),
+        "data/datapackage.json": json_bytes(datapackage(cell_columns(csv_data))),
         "data/record.schema.json": record_schema(),
+        **catalog_data(shards, site_url),
     }
 
 
@@ -487,6 +532,52 @@ def browse_page(shards: list[Shard]) -> str:
     return "\n".join(lines)
 
 
+def workbooks(shards: list[Shard]) -> list[tuple[str, str]]:
+    """The shards' province-and-year workbooks: (site path, workbooks.region_year_key)."""
+    found = []
+    for shard in shards:
+        for path in sorted((shard.site / "data" / "xlsx").glob("province-*.xlsx")):
+            found.append((f"{SHARDS_DIR}/{shard.key}/data/xlsx/{path.name}", path.stem[len("province-"):]))
+    return found
+
+
+def fields_page(shards: list[Shard], csv_data: bytes) -> str:
+    """字段说明 of the merged data: the columns of the merged CSV files, the shards' workbooks."""
+    from gknb.portal.pages import fields_page as page, workbook_views
+
+    return page(cell_columns(csv_data), workbook_views(workbooks(shards)))
+
+
+def findings_page(shards: list[Shard], findings_csv: bytes) -> str:
+    """校验问题 of the whole corpus from the merged findings.csv: counts per check and per shard, the
+    shards' province pages linked (each check's own pages are in the shards)."""
+    from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID
+    from gknb.model.record import SEVERITY_WORDS, Severity
+    from gknb.portal.render import render
+
+    rows = [r for r in csv.DictReader(io.StringIO(findings_csv.decode("utf-8-sig"))) if r["severity"] != "info"]
+    order = list(CHECKS_BY_ID)
+    checks = sorted({r["check"] for r in rows}, key=lambda c: (order.index(c) if c in order else len(order), c))
+
+    def counts(name: str, code: str, url: str, found: list[dict[str, str]]) -> dict[str, Any]:
+        return {"name": name, "code": code, "url": url, "reports": len({r["id"] for r in found}),
+                "findings": len(found), "errors": sum(1 for r in found if r["severity"] == Severity.ERROR.value),
+                "warnings": sum(1 for r in found if r["severity"] == Severity.WARNING.value)}
+
+    shard_of = {p["id"]: s.key for s in shards for p in s.report.get("published", [])}
+    provinces = []
+    for shard in shards:
+        if not shard.records:
+            continue
+        page = next((u for u in (f"findings/region/{shard.key}/", "findings/") if shard.exists(u)), "")
+        url = relative("findings/", f"{SHARDS_DIR}/{shard.key}/{page}") if page else ""
+        provinces.append(counts(shard.name, shard.key, url, [r for r in rows if shard_of.get(r["id"]) == shard.key]))
+    return render("findings.md.j2", csv_url=relative("findings/", "data/findings.csv"), rejected_url="",
+                  checks=[{**counts(CHECK_TITLES.get(c, c), c, "", [r for r in rows if r["check"] == c]),
+                           "severity": SEVERITY_WORDS[CHECKS_BY_ID[c].severity] if c in CHECKS_BY_ID else ""}
+                          for c in checks], provinces=provinces)
+
+
 def search_bundles(shards: list[Shard]) -> list[str]:
     """The shards' Pagefind bundles, which the top-level search box merges (extra.gknb_search_bundles)."""
     return [f"{SHARDS_DIR}/{s.key}/pagefind/" for s in shards if s.searchable]
@@ -548,12 +639,15 @@ def build_index(project: Project, site_dir: Path, keys: list[str] | None = None,
         docs = Path(work) / "docs"
         if project.docs_dir.is_dir():
             shutil.copytree(project.docs_dir, docs)
-        generated = {"index.md": home_page(project, shards), "browse/region/index.md": browse_page(shards)}
+        ignored = inventory(project.content_dir).ignored if project.content_dir.is_dir() else []
+        data_files = merged_data(shards, ignored, str(project.config.get("site_url") or ""))
+        generated = {"index.md": home_page(project, shards), "browse/region/index.md": browse_page(shards),
+                     "fields.md": fields_page(shards, data_files["data/reports.csv"]),
+                     "findings/index.md": findings_page(shards, data_files["data/findings.csv"])}
         for path, text in generated.items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(text, encoding="utf-8")
-        ignored = inventory(project.content_dir).ignored if project.content_dir.is_dir() else []
-        for path, data in merged_data(shards, ignored).items():
+        for path, data in data_files.items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_bytes(data)
         config = write_config(project, Path(work), index_config(project, docs, search_bundles(shards)))
