@@ -68,7 +68,13 @@ def write_index_copy(site_dir: Path, copy_dir: Path, pages: Sequence[str]) -> in
 
 
 def pagefind_executable() -> Path:
-    """The extended binary shipped by PyPI `pagefind[extended]`."""
+    """The binary named by PAGEFIND_BINARY_PATH (as Pagefind's own wrappers read it), else the extended
+    binary shipped by PyPI `pagefind[extended]`."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        if not os.access(named, os.X_OK):
+            raise SearchIndexError(f"PAGEFIND_BINARY_PATH is not an executable: {named}")
+        return Path(named)
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
     except ImportError as error:
