@@ -7,12 +7,12 @@ One site is built (the seeds, the real reports of tests/real/ and synthetic ones
 then its report pages are indexed by each variant and searched in Chromium through Pagefind's own
 JavaScript API, as the search page does:
 
-- `1.5.2 spaced`: Pagefind 1.5.2 (PyPI `pagefind[extended]`) over copies of the pages with a space
-  between Chinese characters, each query term asked as an exact phrase of its characters (what the
-  portal did up to issue #16);
+- `1.5.2-spaced`: Pagefind 1.5.2 (PyPI `pagefind[extended]`, what the portal used up to issue #16)
+  over copies of the pages with a space between Chinese characters (search.spaced_html), each
+  query term asked as an exact phrase of its characters, as the search page asks;
 - `1.5.2 stock`, `1.6.0 stock`: the pages as they are, the query as typed;
 - `1.6.0 phrase`: the pages as they are, each query term quoted as a phrase;
-- `1.6.0 spaced`: 1.6.0 with the spacing workaround.
+- `1.6.0-spaced`: 1.6.0 with the spacing (what the portal uses since).
 
 Queries: every body name and each other common form of it (render.name_aliases: 柱濮镇人民政府 for
 柱濮镇); 2–4 character substrings of the indexed text drawn at random (a uniformly drawn character
@@ -64,19 +64,10 @@ CHROMIUM = "/usr/bin/chromium"
 REPORT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".yml"}
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RUN = re.compile(f"[{HAN}]+")
-BETWEEN_HAN = re.compile(f"(?<=[{HAN}])(?=[{HAN}])")
-TAG = re.compile(r"(<[^>]*>)")
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "caption", "div", "dl", "ul",
           "ol", "table", "tr", "section", "body", "br"}
 COLD_QUERIES = 30
 RESULTS_SHOWN = 20  # the search page loads this many results' fragments at a time
-
-
-# ---- the character-spacing workaround (kept here to compare against) ---------------------------
-
-def spaced_html(page: str) -> str:
-    """The page with a space between Chinese characters in its text; tags and attributes unchanged."""
-    return "".join(part if part.startswith("<") else BETWEEN_HAN.sub(" ", part) for part in TAG.split(page))
 
 
 # ---- the site ----------------------------------------------------------------------------------
@@ -294,7 +285,7 @@ def index_from_disk(index: Index, site: Path, pages: list[str], output: Path, re
             target = Path(copy) / page
             target.parent.mkdir(parents=True, exist_ok=True)
             text = (site / page).read_text(encoding="utf-8")
-            target.write_text(spaced_html(text) if index.spaced else text, encoding="utf-8")
+            target.write_text(search.spaced_html(text) if index.spaced else text, encoding="utf-8")
         shutil.rmtree(output, ignore_errors=True)
         subprocess.run([str(index.binary), "--site", copy, "--output-path", str(output), "--force-language",
                         search.LANGUAGE, "--quiet"], check=True, capture_output=True)
@@ -313,8 +304,10 @@ class Feed(search.PagefindFeed):
         self.spaced = spaced
         super().__init__()
 
-    def add_page(self, url: str, content_html: str) -> None:
-        super().add_page(url, spaced_html(content_html) if self.spaced else content_html)
+    def page_html(self, content_html: str) -> str:
+        if self.spaced:
+            return super().page_html(content_html)
+        return f'<html lang="{search.LANGUAGE}"><body {search.INDEXED_MARKER}>{content_html}</body></html>'
 
 
 def index_by_service(index: Index, site: Path, pages: list[str], output: Path, reverse: bool) -> None:
@@ -436,16 +429,26 @@ def measure_bytes(browser: Any, served: Served, variant: Variant, queries: list[
     return statistics.median(startup), statistics.median(searching), max(searching)
 
 
+def old_pagefind() -> Path:
+    """The PyPI build the portal used up to issue #16 (not a dependency any more)."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+    except ImportError:
+        sys.exit("Pagefind 1.5.2 is needed to compare: pip install 'pagefind[extended]==1.5.2', or give --old PATH")
+    return Path(get_executable())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--synthetic", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--substrings", type=int, default=400)
-    parser.add_argument("--old", type=Path, default=None, help="Pagefind 1.5.2 extended (default: PyPI's)")
+    parser.add_argument("--old", type=Path, default=None,
+                        help="Pagefind 1.5.2 extended (default: PyPI's, `pip install 'pagefind[extended]==1.5.2'`)")
     parser.add_argument("--new", type=Path, default=None, help="Pagefind 1.6.0 extended (default: the project's)")
     parser.add_argument("--work", type=Path, default=None, help="keep the built site here (reused when present)")
     args = parser.parse_args()
-    old = args.old or Path(__import__("pagefind_bin_extended").get_executable())
+    old = args.old or old_pagefind()
     new = args.new or search.pagefind_executable()
     versions = {p: subprocess.run([str(p), "--version"], capture_output=True, text=True).stdout.split()[-1]
                 for p in (old, new)}
