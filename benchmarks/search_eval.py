@@ -33,6 +33,7 @@ search.canonicalise_pagefind.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import os
@@ -56,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth  # noqa: E402
 
-from gknb.portal.render import name_aliases  # noqa: E402
+from gknb.portal.search_terms import name_aliases  # noqa: E402
 from gknb.publish import search  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,10 +211,16 @@ async function find(query, mode) {
   const lists = await Promise.all(asked.map(q => pagefind.search(q).then(s => s.results)));
   return lists[0].filter(r => lists.every(l => l.some(o => o.id === r.id)));
 }
+let urlOf = {};
+window.pages = (map) => { urlOf = map; };
 window.ask = async (query, mode, truth) => {
-  const data = await Promise.all((await find(query, mode)).map(r => r.data()));
-  const top = data.find(d => truth.includes(d.url));
-  return { urls: data.map(d => d.url), excerpt: top ? (mode === "spaced" ? compact(top.excerpt) : top.excerpt) : null };
+  // Result ids are fragment names: their URLs come from the index folder (search_eval.fragment_urls),
+  // so only the top true hit's fragment is fetched, for its excerpt.
+  const results = await find(query, mode);
+  const urls = await Promise.all(results.map(r => urlOf[r.id] || r.data().then(d => d.url)));
+  const at = urls.findIndex(u => truth.includes(u));
+  const top = at === -1 ? null : await results[at].data();
+  return { urls: urls, excerpt: top ? (mode === "spaced" ? compact(top.excerpt) : top.excerpt) : null };
 };
 window.coldAsk = async (query, mode) => {
   const results = await find(query, mode);
@@ -397,8 +404,15 @@ class Tally:
                 f" {pct(self.digits, self.snippets)} {pct(self.spaced_left, self.snippets)}")
 
 
+def fragment_urls(bundle: Path) -> dict[str, str]:
+    """Pagefind result id (a fragment's file name) → the page's URL."""
+    return {p.stem: json.loads(gzip.decompress(p.read_bytes())[len(search.PAGEFIND_MAGIC):])["url"]
+            for p in (bundle / "fragment").glob("*.pf_fragment")}
+
+
 def measure_recall(browser: Any, served: Served, variant: Variant, queries: list[Query]) -> dict[str, Tally]:
     page = open_harness(browser, served, f"/v/{variant.index.name}/pagefind/")
+    page.evaluate("m => window.pages(m)", fragment_urls(served.www / "v" / variant.index.name / "pagefind"))
     tallies: dict[str, Tally] = {}
     for query in queries:
         answer = page.evaluate("([q, m, t]) => window.ask(q, m, t)", [query.text, variant.mode, sorted(query.truth)])
