@@ -15,10 +15,11 @@ copy of each report page with a space between Chinese characters (every characte
 the search page asks for the query's characters as an exact phrase (overrides/assets/gknb.js):
 the substring match Chinese readers expect, whatever either segmenter thinks a word is.
 benchmarks/search_eval.py measured this against Pagefind 1.6's own segmentation (which adds
-bigrams across word boundaries) on the same site: 1.6 alone finds 99.9 % of the true hits but 19 %
+bigrams across word boundaries) on the same site: 1.6 alone finds 99.9 % of the true hits but 21 %
 of what it returns does not hold the query and its highlights split names; spacing gives 100 % /
-100 % with either version, and 1.6 fetches 6 % fewer bytes per query and writes the same bytes
-for the same pages by itself (1.5 needed `canonicalise_pagefind`, kept as a guard).
+100 % with either version, and 1.6 fetches a little less per query (185 kB median, 296 kB at most,
+against 190 / 344) and writes the same bytes for the same pages by itself (1.5 needed
+`canonicalise_pagefind`, kept as a guard). README "Search" has the figures.
 """
 
 from __future__ import annotations
