@@ -8,10 +8,18 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Pagefind (the search indexer) comes from npm, pinned with its integrity hash in
+# build_tools/pagefind/package-lock.json; publish/search.py finds it in $(VENV)/pagefind (or at
+# PAGEFIND_BINARY_PATH). benchmarks/search_eval.py compares it with the PyPI build it replaced.
+PAGEFIND := $(VENV)/pagefind
+
+$(STAMP): pyproject.toml build_tools/pagefind/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	mkdir -p $(PAGEFIND)
+	cp build_tools/pagefind/package.json build_tools/pagefind/package-lock.json $(PAGEFIND)/
+	npm ci --prefix $(PAGEFIND) --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 site: $(STAMP)

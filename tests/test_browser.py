@@ -7,7 +7,10 @@ Needs Debian's chromium (`apt-get install chromium`; .ci/run installs it). Run a
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
@@ -312,3 +315,94 @@ def test_a_province_findings_page_leads_to_its_region_and_feed_without_errors(pa
     page.click("a:text('江苏省的全部报告')")
     assert page.url == base_url + "browse/region/32/"
     page.wait_for_timeout(500)   # the page fixture fails on any 404 or script error meanwhile
+
+
+# ---- search: name forms, typos, a year in the query, region filters (issue #16) -------------------
+
+SHOTS = Path(os.environ.get("GKNB_SHOTS") or tempfile.gettempdir()) / "gknb-shots"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
+
+
+def shot(page: Any, name: str) -> None:
+    """A screenshot to look at (GKNB_SHOTS=folder keeps them; default the temp folder)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def shown_bodies(page: Any) -> list[str]:
+    return page.eval_on_selector_all(".gknb-result__body", "els => els.map(e => e.textContent)")
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_misspelt_body_name_gets_a_suggestion_that_finds_it(browser: Any, base_url: str, device: str) -> None:
+    context = browser.new_context(**(PHONE if device == "phone" else {"viewport": {"width": 1280, "height": 900}}))
+    page = context.new_page()
+    for query in ("柱璞镇", "柱璞镇人民政府"):
+        page.goto(base_url + "search/?q=" + query)
+        expect(page.locator(".gknb-search__status")).to_have_text("找到 0 份报告。")
+        expect(page.locator(".gknb-suggest__name").first).to_have_text("柱濮镇")
+    shot(page, f"search-suggestion-{device}")
+    page.click(".gknb-suggest__name >> nth=0")
+    expect(page.locator(".gknb-search__status")).to_have_text(re.compile("^找到 1 份"))
+    assert shown_bodies(page) == ["柱濮镇"]
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+
+
+def test_a_name_with_more_words_retries_with_the_body_name(page: Any, base_url: str) -> None:
+    """下冶镇人民政府办公室 is in no report: the search drops the suffix and says so."""
+    results = search(page, base_url, "下冶镇人民政府办公室")
+    assert [r["body"] for r in results].count("下冶镇人民政府") == 3   # 2021–2023 (the hostile report names it too)
+    expect(page.locator(".gknb-search__note")).to_have_text("没有找到“下冶镇人民政府办公室”，以下是“下冶镇”的结果。")
+    assert [r["body"] for r in search(page, base_url, "柱濮镇政府")] == ["柱濮镇"]
+
+
+@pytest.mark.parametrize("query", ["下冶镇人民政府 2022", "下冶镇2022年", "2022年度 下冶镇"])
+def test_a_year_in_the_query_becomes_the_year_filter(page: Any, base_url: str, query: str) -> None:
+    results = search(page, base_url, query)
+    assert [(r["body"], r["year"]) for r in results] == [("下冶镇人民政府", "2022 年度")]
+    assert page.input_value("select[data-facet=year]") == "2022"
+    expect(page.locator(".gknb-search__note")).to_contain_text("年度 2022 已作为年度筛选条件")
+    if query.endswith("年"):
+        shot(page, "search-year-desktop")
+    page.fill("#gknb-q", "下冶镇人民政府")          # the year gone from the query: the filter goes too
+    page.press("#gknb-q", "Enter")
+    expect(page.locator(".gknb-search__status")).to_have_text("找到 3 份报告。")
+    assert page.input_value("select[data-facet=year]") == ""
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_filtering_by_county_and_regions_in_code_order(browser: Any, base_url: str, site: BuiltSite, device: str) -> None:
+    context = browser.new_context(**(PHONE if device == "phone" else {"viewport": {"width": 1280, "height": 900}}))
+    page = context.new_page()
+    page.goto(base_url + "search/")
+    page.wait_for_selector("#gknb-search[data-ready]")
+    provinces = page.eval_on_selector_all("select[data-facet=province] option", "os => os.map(o => o.value)")
+    codes = {r.region.get("province"): str(r.region.get("code"))[:2] for r in site.corpus.records if r.region.get("code")}
+    # 山西省 14, 江苏省 32, 山东省 37, 河南省 41, 甘肃省 62 (pinyin would put 甘肃 first), 未识别 last
+    assert [p for p in provinces[1:] if p in codes] == sorted(codes, key=codes.__getitem__)
+    assert provinces[len(codes) + 1:] in ([], ["未识别"])
+    page.select_option("select[data-facet=province]", "山西省")    # the city list narrows to the province's
+    cities = page.eval_on_selector_all("select[data-facet=city] option", "os => os.filter(o => !o.hidden).map(o => o.value)")
+    assert cities == ["", "临汾市", "吕梁市"]
+    page.select_option("select[data-facet=county]", "吕梁市孝义市")
+    page.fill("#gknb-q", "政府信息公开")
+    page.press("#gknb-q", "Enter")
+    expect(page.locator(".gknb-search__status")).to_have_text(re.compile("^找到 [1-9]"))
+    in_county = {r.agency["name"] for r in site.corpus.records if str(r.region.get("code", "")).startswith("141181")}
+    assert set(shown_bodies(page)) == in_county == {"柱濮镇"}
+    assert "county=" in page.url
+    shot(page, f"search-county-{device}")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+
+
+def test_snippets_come_from_the_text_not_the_card(page: Any, base_url: str) -> None:
+    """The card's labels ran into its values (机关柱濮镇机关类型乡镇); flattened table rows in a section's
+    text are left out too (tests/test_search_terms.py; benchmarks/search_eval.py counts digit runs)."""
+    search(page, base_url, "柱濮镇")
+    excerpt = page.inner_text(".gknb-result__excerpt")
+    assert "机关类型" not in excerpt and "柱濮镇" in excerpt
+    search(page, base_url, "政府信息公开申请")
+    excerpts = page.eval_on_selector_all(".gknb-result__excerpt", "els => els.map(e => e.textContent)")
+    assert len(excerpts) > 5 and not any(re.search(r"(?:\d+\s+){5,}\d+|\d{7,}|机关类型|SHA-256", e) for e in excerpts)

@@ -126,7 +126,7 @@ def index_summary(pagefind: Path) -> tuple[list[int], dict[str, dict[str, int]]]
     for _name, file_hash in meta[3]:
         name, values = read_pagefind_file(pagefind / "filter" / f"{file_hash}.pf_filter")
         filters[name] = {value: len(pages) for value, pages in values}
-    return sorted(count for _hash, count in meta[1]), filters
+    return sorted(page[1] for page in meta[1]), filters  # a page: [hash, word count, fragment group]
 
 
 def test_pages_fed_while_rendering_index_as_the_built_site_would(project: Path, tmp_path: Path) -> None:

@@ -69,11 +69,24 @@
   var root = document.getElementById("gknb-search");
   if (!root) return;
 
-  var FACETS = [["province", "省份"], ["type", "机关类型"], ["year", "年度"], ["status", "校验结论"]];
+  var FACETS = [["province", "省份"], ["city", "地市"], ["county", "县区"], ["type", "机关类型"], ["year", "年度"],
+                ["status", "校验结论"]];
+  var REGION_LEVELS = ["province", "city", "county"];
   var STATUS = { pass: "通过", warn: "警告", fail: "错误" };
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
+  // A year in the query (扬中市财政局 2023, 2023年度, 财政局2023年) becomes the year filter.
+  var YEAR = new RegExp("(?:^|(?<=[" + HAN + "]))((?:19|20)\\d\\d)(?:年度|年)?(?=$|[" + HAN + "])");
+  var MIN_TERM = 2;        // a retry never shortens a term below two characters
+  var MAX_RETRIES = 12;    // searches a zero-result query may spend on shorter terms
+  var SUGGESTIONS = 5;
   var siteRoot = new URL(document.querySelector("meta[name=gknb-root]").content, location.href);
   var params = new URLSearchParams(location.search);
   var pagefind = null;
+  // From each bundle's site: search/terms.json (region codes, name suffixes), search/bodies.json
+  // (the body names, fetched only when a query finds nothing). portal/search_terms.py writes both.
+  var terms = { regions: { province: {}, city: {}, county: {} }, suffixes: [] };
+  var bodies = null;
+  var autoYear = "";       // the year filter set from the query (cleared when the query drops it)
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -83,32 +96,72 @@
   }
 
   var form = el("form", { "class": "gknb-search__form", role: "search" });
-  var input = el("input", { type: "search", name: "q", id: "gknb-q", placeholder: "机关名称、地区或正文关键词",
+  var input = el("input", { type: "search", name: "q", id: "gknb-q", placeholder: "机关名称、地区、年度或正文关键词",
                             "aria-label": "检索词" });
   input.value = params.get("q") || "";
   form.appendChild(input);
   form.appendChild(el("button", { type: "submit", "class": "md-button md-button--primary" }, "检索"));
   var filters = el("div", { "class": "gknb-search__filters" });
   var status = el("p", { "class": "gknb-search__status", role: "status", "aria-live": "polite" });
+  var note = el("p", { "class": "gknb-search__note", hidden: "" });
+  var suggestions = el("div", { "class": "gknb-suggest", hidden: "" });
   var results = el("ol", { "class": "gknb-results" });
-  root.appendChild(form); root.appendChild(filters); root.appendChild(status); root.appendChild(results);
+  [form, filters, status, note, suggestions, results].forEach(function (n) { root.appendChild(n); });
   var selects = {};
+
+  function regionCode(level, value) { return terms.regions[level] && terms.regions[level][value]; }
+
+  // Provinces, cities and counties in division-code order (not pinyin), years newest first.
+  function facetOrder(facet) {
+    return function (a, b) {
+      if (REGION_LEVELS.indexOf(facet) !== -1) {
+        var x = regionCode(facet, a) || "~", y = regionCode(facet, b) || "~";
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      if (facet === "year") return b.localeCompare(a);
+      return a.localeCompare(b, "zh-Hans-CN");
+    };
+  }
+
+  // A city list shows the chosen province's cities, a county list the chosen city's (or province's).
+  function narrowRegions() {
+    var prefix = "";
+    REGION_LEVELS.forEach(function (level) {
+      var select = selects[level];
+      if (!select) return;
+      Array.prototype.forEach.call(select.options, function (option) {
+        var code = option.getAttribute("data-code") || "";
+        option.hidden = option.value !== "" && prefix !== "" && code.indexOf(prefix) !== 0;
+      });
+      if (select.selectedOptions.length && select.selectedOptions[0].hidden) select.value = "";
+      var chosen = select.value && regionCode(level, select.value);
+      if (chosen) prefix = chosen;
+    });
+  }
 
   function buildFilters(available) {
     FACETS.forEach(function (facet) {
+      var values = available[facet[0]] || {};
       var label = el("label", {}, facet[1]);
       var select = el("select", { name: facet[0], "data-facet": facet[0] });
       select.appendChild(el("option", { value: "" }, "全部"));
-      Object.keys(available[facet[0]] || {}).sort(function (a, b) { return a.localeCompare(b, "zh-Hans-CN"); })
-        .forEach(function (value) {
-          select.appendChild(el("option", { value: value }, value + "（" + available[facet[0]][value] + "）"));
-        });
+      Object.keys(values).sort(facetOrder(facet[0])).forEach(function (value) {
+        var option = el("option", { value: value }, value + "（" + values[value] + "）");
+        var code = regionCode(facet[0], value);
+        if (code) option.setAttribute("data-code", code);
+        select.appendChild(option);
+      });
       select.value = params.get(facet[0]) || "";
-      select.addEventListener("change", run);
+      select.addEventListener("change", function (event) {
+        if (facet[0] === "year") autoYear = "";   // chosen by hand: the query no longer owns it
+        narrowRegions();
+        run(event);
+      });
       selects[facet[0]] = select;
       label.appendChild(select);
       filters.appendChild(label);
     });
+    narrowRegions();
   }
 
   function chosenFilters() {
@@ -135,7 +188,6 @@
 
   // The index holds every Chinese character as a word (search.py explains why): each term of the
   // query becomes an exact phrase of its characters, and the reports must match every term.
-  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
   var BETWEEN_HAN = new RegExp("(?<=[" + HAN + "])(?=[" + HAN + "])", "g");
   var SPACED_HAN = new RegExp("([" + HAN + "](?:</mark>)?)\\s+(?=(?:<mark>)?[" + HAN + "])", "g");
 
@@ -145,10 +197,23 @@
     return excerpt.replace(/\s+<\/mark>/g, "</mark> ").replace(SPACED_HAN, "$1").replace(/<\/mark><mark>/g, "");
   }
 
-  async function searchAll(query, chosen) {
-    var terms = query.split(/\s+/).filter(Boolean);
-    if (!terms.length) return (await pagefind.search(null, { filters: chosen })).results;
-    var lists = await Promise.all(terms.map(function (t) {
+  // The query's words, and the year it names (once): 扬中市财政局 2023 → [扬中市财政局], 2023.
+  function readQuery(query) {
+    var year = "", words = [];
+    query.split(/\s+/).filter(Boolean).forEach(function (word) {
+      var found = year ? null : YEAR.exec(word);
+      if (found && selects.year && selects.year.querySelector('option[value="' + found[1] + '"]')) {
+        year = found[1];
+        word = word.slice(0, found.index) + word.slice(found.index + found[0].length);
+      }
+      if (word) words.push(word);
+    });
+    return { words: words, year: year };
+  }
+
+  async function searchAll(words, chosen) {
+    if (!words.length) return (await pagefind.search(null, { filters: chosen })).results;
+    var lists = await Promise.all(words.map(function (t) {
       return pagefind.search(phrase(t), { filters: chosen }).then(function (s) { return s.results; });
     }));
     return lists[0].filter(function (r) {
@@ -156,23 +221,166 @@
     });
   }
 
+  function stripSuffix(word) {
+    for (var i = 0; i < terms.suffixes.length; i++) {
+      var suffix = terms.suffixes[i];
+      if (word.length > suffix.length + 1 && word.slice(-suffix.length) === suffix) return word.slice(0, -suffix.length);
+    }
+    return word;
+  }
+
+  // Shorter queries for one that found nothing: name suffixes dropped (柱濮镇人民政府 → 柱濮镇), then
+  // the longest word cut by a character at its end or its start, down to two characters.
+  function shorterQueries(words) {
+    var out = [], seen = {};
+    function add(list) {
+      var key = list.join(" ");
+      if (!seen[key] && key !== words.join(" ")) { seen[key] = true; out.push(list); }
+    }
+    var current = words.map(stripSuffix);
+    add(current);
+    var frontier = [current];
+    while (frontier.length && out.length < MAX_RETRIES) {
+      var next = [];
+      frontier.forEach(function (list) {
+        var longest = list.reduce(function (best, w, i) { return w.length > list[best].length ? i : best; }, 0);
+        var word = list[longest];
+        if (word.length <= MIN_TERM) return;
+        [word.slice(0, -1), word.slice(1)].forEach(function (cut) {
+          var shorter = list.slice();
+          shorter[longest] = cut;
+          add(shorter);
+          next.push(shorter);
+        });
+      });
+      frontier = next;
+    }
+    return out.slice(0, MAX_RETRIES);
+  }
+
+  async function retryShorter(words, chosen, mine) {
+    var tries = shorterQueries(words);
+    for (var i = 0; i < tries.length; i++) {
+      var hits = await searchAll(tries[i], chosen);
+      if (mine !== generation) return null;
+      if (hits.length) return { words: tries[i], hits: hits };
+    }
+    return null;
+  }
+
+  // ---- close body names for a query that found nothing (柱璞镇 → 柱濮镇) ----
+  function distance(a, b) {
+    var previous = [], i, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i];
+      for (j = 1; j <= b.length; j++) {
+        row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      }
+      previous = row;
+    }
+    return previous[b.length];
+  }
+
+  function overlap(a, b) {   // shared characters ÷ the longer name's length
+    var pool = b.split(""), shared = 0;
+    a.split("").forEach(function (c) { var at = pool.indexOf(c); if (at !== -1) { shared++; pool.splice(at, 1); } });
+    return shared / Math.max(a.length, b.length);
+  }
+
+  function closeBodies(word) {
+    var wanted = stripSuffix(word);
+    var allowed = wanted.length <= 3 ? 1 : 2;
+    return bodies.map(function (body) {
+      var stem = stripSuffix(body[0]);
+      var d = Math.min(distance(wanted, stem), distance(word, body[0]));
+      // A longer name holding the word with one character wrong also counts (海阳市柱璞镇 for 柱濮镇).
+      var within = d;
+      for (var k = 0; k + wanted.length <= stem.length; k++) {
+        within = Math.min(within, distance(wanted, stem.substr(k, wanted.length)));
+      }
+      return { name: body[0], region: body[1], d: d, within: within, share: overlap(wanted, stem) };
+    }).filter(function (c) {
+      return c.d <= allowed || (c.within <= 1 && wanted.length >= 3) || c.share >= 0.75;
+    }).sort(function (x, y) {
+      return x.d - y.d || y.share - x.share || x.name.localeCompare(y.name, "zh-Hans-CN");
+    }).slice(0, SUGGESTIONS);
+  }
+
+  async function loadBodies() {
+    if (bodies) return bodies;
+    var lists = await Promise.all(bundles.map(function (b) {
+      return fetch(new URL("search/bodies.json", new URL(b.base, location.href)))
+        .then(function (r) { return r.ok ? r.json() : { bodies: [] }; })
+        .catch(function () { return { bodies: [] }; });
+    }));
+    bodies = [].concat.apply([], lists.map(function (l) { return l.bodies || []; }));
+    return bodies;
+  }
+
+  async function suggest(words, mine) {
+    await loadBodies();
+    if (mine !== generation) return;
+    var found = [], seen = {};
+    [words.join("")].concat(words.length > 1 ? words : []).forEach(function (word) {
+      closeBodies(word).forEach(function (c) { if (!seen[c.name]) { seen[c.name] = true; found.push(c); } });
+    });
+    suggestions.textContent = "";
+    if (!found.length) { suggestions.hidden = true; return; }
+    suggestions.appendChild(el("p", {}, "您是不是要找："));
+    var list = el("ul", {});
+    found.slice(0, SUGGESTIONS).forEach(function (c) {
+      var item = el("li", {});
+      var url = new URL(location.href);
+      url.search = "";
+      url.searchParams.set("q", c.name);
+      item.appendChild(el("a", { href: url.pathname + url.search, "class": "gknb-suggest__name" }, c.name));
+      if (c.region) item.appendChild(el("small", {}, " " + c.region));
+      list.appendChild(item);
+    });
+    suggestions.appendChild(list);
+    suggestions.hidden = false;
+  }
+
   var generation = 0;
   async function run(event) {
     if (event) event.preventDefault();
     var query = input.value.trim();
+    var asked = readQuery(query);
+    if (asked.year && selects.year) {
+      selects.year.value = asked.year;
+      autoYear = asked.year;
+    } else if (autoYear && selects.year && selects.year.value === autoYear) {
+      selects.year.value = "";
+      autoYear = "";
+    }
     var chosen = chosenFilters();
     var url = new URL(location.href);
     url.search = "";
     if (query) url.searchParams.set("q", query);
-    Object.keys(chosen).forEach(function (k) { url.searchParams.set(k, chosen[k]); });
+    Object.keys(chosen).forEach(function (k) { if (!(k === "year" && chosen[k] === autoYear)) url.searchParams.set(k, chosen[k]); });
     history.replaceState(null, "", url);
     var mine = ++generation;
     results.textContent = "";
+    note.hidden = true;
+    suggestions.hidden = true;
     document.querySelectorAll(".gknb-more").forEach(function (b) { b.remove(); });
     if (!query && !Object.keys(chosen).length) { status.textContent = "输入检索词或选择筛选条件。"; return; }
     status.textContent = "检索中……";
-    var hits = await searchAll(query, chosen);
+    var hits = await searchAll(asked.words, chosen);
     if (mine !== generation) return;
+    var notes = [];
+    if (asked.year) notes.push("检索词中的年度 " + asked.year + " 已作为年度筛选条件。");
+    if (!hits.length && asked.words.length) {
+      suggest(asked.words, mine);
+      var retry = await retryShorter(asked.words, chosen, mine);
+      if (mine !== generation) return;
+      if (retry) {
+        hits = retry.hits;
+        notes.push("没有找到“" + asked.words.join(" ") + "”，以下是“" + retry.words.join(" ") + "”的结果。");
+      }
+    }
+    if (notes.length) { note.textContent = notes.join(" "); note.hidden = false; }
     await showPage(hits, 0, mine);
     if (mine !== generation) return;
     status.textContent = "找到 " + hits.length + " 份报告。";  // after the first results are on the page
@@ -204,6 +412,18 @@
       return { path: url.pathname, base: new URL("..", url).pathname };
     });
 
+  async function loadTerms() {
+    var lists = await Promise.all(bundles.map(function (b) {
+      return fetch(new URL("search/terms.json", new URL(b.base, location.href)))
+        .then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+    }));
+    lists.forEach(function (t) {
+      if (!t) return;
+      REGION_LEVELS.forEach(function (level) { Object.assign(terms.regions[level], (t.regions || {})[level] || {}); });
+      if (!terms.suffixes.length) terms.suffixes = t.suffixes || [];
+    });
+  }
+
   (async function () {
     try {
       pagefind = await import(new URL(bundles[0].path + "pagefind.js", siteRoot).href);
@@ -211,7 +431,8 @@
       for (var i = 1; i < bundles.length; i++) {
         await pagefind.mergeIndex(bundles[i].path, { baseUrl: bundles[i].base });
       }
-      buildFilters(await pagefind.filters());
+      var available = await Promise.all([pagefind.filters(), loadTerms()]);
+      buildFilters(available[0]);
     } catch (error) {
       status.textContent = "检索索引不可用（构建时未运行 Pagefind？）";
       return;

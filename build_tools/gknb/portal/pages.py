@@ -30,7 +30,8 @@ from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
                                 correction_views,
-                                grids, finding_message, inferred_words, name_aliases, ocr_note, plain_title, region_text, render, report_title, section_views)
+                                grids, finding_message, inferred_words, ocr_note, plain_title, region_text, render, report_title, section_views)
+from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
@@ -323,6 +324,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
                   checks=check_views(record, other_reports(entry, by_body, entry.src)),
                   sections=section_views(record), grids=grids(record), ocr_note=ocr_note(record),
                   inferred=inferred_words(record), aliases=name_aliases(record.agency.get("name")),
+                  regions=region_filters(record),
                   corrections=correction_views(record),
                   legend=[(s.value, mark, text) for s, mark, text in
                           ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
@@ -757,6 +759,9 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         published = [(e.id, e.record, page_address(e.src, site_url)) for e in entries]
         site.data, site.sources = data_files(corpus, published, content_dir)
         site.data.update(catalog_files(published, site_url))
+        site.data[TERMS_FILE] = terms_json(e.record for e in entries)
+        site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
+                                             for e in entries)
     finally:  # the workers are waited for (and stopped) even when a page above failed
         rendered = report_pages()
     for entry, (page, workbook) in zip(entries, rendered, strict=True):

@@ -24,6 +24,7 @@ from gknb.read.cleanup import clean_line
 from gknb.model.record import (CHECK_STATE_WORDS, SEVERITY_WORDS, STATUS_WORDS, About, Cell, CellState, CheckState,
                                Finding, Record, Severity)
 from gknb.model.official_tables import SECTIONS, TABLE_SECTION, OFFICIAL_TABLES, Row, Table, cell_label
+from gknb.portal.search_terms import table_residue
 
 # ---- escaping ---------------------------------------------------------------------------------
 
@@ -159,27 +160,6 @@ def inferred_words(record: Record) -> str:
     return "、".join(others + ([f"地区（{'、'.join(region)}）"] if region else []))
 
 
-# How people write a body's name besides the way its report does: a search for 柱濮镇人民政府 must
-# find the report of 柱濮镇, and one for 柱濮镇 the report of 柱濮镇人民政府.
-NAME_FORMS = (("镇人民政府", "镇"), ("乡人民政府", "乡"), ("街道办事处", "街道"), ("县人民政府", "县"),
-              ("区人民政府", "区"), ("市人民政府", "市"), ("人民政府", "政府"))
-
-
-def name_aliases(name: str | None) -> list[str]:
-    """Other common forms of the body's name (long and short), for the search index only."""
-    if not name:
-        return []
-    aliases = []
-    for long, short in NAME_FORMS:
-        if name.endswith(long):
-            aliases.append(name[: -len(long)] + short)
-            break
-        if name.endswith(short) and not name.endswith(long):
-            aliases.append(name + long[len(short):])
-            break
-    return [a for a in aliases if a != name]
-
-
 def agency_name(record: Record) -> str:
     return str(record.agency.get("name") or AGENCY_UNKNOWN)
 
@@ -197,6 +177,11 @@ def region_text(record: Record) -> str:
 def paragraphs(text: str) -> list[str]:
     """A section's text as paragraphs, converter debris removed (read.cleanup, as the parser does)."""
     return [line for line in map(clean_line, text.splitlines()) if line]
+
+
+def paragraph_views(text: str) -> list[dict[str, Any]]:
+    """The paragraphs, each saying whether it is a flattened table row (kept out of the search index)."""
+    return [{"text": line, "table": table_residue(line)} for line in paragraphs(text)]
 
 
 # ---- tables laid out like the official ones -----------------------------------------------------
@@ -527,7 +512,7 @@ def section_views(record: Record) -> list[dict[str, Any]]:
     by_key = {s.key: s for s in record.sections}
     table_of = {section: table for table, section in TABLE_SECTION.items()}
     return [{"key": key, "heading": heading, "present": key in by_key, "table": table_of.get(key, ""),
-             "paragraphs": paragraphs(by_key[key].text) if key in by_key else []}
+             "paragraphs": paragraph_views(by_key[key].text) if key in by_key else []}
             for key, heading, _phrases in SECTIONS]
 
 

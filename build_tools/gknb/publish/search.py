@@ -1,4 +1,4 @@
-"""Full-text search: Pagefind's extended build indexes the report pages.
+"""Full-text search: Pagefind (1.6, extended build, from npm) indexes the report pages.
 
 The plugin feeds each report page to `pagefind --service` as MkDocs renders it (`PagefindFeed`),
 so indexing runs on another core during the build; `run_pagefind` indexes a built site from disk
@@ -8,12 +8,18 @@ Material's own search would ship one index of the whole site to every browser (a
 1,000 Chinese reports); Pagefind splits its index into fragments fetched per query, all from the
 site itself (`site/pagefind/`), so nothing is requested from another host.
 
-Chinese text has no spaces, and Pagefind 1.5 segments it twice, differently: jieba when
-indexing, the browser's Intl.Segmenter when searching (Pagefind issue #1237). 复议 is one jieba
-word inside 行政复议 but 复|议 to ICU, so `行政复议` found one report of five. We therefore index
-a copy of each report page with a space between Chinese characters (every character a word),
-and the search page asks for the query's characters as an exact phrase (overrides/assets/gknb.js):
+Chinese text has no spaces, and Pagefind segments it twice, differently: jieba when indexing, the
+browser's Intl.Segmenter when searching (Pagefind issue #1237). 复议 is one jieba word inside
+行政复议 but 复|议 to ICU, so `行政复议` found one report of five with 1.5. We therefore index a
+copy of each report page with a space between Chinese characters (every character a word), and
+the search page asks for the query's characters as an exact phrase (overrides/assets/gknb.js):
 the substring match Chinese readers expect, whatever either segmenter thinks a word is.
+benchmarks/search_eval.py measured this against Pagefind 1.6's own segmentation (which adds
+bigrams across word boundaries) on the same site: 1.6 alone finds 99.9 % of the true hits but 21 %
+of what it returns does not hold the query and its highlights split names; spacing gives 100 % /
+100 % with either version, and 1.6 fetches a little less per query (185 kB median, 296 kB at most,
+against 190 / 344) and writes the same bytes for the same pages by itself (1.5 needed
+`canonicalise_pagefind`, kept as a guard). README "Search" has the figures.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import tempfile
 import threading
@@ -67,13 +74,20 @@ def write_index_copy(site_dir: Path, copy_dir: Path, pages: Sequence[str]) -> in
     return len(pages)
 
 
+# Pagefind's extended build (it segments Chinese) from npm, pinned in build_tools/pagefind/ and
+# installed by `make setup` into the virtual environment; PAGEFIND_BINARY_PATH (the variable
+# Pagefind's own wrappers read) names another binary, e.g. another platform's @pagefind/* package.
+PAGEFIND_PACKAGE = Path("pagefind") / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
+
+
 def pagefind_executable() -> Path:
-    """The extended binary shipped by PyPI `pagefind[extended]`."""
-    try:
-        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
-    except ImportError as error:
-        raise SearchIndexError("pagefind[extended] is not installed: pip install 'pagefind[extended]'") from error
-    return Path(get_executable())
+    """The binary named by PAGEFIND_BINARY_PATH, else the one `make setup` installed."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    binary = Path(named) if named else Path(sys.prefix) / PAGEFIND_PACKAGE
+    if not os.access(binary, os.X_OK):
+        where = "PAGEFIND_BINARY_PATH" if named else "make setup (npm ci in build_tools/pagefind/) did not install it"
+        raise SearchIndexError(f"Pagefind not found at {binary} ({where})")
+    return binary
 
 
 def pagefind_command(source_dir: Path, output_dir: Path) -> list[str]:
@@ -147,9 +161,13 @@ class PagefindFeed:
             raise SearchIndexError(f"pagefind: {payload.get('message')} {self.stderr_text()}")
         return payload
 
+    def page_html(self, content_html: str) -> str:
+        """The page Pagefind is given for a report page's content: spaced out, as a whole document."""
+        return f'<html lang="{LANGUAGE}"><body {INDEXED_MARKER}>{spaced_html(content_html)}</body></html>'
+
     def add_page(self, url: str, content_html: str) -> None:
         """One report page's content (what `data-pagefind-body` wraps on the built page), by its URL."""
-        page = f'<html lang="{LANGUAGE}"><body {INDEXED_MARKER}>{spaced_html(content_html)}</body></html>'
+        page = self.page_html(content_html)
         self.pending.append(self.send({"type": "AddFile", "index_id": self.index_id, "url": url,
                                        "file_contents": page, "file_path": None}))
         self.pages += 1
