@@ -103,7 +103,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"gknb (strict): {len(corpus.rejected)} input file(s) rejected: {reasons}")
         log.info("gknb: %d inputs, %d reports, %d rejected, %d ignored", corpus.inputs, len(corpus.records),
                  len(corpus.rejected), len(corpus.ignored))
-        site = generate(corpus, content, jobs=self.config.jobs or None)
+        site = generate(corpus, content, jobs=self.config.jobs or None, site_url=config.site_url or "")
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
         built = (files.get_file_from_path(src) for src in self.searchable)
         self.searchable_built = sorted(file.dest_path for file in built if file is not None)
