@@ -110,7 +110,9 @@ def pick_body(rng: random.Random) -> tuple[str, str]:
         town = rng.choice(towns)
         name = town.display or town.name
         return f"{county_name}{name}{'办事处' if name.endswith('街道') else '人民政府'}", town.code
-    return f"{county_name}{rng.choice(DEPARTMENTS)}", county.code
+    # A 市辖区 (嘉峪关市 has no counties) is no body's seat: a department named after it is the city's.
+    seat = divisions.chain(county.code)[-2] if county.display is None else county
+    return f"{county_name}{rng.choice(DEPARTMENTS)}", seat.code
 
 
 def make_report(rng: random.Random, layout: str | None = None, consistent: bool | None = None) -> Report:

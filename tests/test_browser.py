@@ -128,7 +128,7 @@ def test_report_page_shows_the_numbers_and_the_badge(page: Any, base_url: str, s
                 "applications.granted.total", "active.normative_docs.in_force", "review_litigation.review.total"):
         cell = entry.record.cell(key)
         shown = page.eval_on_selector(f'td[data-key="{key}"]', "td => td.firstChild ? td.firstChild.textContent : ''")
-        assert shown == format_number(cell.value), key
+        assert shown == format_number(cell.value, grouped=True), key
     assert page.inner_text('td[data-key="applications.new_received.total"]') == "95"
     headers = page.eval_on_selector_all("table.gknb-table th", "ths => ths.map(t => t.getAttribute('scope'))")
     assert headers and all(h in {"col", "row", "colgroup", "rowgroup"} for h in headers)
@@ -196,7 +196,7 @@ def test_timeline_shows_every_year_and_a_chart(page: Any, base_url: str, site: B
     years = page.eval_on_selector_all("table[data-timeline] thead th[data-year]", "ths => ths.map(t => t.textContent)")
     assert years == ["2021 年度", "2022 年度", "2023 年度"]
     carried = page.eval_on_selector_all('tr[data-row="上年结转"] td', "tds => tds.map(t => t.textContent)")
-    assert carried == [format_number(e.record.cell("applications.carried_over.total").value) for e in entries]
+    assert carried == [format_number(e.record.cell("applications.carried_over.total").value, grouped=True) for e in entries]
     charts = visible_charts(page)
     assert len(charts) == 1 and charts[0]["visible"] and charts[0]["width"] > 300 and charts[0]["bars"] == 3
     assert "本年新收" in charts[0]["title"]
@@ -219,7 +219,7 @@ def test_summary_page_draws_its_charts_above_the_numbers(page: Any, base_url: st
         assert below, chart_id
     new = page.inner_text("table[data-stats='flows'] tbody tr:first-child td")
     records = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith("32")]
-    assert new == format_number(sum(r.cell("applications.new_received.total").value or 0 for r in records))
+    assert new == format_number(sum(r.cell("applications.new_received.total").value or 0 for r in records), grouped=True)
 
 
 @pytest.mark.parametrize("path", ["stats/region/32/", "timeline"])
@@ -234,6 +234,42 @@ def test_phone_layout_of_timeline_and_summary(browser: Any, base_url: str, site:
     context.close()
     assert widths[0] <= widths[1]
     assert charts and all(c["visible"] and c["width"] <= 390 for c in charts)
+
+
+def test_on_a_phone_a_tap_reaches_the_likely_wrong_cells_explanation(browser: Any, base_url: str,
+                                                                      site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "inconsistent-2021.txt")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base_url + quote(page_url(entry.src)))
+    # The findings list names the likely wrong cell first, in Chinese; its link opens the explanation.
+    link = page.locator("a.gknb-likely-link").first
+    assert link.inner_text() == "表三 · （七）总计 · 总计"
+    link.click()
+    expect(page.locator(".gknb-pop")).to_be_visible()
+    text = page.inner_text(".gknb-pop")
+    assert text.startswith("最可能出错的单元格") and text.count("问题 ") == 3
+    page.click(".gknb-pop-close")
+    expect(page.locator(".gknb-pop")).to_have_count(0)
+    # A tap on a framed cell opens its own explanation.
+    page.locator('td[data-key="applications.new_received.total"]').tap()
+    expect(page.locator(".gknb-pop")).to_contain_text("问题 ")
+    context.close()
+    assert errors == []
+
+
+def test_the_keyboard_reaches_a_cells_explanation(page: Any, base_url: str, site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "inconsistent-2021.txt")
+    page.goto(base_url + quote(page_url(entry.src)))
+    page.focus("td.cell-likely")
+    page.keyboard.press("Enter")
+    expect(page.locator(".gknb-pop")).to_contain_text("最可能出错的单元格")
+    assert page.get_attribute("td.cell-likely", "aria-describedby") == "gknb-pop"
+    page.keyboard.press("Escape")
+    expect(page.locator(".gknb-pop")).to_have_count(0)
+    assert page.evaluate("() => document.activeElement.classList.contains('cell-likely')")
 
 
 # ---- addresses, the cite box, the 404 page, old addresses -----------------------------------------

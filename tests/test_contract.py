@@ -42,5 +42,5 @@ def test_cli_check_exits_1_on_errors_and_names_cells(capsys: pytest.CaptureFixtu
 
     assert main(["check", str(ROOT / "tests" / "cases" / "inconsistent-2021.txt")]) == 1
     out = capsys.readouterr().out
-    assert "申请数量勾稽关系（balance）" in out and "applications.new_received.total" in out
+    assert "申请数量勾稽关系（balance）" in out and "表三 · 一、本年新收政府信息公开申请数量 · 总计" in out
     assert main(["check", str(ROOT / "content" / "海阳市行村镇人民政府-2020.txt")]) == 0

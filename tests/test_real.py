@@ -22,18 +22,9 @@ PRESENT = sorted(name for name in GOLD if (REAL / name).is_file())
 APPLICANTS = ("natural_person", "commercial", "research", "public_welfare", "legal_service", "other_org", "total")
 RESULTS = ("upheld", "corrected", "other", "pending", "total")
 MIN_CELLS_RIGHT = 0.97
-# Findings the source deserves that the parser cannot give yet, each for one reason: the report's own
-# inconsistency sits inside digits that ran together, so no split of the run satisfies its row and
-# the row is `garbled` (its numbers unknown) instead of checked. Listed so that a fix shows here.
-NOT_YET_FOUND = {
-    "pingtan_shehuishiyeju_2024_page.txt": {"appeal_total"},  # no split of 复议后起诉 adds up
-    # The text's 收到 figure against the table's: the 总计 of 新收 slipped a row down, so the row is garbled.
-    "pingtan2_nongyenongcunju_2023_page.txt": {"narrative"},
-    # The text's 无法提供 2 / 其他 2 against the table's 其他处理 4: figures per outcome are not compared yet.
-    "pingtan3_shichangjianguanju_2025_page.txt": {"narrative"},
-    # （七）总计 `191000019` fits its row in no split; only the column sums would decide 19,1,0,0,0,0,19.
-    "pt7_ziranziyuanju_2023_page.txt": {"balance"},
-}
+# Findings the source deserves that the parser cannot give yet (report name → check ids), each with
+# its reason: listed so that a fix shows here. Every gold finding is found today.
+NOT_YET_FOUND: dict[str, set[str]] = {}
 
 
 def gold_cells(gold: dict[str, Any]) -> Iterator[tuple[str, Any]]:

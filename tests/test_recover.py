@@ -6,13 +6,15 @@ import itertools
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from gknb.corpus.pipeline import read_report
 from gknb.model.record import CellState
 from gknb.parse.digit_runs import (MAX_CELL_DIGITS, Reading, Relation, RowConstraint, RunRow, groups_sum_to_last, no_constraint,
-                          piece_splits, readings, settle, sums_to_last)
+                          piece_splits, readings, readings_with_one_group_free, settle, spelled_by_relation,
+                          sums_to_last)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +73,49 @@ def test_a_run_no_reading_fits_is_garbled(tmp_path: Path) -> None:
     record = read_report(path)
     cell = record.cell("applications.carried_forward.total")
     assert (cell.state, cell.value, cell.raw) == (CellState.GARBLED, None, "1999")
+
+
+SUM_OF_PARTS: tuple[Relation, ...] = ((("a", "b"), ("total",)),)
+KNOWN_PARTS = {"a": [19.0, 0.0, 19.0], "b": [0.0, 1.0, 0.0]}  # column sums 19, 1, 19 (row adds to 20)
+
+
+@pytest.mark.parametrize(("pieces", "known", "expected"), [
+    (("19119",), KNOWN_PARTS, (19, 1, 19)),                 # the digits are exactly the column sums
+    (("19", "119"), KNOWN_PARTS, (19, 1, 19)),              # a piece break on a cell boundary
+    (("1", "9119"), KNOWN_PARTS, None),                     # a piece break inside 19: not these cells
+    (("19129",), KNOWN_PARTS, None),                        # other digits: the relation does not spell them
+    (("19119",), {"a": [19.0, None, 19.0], "b": [0.0, 1.0, 0.0]}, None),  # a part unread: nothing to spell
+    (("19119",), {"a": [19.0, 0.0, 19.0]}, None),           # a part missing
+])
+def test_a_relation_spells_a_run_no_cut_fits(pieces: tuple[str, ...], known: dict[str, list[float | None]],
+                                             expected: Reading | None) -> None:
+    row = RunRow("total", pieces)
+    assert spelled_by_relation(row, known, SUM_OF_PARTS, 3) == expected
+
+
+def test_a_real_row_total_no_cut_fits_is_spelled_by_the_outcome_sums() -> None:
+    # pt7 自然资源与生态环境局 2023: （七）总计 `191000019` adds up in no cut; the outcome rows give
+    # 19, 1, 0, 0, 0, 0, 19, which is what it spells, and the report's own errors are then named.
+    record = read_report(ROOT / "tests" / "real" / "pt7_ziranziyuanju_2023_page.txt")
+    cells = [record.cell(f"applications.total_processed.{c}") for c in
+             ("natural_person", "commercial", "research", "public_welfare", "legal_service", "other_org", "total")]
+    assert [(c.state, c.value) for c in cells] == [(CellState.RECOVERED, v) for v in (19, 1, 0, 0, 0, 0, 19)]
+    assert {"row_total", "balance"} <= {f.check for f in record.findings}
+
+
+def test_one_group_left_free_when_it_alone_spoils_every_cut() -> None:
+    # 平潭 社会事业局 2024 table 四: no cut of the 17 digits makes all three groups add up; left free,
+    # 复议后起诉 is the only group that lets the other two add up, and they agree in every reading.
+    group, found = readings_with_one_group_free(("00202000001324015",), 15, 5) or (None, [])
+    assert group == 2 and {r[:10] for r in found} == {(0, 0, 2, 0, 2, 0, 0, 0, 0, 0)}
+    assert len(found) == 11 and all(sum(r[10:14]) != r[14] for r in found)
+
+
+def test_no_group_left_free_when_two_could_be_at_fault() -> None:
+    # No cut makes all three groups add up, but leaving 直接起诉 free fits a cut, and so does leaving
+    # 复议后起诉 free: nothing says which group's cells to trust.
+    assert [g for g in range(3) if readings(("01001020101200012",), 15, groups_sum_to_last(5, g))[0]] == [1, 2]
+    assert readings_with_one_group_free(("01001020101200012",), 15, 5) is None
 
 
 def test_a_capped_joint_search_never_narrows_a_row() -> None:

@@ -14,10 +14,11 @@ from markdown_it import MarkdownIt
 from mkdocs.utils.meta import get_data
 
 from gknb.portal.pages import generate, link, page_url
-from gknb.corpus.pipeline import Corpus, Rejection
+from gknb.corpus.pipeline import Corpus, Rejection, read_report
 from gknb.model.record import Cell, CellState, Finding, Record, Section, Severity
-from gknb.portal.render import (GRID_BUILDERS, Grid, check_views, format_number, grids, lift_html_blocks, neutralise,
-                         paragraphs, plain_title, render, restore_html_blocks)
+from gknb.portal.render import (GRID_BUILDERS, LIKELY_WRONG, Grid, check_views, format_number, grids, likely_wrong_cells,
+                         lift_html_blocks, neutralise, numbered_findings, paragraphs, plain_title, render,
+                         restore_html_blocks)
 from gknb.publish.search import spaced_html, spaced_text
 from gknb.portal.open_data import Published, cell_keys, reports_csv
 from gknb.model.official_tables import SECTIONS, OFFICIAL_TABLES
@@ -33,6 +34,9 @@ ATTACKS = [
     "&lt;i&gt; & 原样",
     '" onmouseover="alert(1)',
 ]
+
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def record(**changes: object) -> Record:
@@ -166,14 +170,46 @@ def test_format_number_never_prints_exponents() -> None:
     assert [format_number(v) for v in (0, 12, 12.0, 0.35, 1234567.5, None)] == ["0", "12", "12", "0.35", "1234567.5", ""]
 
 
+def test_numbers_for_people_are_grouped_by_thousands() -> None:
+    assert [format_number(v, grouped=True) for v in (0, 2650, 96171.6, 1234567.5, -1234.5, -0.5, 0.35)] == [
+        "0", "2,650", "96,171.6", "1,234,567.5", "-1,234.5", "-0.5", "0.35"]
+
+
 # ---- checks ------------------------------------------------------------------------------------
 
 def test_every_check_has_a_badge_and_failing_ones_their_messages() -> None:
     views = {v.id: v for v in check_views(record())}
     assert views["balance"].status == "fail" and views["balance"].findings[0]["cells"] == [
-        "applications.new_received.total"]
+        {"key": "applications.new_received.total", "label": "表三 · 一、本年新收政府信息公开申请数量 · 总计", "likely": False}]
     assert views["fee_statement"].status == "warn"
     assert views["row_total"].status == "pass" and "carry_chain" in views
+
+
+def test_the_likely_wrong_cell_is_where_row_and_column_findings_cross() -> None:
+    # One wrong （七）总计 (4 for 3): its row's sum, its column's sum and the balance all name it,
+    # and no other cell is named by as many findings.
+    rec = read_report(ROOT / "tests" / "cases" / "inconsistent-2021.txt")
+    assert likely_wrong_cells(rec) == {"applications.total_processed.total"}
+    table = grids(rec)["applications"]
+    marked = [c.key for row in table.body for c in row if "cell-likely" in c.classes]
+    assert marked == ["applications.total_processed.total"]
+    views = [f for v in check_views(rec) for f in v.findings]
+    assert [f["number"] for f in views] == list(range(1, len(views) + 1))
+    outcome = next(f for v in check_views(rec) if v.id == "outcome_total" for f in v.findings)
+    assert outcome["cells"][0] == {"key": "applications.total_processed.total", "label": "表三 · （七）总计 · 总计",
+                                   "likely": True}
+
+
+def test_a_cell_names_its_findings_by_number() -> None:
+    rec = read_report(ROOT / "tests" / "cases" / "inconsistent-2021.txt")
+    cell = next(c for row in grids(rec)["applications"].body for c in row
+                if c.key == "applications.total_processed.total")
+    numbers = [n for n, f in numbered_findings(rec) if "applications.total_processed.total" in f.cells]
+    assert cell.title.startswith(LIKELY_WRONG) and all(f"问题 {n}" in cell.title for n in numbers) and len(numbers) == 3
+
+
+def test_no_likely_cell_when_every_cell_is_named_once() -> None:
+    assert likely_wrong_cells(record()) == set()
 
 
 # ---- links and data ----------------------------------------------------------------------------

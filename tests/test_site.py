@@ -295,7 +295,7 @@ def test_table_cells_show_the_record_values_and_states(site: BuiltSite) -> None:
                 cell = entry.record.cell(td.get("data-key"))
                 assert f"cell-{cell.state.value}" in td.get("class").split()
                 if cell.is_number:
-                    assert cell_text(td) == format_number(cell.value)
+                    assert cell_text(td) == format_number(cell.value, grouped=True)
 
 
 def test_cells_named_by_findings_are_highlighted(site: BuiltSite) -> None:
@@ -450,7 +450,7 @@ def chain(site: BuiltSite) -> list[Any]:
 
 
 def shown(cell: Any) -> str:
-    return format_number(cell.value) if cell.is_number else "—"
+    return format_number(cell.value, grouped=True) if cell.is_number else "—"
 
 
 def test_timeline_has_a_column_per_year_with_the_numbers_of_each_report(site: BuiltSite) -> None:

@@ -9,6 +9,9 @@
     return value !== null ? value : cell.textContent.trim();
   }
 
+  // Pages write numbers with thousands separators (2,650).
+  function number(text) { return parseFloat(String(text).replace(/,/g, "")); }
+
   function sortBy(table, index, numeric, th) {
     var body = table.tBodies[0];
     var ascending = th.getAttribute("aria-sort") !== "ascending";
@@ -19,7 +22,7 @@
       var x = cellValue(a, index), y = cellValue(b, index);
       // A figure the report does not give (empty sort value, shown —) goes last either way.
       if (numeric && (x === "" || y === "")) return (x === "") - (y === "");
-      var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, "zh-Hans-CN");
+      var order = numeric ? (number(x) || 0) - (number(y) || 0) : x.localeCompare(y, "zh-Hans-CN");
       return ascending ? order : -order;
     });
     rows.forEach(function (r) { body.appendChild(r); });

@@ -104,6 +104,22 @@ REPORT_CASES: dict[str, list[Case]] = {
         Case("the text agrees", report(CONSISTENT_ROW, overview="全年共收到政府信息公开申请3件。"), []),
         Case("the text says otherwise", report(CONSISTENT_ROW, overview="全年共收到政府信息公开申请9件。"),
              [("narrative", f"{A}.new_received.total")]),
+        Case("the text counts the carried-over requests too",
+             report({**CONSISTENT_ROW, f"{A}.carried_over.natural_person": 1, f"{A}.carried_over.total": 1},
+                    overview="全年共收到政府信息公开申请4件。"), []),
+        Case("a 新收 总计 slipped into the 结转 row does not make the sum agree",
+             report({**CONSISTENT_ROW, f"{A}.new_received.total": 0, f"{A}.carried_over.total": 3},
+                    overview="全年共收到政府信息公开申请3件。"),
+             [("narrative", f"{A}.new_received.total")]),
+        Case("an outcome the text counts otherwise (其他处理 = the （六） rows summed)",
+             report({**CONSISTENT_ROW, f"{A}.granted.natural_person": 1, f"{A}.granted.total": 1,
+                     f"{A}.other.no_correction.natural_person": 2, f"{A}.other.no_correction.total": 2},
+                    overview="全年共收到政府信息公开申请3件，予以公开1件，其他处理1件。"),
+             [("narrative", f"{A}.other.other.total")]),
+        Case("an outcome the text counts as the table does",
+             report({**CONSISTENT_ROW, f"{A}.granted.natural_person": 1, f"{A}.granted.total": 1,
+                     f"{A}.other.no_correction.natural_person": 2, f"{A}.other.no_correction.total": 2},
+                    overview="全年共收到政府信息公开申请3件，予以公开1件，其他处理2件。"), []),
     ],
 }
 
@@ -234,4 +250,4 @@ def test_findings_take_id_severity_and_wording_from_the_declaration() -> None:
     (finding,) = CHECKS_BY_ID["row_total"].findings(record)
     declared = CHECKS_BY_ID["row_total"]
     assert (finding.check, finding.severity) == (declared.id, declared.severity)
-    assert finding.message == "“（一）予以公开”行：各类申请人合计 0，但总计栏为 1234567.5"  # the pages' formatter
+    assert finding.message == "“（一）予以公开”行：各类申请人合计 0，但总计栏为 1,234,567.5"  # the pages' formatter

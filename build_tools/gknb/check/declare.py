@@ -67,10 +67,14 @@ KNOWN_YEAR = Requirement("no_year", "报告年度未识别", lambda record: reco
 SCANNED = Requirement("not_scanned", "不是扫描件（仅检查由扫描件识别的报告）", is_scanned, badge=False)
 
 
-def shown(value: Any) -> Any:
+# Message fields that hold no quantity: a year is written 2021, never 2,021.
+PLAIN_FIELDS = frozenset({"year"})
+
+
+def shown(name: str, value: Any) -> Any:
     """Numbers in messages are written as the pages write them: one formatter for both."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_number(value)
+        return format_number(value, grouped=name not in PLAIN_FIELDS)
     return value
 
 
@@ -99,7 +103,7 @@ class Check:
         return next((r for r in self.requires if r.reason == reason), None)
 
     def finding(self, found: Issue) -> Finding:
-        values = {name: shown(value) for name, value in found.values.items()}
+        values = {name: shown(name, value) for name, value in found.values.items()}
         if found.other is not None:
             values.setdefault("other", found.other)
         return Finding(self.id, self.severity, self.messages[found.variant].format_map(values),

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, check, complete_relation, has_table,
                                 issue, number, table_present, values)
 from gknb.model.body_types import BodyType, body_type
-from gknb.model.official_tables import (cell_label, row_label, APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
+from gknb.model.official_tables import (cell_label, row_label, run_label, TABLE_NAMES, APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
                                         outcome_keys)
 from gknb.model.record import About, CellState, Record, Severity, split_cell_key
 from gknb.model.numbers import format_number
 from gknb.parse.confirm import Broken, broken_relations
-from gknb.parse.statements import statements
+from gknb.parse.statements import OUTCOMES, statements
 
 # ---- table arithmetic (勾稽关系) -------------------------------------------------------------------
 
@@ -107,15 +107,25 @@ def appeal_sums(_record: Record) -> Iterator[Sum]:
         yield Sum(tuple(keys[:-1]), keys[-1])
 
 
-@check("appeal_total", Severity.ERROR, "复议诉讼合计", "{group}：维持、纠正、其他、尚未审结合计 {listed}，但总计为 {total}",
-       about=About.SOURCE, requires=(TABLE_4, complete_relation(lambda r: (s.cells for s in appeal_sums(r)))),
-       advice="核对表四该组的结果维持、结果纠正、其他结果、尚未审结与总计，使四项之和等于总计。")
+@check("appeal_total", Severity.ERROR, "复议诉讼合计", {
+    "": "{group}：维持、纠正、其他、尚未审结合计 {listed}，但总计为 {total}",
+    "every_reading": "{group}：数字连写为“{raw}”，无论怎样拆分，维持、纠正、其他、尚未审结之和都不等于总计",
+}, about=About.SOURCE, requires=(TABLE_4, complete_relation(lambda r: (s.cells for s in appeal_sums(r)))),
+   advice="核对表四该组的结果维持、结果纠正、其他结果、尚未审结与总计，使四项之和等于总计。")
 def check_appeal_total(record: Record) -> Iterator[Issue]:
     """Per group of table 四: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
-    for (_group, label), rule in zip(APPEAL_GROUPS, appeal_sums(record)):
+    for (group, label), rule in zip(APPEAL_GROUPS, appeal_sums(record)):
         broken = rule.broken(record)
         if broken:
             yield issue(*rule.cells, group=label, listed=broken[0], total=broken[1])
+        elif every_reading_breaks(record.readings.get(f"review_litigation.{group}")):
+            yield issue(*rule.cells, variant="every_reading", group=label, raw=record.cell(rule.total).raw)
+
+
+def every_reading_breaks(readings: list[tuple[int, ...]] | None) -> bool:
+    """A group split from run-together digits in several ways, none adding up (digit_runs keeps such
+    a group's readings when it alone spoils every cut of the table): the report's own error."""
+    return bool(readings) and len(readings or ()) > 1 and all(sum(r[:-1]) != r[-1] for r in readings or ())
 
 
 # ---- template, completeness, statements -----------------------------------------------------------
@@ -291,6 +301,12 @@ def run_cells(record: Record, key: str) -> list[str]:
 
 
 SHOWN_READINGS = 5
+
+
+def row_in_table(key: str, template: str | None) -> str:
+    """A run's row named inside its table's message (`（一）予以公开`); 整表 for a whole-table run."""
+    table, _, row = key.partition(".")
+    return run_label(key, template).removeprefix(TABLE_NAMES.get(table, table) + " · ") if row else "整表"
 SHOWN_ROWS = 6
 
 
@@ -314,15 +330,17 @@ def check_digit_runs(record: Record) -> Iterator[Issue]:
         if len(readings) == 1:
             recovered.setdefault(key.split(".")[0], []).append(key)
         elif not readings:
-            yield issue(*cells, variant="unsplit", row=key, raw=raw)
+            yield issue(*cells, variant="unsplit", row=run_label(key, record.template), raw=raw)
         else:
             shown = "；".join(reading_text(r) for r in readings[:SHOWN_READINGS])
             more = f" 等 {len(readings)} 种" if len(readings) > SHOWN_READINGS else f" 共 {len(readings)} 种"
-            yield issue(*cells, variant="ambiguous", row=key, raw=raw, readings=shown + more)
+            yield issue(*cells, variant="ambiguous", row=run_label(key, record.template), raw=raw,
+                        readings=shown + more)
     for table, keys in recovered.items():
         cells = [c for key in keys for c in run_cells(record, key)]
-        listed = "、".join(keys[:SHOWN_ROWS]) + (" 等" if len(keys) > SHOWN_ROWS else "")
-        yield issue(*cells, variant="recovered", table=table, count=len(keys), rows=listed)
+        listed = "、".join(row_in_table(key, record.template) for key in keys[:SHOWN_ROWS]) + \
+            (" 等" if len(keys) > SHOWN_ROWS else "")
+        yield issue(*cells, variant="recovered", table=TABLE_NAMES.get(table, table), count=len(keys), rows=listed)
 
 
 NARRATIVE_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -333,18 +351,39 @@ NARRATIVE_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "review": (("review_litigation.review.total",),),
     "litigation": (("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),),
 }
-QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "review": "行政复议", "litigation": "行政诉讼"}
+# Quantities stated per outcome (区分处理后公开11件，因无法提供相关信息答复2件): the 总计 of the rows the
+# table prints under that outcome (（三）不予公开 = its eight reasons; a merged （六） row counts once).
+QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "review": "行政复议", "litigation": "行政诉讼",
+                  "partial": "部分公开", "unable": "无法提供", "not_processed": "不予处理",
+                  "other": "其他处理", "carried_forward": "结转下年度"}
 QUOTED_CHARACTERS = 80
+
+
+def narrative_readings(record: Record, quantity: str) -> tuple[tuple[str, ...], ...]:
+    """The cell sums a stated quantity may be compared with."""
+    if quantity not in OUTCOMES:
+        return NARRATIVE_CELLS[quantity]
+    rows = [row for row in (*printed_outcome_rows(record), "carried_forward")
+            if row == quantity or row.startswith(quantity + ".")]
+    return (tuple(f"applications.{row}.total" for row in rows),) if rows else ()
 
 
 def stated_figures(record: Record) -> bool:
     """The text states a figure the tables can be compared with."""
-    return any(any(values(record, keys) is not None for keys in NARRATIVE_CELLS[s.quantity])
+    return any(any(values(record, keys) is not None for keys in narrative_readings(record, s.quantity))
                for s in statements(all_text(record)))
 
 
 def all_text(record: Record) -> str:
     return "\n".join(s.text for s in record.sections)
+
+
+def rows_add_up(record: Record, totals: Iterable[str]) -> bool:
+    """Every row whose total these cells are adds up in itself. A stated figure is read as a sum of
+    totals (新收 + 上年结转) only from rows that do: a 总计 slipped into the next row (新收 6,1,…,0 over
+    结转 0,…,0,7) must not make the text's 7 agree."""
+    rules = {rule.total: rule for rule in (*applicant_sums(record), *appeal_sums(record))}
+    return all(key not in rules or rules[key].broken(record) is None for key in totals)
 
 
 @check("narrative", Severity.WARNING, "正文与表格数字一致", "正文称{quantity} {stated} 件，表格为 {table} 件：“{sentence}”",
@@ -354,10 +393,11 @@ def all_text(record: Record) -> str:
 def check_narrative(record: Record) -> Iterator[Issue]:
     """Figures stated in the text (收到申请、办结、行政复议、行政诉讼 件数) match the tables; the sentence is quoted."""
     for statement in statements(all_text(record)):
-        readings = [values(record, keys) for keys in NARRATIVE_CELLS[statement.quantity]]
+        compared = narrative_readings(record, statement.quantity)
+        readings = [values(record, keys) for keys in compared if len(keys) == 1 or rows_add_up(record, keys)]
         sums = [sum(r) for r in readings if r is not None]
         if sums and statement.value not in sums:
-            yield issue(*NARRATIVE_CELLS[statement.quantity][0], quantity=QUANTITY_WORDS[statement.quantity],
+            yield issue(*compared[0], quantity=QUANTITY_WORDS[statement.quantity],
                         stated=statement.value, table=sums[0], sentence=statement.sentence[:QUOTED_CHARACTERS])
 
 
@@ -377,7 +417,7 @@ def relation_text(broken: Broken) -> str:
     """Where a relation fails, in the words of the arithmetic checks (row, column, group)."""
     (first, *_), right = broken.relation
     row, column = first.rsplit(".", 1)
-    listed, total = format_number(broken.left), format_number(broken.right)
+    listed, total = format_number(broken.left, grouped=True), format_number(broken.right, grouped=True)
     if broken.table.key == "review_litigation":
         return f"{dict(APPEAL_GROUPS)[row]}：维持、纠正、其他、尚未审结合计 {listed}，总计识别为 {total}"
     if right[0].rsplit(".", 1)[0] == row:

@@ -132,7 +132,8 @@ _HEAD_ROWS = (
     _app("denied.third_party", "4.保护第三方合法权益", "第三方合法权益", group=_DENIED),
     _app("denied.internal_affairs", "5.属于三类内部事务信息", "内部事务", group=_DENIED),
     _app("denied.process_info", "6.属于四类过程性信息", "过程性信息", group=_DENIED),
-    _app("denied.enforcement_file", "7.属于行政执法案卷", "执法案卷", group=_DENIED),
+    # 属于行政执法案件: a real report's typo for 案卷 (平潭 市场监督管理局 2025).
+    _app("denied.enforcement_file", "7.属于行政执法案卷", "执法案卷", "属于行政执法案件", group=_DENIED),
     _app("denied.admin_inquiry", "8.属于行政查询事项", "行政查询", group=_DENIED),
     _app("unable.not_held", "1.本机关不掌握相关政府信息", "不掌握", group=_UNABLE),
     _app("unable.needs_creation", "2.没有现成信息需要另行制作", "没有现成信息", "另行制作", group=_UNABLE),
@@ -226,6 +227,12 @@ def row_label(table_key: str, row_key: str, template: str | None) -> str:
     # Table 三's first-level result rows carry the group 三、本年度办理结果: too general to repeat.
     group = row.group if row.group and not row.group.startswith("三、") else ""
     return " · ".join(part for part in (TABLE_NAMES.get(table_key, table_key), group, row.label) if part)
+
+
+def run_label(key: str, template: str | None) -> str:
+    """A table (`表四`) or one of its rows (`表三 ·（一）予以公开`) for a key `table` or `table.row`."""
+    table_key, _, row_key = key.partition(".")
+    return row_label(table_key, row_key, template) if row_key else TABLE_NAMES.get(table_key, table_key)
 
 
 def cell_label(key: str, template: str | None) -> str:

@@ -177,12 +177,28 @@ def sums_to_last(cells: Sequence[int], width: int) -> int | None:
     return sum(cells) if len(cells) == width - 1 else None
 
 
-def groups_sum_to_last(size: int) -> RowConstraint:
-    """Table 四: each group of five ends with its total."""
+def groups_sum_to_last(size: int, free: int | None = None) -> RowConstraint:
+    """Table 四: each group of five ends with its total (but the `free` group, when one is named)."""
     def forced(cells: Sequence[int], width: int) -> int | None:
         filled = len(cells) % size
+        if len(cells) // size == free:
+            return None
         return sum(cells[len(cells) - filled:]) if filled == size - 1 else None
     return forced
+
+
+def readings_with_one_group_free(pieces: Sequence[str], width: int, size: int) -> tuple[int, list[Reading]] | None:
+    """A run in groups no cut fits (every group adding up to its total): the one group that, left
+    free, lets every other group add up, with the readings then possible. None when no group or
+    more than one group could be the one at fault: then nothing says which cells to trust."""
+    fits: list[tuple[int, list[Reading]]] = []
+    for group in range(width // size):
+        found, truncated = readings(pieces, width, groups_sum_to_last(size, group))
+        if truncated:
+            return None
+        if found:
+            fits.append((group, found))
+    return fits[0] if len(fits) == 1 else None
 
 
 def no_constraint(cells: Sequence[int], width: int) -> int | None:
@@ -244,6 +260,48 @@ def joint_solutions(rows: Sequence[RunRow], known: Known, relations: Sequence[Re
 
     search(0)
     return solutions
+
+
+def spelled_by_relation(row: RunRow, known: Known, relations: Sequence[Relation], width: int) -> Reading | None:
+    """The values a relation gives a row that no cut of its own fits, when the run spells exactly them.
+
+    `191000019` fits no cut whose six applicant cells add up to 总计: the report's own row is wrong.
+    When the row stands alone on one side of a relation whose every other cell is a number (（七）总计
+    = the sum of the outcome rows), the relation gives each of its cells; if those values, written
+    out, are the run's digits with its piece breaks on cell boundaries, the source shows exactly them
+    and the broken row total is the report's finding, not a reason to drop the row.
+    """
+    for relation in relations:
+        for side, others in ((0, relation[1]), (1, relation[0])):
+            if relation[side] != (row.key,) or row.key in others:
+                continue
+            values = [sum_of(others, known, column) for column in range(width)]
+            if all(v is not None and v >= 0 and v == int(v) for v in values):
+                reading = tuple(int(v) for v in values if v is not None)
+                if spells(row.pieces, reading):
+                    return reading
+    return None
+
+
+def sum_of(rows: Sequence[str], known: Known, column: int) -> float | None:
+    total = 0.0
+    for key in rows:
+        cells = known.get(key)
+        value = cells[column] if cells is not None else None
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def spells(pieces: Sequence[str], reading: Reading) -> bool:
+    """The reading written out digit by digit is the run, and every break between pieces falls
+    between two cells."""
+    written = [str(v) for v in reading]
+    if "".join(written) != "".join(pieces):
+        return False
+    cell_ends = set(itertools.accumulate(len(w) for w in written))
+    return all(end in cell_ends for end in itertools.accumulate(len(p) for p in pieces))
 
 
 def settle(rows: Sequence[RunRow], known: Known, relations: Sequence[Relation],

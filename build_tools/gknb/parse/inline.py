@@ -39,6 +39,12 @@ DIGIT_SPAN_RE = re.compile(r"[\d \t\u3000]*$")
 ROW_DIGITS = 7
 ARTICLE_RE = re.compile(r"第二十条")
 DIGITS_THEN_TEXT_RE = re.compile(rf"(?<=[\d])\s*(?=[{CJK}])")
+# A sentence that opens with a year right after a row's last cell (`结转下年度继续办理2000002` +
+# `2025年，我局…`; `行政事业性收费0` + `2025年…`): the year is prose, not the cell's last digits.
+YEAR_AFTER_DIGITS_RE = re.compile(r"(?<=\d)(?=(?:19|20)\d\d年)")
+# A full row of digits (7 or more) and then prose that is no unit of them (`…尚未审结总计10000100000000000`
+# + `我局严格规范…`): the table ends there, whatever the prose's first words.
+ROW_DIGITS_THEN_PROSE_RE = re.compile(rf"(?<=\d{{{ROW_DIGITS}}})(?=[{CJK}])(?![件条份元万个人次项年月日号])")
 SECTION_WORDS = tuple(phrase for _key, _title, phrases in SECTIONS for phrase in phrases)
 
 
@@ -81,6 +87,8 @@ def cut_points(text: str, headings: list[re.Match[str]]) -> list[int]:
         if before is not None and sum(c.isdigit() for c in before.group()) >= ROW_DIGITS:
             points.add(match.start())
     points.update(m.start() for m in ARTICLE_RE.finditer(text))
+    points.update(m.start() for m in YEAR_AFTER_DIGITS_RE.finditer(text))
+    points.update(m.start() for m in ROW_DIGITS_THEN_PROSE_RE.finditer(text))
     points.update(m.start() for m in active_row_after_header().finditer(text))
     starts = row_label_starts()
     for match in DIGITS_THEN_TEXT_RE.finditer(text):

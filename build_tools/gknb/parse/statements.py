@@ -1,4 +1,4 @@
-"""Figures the report states in words (申请 received, 办结, 复议 and 诉讼 counts), for the `narrative` check."""
+"""Figures the report states in words (申请 received, 办结, outcomes, 复议 and 诉讼 counts), for the `narrative` check."""
 
 from __future__ import annotations
 
@@ -30,7 +30,17 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("processed", re.compile(rf"(?:办结|办理完结|(?:共|已|全部)答复(?!数))[^，,。；\d]{{0,8}}?(?:共计?|合计)?\s*(?P<n>{NUMBER})\s*(?:件|条|份)")),
     ("review", re.compile(rf"行政复议(?:案件|申请)?[^，,。；\d]{{0,6}}?(?P<n>{NUMBER})\s*(?:件|起)")),
     ("litigation", re.compile(rf"行政诉讼(?:案件)?[^，,。；\d]{{0,6}}?(?P<n>{NUMBER})\s*(?:件|起)")),
+    # Outcomes of requests as the text lists them (区分处理后公开11件，因无法提供相关信息答复2件), counted
+    # in 件 in a sentence about 申请. Left out: 予以公开 (offices count 已主动公开 answers apart from
+    # 同意公开 ones in the text, together in the table) and 不予公开 (prose calls any refusal that, and
+    # 不予公开信息N条 counts documents); a figure shared by two outcomes (予以公开及部分公开42件) is neither.
+    ("partial", re.compile(rf"(?<![及和与、])(?:部分公开|区分处理后(?:予以)?公开)(?:答复)?[^，,。；\d]{{0,4}}?(?P<n>{NUMBER})\s*件")),
+    ("unable", re.compile(rf"(?<![及和与、])无法提供[^，,。；\d及和与、]{{0,8}}?(?P<n>{NUMBER})\s*件")),
+    ("not_processed", re.compile(rf"(?<![及和与、])不予处理[^，,。；\d及和与、]{{0,4}}?(?P<n>{NUMBER})\s*件")),
+    ("other", re.compile(rf"(?<![及和与、])其他处理[^，,。；\d及和与、]{{0,4}}?(?P<n>{NUMBER})\s*件")),
+    ("carried_forward", re.compile(rf"结转(?:至|到)?下一?年度?(?:继续办理)?[^，,。；\d]{{0,4}}?(?P<n>{NUMBER})\s*件")),
 )
+OUTCOMES = ("partial", "unable", "not_processed", "other", "carried_forward")
 
 
 def chinese_number(text: str) -> int | None:
@@ -55,6 +65,8 @@ def chinese_number(text: str) -> int | None:
 def statements(text: str) -> Iterator[Statement]:
     for sentence in SENTENCE_RE.findall(text):
         for quantity, pattern in PATTERNS:
+            if quantity in OUTCOMES and "申请" not in sentence:
+                continue
             match = pattern.search(sentence)
             if match:
                 value = chinese_number(match.group("n"))

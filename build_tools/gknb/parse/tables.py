@@ -19,7 +19,7 @@ from gknb.parse.labels import Token, TokenKind, cell_from_token, classify_cell, 
 from gknb.model.record import MISSING_CELL, Cell, CellState
 from gknb.parse.confirm import relations_of, sides
 from gknb.parse.digit_runs import (Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings_or_forced,
-                                   settle, sums_to_last)
+                                   readings_with_one_group_free, settle, spelled_by_relation, sums_to_last)
 from gknb.model.official_tables import APPEAL_COLUMNS, APPEAL_HEADER_WORDS, Align, Row, Table
 
 MAX_LABEL_LENGTH = 50  # longer text is narrative, not a row label
@@ -315,6 +315,19 @@ def known_values(cells: dict[str, dict[str, Cell]]) -> dict[str, list[float | No
             for key, row in cells.items()}
 
 
+def spell_unfitted_runs(runs: Sequence[RunRow], left: dict[str, list[Reading]],
+                        cells: dict[str, dict[str, Cell]], table: Table, width: int) -> None:
+    """A run no cut of its own fits takes the values a relation spells out in its digits
+    (digit_runs.spelled_by_relation); the other rows are the cells read and the runs settled to one."""
+    known: dict[str, Sequence[float | None]] = dict(known_values(cells))
+    known.update({run.key: [float(v) for v in left[run.key][0]] for run in runs if len(left[run.key]) == 1})
+    for run in runs:
+        if not left[run.key] and not run.truncated:
+            spelled = spelled_by_relation(run, known, table.relations, width)
+            if spelled is not None:
+                left[run.key] = [spelled]
+
+
 def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     """Tables 二 and 三: one labelled row per template row; digit runs split under the relations."""
     tokens = tokenise(lines)
@@ -341,6 +354,7 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
         runs.append(run)
     width = len(table.rows[0].columns)
     left = settle(runs, known_values(cells), table.relations, width)
+    spell_unfitted_runs(runs, left, cells, table, width)
     for run in runs:
         cells[run.key] = run_cells(table.row(run.key), run, left[run.key])
     ordered = {row.key: cells[row.key] for row in table.rows
@@ -429,13 +443,22 @@ def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False) -> lis
 def read_appeal_run(pieces: tuple[str, ...], table: Table, width: int) -> TableResult:
     """Table 四 flattened into digit runs: each group of five must end with its total."""
     run = RunRow("review_litigation", pieces)
-    run.readings, run.truncated = readings_or_forced(pieces, width, groups_sum_to_last(len(APPEAL_COLUMNS)))
-    cells: dict[str, dict[str, Cell]] = {}
-    for index, row in enumerate(table.rows):
-        size = len(row.columns)
-        group_readings = sorted({r[index * size:(index + 1) * size] for r in run.readings})
-        cells[row.key] = run_cells(row, run, group_readings)
-    return TableResult(cells, None, {"review_litigation": run.readings})
+    size = len(APPEAL_COLUMNS)
+    run.readings, run.truncated = readings_or_forced(pieces, width, groups_sum_to_last(size))
+    one_free = None if run.readings or run.truncated else readings_with_one_group_free(pieces, width, size)
+    if one_free is None:
+        cells = {row.key: run_cells(row, run, group_readings(run.readings, index, size))
+                 for index, row in enumerate(table.rows)}
+        return TableResult(cells, None, {"review_litigation": run.readings})
+    # Every group but one adds up in every cut: those are read; the readings of the one whose own
+    # total fits no cut are kept, for the checks to name the report's error (see appeal_total).
+    _, found = one_free
+    per_group = {row.key: group_readings(found, index, size) for index, row in enumerate(table.rows)}
+    return TableResult({row.key: run_cells(row, run, per_group[row.key]) for row in table.rows}, None, per_group)
+
+
+def group_readings(readings: Sequence[Reading], index: int, size: int) -> list[Reading]:
+    return sorted({r[index * size:(index + 1) * size] for r in readings})
 
 
 def group_named(token: Token) -> str | None:

@@ -56,7 +56,7 @@ def _shown(value: float | None, unit: str, decimals: int | None = None) -> str:
     """A value as a label: "—" for None; `decimals` fixed places (shares), else as the tables print it."""
     if value is None:
         return "—"
-    return f"{value:.{decimals}f}{unit}" if decimals is not None else f"{format_number(round(value, 1))}{unit}"
+    return f"{value:.{decimals}f}{unit}" if decimals is not None else f"{format_number(round(value, 1), grouped=True)}{unit}"
 
 
 def bar_chart(ident: str, title: str, items: Sequence[tuple[str, float | None]], *, unit: str = "",

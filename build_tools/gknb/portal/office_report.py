@@ -15,6 +15,7 @@ from typing import Any
 
 from gknb.check.registry import CHECKS, CHECKS_BY_ID, CHECK_TITLES, check_ids, reason_words
 from gknb.corpus.pipeline import Rejection
+from gknb.model.official_tables import cell_label
 from gknb.model.record import (ABOUT_WORDS, SEVERITY_WORDS, STATUS_WORDS, CheckState, Finding, Record,
                                Severity)
 from gknb.portal.render import SEVERITY_STATUS, render
@@ -53,13 +54,16 @@ def check_groups(record: Record) -> list[dict[str, Any]]:
         declared = CHECKS_BY_ID.get(check_id)
         groups.append({"id": check_id, "title": CHECK_TITLES.get(check_id, check_id), "severity": worst.value,
                        "severity_word": SEVERITY_WORDS[worst], "status": SEVERITY_STATUS[worst],
-                       "advice": declared.advice if declared else "", "findings": [finding_view(f) for f in found]})
+                       "advice": declared.advice if declared else "",
+                       "findings": [finding_view(f, record.template) for f in found]})
     return groups
 
 
-def finding_view(finding: Finding) -> dict[str, Any]:
+def finding_view(finding: Finding, template: str | None) -> dict[str, Any]:
+    """A finding for the office: its words and the cells it names by their labels in the official tables."""
     return {"severity": finding.severity.value, "about": finding.about.value, "about_word": ABOUT_WORDS[finding.about],
-            "message": finding.message, "cells": list(finding.cells)}
+            "message": finding.message, "cells": list(finding.cells),
+            "cell_labels": [cell_label(key, template) for key in finding.cells]}
 
 
 def not_run(record: Record) -> list[dict[str, str]]:
@@ -93,7 +97,7 @@ def text_report(outcome: Outcome, *, with_unreadable: bool = True) -> str:
                 lines.append(f"      · {f['message']}（{f['about_word']}）")
                 if f["cells"]:
                     more = " …" if len(f["cells"]) > SHOWN_CELLS else ""
-                    lines.append(f"        涉及单元格：{', '.join(f['cells'][:SHOWN_CELLS])}{more}")
+                    lines.append(f"        涉及单元格：{'、'.join(f['cell_labels'][:SHOWN_CELLS])}{more}")
             if group["advice"]:
                 lines.append(f"      建议：{group['advice']}")
         if view["not_run"]:

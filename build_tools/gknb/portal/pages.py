@@ -136,7 +136,7 @@ def shown_figure(figure: Figure) -> tuple[str, str]:
     """(text, sort value): a figure the report does not give is "—" and sorts last."""
     if figure.value is None:
         return "—", ""
-    return format_number(figure.value) + ("≈" if figure.recovered else ""), str(figure.value)
+    return format_number(figure.value, grouped=True) + ("≈" if figure.recovered else ""), str(figure.value)
 
 
 def granted_share(record: Record) -> tuple[str, str]:
@@ -431,7 +431,7 @@ def home_page(corpus: Corpus, entries: list[Entry]) -> str:
 
 def figure_view(figure: Figure) -> dict[str, Any]:
     """A timeline cell: the number, or "—" (never 0) when a cell it needs shows no number."""
-    return {"text": "—" if figure.value is None else format_number(figure.value),
+    return {"text": "—" if figure.value is None else format_number(figure.value, grouped=True),
             "recovered": figure.recovered, "number": figure.value is not None}
 
 
@@ -528,7 +528,7 @@ def breakdown(src: str, groups: list[tuple[str, str, list[Entry]]]) -> list[dict
     for name, target, members in groups:
         summary = summarise([e.figures for e in members])
         rows.append({"name": name, "url": link(src, target) if target else "", "reports": summary.reports,
-                     "new": format_number(summary.flows[0].value), "new_counted": summary.flows[0].counted,
+                     "new": format_number(summary.flows[0].value, grouped=True), "new_counted": summary.flows[0].counted,
                      "passing": percent(summary.passing_share), "summary": summary})
     return rows
 

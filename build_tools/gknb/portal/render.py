@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping
@@ -20,9 +21,9 @@ from markupsafe import Markup
 from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID, check_ids, reason_words
 from gknb.model.numbers import format_number
 from gknb.read.cleanup import clean_line
-from gknb.model.record import (CHECK_STATE_WORDS, SEVERITY_WORDS, STATUS_WORDS, Cell, CellState, CheckState, Finding,
-                               Record, Severity)
-from gknb.model.official_tables import SECTIONS, TABLE_SECTION, OFFICIAL_TABLES, Row, Table
+from gknb.model.record import (CHECK_STATE_WORDS, SEVERITY_WORDS, STATUS_WORDS, About, Cell, CellState, CheckState,
+                               Finding, Record, Severity)
+from gknb.model.official_tables import SECTIONS, TABLE_SECTION, OFFICIAL_TABLES, Row, Table, cell_label
 
 # ---- escaping ---------------------------------------------------------------------------------
 
@@ -80,7 +81,8 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("gknb.portal", "page_templates"), autoescape=True, finalize=neutralise,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters["number"] = format_number
+    env.filters["number"] = lambda value: format_number(value, grouped=True)
+    env.filters["plain_number"] = format_number
     env.filters["pf"] = pagefind_value
     env.filters["grid_html"] = grid_html
     return env
@@ -120,14 +122,15 @@ STATE_MARKS: dict[CellState, tuple[str, str]] = {
 def read_text(cell: Cell) -> str:
     """A cell as first read, in words: its number, or what stood there."""
     if cell.value is not None:
-        return format_number(cell.value)
+        return format_number(cell.value, grouped=True)
     return f"{STATE_MARKS[cell.state][1].split('：')[0]}{f'“{cell.raw}”' if cell.raw.strip() else ''}"
 
 
 def correction_views(record: Record) -> list[dict[str, Any]]:
     """The cells corrected by hand: key, value first read, corrected value, reason, who, when."""
-    return [{"key": key, "read": read_text(c.read), "value": format_number(c.value), "reason": c.reason,
-             "by": c.by, "date": c.date} for key, c in record.corrections.items()]
+    return [{"key": key, "label": cell_label(key, record.template), "read": read_text(c.read),
+             "value": format_number(c.value, grouped=True), "reason": c.reason, "by": c.by, "date": c.date}
+            for key, c in record.corrections.items()]
 
 
 OCR_CELL_NOTE = "由扫描件识别（识别置信度 {confidence:.0%}）"
@@ -231,7 +234,8 @@ def grid_cell_html(c: GridCell) -> str:
         span = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
         return f'<th scope="{neutralise(c.scope)}"{span}>{neutralise(c.text)}</th>'
     key, title = neutralise(c.key), neutralise(c.title)
-    title_attribute = f' title="{title}"' if c.title else ""
+    # A cell with an explanation is reachable by keyboard and opens it on tap (assets/gknb.js).
+    title_attribute = f' title="{title}" tabindex="0"' if c.title else ""
     mark = f'<span class="gknb-mark" aria-label="{title}">{neutralise(c.mark)}</span>' if c.mark else ""
     colspan = f' colspan="{c.colspan}"' if c.colspan > 1 else ""
     return (f'<td id="cell-{key}" class="{neutralise(" ".join(c.classes))}" data-key="{key}"'
@@ -258,7 +262,7 @@ def th(text: str, scope: str = "col", colspan: int = 1, rowspan: int = 1) -> Gri
 
 def data_cell(cell: Cell, key: str, flags: dict[str, list[str]], colspan: int = 1) -> GridCell:
     """A table cell: the number, or what the source showed, its state mark and the findings naming it."""
-    shown = format_number(cell.value) if cell.is_number or cell.state is CellState.UNCERTAIN else {
+    shown = format_number(cell.value, grouped=True) if cell.is_number or cell.state is CellState.UNCERTAIN else {
         CellState.NA: cell.raw, CellState.GARBLED: cell.raw}.get(cell.state, "")
     mark, legend = STATE_MARKS[cell.state]
     classes = [f"cell-{cell.state.value}"]
@@ -271,6 +275,8 @@ def data_cell(cell: Cell, key: str, flags: dict[str, list[str]], colspan: int = 
         # can do that. A recovered, garbled or blank cell a finding names keeps its own mark.
         if cell.state is CellState.OK:
             classes.append("cell-flagged")
+        if flags[key] and flags[key][0] == LIKELY_WRONG:
+            classes.append("cell-likely")
         titles.extend(flags[key])
     # Keys and class names come from the layout data, not from the report: trusted.
     return GridCell(shown, key=Markup(key), colspan=colspan, classes=tuple(Markup(c) for c in classes),
@@ -410,15 +416,41 @@ def layout_for(record: Record) -> tuple[Table, Table, Table] | None:
     return None
 
 
+def shown_checks(record: Record) -> list[str]:
+    """The checks a report page lists, in its order: the badge checks that apply, then any other."""
+    ids = [c for c in BADGE_CHECKS if CHECKS_BY_ID[c].applies_to(record)] + check_ids(record.findings)
+    return list(dict.fromkeys(ids))
+
+
+def numbered_findings(record: Record) -> list[tuple[int, Finding]]:
+    """The findings numbered 1, 2 … in the order the page lists them, so that a cell's explanation
+    and the list name a finding alike (问题 2)."""
+    ordered = [f for check in shown_checks(record) for f in record.findings if f.check == check]
+    return list(enumerate(ordered, start=1))
+
+
+def likely_wrong_cells(record: Record) -> set[str]:
+    """The cells where the report's own disagreements cross: a wrong （七）总计 breaks its row's sum and
+    its column's, and only the cell both name explains both. The cells named by the most findings
+    about the source, when that is two or more; none when every cell is named once."""
+    counts = Counter(key for finding in record.findings if finding.about is About.SOURCE
+                     and finding.severity is Severity.ERROR for key in dict.fromkeys(finding.cells))
+    most = max(counts.values(), default=0)
+    return {key for key, count in counts.items() if count == most} if most >= 2 else set()
+
+
+LIKELY_WRONG = "最可能出错的单元格：几项校验问题在此交汇"
+
+
 def cell_flags(record: Record) -> dict[str, list[str]]:
-    """Cell key → the messages of the findings naming it."""
+    """Cell key → what the page says of it: a correction, then the numbered findings naming it."""
     flags: dict[str, list[str]] = {}
     for view in correction_views(record):
         flags.setdefault(view["key"], []).append(
             f"人工更正：原读取为 {view['read']}，更正为 {view['value']}；理由：{view['reason']}（{view['by']}，{view['date']}）")
-    for finding in record.findings:
+    for number, finding in numbered_findings(record):
         for key in finding.cells:
-            flags.setdefault(key, []).append(f"{SEVERITY_WORDS[finding.severity]}：{finding.message}")
+            flags.setdefault(key, []).append(f"问题 {number}（{SEVERITY_WORDS[finding.severity]}）：{finding.message}")
     return flags
 
 
@@ -427,6 +459,8 @@ def grids(record: Record) -> dict[str, Grid]:
     if layout is None:
         return {}
     flags = cell_flags(record)
+    for key in likely_wrong_cells(record):
+        flags[key].insert(0, LIKELY_WRONG)
     result = {}
     for table in layout:
         grid = GRID_BUILDERS[table.key](record, table, flags)
@@ -462,26 +496,32 @@ def finding_message(finding: Finding, links: Mapping[str, str]) -> Markup:
     return linked_text(finding.message, {other: links[other]} if other is not None and other in links else {})
 
 
-def finding_view(finding: Finding, links: Mapping[str, str] | None = None) -> dict[str, Any]:
+def finding_view(finding: Finding, links: Mapping[str, str] | None = None, number: int = 0,
+                 template: str | None = None, likely: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A finding as the page lists it: its number, words, and the cells it names by their Chinese
+    labels (the likely wrong one first)."""
+    cells = sorted(finding.cells, key=lambda key: key not in likely)
     return {"severity": SEVERITY_STATUS[finding.severity], "word": SEVERITY_WORDS[finding.severity],
-            "message": finding_message(finding, links or {}), "cells": list(finding.cells)}
+            "message": finding_message(finding, links or {}), "number": number,
+            "cells": [{"key": key, "label": cell_label(key, template), "likely": key in likely} for key in cells]}
 
 
 def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[CheckView]:
     """Every check with its findings (a check without findings passed), then any other finding.
     `links`: the other reports of the same body, file name → URL, for the cross-report findings."""
-    ids = [c for c in BADGE_CHECKS if CHECKS_BY_ID[c].applies_to(record)] + check_ids(record.findings)
+    numbered = numbered_findings(record)
+    likely = frozenset(likely_wrong_cells(record))
     views = []
-    for check in dict.fromkeys(ids):
-        found = [f for f in record.findings if f.check == check]
+    for check in shown_checks(record):
+        found = [(n, f) for n, f in numbered if f.check == check]
         run = record.checks.get(check)
         status, reason = "pass", ""
         if found:
-            status = SEVERITY_STATUS[min((f.severity for f in found), key=list(Severity).index)]
+            status = SEVERITY_STATUS[min((f.severity for _n, f in found), key=list(Severity).index)]
         elif run is not None and run.state is CheckState.NOT_RUN:
             status, reason = "not_run", reason_words(check, run.reason or "")
         views.append(CheckView(check, CHECK_TITLES.get(check, check), status,
-                               [finding_view(f, links) for f in found], reason))
+                               [finding_view(f, links, n, record.template, likely) for n, f in found], reason))
     return views
 
 

@@ -1,0 +1,70 @@
+/* Cell explanations on report pages: a cell's title (its state, the numbered findings naming it)
+   opens in a box on tap, click, Enter or Space, not on hover alone, so phones and keyboards reach
+   it; a link to #cell-… (the findings list) opens that cell's box. Text is set as textContent. */
+(function () {
+  "use strict";
+  var box = null, owner = null;
+
+  function close() {
+    if (box) { box.remove(); box = null; }
+    if (owner) { owner.removeAttribute("aria-describedby"); owner = null; }
+  }
+
+  function open(cell) {
+    close();
+    var text = cell.getAttribute("data-explain") || cell.getAttribute("title") || "";
+    if (!text) return;
+    cell.setAttribute("data-explain", text);
+    box = document.createElement("div");
+    box.className = "gknb-pop";
+    box.id = "gknb-pop";
+    box.setAttribute("role", "status");
+    text.split("；").forEach(function (part) {
+      var line = document.createElement("p");
+      line.textContent = part;
+      box.appendChild(line);
+    });
+    var shut = document.createElement("button");
+    shut.type = "button";
+    shut.className = "gknb-pop-close";
+    shut.textContent = "关闭";
+    shut.addEventListener("click", function () { var c = owner; close(); if (c) c.focus(); });
+    box.appendChild(shut);
+    document.body.appendChild(box);
+    var rect = cell.getBoundingClientRect();
+    var width = Math.min(360, document.documentElement.clientWidth - 16);
+    box.style.width = width + "px";
+    var left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8));
+    box.style.left = left + "px";
+    box.style.top = (rect.bottom + window.scrollY + 4) + "px";
+    owner = cell;
+    cell.setAttribute("aria-describedby", "gknb-pop");
+  }
+
+  function explained(target) {
+    var cell = target && target.closest ? target.closest("table.gknb-table td[title], table.gknb-table td[data-explain]") : null;
+    return cell;
+  }
+
+  document.addEventListener("click", function (event) {
+    if (box && box.contains(event.target)) return;
+    var cell = explained(event.target);
+    if (cell && cell !== owner) { open(cell); return; }
+    close();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && box) { var c = owner; close(); if (c) c.focus(); return; }
+    if (event.key !== "Enter" && event.key !== " ") return;
+    var cell = explained(event.target);
+    if (cell && event.target === cell) { event.preventDefault(); open(cell); }
+  });
+
+  function openFromHash() {
+    if (location.hash.indexOf("#cell-") !== 0) return;
+    var cell = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (cell && explained(cell)) { cell.focus(); open(cell); }
+  }
+  window.addEventListener("hashchange", openFromHash);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openFromHash);
+  else openFromHash();
+})();
