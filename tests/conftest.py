@@ -57,12 +57,31 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class PagesHandler(QuietHandler):
+    """As GitHub Pages serves a project site: a missing address under the sub-path gets the site's
+    404.html, with status 404, at that address."""
+    not_found: Path | None = None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404 or self.not_found is None or not self.not_found.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
 def serve_under(www: Path, site: Path, sub_path: str) -> Iterator[str]:
     """Serve `site` at http://127.0.0.1:PORT/<sub_path>/ (a link, so the site knows nothing of it)."""
     www.mkdir(exist_ok=True)
     if not (www / sub_path).exists():
         (www / sub_path).symlink_to(site, target_is_directory=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(www)))
+    handler = type("Handler", (PagesHandler,), {"not_found": site / "404.html"})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(www)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/{sub_path}/"

@@ -7,17 +7,20 @@ Needs Debian's chromium (`apt-get install chromium`; .ci/run installs it). Run a
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from gknb.portal.pages import body_src, entries_of, page_url
+from gknb.check.across_years import body_id
+from gknb.portal.pages import entries_of, page_url
 from gknb.portal.render import format_number
 from conftest import serve_under
 from test_site import BuiltSite, built_site
@@ -25,6 +28,7 @@ from test_site import BuiltSite, built_site
 pytestmark = pytest.mark.browser
 
 SUB_PATH = "gknb"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 
@@ -119,7 +123,7 @@ def test_filtering_by_province_narrows_the_results(page: Any, base_url: str, sit
 
 def test_report_page_shows_the_numbers_and_the_badge(page: Any, base_url: str, site: BuiltSite) -> None:
     entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hongze_district_2024.pdf")
-    page.goto(base_url + page_url(entry.src))
+    page.goto(base_url + quote(page_url(entry.src)))
     assert page.inner_text(".gknb-verdict .gknb-badge") == {"pass": "通过", "warn": "警告", "fail": "错误"}[
         entry.record.status]
     for key in ("applications.new_received.total", "applications.new_received.natural_person",
@@ -150,7 +154,7 @@ def test_phone_layout_scrolls_tables_not_the_page(browser: Any, base_url: str, s
     entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hongze_district_2024.pdf")
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    page.goto(base_url + page_url(entry.src))
+    page.goto(base_url + quote(page_url(entry.src)))
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     scrolls = page.eval_on_selector(".gknb-table--applications", "t => t.parentElement.scrollWidth > t.parentElement.clientWidth")
     context.close()
@@ -187,10 +191,10 @@ def visible_charts(page: Any) -> list[dict[str, Any]]:
 
 def test_timeline_shows_every_year_and_a_chart(page: Any, base_url: str, site: BuiltSite) -> None:
     entries = chain_entries(site)
-    page.goto(base_url + page_url(entries[0].src))
+    page.goto(base_url + quote(page_url(entries[0].src)))
     page.click("a.gknb-timeline-link >> nth=0")
     page.wait_for_selector("table[data-timeline]")
-    assert page.url == base_url + page_url(body_src(entries[0].body_key))
+    assert page.url == base_url + quote(page_url(entries[0].body_src))
     years = page.eval_on_selector_all("table[data-timeline] thead th[data-year]", "ths => ths.map(t => t.textContent)")
     assert years == ["2021 年度", "2022 年度", "2023 年度"]
     carried = page.eval_on_selector_all('tr[data-row="上年结转"] td', "tds => tds.map(t => t.textContent)")
@@ -200,7 +204,7 @@ def test_timeline_shows_every_year_and_a_chart(page: Any, base_url: str, site: B
     assert "本年新收" in charts[0]["title"]
     page.click("table[data-timeline] thead th[data-year='2023'] a")
     page.wait_for_selector(".gknb-verdict")
-    assert page.url == base_url + page_url(entries[2].src)
+    assert page.url == base_url + quote(page_url(entries[2].src))
 
 
 def test_summary_page_draws_its_charts_above_the_numbers(page: Any, base_url: str, site: BuiltSite) -> None:
@@ -223,7 +227,7 @@ def test_summary_page_draws_its_charts_above_the_numbers(page: Any, base_url: st
 @pytest.mark.parametrize("path", ["stats/region/32/", "timeline"])
 def test_phone_layout_of_timeline_and_summary(browser: Any, base_url: str, site: BuiltSite, path: str) -> None:
     if path == "timeline":
-        path = page_url(body_src(chain_entries(site)[0].body_key))
+        path = quote(page_url(chain_entries(site)[0].body_src))
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(base_url + path)
@@ -241,7 +245,7 @@ def test_on_a_phone_a_tap_reaches_the_likely_wrong_cells_explanation(browser: An
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(base_url + page_url(entry.src))
+    page.goto(base_url + quote(page_url(entry.src)))
     # The findings list names the likely wrong cell first, in Chinese; its link opens the explanation.
     link = page.locator("a.gknb-likely-link").first
     assert link.inner_text() == "表三 · （七）总计 · 总计"
@@ -260,7 +264,7 @@ def test_on_a_phone_a_tap_reaches_the_likely_wrong_cells_explanation(browser: An
 
 def test_the_keyboard_reaches_a_cells_explanation(page: Any, base_url: str, site: BuiltSite) -> None:
     entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "inconsistent-2021.txt")
-    page.goto(base_url + page_url(entry.src))
+    page.goto(base_url + quote(page_url(entry.src)))
     page.focus("td.cell-likely")
     page.keyboard.press("Enter")
     expect(page.locator(".gknb-pop")).to_contain_text("最可能出错的单元格")
@@ -406,3 +410,107 @@ def test_snippets_come_from_the_text_not_the_card(page: Any, base_url: str) -> N
     search(page, base_url, "政府信息公开申请")
     excerpts = page.eval_on_selector_all(".gknb-result__excerpt", "els => els.map(e => e.textContent)")
     assert len(excerpts) > 5 and not any(re.search(r"(?:\d+\s+){5,}\d+|\d{7,}|机关类型|SHA-256", e) for e in excerpts)
+
+
+# ---- addresses, the cite box, the 404 page, old addresses -----------------------------------------
+
+def test_report_page_cites_its_permalink_as_the_reader_sees_it(page: Any, base_url: str, site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hongze_district_2024.pdf")
+    page.goto(base_url + quote(page_url(entry.src)))
+    shown = base_url + page_url(entry.src)        # decoded: 洪泽区, not %E6%B4%AA…
+    assert page.inner_text("a[data-gknb-permalink]") == shown
+    reference = page.inner_text(".gknb-citation")
+    assert re.fullmatch(rf"淮安市洪泽区人民政府\. 淮安市洪泽区人民政府2024年政府信息公开工作年度报告\[EB/OL\]\. "
+                        rf"(\(\d{{4}}-\d\d-\d\d\))?\[\d{{4}}-\d\d-\d\d\]\. {re.escape(shown)}\.", reference), reference
+    page.click("nav.gknb-trail a >> text=淮安市洪泽区人民政府")
+    page.wait_for_selector("table[data-timeline]")
+    assert page.url == base_url + quote(page_url(entry.body_src))
+
+
+def test_the_pdf_opens_in_the_browser_and_on_the_page(page: Any, base_url: str, site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hongze_district_2024.pdf")
+    page.goto(base_url + quote(page_url(entry.src)))
+    view = page.locator("a.gknb-view")
+    assert view.get_attribute("download") is None and view.get_attribute("target") == "_blank"
+    response = page.request.get(view.evaluate("a => a.href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert "attachment" not in response.headers.get("content-disposition", "")
+    assert response.body() == (site.content / "hongze_district_2024.pdf").read_bytes()
+    page.click("details.gknb-pdf summary")
+    frame = page.locator("details.gknb-pdf iframe")
+    expect(frame).to_be_visible()
+    assert frame.bounding_box()["height"] > 300
+
+
+def test_an_old_hash_address_leads_to_the_report(page: Any, base_url: str, site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "柱濮镇-2023.txt")
+    page.goto(base_url + f"reports/{entry.legacy}/")
+    page.wait_for_url(base_url + quote(page_url(entry.src)))
+    assert page.inner_text("h1") == "柱濮镇2023年政府信息公开工作年度报告"
+    assert entry.body_key is not None
+    page.goto(base_url + f"bodies/{body_id(entry.body_key)}/")
+    page.wait_for_url(base_url + quote(page_url(entry.body_src)))
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_a_broken_link_lands_on_a_styled_chinese_404_under_the_sub_path(browser: Any, base_url: str,
+                                                                      viewport: dict[str, int]) -> None:
+    """Served as GitHub Pages serves it: the site's 404.html at the missing address, any depth below the
+    sub-path; its links must lead into the site, not to the server's root."""
+    context = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 600)
+    page = context.new_page()
+    loaded: list[str] = []
+    page.on("request", lambda r: loaded.append(r.url))
+    response = page.goto(base_url + "reports/141181106/%E6%9F%B1%E6%BF%AE%E9%95%87/2019/")
+    assert response is not None and response.status == 404
+    expect(page.locator("html")).to_have_attribute("data-gknb-root", urlsplit(base_url).path)
+    assert page.inner_text("h1") == "找不到这个页面（404）"
+    header = page.eval_on_selector("header", "h => getComputedStyle(h).backgroundColor")
+    assert header == "rgb(198, 40, 40)"          # styled: its style is in the page, nothing to miss
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    assert page.input_value("#gknb-404-q") == "柱濮镇 2019"
+    assert all(not urlsplit(u).path.startswith("/assets/") for u in loaded)
+    page.click("text=按地区浏览")
+    page.wait_for_url(base_url + "browse/region/")
+    assert page.inner_text("h1") == "按地区浏览"
+    page.go_back()
+    expect(page.locator("html")).to_have_attribute("data-gknb-root", urlsplit(base_url).path)
+    page.click("form.gknb-404-search button")
+    page.wait_for_url(re.compile(re.escape(base_url + "search/") + r"\?q="))
+    expect(page.locator(".gknb-search__status")).to_have_text(re.compile("^找到"))
+    context.close()
+
+
+def test_a_re_saved_report_is_found_at_the_same_address(browser: Any, tmp_path: Path) -> None:
+    """The journey of issue 16: a report's file saved again (GB18030, CRLF: other bytes) and the site
+    rebuilt; the address a reader kept still opens the report, now with the new version."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    content, site_dir = tmp_path / "content", tmp_path / "site"
+    content.mkdir()
+    seed = ROOT / "content" / "柱濮镇-2023.txt"
+    shutil.copy(seed, content)
+
+    def build_site() -> None:
+        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir),
+                          plugins={"gknb": {"content_dir": str(content), "search": False, "cache_dir": ""}}))
+
+    build_site()
+    served = serve_under(tmp_path / "www", site_dir, SUB_PATH)
+    base_url = next(served)
+    page = browser.new_page()
+    address = base_url + "reports/141181106/%E6%9F%B1%E6%BF%AE%E9%95%87/2023/"
+    page.goto(address)
+    before = page.inner_text(".gknb-cite code")
+    (content / seed.name).write_bytes(seed.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gb18030"))
+    build_site()
+    response = page.goto(address)
+    assert response is not None and response.status == 200
+    assert page.inner_text("h1") == "柱濮镇2023年政府信息公开工作年度报告"
+    after = page.inner_text(".gknb-cite code")
+    assert after != before and after == hashlib.sha256((content / seed.name).read_bytes()).hexdigest()[:12]
+    page.goto(base_url + f"reports/{after}/")        # the hash address an earlier build would have given it
+    page.wait_for_url(address)
+    page.close()
+    next(served, None)

@@ -135,7 +135,7 @@ def test_pages_fed_while_rendering_index_as_the_built_site_would(project: Path, 
     assert gknb(project, "--site-dir", "site-feed").returncode == 0
     copy = tmp_path / "site"
     shutil.copytree(project / "site-feed", copy)
-    run_pagefind(copy, [p.relative_to(copy).as_posix() for p in copy.glob("reports/*/index.html")])
+    run_pagefind(copy, [p.relative_to(copy).as_posix() for p in copy.glob("reports/*/*/*/index.html")])
     fed, from_disk = index_summary(project / "site-feed" / "pagefind"), index_summary(copy / "pagefind")
     assert fed == from_disk
     assert len(fed[0]) == 5 and fed[1]["year"]["2021"] == 2  # the five seeds: two of 2021

@@ -110,7 +110,7 @@ def test_an_index_row_carries_the_record_values_and_resolves(site: pages.SiteFil
     record = entry.record
     assert row["page"] == page_url(entry.src) and entry.src in site.pages
     assert row["json"] in site.data and row["xlsx"] in site.data
-    assert row["version"] == record.source["sha256"] and row["published"] == record.published == "2022-06-01"
+    assert row["version"] == record.source["sha256"][:12] and row["published"] == record.published == "2022-06-01"
     assert row["status"] == record.status == "fail"
     assert row["findings"] == {s.value: sum(1 for f in record.findings if f.severity is s) for s in Severity}
     # r00000: late (June), no fee statement, broken balance: every kind, in declaration order.
@@ -143,7 +143,7 @@ def test_the_national_feed_lists_the_newest_reports_with_stable_ids(site: pages.
     assert first.updated == expected_date(record) + "T00:00:00+08:00"
     assert first.author == record.agency["name"]
     assert {t.term for t in first.tags} == {record.status, *(k.key for k in problem_kinds(record))}
-    assert record.source["sha256"] in first.summary
+    assert record.source["sha256"][:12] in first.summary
     assert feed.feed.updated == first.updated and feed.feed.link == "https://example.org/portal/"
 
 
@@ -196,7 +196,9 @@ def test_site_url_makes_every_page_address_absolute(records: list[Record]) -> No
     assert {r["page"] for r in rows} == {base + page_url(e.src) for e in entries_of(records)}
     record = json.loads(site.data[f"data/reports/{entry.id}.json"])
     jsonschema.validate(record, SCHEMA)
-    assert record["portal"] == {"id": entry.id, "page": address, "body_id": rows[0]["body_id"]}
+    assert record["portal"] == {"id": entry.id, "page": address, "body_id": rows[0]["body_id"],
+                                "version": entry.record.source["sha256"][:12],
+                                "body_page": base + page_url(entry.body_src) if entry.body_src else ""}
     line = json.loads(site.data["data/reports.jsonl"].decode("utf-8").splitlines()[0])
     assert line["portal"]["page"] == address
     index = json_of(site, INDEX)
@@ -255,9 +257,11 @@ def shown(src: str, row: Any) -> tuple[str, str, str]:
 
 
 def posixpath_join(src: str, href: str) -> str:
+    """The page a link leads to (links carry Chinese path segments percent-encoded)."""
     import posixpath
+    from urllib.parse import unquote
 
-    goal = posixpath.normpath(posixpath.join(page_url(src) or ".", href))
+    goal = posixpath.normpath(posixpath.join(page_url(src) or ".", unquote(href)))
     return f"{goal}.md"
 
 

@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import jsonschema
 import openpyxl
 import pytest
 from frictionless import Package
@@ -17,7 +18,7 @@ from gknb.check.across_years import record_body_id
 from gknb.check.registry import check_report
 from gknb.model.record import Record
 from gknb.portal.dictionary import METADATA_FIELDS, cell_title
-from gknb.portal.open_data import cell_keys, data_files
+from gknb.portal.open_data import Published, cell_keys, data_files
 from gknb.portal.workbooks import region_workbook, report_workbook
 
 from tests.checks.reports import report
@@ -86,7 +87,10 @@ def test_body_id_is_the_same_across_years_and_names_and_is_the_timeline_key() ->
     assert record_body_id(earlier) == record_body_id(later) != record_body_id(other)
     rows = rows_of("reports.csv")
     assert all(len(r["body_id"]) == 12 for r in rows)
-    assert all((ROOT / "tests/golden/seeds/bodies" / f"{r['body_id']}.md").is_file() for r in rows)
+    golden = ROOT / "tests/golden/seeds"
+    # The timeline lives at its readable address; the body_id address of earlier builds leads there.
+    assert all((golden / (r["body_page"].rstrip("/") + ".md")).is_file() for r in rows)
+    assert all((golden / "bodies" / r["body_id"] / "index.html").is_file() for r in rows)
 
 
 def test_source_url_from_the_sidecar_is_a_column() -> None:
@@ -103,7 +107,7 @@ def test_source_url_from_the_sidecar_is_a_column() -> None:
 def data_files_of(records_: list[Record]) -> tuple[dict[str, bytes], object]:
     class NoCorpus:  # data_files reads only these three attributes of the corpus
         inputs, rejected, ignored, origins = len(records_), [], [], {}
-    published = [(f"r{i:011d}", r, f"reports/r{i:011d}/") for i, r in enumerate(records_)]
+    published = [Published(f"r{i:011d}", r, f"reports/r{i:011d}/") for i, r in enumerate(records_)]
     return data_files(NoCorpus(), published, ROOT)  # type: ignore[arg-type]
 
 
@@ -186,3 +190,24 @@ def test_region_workbook_lists_each_finding() -> None:
     sheet = sheet_of(data, "校验问题")
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(record.findings) and rows[0][0] == "abc"
+
+
+# ---- addresses in the open data -------------------------------------------------------------------
+
+def test_records_carry_their_page_address_and_version() -> None:
+    """reports.csv, reports.jsonl and each report's JSON name the page by what the report is, and
+    give the file's hash as its version; the published records validate against the record schema."""
+    golden = ROOT / "tests/golden/seeds"
+    rows = rows_of("reports.csv")
+    assert {r["page"] for r in rows} == {"reports/141002200/段店乡/2022/", "reports/141181106/柱濮镇/2023/",
+                                         "reports/370687108/行村镇/2020/", "reports/419001110/下冶镇/2021/",
+                                         "reports/620422/乡村振兴局/2021/"}
+    schema = json.loads((ROOT / "build_tools/gknb/data/record.schema.json").read_text(encoding="utf-8"))
+    lines = [json.loads(line) for line in (DATA / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    for row, line in zip(rows, lines, strict=True):
+        assert row["page"] == f"reports/{row['id']}/" and (golden / f"reports/{row['id']}.md").is_file()
+        assert row["version"] == row["source.sha256"][:12]
+        assert line["portal"] == {"id": row["id"], "page": row["page"], "version": row["version"],
+                                  "body_page": row["body_page"], "body_id": row["body_id"] or None}
+        assert json.loads((golden / row["json"]).read_text(encoding="utf-8")) == line
+        jsonschema.validate(line, schema)

@@ -22,13 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from urllib.parse import unquote
+
+import lxml.etree
 import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from gknb.portal import pages
-from gknb.portal.pages import SiteFiles, body_src, entries_of, generate, page_url
+from gknb.portal.pages import SiteFiles, entries_of, generate, page_url
 from gknb.corpus.pipeline import Corpus, build_corpus
 from gknb.model.record import Record
 from gknb.portal.render import CHECK_TITLES, format_number, printed_rows, unread_row
@@ -192,10 +195,13 @@ def test_every_report_has_a_page_json_and_its_source(site: BuiltSite) -> None:
     for item in report["published"]:
         page = site.site / item["page"] / "index.html"
         html = lxml.html.parse(str(page)).getroot()
-        links = {a.get("href"): a for a in html.iter("a")}
+        links = {unquote(a.get("href")): a for a in html.iter("a")}
         json_link = next(h for h in links if h.endswith(f"data/reports/{item['id']}.json"))
         data = json.loads((page.parent / json_link).resolve().read_text(encoding="utf-8"))
         assert data["source"]["path"] == item["path"]
+        assert data["portal"] == {"id": item["id"], "page": item["page"], "version": data["source"]["sha256"][:12],
+                                  "body_page": data["portal"]["body_page"], "body_id": data["portal"]["body_id"]}
+        assert item["version"] == data["source"]["sha256"][:12]
         source_link = next(h for h in links if "/data/sources/" in h)
         assert (page.parent / source_link).resolve().read_bytes() == (site.content / item["path"]).read_bytes()
 
@@ -225,6 +231,8 @@ def test_jsonl_holds_the_records(site: BuiltSite) -> None:
         assert data == records[data["source"]["path"]]
         assert (portal["id"], portal["page"]) == pages[data["source"]["path"]]
         assert (site.site / portal["page"] / "index.html").is_file()
+        assert portal["version"] == data["source"]["sha256"][:12]
+        assert not portal["body_page"] or (site.site / portal["body_page"] / "index.html").is_file()
 
 
 def test_datapackage_describes_the_files(site: BuiltSite) -> None:
@@ -440,7 +448,7 @@ def html_page(site: BuiltSite, src: str) -> Any:
 
 def resolves_to(site: BuiltSite, from_src: str, href: str) -> Path:
     """The built file a relative link on a page leads to."""
-    target = (site.site / page_url(from_src) / href).resolve()
+    target = (site.site / page_url(from_src) / unquote(href)).resolve()
     return target / "index.html" if target.is_dir() else target
 
 
@@ -456,7 +464,7 @@ def shown(cell: Any) -> str:
 def test_timeline_has_a_column_per_year_with_the_numbers_of_each_report(site: BuiltSite) -> None:
     entries = chain(site)
     assert len(entries) == 3 and len({e.body_key for e in entries}) == 1
-    src = body_src(entries[0].body_key)
+    src = entries[0].body_src
     table = html_page(site, src).xpath("//table[@data-timeline]")[0]
     assert [th.get("data-year") for th in table.xpath("thead/tr/th[@data-year]")] == ["2021", "2022", "2023"]
     rows = {tr.get("data-row"): tr.xpath("td") for tr in table.xpath("tbody/tr")}
@@ -484,7 +492,7 @@ def test_every_report_links_its_timeline(site: BuiltSite) -> None:
             assert links == []
             continue
         assert links and {resolves_to(site, entry.src, a.get("href")) for a in links} == {
-            site.site / page_url(body_src(entry.body_key)) / "index.html"}
+            site.site / page_url(entry.body_src) / "index.html"}
 
 
 def stats_table(page: Any, kind: str) -> dict[str, list[str]]:
@@ -571,7 +579,7 @@ def test_navigation_has_the_summaries(site: BuiltSite) -> None:
 def test_timeline_and_summary_escape_report_text(site: BuiltSite) -> None:
     entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hostile-2021.txt")
     assert entry.body_key is not None
-    path = site.site / page_url(body_src(entry.body_key)) / "index.html"
+    path = site.site / page_url(entry.body_src) / "index.html"
     html = path.read_text(encoding="utf-8")
     assert "<b onmouseover" not in html
     root = lxml.html.fromstring(html)
@@ -602,3 +610,119 @@ def test_feeds_are_announced_and_the_open_data_page_links_feed_and_index(site: B
         for year in region["years"]:
             listed = json.loads((site.site / index["path"].format(code=region["code"], year=year)).read_text(encoding="utf-8"))
             assert all((site.site / r["page"] / "index.html").is_file() for r in listed["reports"])
+
+
+# ---- addresses: sitemap, canonical links, redirects, report orientation ---------------------------
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def built_pages(site: Path) -> set[str]:
+    """Every page MkDocs wrote (an index.html with the theme's CSP), not the redirect files."""
+    return {page.parent.relative_to(site).as_posix() + "/" for page in site.rglob("index.html")
+            if 'name="gknb-scope"' in page.read_text(encoding="utf-8")}
+
+
+def test_the_sitemap_lists_every_page_generated_ones_included(site: BuiltSite) -> None:
+    tree = lxml.etree.parse(str(site.site / "sitemap.xml"))
+    locs = [unquote(loc) for loc in tree.xpath("//s:loc/text()", namespaces=SITEMAP_NS)]
+    assert len(locs) == len(set(locs))
+    assert {("" if loc == "./" else loc) for loc in locs} == {p.removeprefix("./") for p in built_pages(site.site)}
+    assert {page_url(e.src) for e in entries_of(site.corpus.records)} <= set(locs)
+    assert not tree.xpath("//s:lastmod", namespaces=SITEMAP_NS)   # no build date: builds stay identical
+
+
+def test_every_page_names_its_canonical_address(site: BuiltSite) -> None:
+    for page in sorted(built_pages(site.site)):
+        html = lxml.html.parse(str(site.site / page / "index.html")).getroot()
+        canonical = html.xpath("//link[@rel='canonical']/@href")
+        assert len(canonical) == 1 and canonical[0] in {"./", "."}, page
+
+
+def test_old_hash_addresses_lead_to_the_report(site: BuiltSite) -> None:
+    for entry in entries_of(site.corpus.records):
+        old = site.site / "reports" / entry.legacy / "index.html"
+        target = lxml.html.parse(str(old)).getroot().xpath("//a/@href")[0]
+        assert resolves_to(site, f"reports/{entry.legacy}.md", target) == site.site / page_url(entry.src) / "index.html"
+
+
+def test_report_page_orients_the_reader(site: BuiltSite) -> None:
+    """Breadcrumbs region › … › body › year, the official title, 原文链接 and publisher, the PDF in the browser."""
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "hongze_district_2024.pdf")
+    page = html_page(site, entry.src)
+    crumbs = page.xpath("//nav[@class='gknb-trail']")[0]
+    assert [a.text_content() for a in crumbs.xpath("a")] == ["全部地区", "江苏省", "淮安市", "洪泽区", "淮安市洪泽区人民政府"]
+    assert crumbs.xpath("span[@aria-current='page']")[0].text_content() == "2024 年度"
+    targets = [resolves_to(site, entry.src, a.get("href")) for a in crumbs.xpath("a")]
+    assert targets == [site.site / p / "index.html" for p in
+                       ("browse/region", "browse/region/32", "browse/region/3208", "browse/region/320813",
+                        page_url(entry.body_src))]
+    assert page.xpath("//h1")[0].text_content() == "淮安市洪泽区人民政府2024年政府信息公开工作年度报告"
+    card = {dt.text_content(): dd for dt, dd in zip(page.xpath("//dl[@class='gknb-card']/dt"),
+                                                   page.xpath("//dl[@class='gknb-card']/dd"))}
+    assert card["发布机关"].text_content() == entry.record.agency["name"]
+    assert card["原文链接"].text_content() == "未提供"      # this copy has no sidecar
+    view = card["原始文件"].xpath("a[@class='gknb-view']")[0]
+    assert view.get("download") is None and view.get("href") == card["原始文件"].xpath("a[@download]")[0].get("href")
+    frame = page.xpath("//details[@class='gknb-pdf']/iframe")[0]
+    assert resolves_to(site, entry.src, frame.get("src")).read_bytes() == \
+        (site.content / "hongze_district_2024.pdf").read_bytes()
+
+
+def test_no_title_doubles_nian_du(site: BuiltSite) -> None:
+    for entry in entries_of(site.corpus.records):
+        title = html_page(site, entry.src).xpath("//h1")[0].text_content()
+        assert "年度政府信息公开" not in title and title.endswith("政府信息公开工作年度报告"), title
+        assert f"{entry.record.year}年" in title
+
+
+def test_cite_box_gives_permalink_version_date_and_reference(site: BuiltSite) -> None:
+    entry = next(e for e in entries_of(site.corpus.records) if e.record.source["path"] == "柱濮镇-2023.txt")
+    cite = html_page(site, entry.src).xpath("//section[@class='gknb-cite']")[0]
+    rows = dict(zip((dt.text_content() for dt in cite.xpath(".//dt")), cite.xpath(".//dd")))
+    permalink = rows["永久链接"].xpath("a")[0]
+    assert permalink.get("href") == "./" and permalink.text_content() == "reports/141181106/柱濮镇/2023/"
+    assert rows["版本"].xpath("code")[0].text_content() == entry.record.source["sha256"][:12]
+    assert rows["数据日期"].text_content().startswith(entry.record.published or "报告未注明")
+    assert rows["建议引用"].text_content() == (f"柱濮镇. 柱濮镇2023年政府信息公开工作年度报告[EB/OL]. "
+                                           f"({entry.record.published})[引用日期]. reports/141181106/柱濮镇/2023/.")
+
+
+def test_the_original_address_is_linked_only_when_it_is_a_web_address(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for name, url in (("柱濮镇-2023.txt", "https://www.example.gov.cn/gk/2024/t1.html"),
+                      ("段店乡-2022.txt", "javascript:alert(1)")):
+        shutil.copy(ROOT / "content" / name, content)
+        (content / f"{name}.yml").write_text(f"source_url: {json.dumps(url)}\n", encoding="utf-8")
+    files = generate(build_corpus(content), content)
+    shown_links = {}
+    for src, text in files.pages.items():
+        if src.startswith("reports/"):
+            page = lxml.html.fromstring(text.split("\n---\n", 1)[1])
+            dd = page.xpath("//dt[.='原文链接']/following-sibling::dd[1]")[0]
+            shown_links[src] = (dd.xpath("a/@href"), dd.text_content())
+    assert shown_links["reports/141181106/柱濮镇/2023.md"][0] == ["https://www.example.gov.cn/gk/2024/t1.html"]
+    assert "www.example.gov.cn" in shown_links["reports/141181106/柱濮镇/2023.md"][1]
+    assert shown_links["reports/141002200/段店乡/2022.md"] == ([], "未提供")
+
+
+def test_under_site_url_the_addresses_are_absolute(tmp_path: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ROOT / "content/柱濮镇-2023.txt", content)
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), site_url="https://example.org/gknb/",
+                         plugins={"gknb": {"content_dir": str(content), "search": False}})
+    build(config)
+    site = tmp_path / "site"
+    address = "https://example.org/gknb/reports/141181106/%E6%9F%B1%E6%BF%AE%E9%95%87/2023/"
+    locs = lxml.etree.parse(str(site / "sitemap.xml")).xpath("//s:loc/text()", namespaces=SITEMAP_NS)
+    assert address in locs and all(loc.startswith("https://example.org/gknb/") for loc in locs)
+    page = lxml.html.parse(str(site / "reports/141181106/柱濮镇/2023/index.html")).getroot()
+    assert page.xpath("//link[@rel='canonical']/@href") == [address]
+    assert page.xpath("//a[@data-gknb-permalink]/@href") == [address]
+    not_found = lxml.html.parse(str(site / "404.html")).getroot()
+    assert not_found.xpath("//base/@href") == ["https://example.org/gknb/"]

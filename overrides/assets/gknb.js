@@ -65,6 +65,20 @@
     if (table.tBodies.length && table.tBodies[0].rows.length > 1) makeFilterable(table);
   });
 
+  // ---- the cite box: the permalink as the reader's address bar has it, and today as the date of citing
+  var permalink = document.querySelector("a[data-gknb-permalink]");
+  if (permalink) {
+    var address = permalink.href;
+    try { address = decodeURI(address); } catch (error) { /* an address that does not decode stays encoded */ }
+    permalink.textContent = address;
+    document.querySelectorAll("[data-gknb-address]").forEach(function (node) { node.textContent = address; });
+    var today = new Date();
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    document.querySelectorAll("[data-gknb-today]").forEach(function (node) {
+      node.textContent = today.getFullYear() + "-" + two(today.getMonth() + 1) + "-" + two(today.getDate());
+    });
+  }
+
   // ---- search page -----------------------------------------------------------------------
   var root = document.getElementById("gknb-search");
   if (!root) return;

@@ -24,11 +24,17 @@ def body_key(record: Record) -> str | None:
     """The same body across years: sidecar `same_as`, else region code + name without place prefixes."""
     if record.same_as:
         return f"same_as:{record.same_as}"
+    named = body_name(record)
+    return None if named is None else "|".join(named)
+
+
+def body_name(record: Record) -> tuple[str, str] | None:
+    """(region code, name without place prefixes): the body as its own report names it, whatever a
+    sidecar's `same_as` joins it to; None when the report names no body."""
     name = record.agency.get("name")
     if not name:
         return None
-    code = record.region.get("code") or ""
-    return f"{code}|{short_body_name(name, record)}"
+    return str(record.region.get("code") or ""), short_body_name(name, record)
 
 
 def body_id(key: str) -> str:

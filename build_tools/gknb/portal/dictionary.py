@@ -37,14 +37,19 @@ RELATIVE = "相对站点根目录的地址"
 ADDRESS = "站点设置了 site_url 时为完整网址，否则为相对站点根目录的地址"
 
 METADATA_FIELDS: tuple[Field, ...] = (
-    Field("id", "string", "报告编号", "原始文件 SHA-256 的前 12 位；报告页面、JSON 与 Excel 文件以此命名",
+    Field("id", "string", "报告编号",
+          "地区代码/机关名称/年度（如 419001110/下冶镇/2021）：由报告是什么而定，原始文件重新保存或更正后不变；"
+          "同一机关同一年度有两份文件时，按文件路径顺序第二份起加 -2、-3；报告页面、JSON 与 Excel 文件以此命名",
           {"required": True, "unique": True}),
-    Field("page", "string", "报告页面", f"该报告的网页：{ADDRESS}"),
+    Field("page", "string", "报告页面", f"该报告的网页：{ADDRESS}（网址中的中文按 UTF-8 百分号编码）"),
+    Field("version", "string", "版本", "原始文件 SHA-256 的前 12 位：文件内容改变时随之改变，报告编号与页面不变",
+          {"pattern": "^[0-9a-f]{12}$"}),
     Field("json", "string", "报告 JSON", f"该报告的完整记录（含单元格状态），{RELATIVE}"),
     Field("xlsx", "string", "报告 Excel", f"该报告按官方表格版式的 Excel 文件，{RELATIVE}"),
     Field("body_id", "string", "机关编号",
           "同一机关跨年度不变的编号（区划代码与去掉地名、“人民政府”后的机关名称，或配套文件的 same_as）；"
-          "与机关历年报告页相同；机关名称未识别时为空"),
+          "机关名称未识别时为空"),
+    Field("body_page", "string", "机关历年报告页", f"该机关历年报告对比的网页，{RELATIVE}；机关名称未识别时为空"),
     Field("source.path", "string", "输入文件", "content/ 下的文件路径"),
     Field("source.sha256", "string", "输入文件 SHA-256", "原始文件内容的 SHA-256"),
     Field("source.format", "string", "输入格式", "txt、md、html、docx、doc、wps 或 pdf"),

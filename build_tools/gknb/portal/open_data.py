@@ -13,10 +13,11 @@ import io
 import json
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from gknb.check.across_years import record_body_id
 from gknb.check.registry import CHECK_TITLES
+from gknb.portal.addresses import version
 from gknb.corpus.pipeline import Corpus
 from gknb.model.record import CheckState, Finding, Record
 from gknb.model.official_tables import OFFICIAL_TABLES
@@ -24,8 +25,29 @@ from gknb.portal.dictionary import FINDING_FIELDS, METADATA_NAMES, findings_sche
 from gknb.portal.workbooks import grouped, region_workbook
 
 DATA_DIR = "data"
-# (id, record, page URL relative to the site root)
-Published = tuple[str, Record, str]
+
+
+class Published(NamedTuple):
+    """A report as the open data names it: its id (the address below reports/), the record, and the
+    addresses of its page and its body's timeline ("" when it has none): absolute under mkdocs
+    `site_url` when it is set, else relative to the site root."""
+    id: str
+    record: Record
+    page: str
+    body_page: str = ""
+
+    @property
+    def version(self) -> str:
+        return version(self.record)
+
+    def portal(self) -> dict[str, str | None]:
+        """Where the report is on the portal, added to its published record (not part of `gknb parse`)."""
+        return {"id": self.id, "page": self.page, "version": self.version, "body_page": self.body_page,
+                "body_id": record_body_id(self.record)}
+
+    def record_dict(self) -> dict[str, Any]:
+        return {**self.record.to_dict(), "portal": self.portal()}
+
 
 def report_json_path(report_id: str) -> str:
     return f"{DATA_DIR}/reports/{report_id}.json"
@@ -44,7 +66,7 @@ def region_workbooks(published: list[Published], keys: list[str]) -> dict[str, b
     """An .xlsx per province and year (a row per report); each report's own is written with its page
     (pages.report_output), on the workers."""
     files: dict[str, bytes] = {}
-    rows = ((i, r, metadata_row(i, r, p)) for i, r, p in published)
+    rows = ((p.id, p.record, metadata_row(p)) for p in published)
     for key, items in grouped(rows).items():
         files[region_xlsx_path(key)] = region_workbook([m for _i, _r, m in items], [(i, r) for i, r, _m in items], keys)
     return files
@@ -78,20 +100,10 @@ def cell_keys(records: Iterable[Record]) -> list[str]:
     return list(keys) + sorted(extra - keys.keys())
 
 
-def portal_fields(report_id: str, record: Record, page: str) -> dict[str, Any]:
-    """What the portal adds to a record: its id, its page's address (absolute when mkdocs `site_url` is
-    set, else relative to the site root) and the body's id across years."""
-    return {"id": report_id, "page": page, "body_id": record_body_id(record)}
-
-
-def published_record(report_id: str, record: Record, page: str) -> dict[str, Any]:
-    """The record as published (reports.jsonl, data/reports/<id>.json): `gknb parse`'s, plus `portal`."""
-    return {**record.to_dict(), "portal": portal_fields(report_id, record, page)}
-
-
-def metadata_row(report_id: str, record: Record, page: str) -> dict[str, Any]:
+def metadata_row(published: Published) -> dict[str, Any]:
+    report_id, record = published.id, published.record
     data = record.to_dict()
-    row: dict[str, Any] = {**portal_fields(report_id, record, page), "json": report_json_path(report_id),
+    row: dict[str, Any] = {**published.portal(), "json": report_json_path(report_id),
                            "xlsx": report_xlsx_path(report_id)}
     for name in METADATA_NAMES:
         if "." in name:
@@ -120,9 +132,9 @@ def reports_csv(published: list[Published], keys: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*METADATA_NAMES, *keys])
-    for report_id, record, page in published:
-        meta = metadata_row(report_id, record, page)
-        cells = [record.cell(k) for k in keys]
+    for item in published:
+        meta = metadata_row(item)
+        cells = [item.record.cell(k) for k in keys]
         writer.writerow([csv_value(meta.get(n)) for n in METADATA_NAMES]
                         + [csv_value(c.value) if c.is_number else "" for c in cells])
     # The BOM lets Excel open the file as UTF-8.
@@ -143,9 +155,9 @@ def findings_csv(published: list[Published]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     names = [f.name for f in FINDING_FIELDS]
     writer.writerow(names)
-    for report_id, record, _page in published:
-        for finding in record.findings:
-            row = finding_row(report_id, record, finding)
+    for item in published:
+        for finding in item.record.findings:
+            row = finding_row(item.id, item.record, finding)
             writer.writerow([csv_value(row[n]) for n in names])
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -155,7 +167,7 @@ def json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
 
 
 def reports_jsonl(published: list[Published]) -> bytes:
-    return "".join(json.dumps(published_record(*item), ensure_ascii=False) + "\n" for item in published).encode("utf-8")
+    return "".join(json.dumps(p.record_dict(), ensure_ascii=False) + "\n" for p in published).encode("utf-8")
 
 
 # The JSON resources are files to frictionless ("type": "file"): left to itself it reads
@@ -195,8 +207,8 @@ def datapackage(keys: list[str]) -> dict[str, Any]:
 
 def build_report(corpus: Corpus, published: list[Published]) -> dict[str, Any]:
     return {"inputs": corpus.inputs,
-            "published": [{"path": r.source.get("path"), "id": i, "page": p, "status": r.status}
-                          for i, r, p in published],
+            "published": [{"path": p.record.source.get("path"), "id": p.id, "page": p.page, "version": p.version,
+                           "status": p.record.status} for p in published],
             "rejected": [{"path": x.path, "reason": x.reason} for x in corpus.rejected],
             "ignored": [{"path": x.path, "reason": x.reason} for x in corpus.ignored]}
 
@@ -213,7 +225,7 @@ def source_file(corpus: Corpus, content_dir: Path, path: str) -> Path:
 def data_files(corpus: Corpus, published: list[Published], content_dir: Path
                ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Site path → bytes for the data files; site path → input file for the sources."""
-    keys = cell_keys(r for _i, r, _p in published)
+    keys = cell_keys(p.record for p in published)
     data = {
         f"{DATA_DIR}/reports.csv": reports_csv(published, keys),
         f"{DATA_DIR}/findings.csv": findings_csv(published),
@@ -223,8 +235,9 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path
         f"{DATA_DIR}/record.schema.json": record_schema(),
     }
     data.update(region_workbooks(published, keys))
-    for report_id, record, page in published:
+    for item in published:
         # One line like reports.jsonl: indenting 1,000 records takes the pure-Python encoder seconds.
-        data[report_json_path(report_id)] = json_bytes(published_record(report_id, record, page), indent=None)
-    sources = {source_path(i, r): source_file(corpus, content_dir, str(r.source.get("path"))) for i, r, _p in published}
+        data[report_json_path(item.id)] = json_bytes(item.record_dict(), indent=None)
+    sources = {source_path(p.id, p.record): source_file(corpus, content_dir, str(p.record.source.get("path")))
+               for p in published}
     return data, sources

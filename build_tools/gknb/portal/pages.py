@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from markupsafe import Markup
 
 from gknb.parse import divisions
 from gknb.check.across_years import ACROSS_REQUIREMENTS, body_id, body_key
+from gknb.portal.addresses import addresses, version
 from gknb.check.declare import Scope
 from gknb.check.registry import CHECK_TITLES, CHECKS, CHECKS_BY_ID, PROBLEM_KINDS, check_ids, problem_kinds
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
@@ -35,7 +37,7 @@ from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
-from gknb.portal.open_data import cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
+from gknb.portal.open_data import Published, cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import region_year_key, report_workbook
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
@@ -53,13 +55,24 @@ class SiteFiles:
 
 @dataclass(frozen=True)
 class Entry:
-    """One report as the listings and its page see it."""
-    id: str
+    """One report as the listings and its page see it; its addresses come from `addresses.addresses`."""
+    id: str                 # the address below reports/ (419001110/下冶镇/2021), stable across re-saves
     record: Record
+    body: str = ""          # its body's address below bodies/, "" when the report names no body
+    legacy: str = ""        # the hash address earlier builds gave it, now a redirect
 
     @property
     def src(self) -> str:
         return f"reports/{self.id}.md"
+
+    @property
+    def version(self) -> str:
+        return version(self.record)
+
+    @property
+    def body_src(self) -> str:
+        """The body's timeline page, "" when there is none."""
+        return f"bodies/{self.body}.md" if self.body else ""
 
     @property
     def region_code(self) -> str:
@@ -89,26 +102,28 @@ def page_url(src: str) -> str:
 
 
 def link(from_src: str, target: str) -> str:
-    """Relative URL from a page to a page (`.md`) or a file of the site."""
+    """Relative URL from a page to a page (`.md`) or a file of the site, percent-encoded (addresses
+    hold body names: MkDocs writes `下冶镇/` and serves it as `%E4%B8%8B…/`)."""
     base = page_url(from_src) or "."
     if target.endswith(".md"):
         goal = page_url(target)
         relative = posixpath.relpath(goal or ".", base)
-        return "./" if relative == "." else relative + "/"
-    return posixpath.relpath(target, base)
+        return "./" if relative == "." else quote(relative) + "/"
+    return quote(posixpath.relpath(target, base))
+
+
+def absolute_url(site_url: str, src: str) -> str:
+    """A page's address under `site_url` (mkdocs.yml), "" when no site_url is set."""
+    return urljoin(site_url.rstrip("/") + "/", quote(page_url(src))) if site_url else ""
 
 
 # ---- grouping ----------------------------------------------------------------------------------
 
 def entries_of(records: Iterable[Record]) -> list[Entry]:
-    """Stable ids from the source's hash; a file received twice gets a suffix."""
-    seen: Counter[str] = Counter()
-    result = []
-    for record in records:
-        base = str(record.source.get("sha256") or "0" * 12)[:12]
-        seen[base] += 1
-        result.append(Entry(base if seen[base] == 1 else f"{base}-{seen[base]}", record))
-    return sorted(result, key=sort_key)
+    """Every record with its addresses (from what the report is, `addresses`), in listing order."""
+    records = list(records)
+    return sorted((Entry(a.report, r, a.body, a.legacy) for r, a in zip(records, addresses(records), strict=True)),
+                  key=sort_key)
 
 
 def data_date(records: Iterable[Record]) -> str:
@@ -315,12 +330,58 @@ def other_years(entry: Entry, by_body: dict[str, list[Entry]]) -> list[dict[str,
             for other in sorted(by_body[entry.body_key], key=lambda e: e.record.year or 0) if other is not entry]
 
 
-def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
+def region_trail(src: str, code: str) -> list[dict[str, str]]:
+    """全部地区 › 省 › 地市 › 县区: the region pages above a page about `code` (short division code)."""
+    crumbs = [{"url": link(src, "browse/region/index.md"), "name": "全部地区"}]
+    if not code:
+        crumbs.append({"url": link(src, region_src("")), "name": REGION_UNKNOWN})
+    return crumbs + [{"url": link(src, region_src(code[:length])), "name": division_name(code[:length])}
+                     for length, _level in REGION_LEVELS if len(code) >= length]
+
+
+def report_trail(entry: Entry) -> list[dict[str, str]]:
+    """The region pages, then the body's timeline: what a report page sits under."""
+    crumbs = region_trail(entry.src, entry.region_code)
+    if entry.body_src:
+        crumbs.append({"url": link(entry.src, entry.body_src), "name": agency_name(entry.record)})
+    return crumbs
+
+
+def original_link(record: Record) -> dict[str, str] | None:
+    """The sidecar's `source_url` as a link, only when it is a web address (text from a sidecar:
+    never a `javascript:` or `data:` link)."""
+    url = str(record.source.get("url") or "")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return {"url": url, "host": parts.hostname}
+
+
+def citation(record: Record, title: str) -> str:
+    """A reference after GB/T 7714-2015 for an online document, up to the date of citing:
+    责任者. 题名[EB/OL]. (发布日期). The page adds [引用日期] (the reader's: its script fills it in) and the address."""
+    published = f"({record.published})" if record.published else ""
+    return f"{agency_name(record)}. {title}[EB/OL]. {published}"
+
+
+def cite_view(entry: Entry, title: str, site_url: str) -> dict[str, Any]:
+    """The cite box: permalink (absolute under site_url, else the address from the site's root, which
+    the page's script turns into the address in the reader's bar), version, date of the data, a reference."""
+    absolute = absolute_url(site_url, entry.src)
+    return {"href": absolute or "./", "text": unquote(absolute) if absolute else page_url(entry.src),
+            "version": entry.version, "sha256": entry.record.source.get("sha256") or "",
+            "published": entry.record.published or "", "reference": citation(entry.record, title)}
+
+
+def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "") -> str:
     record = entry.record
     title = report_title(record)
-    return render("report.md.j2", r=record, id=entry.id, title=title, plain_title=plain_title(title),
+    source = source_path(entry.id, record)
+    return render("report.md.j2", r=record, title=title, plain_title=plain_title(title),
                   name=agency_name(record), agency_type=record.agency.get("type") or TYPE_UNKNOWN,
                   region=region_text(record), status_word=STATUS_WORDS[record.status],
+                  crumbs=report_trail(entry), year_label=f"{record.year} 年度" if record.year else "年度未知",
+                  original=original_link(record), cite=cite_view(entry, title, site_url),
                   checks=check_views(record, other_reports(entry, by_body, entry.src)),
                   sections=section_views(record), grids=grids(record), ocr_note=ocr_note(record),
                   inferred=inferred_words(record), aliases=name_aliases(record.agency.get("name")),
@@ -328,12 +389,12 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
                   corrections=correction_views(record),
                   legend=[(s.value, mark, text) for s, mark, text in
                           ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
-                  source_url=link(entry.src, source_path(entry.id, record)),
+                  source_url=link(entry.src, source), viewable=source.endswith(".pdf"),
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
                   xlsx_url=link(entry.src, report_xlsx_path(entry.id)),
                   others=other_years(entry, by_body),
-                  timeline_url=link(entry.src, body_src(entry.body_key)) if entry.body_key else "",
+                  timeline_url=link(entry.src, entry.body_src) if entry.body_src else "",
                   timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
                   home=link(entry.src, "index.md"), region_url=link(entry.src, region_src(entry.region_code[:6])))
 
@@ -525,11 +586,6 @@ def home_page(corpus: Corpus, entries: list[Entry]) -> str:
 
 # ---- body timelines ----------------------------------------------------------------------------
 
-def body_src(key: str) -> str:
-    """A body's timeline page; the key holds report text (names), so the URL is a hash of it."""
-    return f"bodies/{body_id(key)}.md"
-
-
 def figure_view(figure: Figure) -> dict[str, Any]:
     """A timeline cell: the number, or "—" (never 0) when a cell it needs shows no number."""
     return {"text": "—" if figure.value is None else format_number(figure.value, grouped=True),
@@ -545,9 +601,9 @@ def year_label(record: Record) -> str:
     return f"{record.year}" if record.year else "年度未知"
 
 
-def timeline_page(key: str, members: list[Entry]) -> str:
+def timeline_page(members: list[Entry]) -> str:
     """Every report of one body side by side: a column per report, oldest first."""
-    src = body_src(key)
+    src = members[0].body_src
     members = sorted(members, key=lambda e: (e.record.year or 0, e.id))
     latest = members[-1].record
     name = agency_name(latest)
@@ -562,13 +618,35 @@ def timeline_page(key: str, members: list[Entry]) -> str:
     title = f"{name} 历年报告"
     names = list(dict.fromkeys(agency_name(e.record) for e in members))
     return render("timeline.md.j2", title=title, plain_title=plain_title(title), name=name,
-                  region=region_text(latest), region_url=link(src, region_src(members[-1].region_code[:6])),
+                  crumbs=region_trail(src, members[-1].region_code),
                   columns=columns, rows=rows, chart=chart, names=names if len(names) > 1 else [],
                   agency_type=latest.agency.get("type") or TYPE_UNKNOWN)
 
 
 def timeline_pages(by_body: dict[str, list[Entry]]) -> dict[str, str]:
-    return {body_src(key): timeline_page(key, members) for key, members in by_body.items()}
+    return {members[0].body_src: timeline_page(members) for members in by_body.values()}
+
+
+# ---- the addresses of earlier builds ------------------------------------------------------------
+
+def redirect_page(from_src: str, target: str, name: str, site_url: str) -> bytes:
+    """A page at an old address that sends the reader on: meta refresh, canonical link, a plain link;
+    relative, so it works under any sub-path (absolute canonical under site_url)."""
+    return render("redirect.html.j2", url=link(from_src, target), name=name,
+                  canonical=absolute_url(site_url, target) or link(from_src, target)).encode("utf-8")
+
+
+def redirects(entries: list[Entry], by_body: dict[str, list[Entry]], site_url: str) -> dict[str, bytes]:
+    """reports/<hash12>/ and bodies/<hash of the body key>/, the addresses earlier builds gave, lead on."""
+    files = {}
+    for entry in entries:
+        old = f"reports/{entry.legacy}.md"
+        files[page_url(old) + "index.html"] = redirect_page(old, entry.src, report_title(entry.record), site_url)
+    for key, members in by_body.items():
+        old = f"bodies/{body_id(key)}.md"
+        files[page_url(old) + "index.html"] = redirect_page(old, members[0].body_src,
+                                                            f"{agency_name(members[-1].record)} 历年报告", site_url)
+    return files
 
 
 # ---- region and year summaries -------------------------------------------------------------------
@@ -682,18 +760,18 @@ def year_stats_pages(entries: list[Entry]) -> dict[str, str]:
 ReportOutput = tuple[str, bytes]  # the report's page, its .xlsx
 
 
-def report_output(entry: Entry, by_body: dict[str, list[Entry]]) -> ReportOutput:
-    return report_page(entry, by_body), report_workbook(entry.record)
+def report_output(entry: Entry, by_body: dict[str, list[Entry]], site_url: str) -> ReportOutput:
+    return report_page(entry, by_body, site_url), report_workbook(entry.record)
 
 
 PARALLEL_PAGES_FROM = 200
-_SHARED: tuple[list[Entry], dict[str, list[Entry]]] | None = None
+_SHARED: tuple[list[Entry], dict[str, list[Entry]], str] | None = None
 
 
 def report_pages_of(span: range) -> list[ReportOutput]:
     assert _SHARED is not None
-    entries, by_body = _SHARED
-    return [report_output(entries[i], by_body) for i in span]
+    entries, by_body, site_url = _SHARED
+    return [report_output(entries[i], by_body, site_url) for i in span]
 
 
 def spans(count: int, parts: int) -> list[range]:
@@ -701,13 +779,13 @@ def spans(count: int, parts: int) -> list[range]:
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def start_report_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
-                       jobs: int) -> Callable[[], list[ReportOutput]]:
+def start_report_pages(entries: list[Entry], by_body: dict[str, list[Entry]], jobs: int,
+                       site_url: str) -> Callable[[], list[ReportOutput]]:
     """Begin rendering every report page; the returned function waits and gives them in order."""
     global _SHARED
     if jobs <= 1 or len(entries) < PARALLEL_PAGES_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: [report_output(entry, by_body) for entry in entries]
-    _SHARED = (entries, by_body)
+        return lambda: [report_output(entry, by_body, site_url) for entry in entries]
+    _SHARED = (entries, by_body, site_url)
     with frozen_heap():  # the workers fork when tasks are submitted
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
         futures = [pool.submit(report_pages_of, span) for span in spans(len(entries), jobs * 4)]
@@ -728,11 +806,17 @@ def page_address(src: str, site_url: str) -> str:
     return absolute(page_url(src), site_url)
 
 
-def catalog_files(published: list[tuple[str, Record, str]], site_url: str) -> dict[str, bytes]:
+def catalog_files(published: list[Published], site_url: str) -> dict[str, bytes]:
     """The Atom feeds and the JSON index files, from one row per report."""
-    rows = [index_row(*item) for item in published]
+    rows = [index_row(item) for item in published]
     feeds = feed_files(rows, site_url, lambda province: page_url(region_src(province)))
     return {**feeds, **index_files(rows, site_url, feed_map(feeds))}
+
+
+def published(entry: Entry, site_url: str) -> Published:
+    """The report as the open data names it, its addresses absolute under `site_url`."""
+    body = page_address(entry.body_src, site_url) if entry.body_src else ""
+    return Published(entry.id, entry.record, page_address(entry.src, site_url), body)
 
 
 def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_url: str = "") -> SiteFiles:
@@ -740,7 +824,7 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     the report pages; default all cores; `site_url`: mkdocs' `site_url`, "" when not set)."""
     entries = entries_of(corpus.records)
     by_body = bodies(entries)
-    report_pages = start_report_pages(entries, by_body, jobs or os.cpu_count() or 1)
+    report_pages = start_report_pages(entries, by_body, jobs or os.cpu_count() or 1, site_url)
     site = SiteFiles()
     try:
         site.pages["index.md"] = home_page(corpus, entries)
@@ -756,9 +840,10 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.pages["findings/rejected.md"] = rejected_page(corpus)
         site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(
             [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
-        published = [(e.id, e.record, page_address(e.src, site_url)) for e in entries]
-        site.data, site.sources = data_files(corpus, published, content_dir)
-        site.data.update(catalog_files(published, site_url))
+        listed = [published(e, site_url) for e in entries]
+        site.data, site.sources = data_files(corpus, listed, content_dir)
+        site.data.update(catalog_files(listed, site_url))
+        site.data.update(redirects(entries, by_body, site_url))
         site.data[TERMS_FILE] = terms_json(e.record for e in entries)
         site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
                                              for e in entries)

@@ -165,8 +165,11 @@ def agency_name(record: Record) -> str:
 
 
 def report_title(record: Record) -> str:
-    year = f"{record.year} 年度" if record.year else "年度未知"
-    return f"{agency_name(record)} {year}政府信息公开工作年度报告"
+    """The official title, 《下冶镇人民政府2021年政府信息公开工作年度报告》 without the marks
+    (the year is 2021年: 年度 is already in 年度报告)."""
+    if not record.year:
+        return f"{agency_name(record)}政府信息公开工作年度报告（年度未知）"
+    return f"{agency_name(record)}{record.year}年政府信息公开工作年度报告"
 
 
 def region_text(record: Record) -> str:
