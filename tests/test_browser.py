@@ -514,3 +514,37 @@ def test_a_re_saved_report_is_found_at_the_same_address(browser: Any, tmp_path: 
     page.wait_for_url(address)
     page.close()
     next(served, None)
+
+
+def test_two_years_of_one_body_side_by_side(page: Any, base_url: str, site: BuiltSite) -> None:
+    entries = [e for e in entries_of(site.corpus.records) if e.record.agency.get("name") == "下冶镇人民政府"]
+    years = sorted(e.record.year for e in entries)
+    assert len(years) >= 2
+    page.goto(base_url + page_url(entries[0].body_src))
+    page.click("a.gknb-compare-link")
+    expect(page.locator(".gknb-compare-table thead th")).to_have_count(len(years) + 1)
+    heads = page.eval_on_selector_all(".gknb-compare-table thead th a", "as => as.map(a => a.textContent)")
+    assert heads == [f"下冶镇人民政府 {y} 年度" for y in years]
+    # The rows that differ are exactly those whose cells differ between the records.
+    by_year = {e.record.year: e.record for e in entries}
+    label = "表三 · 一、本年新收政府信息公开申请数量 · 总计"
+    row = page.locator(".gknb-compare-table tbody tr", has=page.locator(f"th:text-is('{label}')"))
+    values = [by_year[y].cell("applications.new_received.total").value for y in years]
+    assert row.locator("td").all_inner_texts() == [format_number(v, grouped=True) for v in values]
+    assert ("gknb-diff" in (row.get_attribute("class") or "")) == (len(set(values)) > 1)
+    page.check("#gknb-compare-diff")
+    hidden = page.eval_on_selector_all(".gknb-compare-table tbody tr", "rs => rs.filter(r => r.hidden && r.classList.contains('gknb-diff')).length")
+    assert hidden == 0
+
+
+def test_reports_of_two_bodies_are_added_to_the_comparison(page: Any, base_url: str, site: BuiltSite) -> None:
+    first, second = [e for e in entries_of(site.corpus.records) if e.record.source["path"] in
+                     ("hongze_district_2024.pdf", "inconsistent-2021.txt")]
+    for count, entry in enumerate((first, second), start=1):
+        page.goto(base_url + page_url(entry.src))
+        page.click("a.gknb-compare-add")
+        expect(page.locator(".gknb-compare-table thead th a")).to_have_count(count)   # kept in this browser
+    expect(page.locator(".gknb-compare-table thead th a")).to_have_count(2)
+    page.click(".gknb-compare__remove >> nth=0")
+    expect(page.locator(".gknb-compare-table thead th a")).to_have_count(1)
+    expect(page.locator(".gknb-compare__status")).to_contain_text("再加入一份报告")

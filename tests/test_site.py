@@ -334,11 +334,13 @@ def test_report_text_is_escaped(site: BuiltSite) -> None:
 def test_report_page_links_the_same_body_in_other_years(site: BuiltSite) -> None:
     src, _record = record_of(site, "下冶镇人民政府-2021.txt")
     page = lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()
-    years = [a.text_content() for a in page.xpath("//ul[contains(@class,'gknb-years')]//a")]
+    years = [a.text_content() for a in page.xpath("//ul[contains(@class,'gknb-years')]//a[not(@class)]")]
     assert years == ["2022 年度", "2023 年度"]
+    compare = page.xpath("//ul[contains(@class,'gknb-years')]//a[@class='gknb-compare-link']/@href")
+    assert len(compare) == 2 and all(href.startswith("../../../../compare/?r=") for href in compare)
     src, _record = record_of(site, "hongze_district_2023.pdf")
     page = lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()
-    assert [a.text_content() for a in page.xpath("//ul[contains(@class,'gknb-years')]//a")] == ["2024 年度"]
+    assert [a.text_content() for a in page.xpath("//ul[contains(@class,'gknb-years')]//a[not(@class)]")] == ["2024 年度"]
 
 
 def test_report_page_has_the_badges_of_every_check(site: BuiltSite) -> None:

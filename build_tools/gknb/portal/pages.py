@@ -7,6 +7,7 @@ MkDocs, so they are made relative here (the site must work under any sub-path).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import posixpath
@@ -27,6 +28,7 @@ from gknb.check.declare import Scope
 from gknb.check.registry import CHECK_TITLES, CHECKS, CHECKS_BY_ID, PROBLEM_KINDS, check_ids, problem_kinds
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
 from gknb.corpus.pipeline import Corpus, build_corpus, frozen_heap
+from gknb.model.official_tables import cell_label
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
@@ -326,7 +328,8 @@ def other_years(entry: Entry, by_body: dict[str, list[Entry]]) -> list[dict[str,
     if entry.body_key is None:
         return []
     return [{"url": link(entry.src, other.src), "year": other.record.year or "年度未知",
-             "status": other.record.status, "word": STATUS_WORDS[other.record.status]}
+             "status": other.record.status, "word": STATUS_WORDS[other.record.status],
+             "compare": compare_link(entry.src, [other, entry])}
             for other in sorted(by_body[entry.body_key], key=lambda e: e.record.year or 0) if other is not entry]
 
 
@@ -393,10 +396,36 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
                   xlsx_url=link(entry.src, report_xlsx_path(entry.id)),
-                  others=other_years(entry, by_body),
+                  others=other_years(entry, by_body), compare_add=compare_link(entry.src, [entry], add=True),
                   timeline_url=link(entry.src, entry.body_src) if entry.body_src else "",
                   timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
                   home=link(entry.src, "index.md"), region_url=link(entry.src, region_src(entry.region_code[:6])))
+
+
+# ---- compare: two to four reports side by side ----------------------------------------------------
+
+COMPARE_SRC = "compare.md"
+COMPARED_AT_MOST = 4
+
+
+def compare_link(from_src: str, entries: list[Entry], add: bool = False) -> str:
+    """The compare page with these reports (`?r=` replaces the reader's choice, `?add=` adds to it)."""
+    ids = ",".join(quote(e.id, safe="/") for e in entries)
+    return f"{link(from_src, COMPARE_SRC)}?{'add' if add else 'r'}={ids}"
+
+
+def compare_rows(entries: list[Entry]) -> list[tuple[str, str]]:
+    """Every cell the compared reports may hold, in the official order, with its Chinese label (the
+    2021 layout's; a cell only the 2019 layout has, the 2019 one's)."""
+    return [(key, cell_label(key, "2021") if cell_label(key, "2021") != key else cell_label(key, "2019"))
+            for key in cell_keys(e.record for e in entries)]
+
+
+def compare_page(entries: list[Entry]) -> str:
+    return render("compare.md.j2", rows_json=json.dumps(compare_rows(entries), ensure_ascii=False),
+                  marks_json=json.dumps({state.value: list(marks) for state, marks in STATE_MARKS.items()},
+                                        ensure_ascii=False),
+                  json_base=link(COMPARE_SRC, "data/reports/") + "/", pages_base=link(COMPARE_SRC, "reports/") + "/")
 
 
 # ---- findings: an index, a page per check and a page per province ------------------------------
@@ -618,6 +647,7 @@ def timeline_page(members: list[Entry]) -> str:
     title = f"{name} 历年报告"
     names = list(dict.fromkeys(agency_name(e.record) for e in members))
     return render("timeline.md.j2", title=title, plain_title=plain_title(title), name=name,
+                  compare=compare_link(src, members[-COMPARED_AT_MOST:]) if len(members) > 1 else "",
                   crumbs=region_trail(src, members[-1].region_code),
                   columns=columns, rows=rows, chart=chart, names=names if len(names) > 1 else [],
                   agency_type=latest.agency.get("type") or TYPE_UNKNOWN)
@@ -838,6 +868,7 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.pages.update(ranking_pages(entries))
         site.pages.update(findings_pages(entries, by_body))
         site.pages["findings/rejected.md"] = rejected_page(corpus)
+        site.pages[COMPARE_SRC] = compare_page(entries)
         site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(
             [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
         listed = [published(e, site_url) for e in entries]
