@@ -548,3 +548,16 @@ def test_reports_of_two_bodies_are_added_to_the_comparison(page: Any, base_url: 
     page.click(".gknb-compare__remove >> nth=0")
     expect(page.locator(".gknb-compare-table thead th a")).to_have_count(1)
     expect(page.locator(".gknb-compare__status")).to_contain_text("再加入一份报告")
+
+
+def test_a_countys_coverage_shows_which_governments_reported(page: Any, base_url: str, site: BuiltSite) -> None:
+    page.goto(base_url + "browse/region/419001/")
+    table = page.locator("table[data-coverage]")
+    expect(table).to_be_visible()
+    years = table.locator("thead th").all_inner_texts()[1:]
+    row = table.locator("tbody tr", has=page.locator("th:text-is('下冶镇')"))
+    assert row.locator("td").all_inner_texts() == ["有"] * len(years)
+    others = table.locator("tbody tr", has_not=page.locator("th:text-is('下冶镇')"))
+    assert others.count() > 0 and set(others.first.locator("td").all_inner_texts()) == {"缺报"}
+    row.locator("a").first.click()
+    expect(page.locator("h1")).to_contain_text("下冶镇人民政府")

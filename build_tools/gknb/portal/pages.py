@@ -215,16 +215,27 @@ def group_view(src: str, target: str, name: str, entries: list[Entry]) -> dict[s
 def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dict[str, Any]] | None = None,
                  group_label: str = "", trail: list[dict[str, str]] | None = None, intro: str = "",
                  stats: str = "", problems: list[dict[str, Any]] | None = None,
-                 links: tuple[tuple[str, str], ...] = (), feed: str = "") -> str:
+                 links: tuple[tuple[str, str], ...] = (), feed: str = "",
+                 bodies: tuple[list[int], list[dict[str, Any]]] | None = None,
+                 coverage: tuple[list[int], list[dict[str, Any]]] | None = None) -> str:
     """`stats`: the summary page of the same reports, if there is one; `problems`: the region's
     problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
-    whose Atom feed the page announces."""
+    whose Atom feed the page announces; `bodies`, `coverage`: (years, rows) of body_rows and
+    coverage_rows."""
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
                   rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
                   stats_url=link(src, stats) if stats else "", problems=problems or [],
                   kinds=[k.words for k in PROBLEM_KINDS],
-                  links=[{"url": link(src, target), "name": words} for words, target in links], **feed_meta(feed))
+                  links=[{"url": link(src, target), "name": words} for words, target in links], **feed_meta(feed),
+                  body_years=(bodies or ([], []))[0], bodies=(bodies or ([], []))[1],
+                  coverage_years=(coverage or ([], []))[0], coverage=(coverage or ([], []))[1], missing_word=MISSING,
+                  coverage_counts=covered_counts((coverage or ([], []))[1]))
+
+
+def covered_counts(rows: list[dict[str, Any]]) -> list[int]:
+    """Per year, how many of the coverage table's governments have a report."""
+    return [sum(1 for row in rows if row["cells"][i]["url"]) for i in range(len(rows[0]["cells"]))] if rows else []
 
 
 def feed_meta(province: str) -> dict[str, str]:
@@ -241,6 +252,56 @@ def problem_rows(entries: list[Entry], src: str) -> list[dict[str, Any]]:
             rows.append({"url": link(src, entry.src), "name": agency_name(entry.record), "year": entry.record.year or "",
                          "region": region_text(entry.record), "kinds": [{"key": k.key, "words": k.words} for k in kinds]})
     return rows
+
+
+# The governments a region's coverage table expects a report from: the divisions one level down and
+# the body types their governments have (a county's 乡镇 and 街道, a prefecture's counties).
+GOVERNMENT_TYPES = frozenset({BodyType.CITY_GOV.value, BodyType.COUNTY_GOV.value, BodyType.TOWNSHIP.value,
+                              BodyType.SUBDISTRICT.value})
+MISSING = "缺报"
+
+
+def report_years(entries: Iterable[Entry]) -> list[int]:
+    return sorted({e.record.year for e in entries if e.record.year})
+
+
+def year_cells(src: str, reports: dict[int, Entry], years: list[int]) -> list[dict[str, str]]:
+    """One cell per year: a link to that year's report, or 缺报."""
+    return [{"text": f"{year}", "url": link(src, reports[year].src)} if year in reports else {"text": MISSING, "url": ""}
+            for year in years]
+
+
+def body_rows(members: list[Entry], src: str) -> tuple[list[int], list[dict[str, Any]]]:
+    """The region's bodies, each with its timeline and a cell per year the region has reports for."""
+    years = report_years(members)
+    by_body: dict[str, dict[int, Entry]] = {}
+    for entry in members:
+        if entry.body_key is not None and entry.record.year:
+            by_body.setdefault(entry.body_key, {})[entry.record.year] = entry
+    rows = []
+    for reports in by_body.values():
+        latest = reports[max(reports)]
+        rows.append({"name": agency_name(latest.record), "type": latest.record.agency.get("type") or TYPE_UNKNOWN,
+                     "url": link(src, latest.body_src) if latest.body_src else "",
+                     "cells": year_cells(src, reports, years),
+                     "missing": sum(1 for y in years if y not in reports)})
+    return years, sorted(rows, key=lambda r: (r["type"], r["name"]))
+
+
+def coverage_rows(code: str, members: list[Entry], src: str) -> tuple[list[int], list[dict[str, Any]]]:
+    """Which governments (the region's own, then those one level down, from the division codes) have a
+    report for each year."""
+    years = report_years(members)
+    own = divisions.division(code)
+    governments = [d for d in ([own] if own else []) + divisions.children(code) if d.display] if len(code) in (4, 6) else []
+    if not years or not governments:
+        return years, []
+    reports: dict[str, dict[int, Entry]] = {}
+    for entry in members:
+        if entry.record.agency.get("type") in GOVERNMENT_TYPES and entry.record.year:
+            reports.setdefault(entry.region_code, {})[entry.record.year] = entry
+    return years, [{"name": d.display or d.name, "code": d.code, "cells": year_cells(src, reports.get(d.code, {}), years)}
+                   for d in governments]
 
 
 def region_pages(entries: list[Entry]) -> dict[str, str]:
@@ -264,7 +325,8 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
         pages[src] = listing_page(src, title, members if code else entries, groups=groups,
                                   group_label=level, trail=crumbs, stats=region_stats_src(code),
                                   problems=problem_rows(members, src) if code else None, links=links,
-                                  feed=province)
+                                  feed=province, bodies=body_rows(members, src) if len(code) >= 4 else None,
+                                  coverage=coverage_rows(code, members, src) if code else None)
         for child, child_members in children.items():
             if len(child) <= REGION_LEVELS[-1][0]:
                 visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
@@ -646,7 +708,9 @@ def timeline_page(members: list[Entry]) -> str:
                          [(year_label(e.record), flow(e.record, "new_received").value) for e in members], unit="")
     title = f"{name} 历年报告"
     names = list(dict.fromkeys(agency_name(e.record) for e in members))
-    return render("timeline.md.j2", title=title, plain_title=plain_title(title), name=name,
+    present = {e.record.year for e in members if e.record.year}
+    missing = [y for y in range(min(present), max(present) + 1) if y not in present] if present else []
+    return render("timeline.md.j2", title=title, plain_title=plain_title(title), name=name, missing=missing,
                   compare=compare_link(src, members[-COMPARED_AT_MOST:]) if len(members) > 1 else "",
                   crumbs=region_trail(src, members[-1].region_code),
                   columns=columns, rows=rows, chart=chart, names=names if len(names) > 1 else [],
