@@ -168,6 +168,18 @@ def command_shards(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_without_plugin(args: argparse.Namespace) -> int:
+    from gknb.publish.without_plugin import EngineError, build_without_plugin
+
+    try:
+        built = build_without_plugin(Path.cwd(), Path(args.content), Path(args.out).resolve(), args.engine)
+    except (EngineError, OSError) as error:
+        print(f"gknb: {error}", file=sys.stderr)
+        return 1
+    print(f"built {len(built.reports)} report pages into {built.site} (indexed with Pagefind)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gknb", description="公开年报: 政府信息公开工作年度报告的解析、校验与发布")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -217,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("out")
     pages.add_argument("--content", default="content")
     pages.set_defaults(run=command_pages)
+    engine = commands.add_parser("without-plugin", help="build the portal with another engine that reads mkdocs.yml "
+                                 "(Zensical), without the gknb MkDocs plugin, then index it with Pagefind")
+    engine.add_argument("out", help="folder for the docs, the config and the built site (OUT/site)")
+    engine.add_argument("--content", default="content")
+    engine.add_argument("--engine", default="zensical", help="the engine's command (default: zensical)")
+    engine.set_defaults(run=command_without_plugin)
     return parser
 
 
