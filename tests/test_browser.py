@@ -561,3 +561,22 @@ def test_a_countys_coverage_shows_which_governments_reported(page: Any, base_url
     assert others.count() > 0 and set(others.first.locator("td").all_inner_texts()) == {"缺报"}
     row.locator("a").first.click()
     expect(page.locator("h1")).to_contain_text("下冶镇人民政府")
+
+
+def test_a_provinces_2023_reports_sorted_by_administrative_review(page: Any, base_url: str, site: BuiltSite) -> None:
+    page.goto(base_url + "ranking/")
+    years = page.locator("table.gknb-groups thead th").all_inner_texts()
+    row = page.locator("table.gknb-groups tbody tr", has=page.locator("th:text-is('福建省')"))
+    row.locator("td").nth(years.index("2023") - 1).locator("a").click()
+    expect(page.locator("h1")).to_have_text("福建省 · 2023 年度报告排行")
+    heads = page.locator("table.gknb-list thead th").all_inner_texts()
+    column = next(i for i, h in enumerate(heads) if h.startswith("行政复议"))
+    button = page.locator("table.gknb-list thead th").nth(column).locator("button")
+    button.click()
+    button.click()   # the second click sorts from the most
+    shown = page.eval_on_selector_all("table.gknb-list tbody tr", f"""rs => rs.map(r => [
+        r.cells[0].textContent, r.cells[{column}].getAttribute('data-sort-value')])""")
+    fujian = [r for r in site.corpus.records if str(r.region.get("code") or "").startswith("35") and r.year == 2023]
+    assert len(shown) == len(fujian) == 3
+    reviews = [float(v) for _name, v in shown if v]
+    assert reviews == sorted(reviews, reverse=True) and reviews[0] == 2   # 平潭综合实验区 2023: 2 reviews

@@ -45,6 +45,10 @@ EXTRA_INPUTS = (
     "tests/cases/chain/下冶镇人民政府-2023.txt",
     "tests/cases/flattened-2022.txt",
     "tests/cases/inconsistent-2021.txt",
+    # three real 福建 2023 reports (平潭): a province-year with reports to rank
+    "tests/real/pingtan_zone_2023_page.txt",
+    "tests/real/pt7_xingzhengshenpiju_2023_page.txt",
+    "tests/real/pt7_ziranziyuanju_2023_page.txt",
     "tests/fixtures/hongze_district_2023.pdf",
     "tests/fixtures/hongze_district_2024.pdf",
     "tests/fixtures/no_text_layer.pdf",
