@@ -13,7 +13,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mkdocs.utils.meta import get_data
 
-from gknb.portal.pages import generate, link, page_url
+from gknb.portal.pages import bodies, entries_of, generate, link, page_url, report_page
 from gknb.corpus.pipeline import Corpus, Rejection, read_report
 from gknb.model.record import Cell, CellState, Finding, Record, Section, Severity
 from gknb.portal.render import (GRID_BUILDERS, LIKELY_WRONG, Grid, check_views, format_number, grids, likely_wrong_cells,
@@ -206,6 +206,17 @@ def test_a_cell_names_its_findings_by_number() -> None:
                 if c.key == "applications.total_processed.total")
     numbers = [n for n, f in numbered_findings(rec) if "applications.total_processed.total" in f.cells]
     assert cell.title.startswith(LIKELY_WRONG) and all(f"问题 {n}" in cell.title for n in numbers) and len(numbers) == 3
+
+
+def test_the_reports_own_problems_are_listed_apart_from_reading_notes() -> None:
+    rec = read_report(ROOT / "tests" / "real" / "pingtan_shehuishiyeju_2024_page.txt")
+    numbered = numbered_findings(rec)
+    abouts = [f.about.value for _n, f in numbered]
+    assert abouts == sorted(abouts, key=["source", "reading"].index) and {"source", "reading"} <= set(abouts)
+    entries = entries_of([rec])
+    page = report_page(entries[0], bodies(entries))
+    source, reading = page.index('data-about="source"'), page.index('data-about="reading"')
+    assert source < reading and "appeal&#95;total" in page[source:reading] and "digit&#95;runs" in page[reading:]
 
 
 def test_no_likely_cell_when_every_cell_is_named_once() -> None:

@@ -410,7 +410,9 @@ def shown_checks(record: Record) -> list[str]:
 def numbered_findings(record: Record) -> list[tuple[int, Finding]]:
     """The findings numbered 1, 2 … in the order the page lists them, so that a cell's explanation
     and the list name a finding alike (问题 2)."""
-    ordered = [f for check in shown_checks(record) for f in record.findings if f.check == check]
+    # The report's own problems first, then our reading notes: the page lists them apart, in this order.
+    ordered = [f for about in (About.SOURCE, About.READING) for check in shown_checks(record)
+               for f in record.findings if f.check == check and f.about is about]
     return list(enumerate(ordered, start=1))
 
 
@@ -487,7 +489,7 @@ def finding_view(finding: Finding, links: Mapping[str, str] | None = None, numbe
     labels (the likely wrong one first)."""
     cells = sorted(finding.cells, key=lambda key: key not in likely)
     return {"severity": SEVERITY_STATUS[finding.severity], "word": SEVERITY_WORDS[finding.severity],
-            "message": finding_message(finding, links or {}), "number": number,
+            "message": finding_message(finding, links or {}), "number": number, "about": finding.about.value,
             "cells": [{"key": key, "label": cell_label(key, template), "likely": key in likely} for key in cells]}
 
 
@@ -506,7 +508,7 @@ def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[
         elif run is not None and run.state is CheckState.NOT_RUN:
             status, reason = "not_run", reason_words(check, run.reason or "")
         views.append(CheckView(check, CHECK_TITLES.get(check, check), status,
-                               [finding_view(f, links, n, record.template, likely) for n, f in found], reason))
+                               [finding_view(f, links, n, record.template, likely) for n, f in sorted(found)], reason))
     return views
 
 
