@@ -125,7 +125,7 @@ def check_appeal_total(record: Record) -> Iterator[Issue]:
 def every_reading_breaks(readings: list[tuple[int, ...]] | None) -> bool:
     """A group split from run-together digits in several ways, none adding up (digit_runs keeps such
     a group's readings when it alone spoils every cut of the table): the report's own error."""
-    return bool(readings) and len(readings or ()) > 1 and all(sum(r[:-1]) != r[-1] for r in readings or ())
+    return readings is not None and len(readings) > 1 and all(sum(r[:-1]) != r[-1] for r in readings)
 
 
 # ---- template, completeness, statements -----------------------------------------------------------
@@ -301,13 +301,13 @@ def run_cells(record: Record, key: str) -> list[str]:
 
 
 SHOWN_READINGS = 5
+SHOWN_ROWS = 6
 
 
 def row_in_table(key: str, template: str | None) -> str:
     """A run's row named inside its table's message (`（一）予以公开`); 整表 for a whole-table run."""
     table, _, row = key.partition(".")
     return run_label(key, template).removeprefix(TABLE_NAMES.get(table, table) + " · ") if row else "整表"
-SHOWN_ROWS = 6
 
 
 def run_cell_keys(record: Record) -> list[str]:
@@ -351,8 +351,6 @@ NARRATIVE_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "review": (("review_litigation.review.total",),),
     "litigation": (("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),),
 }
-# Quantities stated per outcome (区分处理后公开11件，因无法提供相关信息答复2件): the 总计 of the rows the
-# table prints under that outcome (（三）不予公开 = its eight reasons; a merged （六） row counts once).
 QUANTITY_WORDS = {"received": "收到申请", "processed": "办结申请", "review": "行政复议", "litigation": "行政诉讼",
                   "partial": "部分公开", "unable": "无法提供", "not_processed": "不予处理",
                   "other": "其他处理", "carried_forward": "结转下年度"}
@@ -360,7 +358,9 @@ QUOTED_CHARACTERS = 80
 
 
 def narrative_readings(record: Record, quantity: str) -> tuple[tuple[str, ...], ...]:
-    """The cell sums a stated quantity may be compared with."""
+    """The cell sums a stated quantity may be compared with. A quantity stated per outcome
+    (区分处理后公开11件，因无法提供相关信息答复2件) is the 总计 of the rows the table prints under that
+    outcome (（三）不予公开 = its eight reasons; a merged （六） row counts once)."""
     if quantity not in OUTCOMES:
         return NARRATIVE_CELLS[quantity]
     rows = [row for row in (*printed_outcome_rows(record), "carried_forward")

@@ -211,22 +211,31 @@ TABLE_SECTION = {"active": "proactive", "applications": "applications", "review_
 TABLE_NAMES = {"active": "表二", "applications": "表三", "review_litigation": "表四"}
 
 
-def layout_row(table_key: str, row_key: str, template: str | None) -> tuple[Table, Row] | None:
-    """The table and row a key names in the template's layout (2021 when the template is unknown)."""
-    table = next((t for t in OFFICIAL_TABLES.get(template or "2021", ()) if t.key == table_key), None)
-    row = next((r for r in table.rows if r.key == row_key), None) if table else None
-    return (table, row) if table is not None and row is not None else None
+def layout_row(table_key: str, row_key: str, template: str | None,
+               column_key: str | None = None) -> tuple[Table, Row] | None:
+    """The table and row a key names (holding `column_key`, when one is given) in the template's
+    layout (2021 when the template is unknown), else in another template's: a cell only the 2019
+    layout has, named on a page of 2021 cells."""
+    preferred = template or "2021"
+    for name in (preferred, *(t for t in OFFICIAL_TABLES if t != preferred)):
+        table = next((t for t in OFFICIAL_TABLES.get(name, ()) if t.key == table_key), None)
+        row = next((r for r in table.rows if r.key == row_key), None) if table else None
+        if table is not None and row is not None and (column_key is None or
+                                                      any(c.key == column_key for c in row.columns)):
+            return table, row
+    return None
+
+
+def row_text(table_key: str, row: Row) -> str:
+    # Table 三's first-level result rows carry the group 三、本年度办理结果: too general to repeat.
+    group = row.group if row.group and not row.group.startswith("三、") else ""
+    return " · ".join(part for part in (TABLE_NAMES.get(table_key, table_key), group, row.label) if part)
 
 
 def row_label(table_key: str, row_key: str, template: str | None) -> str:
     """`表三 ·（六）其他处理 · 1.申请人无正当理由…` for a row key; the key itself when unknown."""
     found = layout_row(table_key, row_key, template)
-    if found is None:
-        return f"{table_key}.{row_key}"
-    row = found[1]
-    # Table 三's first-level result rows carry the group 三、本年度办理结果: too general to repeat.
-    group = row.group if row.group and not row.group.startswith("三、") else ""
-    return " · ".join(part for part in (TABLE_NAMES.get(table_key, table_key), group, row.label) if part)
+    return f"{table_key}.{row_key}" if found is None else row_text(table_key, found[1])
 
 
 def run_label(key: str, template: str | None) -> str:
@@ -239,10 +248,11 @@ def cell_label(key: str, template: str | None) -> str:
     """`表三 ·（一）予以公开 · 自然人` for `applications.granted.natural_person`."""
     table_key, rest = key.split(".", 1)
     row_key, column_key = rest.rsplit(".", 1)
-    found = layout_row(table_key, row_key, template)
-    column = next((c for c in found[1].columns if c.key == column_key), None) if found else None
-    if found is None or column is None:
+    found = layout_row(table_key, row_key, template, column_key)
+    if found is None:
         return key
+    row = found[1]
+    column = next(c for c in row.columns if c.key == column_key)
     if table_key == "review_litigation":  # one data row: the group names it
-        return f"{TABLE_NAMES[table_key]} · {found[1].label} · {column.label}"
-    return f"{row_label(table_key, row_key, template)} · {column.label}"
+        return f"{TABLE_NAMES[table_key]} · {row.label} · {column.label}"
+    return f"{row_text(table_key, row)} · {column.label}"

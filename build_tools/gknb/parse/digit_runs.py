@@ -212,15 +212,8 @@ Known = Mapping[str, Sequence[float | None]]  # row key -> values per column (No
 
 def relation_holds(relation: Relation, values: Mapping[str, Sequence[float | None]], column: int) -> bool | None:
     """True/False when every cell of the relation in this column is a number; None otherwise."""
-    sides = [0.0, 0.0]
-    for side, rows in enumerate(relation):
-        for row in rows:
-            cells = values.get(row)
-            value = cells[column] if cells is not None else None
-            if value is None:
-                return None
-            sides[side] += value
-    return sides[0] == sides[1]
+    left, right = (sum_of(rows, values, column) for rows in relation)
+    return None if left is None or right is None else left == right
 
 
 def consistent(relations: Sequence[Relation], values: Mapping[str, Sequence[float | None]], width: int) -> bool:
@@ -284,6 +277,7 @@ def spelled_by_relation(row: RunRow, known: Known, relations: Sequence[Relation]
 
 
 def sum_of(rows: Sequence[str], known: Known, column: int) -> float | None:
+    """These rows' cells in one column added up; None when any of them is not a number."""
     total = 0.0
     for key in rows:
         cells = known.get(key)

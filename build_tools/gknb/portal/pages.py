@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import posixpath
+import shutil
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -222,15 +223,16 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
     problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
     whose Atom feed the page announces; `bodies`, `coverage`: (years, rows) of body_rows and
     coverage_rows."""
+    body_years, body_list = bodies or ([], [])
+    coverage_years, coverage_list = coverage or ([], [])
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
                   rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
                   stats_url=link(src, stats) if stats else "", problems=problems or [],
                   kinds=[k.words for k in PROBLEM_KINDS],
                   links=[{"url": link(src, target), "name": words} for words, target in links], **feed_meta(feed),
-                  body_years=(bodies or ([], []))[0], bodies=(bodies or ([], []))[1],
-                  coverage_years=(coverage or ([], []))[0], coverage=(coverage or ([], []))[1], missing_word=MISSING,
-                  coverage_counts=covered_counts((coverage or ([], []))[1]))
+                  body_years=body_years, body_rows=body_list, coverage_years=coverage_years,
+                  coverage_rows=coverage_list, coverage_counts=covered_counts(coverage_list), missing_word=MISSING)
 
 
 def covered_counts(rows: list[dict[str, Any]]) -> list[int]:
@@ -300,8 +302,7 @@ def coverage_rows(code: str, members: list[Entry], src: str) -> tuple[list[int],
     for entry in members:
         if entry.record.agency.get("type") in GOVERNMENT_TYPES and entry.record.year:
             reports.setdefault(entry.region_code, {})[entry.record.year] = entry
-    return years, [{"name": d.display or d.name, "code": d.code, "cells": year_cells(src, reports.get(d.code, {}), years)}
-                   for d in governments]
+    return years, [{"name": d.display, "cells": year_cells(src, reports.get(d.code, {}), years)} for d in governments]
 
 
 def region_pages(entries: list[Entry]) -> dict[str, str]:
@@ -479,8 +480,7 @@ def compare_link(from_src: str, entries: list[Entry], add: bool = False) -> str:
 def compare_rows(entries: list[Entry]) -> list[tuple[str, str]]:
     """Every cell the compared reports may hold, in the official order, with its Chinese label (the
     2021 layout's; a cell only the 2019 layout has, the 2019 one's)."""
-    return [(key, cell_label(key, "2021") if cell_label(key, "2021") != key else cell_label(key, "2019"))
-            for key in cell_keys(e.record for e in entries)]
+    return [(key, cell_label(key, "2021")) for key in cell_keys(e.record for e in entries)]
 
 
 def compare_page(entries: list[Entry]) -> str:
@@ -987,12 +987,20 @@ def ranking_pages(entries: list[Entry]) -> dict[str, str]:
 def write_pages(content_dir: Path, out_dir: Path) -> int:
     """`gknb pages OUT`: the generated Markdown tree (and data files) on disk; returns the page count."""
     site = generate(build_corpus(content_dir), content_dir)
-    for path, text in site.pages.items():
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    for path, content in site.data.items():
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    write_site(site, out_dir)
     return len(site.pages)
+
+
+def write_site(site: SiteFiles, out_dir: Path, page_text: Callable[[str, str], str] = lambda _src, text: text,
+               with_sources: bool = False) -> None:
+    """The generated pages (each through `page_text(src, text)`), data files and, `with_sources`, the
+    inputs as received, written under `out_dir`."""
+    files: list[tuple[str, bytes | Path]] = [(path, page_text(path, text).encode("utf-8")) for path, text in site.pages.items()]
+    files += list(site.data.items()) + (list(site.sources.items()) if with_sources else [])
+    for path, content in files:
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        else:
+            target.write_bytes(content)

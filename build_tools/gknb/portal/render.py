@@ -219,7 +219,7 @@ def grid_cell_html(c: GridCell) -> str:
         span = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
         return f'<th scope="{neutralise(c.scope)}"{span}>{neutralise(c.text)}</th>'
     key, title = neutralise(c.key), neutralise(c.title)
-    # A cell with an explanation is reachable by keyboard and opens it on tap (assets/gknb.js).
+    # A cell with an explanation is reachable by keyboard and opens it on tap (assets/gknb-cells.js).
     title_attribute = f' title="{title}" tabindex="0"' if c.title else ""
     mark = f'<span class="gknb-mark" aria-label="{title}">{neutralise(c.mark)}</span>' if c.mark else ""
     colspan = f' colspan="{c.colspan}"' if c.colspan > 1 else ""
@@ -410,9 +410,10 @@ def shown_checks(record: Record) -> list[str]:
 def numbered_findings(record: Record) -> list[tuple[int, Finding]]:
     """The findings numbered 1, 2 … in the order the page lists them, so that a cell's explanation
     and the list name a finding alike (问题 2)."""
-    # The report's own problems first, then our reading notes: the page lists them apart, in this order.
-    ordered = [f for about in (About.SOURCE, About.READING) for check in shown_checks(record)
-               for f in record.findings if f.check == check and f.about is about]
+    # The report's own problems first, then our reading notes (the page lists them apart), each in
+    # the order of the checks; the sort is stable, so a check's findings keep theirs.
+    position = {check: index for index, check in enumerate(shown_checks(record))}
+    ordered = sorted(record.findings, key=lambda f: (f.about is not About.SOURCE, position[f.check]))
     return list(enumerate(ordered, start=1))
 
 
@@ -508,7 +509,7 @@ def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[
         elif run is not None and run.state is CheckState.NOT_RUN:
             status, reason = "not_run", reason_words(check, run.reason or "")
         views.append(CheckView(check, CHECK_TITLES.get(check, check), status,
-                               [finding_view(f, links, n, record.template, likely) for n, f in sorted(found)], reason))
+                               [finding_view(f, links, n, record.template, likely) for n, f in found], reason))
     return views
 
 

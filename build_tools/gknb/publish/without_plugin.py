@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from gknb.corpus.pipeline import build_corpus
-from gknb.portal.pages import data_date, generate, page_url
+from gknb.portal.pages import data_date, generate, page_url, write_site
 from gknb.publish.search import run_pagefind
 
 # Theme overrides written for MkDocs' Jinja2 that the engine's template language does not run: the engine
@@ -47,21 +47,15 @@ def write_docs(project: Path, content: Path, docs: Path) -> tuple[list[str], str
     site = generate(corpus, content)
     for written in sorted((project / "docs").rglob("*.md")):
         path = written.relative_to(project / "docs").as_posix()
-        write(docs / path, from_file(path, written.read_text(encoding="utf-8")).encode("utf-8"))
-    for path, text in site.pages.items():
-        write(docs / path, from_file(path, text).encode("utf-8"))
-    for path, data in site.data.items():
-        write(docs / path, data)
-    for path, source in site.sources.items():
-        (docs / path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, docs / path)
+        site.pages.setdefault(path, written.read_text(encoding="utf-8"))   # the hand-written pages
+    write_site(site, docs, page_text=from_file, with_sources=True)
     return sorted(site.searchable), data_date(corpus.records)
 
 
 # The engine reads a relative href or src in a page's HTML as relative to the page's .md file (as MkDocs
 # reads Markdown links), not to the page's URL as MkDocs leaves raw HTML: a page's links are given to it
 # from the file's folder. `reports/a/2021.md` is served at `reports/a/2021/`.
-RELATIVE_LINK_RE = re.compile(r'(\s(?:href|src)=")(?![a-z][a-z0-9+.-]*:|[#/?])([^"]*)"')
+RELATIVE_LINK_RE = re.compile(r'(\s(?:href|src)=")(?![a-z][a-z0-9+.-]*:|[#/?])([^"?#]*)([^"]*)"')
 
 
 def from_file(src: str, page: str) -> str:
@@ -71,16 +65,11 @@ def from_file(src: str, page: str) -> str:
     if served == (folder + "/" if folder else ""):
         return page  # index.md: its URL is its folder
     def relink(match: re.Match[str]) -> str:
-        target = posixpath.normpath(posixpath.join(served or ".", match.group(2) or "."))
-        moved = posixpath.relpath(target, folder or ".")
-        trailing = "/" if match.group(2).endswith("/") or match.group(2) in ("", ".") else ""
-        return f'{match.group(1)}{moved}{trailing if not moved.endswith("/") else ""}"'
+        attribute, path, query = match.groups()   # a query or fragment (?r=…, #cell-…) is kept as it is
+        target = posixpath.normpath(posixpath.join(served or ".", path or "."))
+        trailing = "/" if path.endswith("/") or path in ("", ".") else ""
+        return f'{attribute}{posixpath.relpath(target, folder or ".")}{trailing}{query}"'
     return RELATIVE_LINK_RE.sub(relink, page)
-
-
-def write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
 
 
 def engine_config(project: Path, out: Path, data_day: str) -> Path:
