@@ -22,6 +22,7 @@ from gknb.corpus.pipeline import Corpus
 from gknb.model.record import CheckState, Finding, Record
 from gknb.model.official_tables import OFFICIAL_TABLES
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_NAMES, findings_schema, reports_schema
+from gknb.portal.scope import PageScope, each, wanted
 from gknb.portal.workbooks import grouped, region_workbook
 
 DATA_DIR = "data"
@@ -62,13 +63,15 @@ def region_xlsx_path(key: str) -> str:
     return f"{DATA_DIR}/xlsx/province-{key}.xlsx"
 
 
-def region_workbooks(published: list[Published], keys: list[str]) -> dict[str, bytes]:
+def region_workbooks(published: list[Published], keys: list[str], scope: PageScope | None = None) -> dict[str, bytes]:
     """An .xlsx per province and year (a row per report); each report's own is written with its page
     (pages.report_output), on the workers."""
     files: dict[str, bytes] = {}
+    by_id = {p.id: p for p in published}
     rows = ((p.id, p.record, metadata_row(p)) for p in published)
     for key, items in grouped(rows).items():
-        files[region_xlsx_path(key)] = region_workbook([m for _i, _r, m in items], [(i, r) for i, r, _m in items], keys)
+        if wanted(scope, region_xlsx_path(key), [by_id[i] for i, _r, _m in items]):
+            files[region_xlsx_path(key)] = region_workbook([m for _i, _r, m in items], [(i, r) for i, r, _m in items], keys)
     return files
 
 
@@ -127,16 +130,18 @@ def csv_value(value: Any) -> str:
     return str(value)
 
 
-def reports_csv(published: list[Published], keys: list[str]) -> bytes:
+def csv_row(item: Published, keys: list[str]) -> list[str]:
+    meta = metadata_row(item)
+    cells = [item.record.cell(k) for k in keys]
+    return [csv_value(meta.get(n)) for n in METADATA_NAMES] + [csv_value(c.value) if c.is_number else "" for c in cells]
+
+
+def reports_csv(published: list[Published], keys: list[str], scope: PageScope | None = None) -> bytes:
     """One row per report; a cell column is empty when the cell shows no number (states: JSONL)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*METADATA_NAMES, *keys])
-    for item in published:
-        meta = metadata_row(item)
-        cells = [item.record.cell(k) for k in keys]
-        writer.writerow([csv_value(meta.get(n)) for n in METADATA_NAMES]
-                        + [csv_value(c.value) if c.is_number else "" for c in cells])
+    writer.writerows(each(scope, f"csv:{len(keys)}:{hash(tuple(keys))}", published, lambda item: csv_row(item, keys)))
     # The BOM lets Excel open the file as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -149,16 +154,19 @@ def finding_row(report_id: str, record: Record, finding: Finding) -> dict[str, A
             "other": finding.other}
 
 
-def findings_csv(published: list[Published]) -> bytes:
+def finding_rows(item: Published) -> list[list[str]]:
+    names = [f.name for f in FINDING_FIELDS]
+    return [[csv_value(row[n]) for n in names]
+            for row in (finding_row(item.id, item.record, finding) for finding in item.record.findings)]
+
+
+def findings_csv(published: list[Published], scope: PageScope | None = None) -> bytes:
     """One row per finding, in the order of reports.csv and of each record's findings."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    names = [f.name for f in FINDING_FIELDS]
-    writer.writerow(names)
-    for item in published:
-        for finding in item.record.findings:
-            row = finding_row(item.id, item.record, finding)
-            writer.writerow([csv_value(row[n]) for n in names])
+    writer.writerow([f.name for f in FINDING_FIELDS])
+    for rows in each(scope, "findings", published, finding_rows):
+        writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -166,8 +174,10 @@ def json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
 
 
-def reports_jsonl(published: list[Published]) -> bytes:
-    return "".join(json.dumps(p.record_dict(), ensure_ascii=False) + "\n" for p in published).encode("utf-8")
+def record_line(item: Published) -> bytes:
+    """The published record on one line: a line of reports.jsonl and, alone, the report's JSON file
+    (indenting 1,000 records takes the pure-Python encoder seconds)."""
+    return json_bytes(item.record_dict(), indent=None)
 
 
 # The JSON resources are files to frictionless ("type": "file"): left to itself it reads
@@ -222,22 +232,23 @@ def source_file(corpus: Corpus, content_dir: Path, path: str) -> Path:
     return corpus.origins.get(path, content_dir / path)
 
 
-def data_files(corpus: Corpus, published: list[Published], content_dir: Path
+def data_files(corpus: Corpus, published: list[Published], content_dir: Path, scope: PageScope | None = None
                ) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Site path → bytes for the data files; site path → input file for the sources."""
     keys = cell_keys(p.record for p in published)
+    lines = each(scope, "json", published, record_line)
     data = {
-        f"{DATA_DIR}/reports.csv": reports_csv(published, keys),
-        f"{DATA_DIR}/findings.csv": findings_csv(published),
-        f"{DATA_DIR}/reports.jsonl": reports_jsonl(published),
+        f"{DATA_DIR}/reports.csv": reports_csv(published, keys, scope),
+        f"{DATA_DIR}/findings.csv": findings_csv(published, scope),
+        f"{DATA_DIR}/reports.jsonl": b"".join(lines),
         f"{DATA_DIR}/datapackage.json": json_bytes(datapackage(keys)),
         f"{DATA_DIR}/build-report.json": json_bytes(build_report(corpus, published)),
         f"{DATA_DIR}/record.schema.json": record_schema(),
     }
-    data.update(region_workbooks(published, keys))
-    for item in published:
-        # One line like reports.jsonl: indenting 1,000 records takes the pure-Python encoder seconds.
-        data[report_json_path(item.id)] = json_bytes(item.record_dict(), indent=None)
+    data.update(region_workbooks(published, keys, scope))
+    for item, line in zip(published, lines, strict=True):
+        if wanted(scope, report_json_path(item.id), [item]):
+            data[report_json_path(item.id)] = line
     sources = {source_path(p.id, p.record): source_file(corpus, content_dir, str(p.record.source.get("path")))
                for p in published}
     return data, sources

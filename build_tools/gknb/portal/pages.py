@@ -40,6 +40,7 @@ from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
+from gknb.portal.scope import PageScope, wanted
 from gknb.portal.open_data import Published, cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import region_year_key, report_workbook
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
@@ -305,7 +306,7 @@ def coverage_rows(code: str, members: list[Entry], src: str) -> tuple[list[int],
     return years, [{"name": d.display, "cells": year_cells(src, reports.get(d.code, {}), years)} for d in governments]
 
 
-def region_pages(entries: list[Entry]) -> dict[str, str]:
+def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[str, str]:
     """Province → prefecture → county pages, each with its children's counts and all its reports."""
     pages: dict[str, str] = {}
     known = [e for e in entries if e.region_code]
@@ -314,6 +315,11 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
     def visit(code: str, members: list[Entry], trail: list[tuple[str, str]]) -> None:
         src = "browse/region/index.md" if not code else region_src(code)
         children = region_children(members, code)
+        for child, child_members in children.items():
+            if len(child) <= REGION_LEVELS[-1][0]:
+                visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
+        if not wanted(scope, src, members if code else entries):
+            return
         groups = [group_view(src, region_src(c), division_name(c), m) for c, m in sorted(children.items())]
         if not code and unknown:
             groups.append(group_view(src, region_src(""), REGION_UNKNOWN, unknown))
@@ -328,12 +334,9 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
                                   problems=problem_rows(members, src) if code else None, links=links,
                                   feed=province, bodies=body_rows(members, src) if len(code) >= 4 else None,
                                   coverage=coverage_rows(code, members, src) if code else None)
-        for child, child_members in children.items():
-            if len(child) <= REGION_LEVELS[-1][0]:
-                visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
 
     visit("", known, [])
-    if unknown:
+    if unknown and wanted(scope, region_src(""), unknown):
         src = region_src("")
         pages[src] = listing_page(src, REGION_UNKNOWN, unknown, intro="未能确定地区的报告（可用旁注文件补充地区）。",
                                   trail=[{"url": link(src, "browse/region/index.md"), "name": "全部地区"}])
@@ -342,7 +345,7 @@ def region_pages(entries: list[Entry]) -> dict[str, str]:
 
 def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[Entry], str],
                 slug: Callable[[str], str], order: Callable[[str], Any],
-                stats: Callable[[str], str] = lambda _v: "") -> dict[str, str]:
+                stats: Callable[[str], str] = lambda _v: "", scope: PageScope | None = None) -> dict[str, str]:
     """An index of the values of one field (type, year) and a listing page per value;
     `stats`: a value's summary page, "" when it has none."""
     grouped: dict[str, list[Entry]] = {}
@@ -354,8 +357,9 @@ def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[En
         group_view(index, f"browse/{kind}/{slug(v)}.md", v, grouped[v]) for v in values])}
     for v in values:
         src = f"browse/{kind}/{slug(v)}.md"
-        pages[src] = listing_page(src, v, grouped[v], trail=[{"url": link(src, index), "name": title}],
-                                  stats=stats(v))
+        if wanted(scope, src, grouped[v]):
+            pages[src] = listing_page(src, v, grouped[v], trail=[{"url": link(src, index), "name": title}],
+                                      stats=stats(v))
     return pages
 
 
@@ -560,13 +564,18 @@ class FindingsList:
     links: tuple[tuple[str, str], ...] = ()  # (words, target) shown under the title
 
 
-def findings_list_pages(listing: FindingsList, by_body: dict[str, list[Entry]], per_page: int) -> dict[str, str]:
+def findings_list_pages(listing: FindingsList, by_body: dict[str, list[Entry]], per_page: int,
+                        scope: PageScope | None = None) -> dict[str, str]:
     found = listing.found
     chunks = [found[i:i + per_page] for i in range(0, len(found), per_page)] or [[]]
     reports = len({id(e) for e, _f in found})
+    # Every page of a list shows its count and pager: all of them are made again together.
+    everyone = [e for e, _f in found] + [e for c in listing.counts for e, _f in c[3]]
     pages = {}
     for number, chunk in enumerate(chunks, start=1):
         src = numbered(listing.stem, number)
+        if not wanted(scope, src, everyone):
+            continue
         pager = [{"number": n, "url": link(src, numbered(listing.stem, n)), "current": n == number}
                  for n in range(1, len(chunks) + 1)] if len(chunks) > 1 else []
         pages[src] = render(
@@ -589,7 +598,7 @@ def check_about(check: str) -> list[str]:
 
 
 def findings_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
-                   per_page: int = FINDINGS_PER_PAGE) -> dict[str, str]:
+                   per_page: int = FINDINGS_PER_PAGE, scope: PageScope | None = None) -> dict[str, str]:
     """The findings index (checks and provinces, with counts), a page per check and one per province,
     each cut into pages of `per_page` findings; cross-report findings link the other report."""
     found = [(e, f) for e in entries for f in problem_findings(e)]
@@ -614,7 +623,7 @@ def findings_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
                                   *((("订阅更新（Atom）", feed_path(p)),) if p else ()))) for p in provinces]
     pages: dict[str, str] = {}
     for listing in lists:
-        pages.update(findings_list_pages(listing, by_body, per_page))
+        pages.update(findings_list_pages(listing, by_body, per_page, scope))
     src = FINDINGS_INDEX
     checks_view = [{**row, "severity": SEVERITY_WORDS[CHECKS_BY_ID[row["code"]].severity] if row["code"] in CHECKS_BY_ID
                     else ""} for row in count_rows(src, [(CHECK_TITLES.get(c, c), c, check_src(c), by_check[c]) for c in checks])]
@@ -717,8 +726,9 @@ def timeline_page(members: list[Entry]) -> str:
                   agency_type=latest.agency.get("type") or TYPE_UNKNOWN)
 
 
-def timeline_pages(by_body: dict[str, list[Entry]]) -> dict[str, str]:
-    return {members[0].body_src: timeline_page(members) for members in by_body.values()}
+def timeline_pages(by_body: dict[str, list[Entry]], scope: PageScope | None = None) -> dict[str, str]:
+    return {members[0].body_src: timeline_page(members) for members in by_body.values()
+            if wanted(scope, members[0].body_src, members)}
 
 
 # ---- the addresses of earlier builds ------------------------------------------------------------
@@ -730,16 +740,19 @@ def redirect_page(from_src: str, target: str, name: str, site_url: str) -> bytes
                   canonical=absolute_url(site_url, target) or link(from_src, target)).encode("utf-8")
 
 
-def redirects(entries: list[Entry], by_body: dict[str, list[Entry]], site_url: str) -> dict[str, bytes]:
+def redirects(entries: list[Entry], by_body: dict[str, list[Entry]], site_url: str,
+              scope: PageScope | None = None) -> dict[str, bytes]:
     """reports/<hash12>/ and bodies/<hash of the body key>/, the addresses earlier builds gave, lead on."""
     files = {}
     for entry in entries:
         old = f"reports/{entry.legacy}.md"
-        files[page_url(old) + "index.html"] = redirect_page(old, entry.src, report_title(entry.record), site_url)
+        if wanted(scope, page_url(old) + "index.html", [entry]):
+            files[page_url(old) + "index.html"] = redirect_page(old, entry.src, report_title(entry.record), site_url)
     for key, members in by_body.items():
         old = f"bodies/{body_id(key)}.md"
-        files[page_url(old) + "index.html"] = redirect_page(old, members[0].body_src,
-                                                            f"{agency_name(members[-1].record)} 历年报告", site_url)
+        if wanted(scope, page_url(old) + "index.html", members):
+            files[page_url(old) + "index.html"] = redirect_page(old, members[0].body_src,
+                                                                f"{agency_name(members[-1].record)} 历年报告", site_url)
     return files
 
 
@@ -806,7 +819,7 @@ def summary_page(src: str, title: str, entries: list[Entry], *, listing: str, tr
                   parts=breakdown(src, parts), part_label=part_label, years=years, year_chart=year_chart)
 
 
-def region_stats_pages(entries: list[Entry]) -> dict[str, str]:
+def region_stats_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[str, str]:
     """The whole corpus, then province → prefecture → county, like the browse-by-region pages."""
     pages: dict[str, str] = {}
     known = [e for e in entries if e.region_code]
@@ -814,6 +827,11 @@ def region_stats_pages(entries: list[Entry]) -> dict[str, str]:
     def visit(code: str, members: list[Entry], trail: list[tuple[str, str]]) -> None:
         src = region_stats_src(code)
         children = region_children(members, code)
+        for child, child_members in children.items():
+            if region_stats_src(child):
+                visit(child, child_members, trail + [(src, division_name(code) if code else "全部报告")])
+        if not wanted(scope, src, entries if not code else members):
+            return
         parts = [(division_name(c), region_stats_src(c), m) for c, m in sorted(children.items())]
         if not code and len(known) < len(entries):
             parts.append((REGION_UNKNOWN, "", [e for e in entries if not e.region_code]))
@@ -822,18 +840,15 @@ def region_stats_pages(entries: list[Entry]) -> dict[str, str]:
         pages[src] = summary_page(src, title, entries if not code else members,
                                   listing=region_src(code) if code else "browse/region/index.md", trail=trail,
                                   parts=parts, part_label=level)
-        for child, child_members in children.items():
-            if region_stats_src(child):
-                visit(child, child_members, trail + [(src, division_name(code) if code else "全部报告")])
 
     visit("", known, [])
     return pages
 
 
-def year_stats_pages(entries: list[Entry]) -> dict[str, str]:
+def year_stats_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[str, str]:
     pages = {}
     for year, src, members in by_year(entries):
-        if not src:
+        if not src or not wanted(scope, src, members):
             continue
         provinces: dict[str, list[Entry]] = {}
         for entry in members:
@@ -913,41 +928,58 @@ def published(entry: Entry, site_url: str) -> Published:
     return Published(entry.id, entry.record, page_address(entry.src, site_url), body)
 
 
-def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_url: str = "") -> SiteFiles:
+def body_mates(entry: Entry, by_body: dict[str, list[Entry]]) -> list[Entry]:
+    """The reports a report's page shows beside itself: its body's other years (or only itself)."""
+    return by_body[entry.body_key] if entry.body_key is not None else [entry]
+
+
+def report_wanted(scope: PageScope | None, entry: Entry, by_body: dict[str, list[Entry]]) -> bool:
+    """The report page and its workbook, made together."""
+    mates = body_mates(entry, by_body)
+    return all([wanted(scope, entry.src, mates), wanted(scope, report_xlsx_path(entry.id), mates)])
+
+
+def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_url: str = "",
+             scope: PageScope | None = None, touched: set[str] | None = None) -> SiteFiles:
     """Every generated page and file of the portal for this corpus (`jobs`: worker processes for
-    the report pages; default all cores; `site_url`: mkdocs' `site_url`, "" when not set)."""
+    the report pages; default all cores; `site_url`: mkdocs' `site_url`, "" when not set). With a
+    `scope` that made the last run's files, and the source paths of the reports `touched` since,
+    only what shows one of them is made; the scope's `kept` lists the rest (portal/scope.py)."""
     entries = entries_of(corpus.records)
     by_body = bodies(entries)
-    report_pages = start_report_pages(entries, by_body, jobs or os.cpu_count() or 1, site_url)
+    if scope is not None:
+        scope.begin({str(e.record.source.get("path")): e.id for e in entries}, touched)
+    rendered_entries = [e for e in entries if report_wanted(scope, e, by_body)]
+    report_pages = start_report_pages(rendered_entries, by_body, jobs or os.cpu_count() or 1, site_url)
     site = SiteFiles()
     try:
         site.pages["index.md"] = home_page(corpus, entries)
-        site.pages.update(region_pages(entries))
-        site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order))
+        site.pages.update(region_pages(entries, scope))
+        site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order, scope=scope))
         site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
-                                      lambda y: (not y.isdigit(), y), year_stats_src))
-        site.pages.update(timeline_pages(by_body))
-        site.pages.update(region_stats_pages(entries))
-        site.pages.update(year_stats_pages(entries))
-        site.pages.update(ranking_pages(entries))
-        site.pages.update(findings_pages(entries, by_body))
+                                      lambda y: (not y.isdigit(), y), year_stats_src, scope=scope))
+        site.pages.update(timeline_pages(by_body, scope))
+        site.pages.update(region_stats_pages(entries, scope))
+        site.pages.update(year_stats_pages(entries, scope))
+        site.pages.update(ranking_pages(entries, scope))
+        site.pages.update(findings_pages(entries, by_body, scope=scope))
         site.pages["findings/rejected.md"] = rejected_page(corpus)
         site.pages[COMPARE_SRC] = compare_page(entries)
         site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(
             [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
         listed = [published(e, site_url) for e in entries]
-        site.data, site.sources = data_files(corpus, listed, content_dir)
+        site.data, site.sources = data_files(corpus, listed, content_dir, scope)
         site.data.update(catalog_files(listed, site_url))
-        site.data.update(redirects(entries, by_body, site_url))
+        site.data.update(redirects(entries, by_body, site_url, scope))
         site.data[TERMS_FILE] = terms_json(e.record for e in entries)
         site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
                                              for e in entries)
     finally:  # the workers are waited for (and stopped) even when a page above failed
         rendered = report_pages()
-    for entry, (page, workbook) in zip(entries, rendered, strict=True):
+    for entry, (page, workbook) in zip(rendered_entries, rendered, strict=True):
         site.pages[entry.src] = page
         site.data[report_xlsx_path(entry.id)] = workbook
-        site.searchable.add(entry.src)
+    site.searchable.update(e.src for e in entries)
     return site
 
 
@@ -955,7 +987,7 @@ def ranking_src(province: str, year: int | None) -> str:
     return f"ranking/{province or 'unknown'}-{year or 'unknown'}.md"
 
 
-def ranking_pages(entries: list[Entry]) -> dict[str, str]:
+def ranking_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[str, str]:
     """排行: for each province and year, its reports with their figures, most requests first (every
     column sorts), and an index of provinces × years. "The 2023 reports of 江苏 with the most 行政复议"
     is one click on the 行政复议 column of 江苏省 · 2023."""
@@ -974,11 +1006,13 @@ def ranking_pages(entries: list[Entry]) -> dict[str, str]:
                 cells.append({"url": "", "count": 0})
                 continue
             src = ranking_src(province, year)
+            cells.append({"url": link("ranking/index.md", src), "count": len(members)})
+            if not wanted(scope, src, members):
+                continue
             ordered = sorted(members, key=lambda e: (-(flow(e.record, "new_received").value or -1), sort_key(e)))
             pages[src] = listing_page(src, f"{name} · {year} 年度报告排行", ordered,
                                       trail=[{"url": link(src, "ranking/index.md"), "name": "排行"}],
                                       intro="按本年新收申请数从多到少排列；点击列名可按任一列排序。“—”表示报告没有给出该数字。")
-            cells.append({"url": link("ranking/index.md", src), "count": len(members)})
         rows.append({"name": name, "cells": cells})
     pages["ranking/index.md"] = render("ranking.md.j2", title="排行", plain_title="排行", years=years, rows=rows)
     return pages

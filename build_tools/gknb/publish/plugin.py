@@ -19,11 +19,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from jinja2 import Environment
 
 from gknb.portal.pages import SiteFiles, data_date, generate
 from gknb.corpus.cluster import ClusterError
 from gknb.corpus.pipeline import Options, build_corpus
+from gknb.corpus.update import fingerprints
+from gknb.portal.scope import PageScope
+from gknb.publish.live import LiveBuilder, LiveSite
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
 from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
@@ -86,13 +91,21 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         self.searchable: set[str] = set()
         self.searchable_built: list[str] = []  # the report pages' built files, relative to site_dir
         self.feed: PagefindFeed | None = None
+        self.serving = False             # under `mkdocs serve`: keep what live updates need
+        self.live: LiveSite | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this instance across the rebuilds of `mkdocs serve`.
+        self.serving = command == "serve"
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         content = content_path(config, self.config.content_dir)
         if not content.is_dir():
             raise PluginError(f"gknb: content folder not found: {content}")
+        options = corpus_options(config, self.config)
+        prints = fingerprints(content, options.links_within) if self.serving else {}
         try:
-            corpus = build_corpus(content, corpus_options(config, self.config))
+            corpus = build_corpus(content, options)
         except ClusterError as error:
             raise PluginError(f"gknb: {error}") from error
         for rejection in corpus.rejected:
@@ -104,7 +117,9 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         log.info("gknb: %d inputs, %d reports, %d rejected, %d ignored", corpus.inputs, len(corpus.records),
                  len(corpus.rejected), len(corpus.ignored))
         config.extra["gknb_data_date"] = data_date(corpus.records)
-        site = generate(corpus, content, jobs=self.config.jobs or None, site_url=config.site_url or "")
+        scope = PageScope() if self.serving else None
+        site = generate(corpus, content, jobs=self.config.jobs or None, site_url=config.site_url or "", scope=scope)
+        self.live = LiveSite(config, content, options, corpus, prints, site, scope) if scope is not None else None
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
         built = (files.get_file_from_path(src) for src in self.searchable)
         self.searchable_built = sorted(file.dest_path for file in built if file is not None)
@@ -116,6 +131,16 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
                 log.warning("gknb: pagefind --service unavailable (%s); the built pages are indexed instead", error)
         return files
 
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.live is not None:
+            self.live.nav = nav
+        return nav
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.live is not None:
+            self.live.files, self.live.env = files, env
+        return env
+
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         lifted = self.lifted.pop(page.file.src_uri, None)
         if not lifted:
@@ -123,9 +148,16 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         restored, count = restore_html_blocks(html, lifted)
         if count != len(lifted):
             raise PluginError(f"gknb: {page.file.src_uri}: {len(lifted)} HTML blocks set aside, {count} put back")
-        if self.feed is not None and page.file.src_uri in self.searchable:
+        src = page.file.src_uri
+        searchable = self.live.site.searchable if self.live is not None else self.searchable
+        if src not in searchable or (self.feed is None and self.live is None):
+            return restored
+        content = restore_html_blocks(html, searchable_blocks(lifted))[0]
+        if self.live is not None:
+            self.live.search_html[src] = content
+        if self.feed is not None:
             try:
-                self.feed.add_page("/" + page.url, restore_html_blocks(html, searchable_blocks(lifted))[0])
+                self.feed.add_page("/" + page.url, content)
             except SearchIndexError as error:
                 log.warning("gknb: %s; the built pages are indexed instead", error)
                 self.close_feed()
@@ -133,6 +165,8 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         rezip_sitemap(Path(config.site_dir))
+        if self.live is not None:
+            self.live.ready()
         if not self.config.search:
             return
         feed, self.feed = self.feed, None
@@ -157,6 +191,20 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
             self.feed = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        # A changed report rebuilds the site like a changed page would.
+        # A changed report is a live update (publish/live.py); any other change MkDocs' full rebuild.
         server.watch(str(content_path(config, self.config.content_dir)))
+        server.builder = LiveBuilder(lambda: self.live, builder, lambda: self.lifted, self.index_again)
         return server
+
+    def index_again(self, site_dir: Path, pages: list[tuple[str, str]]) -> None:
+        """A live update's search index: every report page fed to Pagefind again, as on_page_content does."""
+        if not self.config.search:
+            return
+        feed = PagefindFeed()
+        try:
+            for url, content in pages:
+                feed.add_page(url, content)
+        except SearchIndexError:
+            feed.close()
+            raise
+        feed.write(site_dir / "pagefind")

@@ -1,0 +1,92 @@
+"""A corpus brought up to date after some of its files changed (`mkdocs serve`): only those are read again.
+
+A file is known unchanged by its fingerprint (size and modification time of it and its sidecars).
+The cross-report checks add findings to the records in place, so the other years of a changed
+report's body are read again too (from the cache, which holds them as parsed, before those
+checks) and the checks run again over those bodies only: every other record stays the object it
+was, which is how the portal's per-report pieces know they need not be made again (portal/scope.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gknb.check.across_years import body_key
+from gknb.check.registry import run_corpus_checks
+from gknb.corpus.pipeline import (Corpus, Options, Outcome, inventory, known_outcome, parser_version, relative_name,
+                                  report_or_rejection, store)
+from gknb.model.record import Record
+from gknb.parse.sidecar import sidecar_files
+from gknb.read.common import use_cache
+
+Fingerprint = tuple[tuple[int, int], ...]  # (size, mtime in ns) of the file, then of each of its sidecars
+
+
+def fingerprint(path: Path) -> Fingerprint:
+    prints = []
+    for part in (path, *sidecar_files(path)):
+        try:
+            info = part.stat()
+            prints.append((info.st_size, info.st_mtime_ns))
+        except OSError:
+            prints.append((-1, -1))
+    return tuple(prints)
+
+
+def fingerprints(content_dir: Path, links_within: Path | None = None) -> dict[str, Fingerprint]:
+    """Display path → fingerprint, for every input file of the folder."""
+    return {relative_name(path, content_dir): fingerprint(path) for path in inventory(content_dir, links_within).files}
+
+
+def display_path(outcome: Outcome) -> str:
+    return str(outcome.source.get("path")) if isinstance(outcome, Record) else outcome.path
+
+
+@dataclass
+class Update:
+    corpus: Corpus
+    fingerprints: dict[str, Fingerprint]
+    # Display paths whose outcome may differ from the corpus before: changed, added and removed
+    # files, and the other years of their bodies (their cross-report findings may change).
+    touched: set[str] = field(default_factory=set)
+
+
+def read_again(path: Path, relative: str, version: str, options: Options) -> Outcome:
+    """The outcome as parsed (before the cross-report checks): from the cache, else parsed and stored."""
+    key, known = known_outcome(path, relative, version, options)
+    if known is not None:
+        return known
+    outcome = report_or_rejection(path, relative, options.seconds_per_file, options.max_bytes)
+    if options.cache_dir and key:
+        store(options.cache_dir, key, outcome)
+    return outcome
+
+
+def update_corpus(before: Corpus, prints: dict[str, Fingerprint], content_dir: Path, options: Options) -> Update:
+    """`before` (built from the files as `prints` saw them) brought up to date with the folder now."""
+    found = inventory(content_dir, options.links_within)
+    use_cache(options.cache_dir)
+    version = parser_version() if options.cache_dir else ""
+    paths = {relative_name(path, content_dir): path for path in found.files}
+    now = {relative: fingerprint(path) for relative, path in paths.items()}
+    changed = {r for r in now if prints.get(r) != now[r]} | (prints.keys() - now.keys())
+    previous: dict[str, Outcome] = {display_path(r): r for r in before.records}
+    previous.update((x.path, x) for x in before.rejected)
+    keys_of = {body_key(o) for r, o in previous.items() if r in changed and isinstance(o, Record)}
+    outcomes = {r: read_again(paths[r], r, version, options) for r in changed if r in paths}
+    keys_of |= {body_key(o) for o in outcomes.values() if isinstance(o, Record)}
+    keys_of.discard(None)
+    mates = {r for r, o in previous.items() if r in paths and r not in outcomes
+             and isinstance(o, Record) and body_key(o) in keys_of}
+    outcomes.update({r: read_again(paths[r], r, version, options) for r in mates})
+    corpus = Corpus(inputs=len(found.files), ignored=found.ignored,
+                    origins={r: p for r, p in paths.items() if r != p.relative_to(content_dir).as_posix()})
+    for relative in paths:
+        outcome = outcomes[relative] if relative in outcomes else previous[relative]
+        if isinstance(outcome, Record):
+            corpus.records.append(outcome)
+        else:
+            corpus.rejected.append(outcome)
+    run_corpus_checks([r for r in corpus.records if display_path(r) in outcomes])
+    return Update(corpus, now, changed | mates)
