@@ -13,7 +13,7 @@ import pytest
 from conftest import site_project
 
 from gknb.corpus import cluster
-from gknb.corpus.pipeline import Corpus, Options, build_corpus, parser_version
+from gknb.corpus.pipeline import Corpus, Options, Rejection, build_corpus, parser_version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -87,3 +87,41 @@ def test_gknb_build_scheduler_gives_the_local_site_data(scheduler: str, content:
     build("--site-dir", "site-cluster", "--scheduler", scheduler)
     for name in ("reports.jsonl", "build-report.json"):
         assert (project / "site-cluster" / "data" / name).read_bytes() == (project / "site-local" / "data" / name).read_bytes()
+
+
+def test_the_cache_may_be_an_fsspec_url(scheduler: str, content: Path, tmp_path: Path) -> None:
+    url = (tmp_path / "shared-cache").as_uri()  # file:///…: through fsspec, as s3:// or a mount would be
+    on_cluster = build_corpus(content, Options(cache_dir=url, scheduler=scheduler))
+    assert outcomes(on_cluster) == outcomes(build_corpus(content, Options(jobs=1)))
+    assert len(list((tmp_path / "shared-cache").glob("*.pickle"))) == on_cluster.inputs
+    # read back from that URL with no parsing at all: a local build from the same cache
+    again = build_corpus(content, Options(cache_dir=url, jobs=1))
+    assert outcomes(again) == outcomes(on_cluster)
+
+
+@pytest.fixture(scope="module")
+def slow_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 reports run together in one file: seconds to parse, far past a one-second limit."""
+    rng = random.Random(3)
+    folder = tmp_path_factory.mktemp("slow")
+    parts = [synth.render(synth.make_report(rng, "tabs"))[1].decode("utf-8") for _ in range(300)]
+    (folder / "slow.txt").write_text("\n".join(parts), encoding="utf-8")
+    shutil.copy(ROOT / "content" / "柱濮镇-2023.txt", folder / "fast.txt")
+    return folder
+
+
+def test_a_file_past_its_time_limit_on_a_worker_is_stopped(scheduler: str, slow_report: Path) -> None:
+    corpus = build_corpus(slow_report, Options(scheduler=scheduler, seconds_per_file=1))
+    assert [(r.path, "超时" in r.reason) for r in corpus.rejected] == [("slow.txt", True)]
+    assert [str(r.source.get("path")) for r in corpus.records] == ["fast.txt"]
+
+
+def test_a_child_stuck_past_the_alarm_is_killed_and_the_next_file_parses(slow_report: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # No alarm (0 s) stands for code no signal reaches: the worker's thread gives up after the grace time.
+    monkeypatch.setattr(cluster, "GRACE_SECONDS", 0.5)
+    stuck = cluster.parsed_in_time((str(slow_report / "slow.txt"), "slow.txt", 0, 1 << 24))
+    assert isinstance(stuck, Rejection) and "超时" in stuck.reason
+    monkeypatch.setattr(cluster, "GRACE_SECONDS", 60)
+    fast = cluster.parsed_in_time((str(slow_report / "fast.txt"), "fast.txt", 60, 1 << 24))
+    assert not isinstance(fast, Rejection) and fast.source.get("path") == "fast.txt"

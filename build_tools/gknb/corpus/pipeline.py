@@ -69,7 +69,7 @@ class Corpus:
 
 @dataclass(frozen=True)
 class Options:
-    cache_dir: Path | None = None     # None: no cache
+    cache_dir: CacheDir | None = None  # a folder or an fsspec URL; None: no cache
     jobs: int | None = None           # None: all cores for large corpora
     progress: bool = False            # a progress line on stderr
     seconds_per_file: int = SECONDS_PER_FILE
@@ -247,11 +247,52 @@ Outcome = Record | Rejection
 DIGEST_BYTES = 32  # sha256 of the pickle, written before it
 
 
-def cached(cache_dir: Path, key: str) -> Outcome | None:
+# Where parsed records are kept: a folder, or any fsspec URL (s3://bucket/gknb-cache, a shared
+# file:// mount …) that a cluster's workers and the build both reach.
+CacheDir = Path | str
+
+
+def is_url(cache_dir: CacheDir) -> bool:
+    return isinstance(cache_dir, str) and "://" in cache_dir
+
+
+def cache_location(text: str) -> CacheDir:
+    """A cache given as text (mkdocs.yml, a Dask task): an fsspec URL stays one, anything else is a folder."""
+    return text if is_url(text) else Path(text)
+
+
+def read_cached(cache_dir: CacheDir, name: str) -> bytes:
+    """An entry's bytes (OSError when there is none)."""
+    if is_url(cache_dir):
+        import fsspec  # type: ignore[import-untyped]  # a dependency of Dask; loaded only for a cache at a URL
+
+        with fsspec.open(f"{str(cache_dir).rstrip('/')}/{name}", "rb") as stream:
+            data: bytes = stream.read()
+            return data
+    return (Path(cache_dir) / name).read_bytes()
+
+
+def write_cached(cache_dir: CacheDir, name: str, data: bytes) -> None:
+    """An entry written whole or not at all: a local file by rename, a URL by one put (atomic on object stores)."""
+    if is_url(cache_dir):
+        import fsspec
+
+        filesystem, root = fsspec.core.url_to_fs(str(cache_dir))
+        filesystem.makedirs(root, exist_ok=True)
+        filesystem.pipe_file(f"{root.rstrip('/')}/{name}", data)
+        return
+    folder = Path(cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    temporary.write_bytes(data)
+    temporary.replace(folder / name)
+
+
+def cached(cache_dir: CacheDir, key: str) -> Outcome | None:
     """The stored outcome, or None when there is none or it is damaged: an entry whose digest does not
     match is never unpickled (a flipped bit can give a record with silently changed numbers)."""
     try:
-        data = (cache_dir / f"{key}.pickle").read_bytes()
+        data = read_cached(cache_dir, f"{key}.pickle")
     except OSError:
         return None
     digest, payload = data[:DIGEST_BYTES], data[DIGEST_BYTES:]
@@ -264,12 +305,9 @@ def cached(cache_dir: Path, key: str) -> Outcome | None:
     return value if isinstance(value, (Record, Rejection)) else None
 
 
-def store(cache_dir: Path, key: str, outcome: Outcome) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f".{key}.{os.getpid()}.tmp"
+def store(cache_dir: CacheDir, key: str, outcome: Outcome) -> None:
     payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
-    temporary.replace(cache_dir / f"{key}.pickle")
+    write_cached(cache_dir, f"{key}.pickle", hashlib.sha256(payload).digest() + payload)
 
 
 # ---- one file, guarded --------------------------------------------------------------------------
@@ -385,7 +423,7 @@ def build_corpus(content_dir: Path, options: Options = Options()) -> Corpus:
     not read is listed in `ignored`."""
     found = inventory(content_dir, options.links_within)
     files = found.files
-    use_cache(options.cache_dir)
+    use_cache(options.cache_dir if isinstance(options.cache_dir, Path) else None)  # OCR results: a local folder only
     version = parser_version() if options.cache_dir or options.scheduler else ""
     outcomes: dict[int, Outcome] = {}
     keys: dict[int, str] = {}

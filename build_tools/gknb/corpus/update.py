@@ -66,7 +66,7 @@ def read_again(path: Path, relative: str, version: str, options: Options) -> Out
 def update_corpus(before: Corpus, prints: dict[str, Fingerprint], content_dir: Path, options: Options) -> Update:
     """`before` (built from the files as `prints` saw them) brought up to date with the folder now."""
     found = inventory(content_dir, options.links_within)
-    use_cache(options.cache_dir)
+    use_cache(options.cache_dir if isinstance(options.cache_dir, Path) else None)
     version = parser_version() if options.cache_dir else ""
     paths = {relative_name(path, content_dir): path for path in found.files}
     now = {relative: fingerprint(path) for relative, path in paths.items()}

@@ -25,6 +25,7 @@ from jinja2 import Environment
 
 from gknb.portal.pages import SiteFiles, data_date, generate
 from gknb.corpus.cluster import ClusterError
+from gknb.corpus import pipeline
 from gknb.corpus.pipeline import Options, build_corpus
 from gknb.corpus.update import fingerprints
 from gknb.portal.scope import PageScope
@@ -46,8 +47,9 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
     search = c.Type(bool, default=True)
     """Run Pagefind on the built site (off only for quick builds; the search page then finds nothing)."""
     cache_dir = c.Type(str, default=".gknb-cache")
-    """Parsed records keyed by file content and parser version, relative to mkdocs.yml; "" turns it off
-    (`gknb build --no-cache` clears it for one build)."""
+    """Parsed records keyed by file content and parser version: a folder relative to mkdocs.yml, or an
+    fsspec URL (s3://bucket/gknb-cache) a Dask cluster's workers share; "" turns it off (`gknb build
+    --no-cache` clears it for one build)."""
     jobs = c.Type(int, default=0)
     """Worker processes for parsing (from 48 inputs on) and report pages (from 200 reports on); 0: all cores."""
     scheduler = c.Type(str, default="")
@@ -60,7 +62,8 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
 
 def corpus_options(config: MkDocsConfig, plugin: GknbConfig) -> Options:
     base = Path(config.config_file_path or ".").parent
-    return Options(cache_dir=(base / plugin.cache_dir).resolve() if plugin.cache_dir else None,
+    cache = pipeline.cache_location(plugin.cache_dir) if plugin.cache_dir else None
+    return Options(cache_dir=(base / cache).resolve() if isinstance(cache, Path) else cache,
                    jobs=plugin.jobs or None, progress=sys.stderr.isatty(),
                    links_within=(base / plugin.links_within).resolve() if plugin.links_within else None,
                    scheduler=plugin.scheduler or None)
