@@ -34,7 +34,7 @@ from gknb.model.body_types import BodyType, body_type
 from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
-                                correction_views,
+                                LAYOUTS_SCRIPT, correction_views, layouts_script,
                                 grids, finding_message, inferred_words, ocr_note, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
@@ -940,6 +940,7 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.data.update(catalog_files(listed, site_url))
         site.data.update(redirects(entries, by_body, site_url))
         site.data[TERMS_FILE] = terms_json(e.record for e in entries)
+        site.data[LAYOUTS_SCRIPT] = layouts_script()
         site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
                                              for e in entries)
     finally:  # the workers are waited for (and stopped) even when a page above failed

@@ -26,6 +26,7 @@ from gknb.corpus.cluster import ClusterError
 from gknb.corpus.pipeline import Options, build_corpus
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
+from gknb.publish.slim import collapse_whitespace
 from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
@@ -130,6 +131,9 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
                 log.warning("gknb: %s; the built pages are indexed instead", error)
                 self.close_feed()
         return restored
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return collapse_whitespace(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         rezip_sitemap(Path(config.site_dir))
