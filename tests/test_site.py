@@ -422,7 +422,7 @@ def test_report_pages_rendered_by_workers_are_the_same_pages_in_the_same_order(
     corpus = build_corpus(site.content)
     serial, parallel = generate(corpus, site.content, jobs=1), generate(corpus, site.content, jobs=3)
     assert list(parallel.pages.items()) == list(serial.pages.items())
-    assert parallel.data == serial.data and sum(p.startswith("data/xlsx/") for p in parallel.data) > len(corpus.records)
+    assert parallel.data == serial.data and any(p.startswith("data/xlsx/province-") for p in parallel.data)
     assert len(parallel.searchable) == len(corpus.records) > 2
 
 

@@ -41,7 +41,7 @@ from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.open_data import Published, cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
-from gknb.portal.workbooks import region_year_key, report_workbook
+from gknb.portal.workbooks import region_year_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
 
@@ -458,7 +458,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
                   source_url=link(entry.src, source), viewable=source.endswith(".pdf"),
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
-                  xlsx_url=link(entry.src, report_xlsx_path(entry.id)),
+                  xlsx_url=link(entry.src, report_xlsx_path(record)),
                   others=other_years(entry, by_body), compare_add=compare_link(entry.src, [entry], add=True),
                   timeline_url=link(entry.src, entry.body_src) if entry.body_src else "",
                   timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
@@ -849,13 +849,12 @@ def year_stats_pages(entries: list[Entry]) -> dict[str, str]:
 # Report pages are half the time of generate() and independent of one another: forked workers
 # render them (inheriting the entries, nothing pickled on the way in) while this process writes
 # the listing and statistics pages; results come back in submission order, so output is stable.
-# Each report's Excel workbook (~10 ms of XlsxWriter each) is written beside its page, for the same reason.
 
-ReportOutput = tuple[str, bytes]  # the report's page, its .xlsx
+ReportOutput = str  # the report's page
 
 
 def report_output(entry: Entry, by_body: dict[str, list[Entry]], site_url: str) -> ReportOutput:
-    return report_page(entry, by_body, site_url), report_workbook(entry.record)
+    return report_page(entry, by_body, site_url)
 
 
 PARALLEL_PAGES_FROM = 200
@@ -945,9 +944,8 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
                                              for e in entries)
     finally:  # the workers are waited for (and stopped) even when a page above failed
         rendered = report_pages()
-    for entry, (page, workbook) in zip(entries, rendered, strict=True):
+    for entry, page in zip(entries, rendered, strict=True):
         site.pages[entry.src] = page
-        site.data[report_xlsx_path(entry.id)] = workbook
         site.searchable.add(entry.src)
     return site
 
