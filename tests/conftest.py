@@ -5,7 +5,7 @@ import http.server
 import os
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 from hypothesis import settings
@@ -100,3 +100,23 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def keyed_cells(page: Any) -> dict[str, Any]:
+    """A report page's official-table cells (lxml elements) by cell key, derived from each row's data-row
+    and the official layout as assets/gknb-cells.js does in the browser (the HTML names no key per cell)."""
+    from gknb.portal.render import row_cell_keys
+
+    cells: dict[str, Any] = {}
+    for table in page.iter("table"):
+        if not table.get("data-template"):
+            continue
+        for tr in table.iter("tr"):
+            if tr.get("data-row") is None:
+                continue
+            tds = [td for td in tr if td.tag == "td"]
+            raw = ["cell-row-raw" in (td.get("class") or "").split() for td in tds]
+            keys = row_cell_keys(table.get("data-template"), table.get("data-table"), tr.get("data-row"), raw)
+            assert len(keys) == len(tds), (tr.get("data-row"), len(keys), len(tds))
+            cells.update(zip(keys, tds))
+    return cells

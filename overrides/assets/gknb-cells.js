@@ -1,9 +1,35 @@
 /* Cell explanations on report pages: a cell's title (its state, the numbered findings naming it)
    opens in a box on tap, click, Enter or Space, not on hover alone, so phones and keyboards reach
-   it; a link to #cell-… (the findings list) opens that cell's box. Text is set as textContent. */
+   it; a link to #cell-… (the findings list) opens that cell's box. Text is set as textContent.
+   The page names no cell's key: each table row's data-row lists its official rows, and the layout
+   (gknb-layouts.js, generated from model/official_tables.py) their columns; a row printed as one run
+   of unread text (cell-row-raw) is one cell, its first column's. portal/render.py row_cell_keys is the
+   same rule in Python. */
 (function () {
   "use strict";
   var box = null, owner = null;
+
+  function keyCells() {
+    var layouts = window.gknbLayouts || {};
+    document.querySelectorAll("table.gknb-table[data-template]").forEach(function (table) {
+      var name = table.getAttribute("data-table");
+      var layout = (layouts[table.getAttribute("data-template")] || {})[name] || {};
+      table.querySelectorAll("tr[data-row]").forEach(function (tr) {
+        var tds = tr.querySelectorAll("td"), at = 0;
+        tr.getAttribute("data-row").split(" ").forEach(function (row) {
+          var columns = layout[row] || [];
+          if (tds[at] && tds[at].classList.contains("cell-row-raw")) columns = columns.slice(0, 1);
+          columns.forEach(function (column) {
+            var td = tds[at++], key = name + "." + row + "." + column;
+            if (!td) return;
+            td.id = "cell-" + key;
+            td.setAttribute("data-key", key);
+          });
+        });
+      });
+    });
+  }
+  keyCells();
 
   function close() {
     if (box) { box.remove(); box = null; }

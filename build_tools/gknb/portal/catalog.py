@@ -62,7 +62,7 @@ def index_row(report: Published) -> dict[str, Any]:
             "region": {"code": record.region.get("code"), "name": region_text(record)}, "year": record.year,
             "published": record.published, "updated": latest_date(record),
             "version": portal["version"], "page": portal["page"], "body_page": portal["body_page"], "json": report_json_path(report_id),
-            "xlsx": report_xlsx_path(report_id), "status": record.status, "findings": counts,
+            "xlsx": report_xlsx_path(record), "status": record.status, "findings": counts,
             "problems": [kind.key for kind in problem_kinds(record)]}
 
 

@@ -23,7 +23,7 @@ from gknb.model.record import CheckState, Finding, Record
 from gknb.model.official_tables import OFFICIAL_TABLES
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_NAMES, findings_schema, reports_schema
 from gknb.portal.scope import PageScope, each, wanted
-from gknb.portal.workbooks import grouped, region_workbook
+from gknb.portal.workbooks import grouped, region_workbook, region_year_key
 
 DATA_DIR = "data"
 
@@ -54,8 +54,11 @@ def report_json_path(report_id: str) -> str:
     return f"{DATA_DIR}/reports/{report_id}.json"
 
 
-def report_xlsx_path(report_id: str) -> str:
-    return f"{DATA_DIR}/xlsx/{report_id}.xlsx"
+def report_xlsx_path(record: Record) -> str:
+    """The Excel file holding the report: its province and year's workbook (a row per report). A workbook
+    per report in the official layout weighed ~10 KB each, two thirds of it a workbook's fixed parts
+    (theme, styles, zip entries), for numbers the report page, the CSV and this row already carry."""
+    return region_xlsx_path(region_year_key(record))
 
 
 def region_xlsx_path(key: str) -> str:
@@ -64,8 +67,7 @@ def region_xlsx_path(key: str) -> str:
 
 
 def region_workbooks(published: list[Published], keys: list[str], scope: PageScope | None = None) -> dict[str, bytes]:
-    """An .xlsx per province and year (a row per report); each report's own is written with its page
-    (pages.report_output), on the workers."""
+    """An .xlsx per province and year (a row per report)."""
     files: dict[str, bytes] = {}
     by_id = {p.id: p for p in published}
     rows = ((p.id, p.record, metadata_row(p)) for p in published)
@@ -107,7 +109,7 @@ def metadata_row(published: Published) -> dict[str, Any]:
     report_id, record = published.id, published.record
     data = record.to_dict()
     row: dict[str, Any] = {**published.portal(), "json": report_json_path(report_id),
-                           "xlsx": report_xlsx_path(report_id)}
+                           "xlsx": report_xlsx_path(record)}
     for name in METADATA_NAMES:
         if "." in name:
             group, key = name.split(".", 1)

@@ -34,7 +34,7 @@ from gknb.model.body_types import BodyType, body_type
 from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
-                                correction_views,
+                                LAYOUTS_SCRIPT, correction_views, layouts_script,
                                 grids, finding_message, inferred_words, ocr_note, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
@@ -42,7 +42,7 @@ from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, divisio
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.scope import PageScope, wanted
 from gknb.portal.open_data import Published, cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
-from gknb.portal.workbooks import region_year_key, report_workbook
+from gknb.portal.workbooks import region_year_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
 
@@ -462,7 +462,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
                   source_url=link(entry.src, source), viewable=source.endswith(".pdf"),
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
-                  xlsx_url=link(entry.src, report_xlsx_path(entry.id)),
+                  xlsx_url=link(entry.src, report_xlsx_path(record)),
                   others=other_years(entry, by_body), compare_add=compare_link(entry.src, [entry], add=True),
                   timeline_url=link(entry.src, entry.body_src) if entry.body_src else "",
                   timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
@@ -864,13 +864,12 @@ def year_stats_pages(entries: list[Entry], scope: PageScope | None = None) -> di
 # Report pages are half the time of generate() and independent of one another: forked workers
 # render them (inheriting the entries, nothing pickled on the way in) while this process writes
 # the listing and statistics pages; results come back in submission order, so output is stable.
-# Each report's Excel workbook (~10 ms of XlsxWriter each) is written beside its page, for the same reason.
 
-ReportOutput = tuple[str, bytes]  # the report's page, its .xlsx
+ReportOutput = str  # the report's page
 
 
 def report_output(entry: Entry, by_body: dict[str, list[Entry]], site_url: str) -> ReportOutput:
-    return report_page(entry, by_body, site_url), report_workbook(entry.record)
+    return report_page(entry, by_body, site_url)
 
 
 PARALLEL_PAGES_FROM = 200
@@ -934,9 +933,7 @@ def body_mates(entry: Entry, by_body: dict[str, list[Entry]]) -> list[Entry]:
 
 
 def report_wanted(scope: PageScope | None, entry: Entry, by_body: dict[str, list[Entry]]) -> bool:
-    """The report page and its workbook, made together."""
-    mates = body_mates(entry, by_body)
-    return all([wanted(scope, entry.src, mates), wanted(scope, report_xlsx_path(entry.id), mates)])
+    return wanted(scope, entry.src, body_mates(entry, by_body))
 
 
 def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_url: str = "",
@@ -972,13 +969,13 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.data.update(catalog_files(listed, site_url))
         site.data.update(redirects(entries, by_body, site_url, scope))
         site.data[TERMS_FILE] = terms_json(e.record for e in entries)
+        site.data[LAYOUTS_SCRIPT] = layouts_script()
         site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
                                              for e in entries)
     finally:  # the workers are waited for (and stopped) even when a page above failed
         rendered = report_pages()
-    for entry, (page, workbook) in zip(rendered_entries, rendered, strict=True):
+    for entry, page in zip(rendered_entries, rendered, strict=True):
         site.pages[entry.src] = page
-        site.data[report_xlsx_path(entry.id)] = workbook
     site.searchable.update(e.src for e in entries)
     return site
 

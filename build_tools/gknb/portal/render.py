@@ -9,11 +9,12 @@ trusted data (`Markup`) pass through unchanged.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -209,36 +210,82 @@ class Grid:
     head: list[list[GridCell]] = field(default_factory=list)
     body: list[list[GridCell]] = field(default_factory=list)
     note: str = ""
+    template: str = ""
 
 
 # Tables are built here rather than by a Jinja macro per cell: a report has ~280 cells, and macro
 # calls were two thirds of the time to render a report page. Every value passes through neutralise.
 
+OK_CLASS = f"cell-{CellState.OK.value}"  # the usual state: its cells carry no class
+
+
 def grid_cell_html(c: GridCell) -> str:
     if c.header:
         span = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
         return f'<th scope="{neutralise(c.scope)}"{span}>{neutralise(c.text)}</th>'
-    key, title = neutralise(c.key), neutralise(c.title)
+    # A plain read number is a bare <td>: its key and #cell- id follow from the row's data-row and the
+    # official layout (row_cell_keys; assets/gknb-cells.js sets them in the browser), so that a report's
+    # ~280 cells do not each carry their key twice. Other states keep their class, seen without script.
+    classes = " ".join(c for c in c.classes if c != OK_CLASS)
+    title = neutralise(c.title)
     # A cell with an explanation is reachable by keyboard and opens it on tap (assets/gknb-cells.js).
     title_attribute = f' title="{title}" tabindex="0"' if c.title else ""
     mark = f'<span class="gknb-mark" aria-label="{title}">{neutralise(c.mark)}</span>' if c.mark else ""
     colspan = f' colspan="{c.colspan}"' if c.colspan > 1 else ""
-    return (f'<td id="cell-{key}" class="{neutralise(" ".join(c.classes))}" data-key="{key}"'
-            f'{colspan}{title_attribute}>{neutralise(c.text)}{mark}</td>')
+    class_attribute = f' class="{neutralise(classes)}"' if classes else ""
+    return f"<td{class_attribute}{colspan}{title_attribute}>{neutralise(c.text)}{mark}</td>"
+
+
+def row_of(key: str) -> str:
+    """The row part of a cell key: table.row.column, where a row key may hold dots (denied.third_party)."""
+    return key[key.index(".") + 1:key.rindex(".")]
+
+
+def grid_row_html(row: list[GridCell]) -> str:
+    rows = " ".join(dict.fromkeys(row_of(c.key) for c in row if not c.header and c.key))
+    data_row = f' data-row="{neutralise(rows)}"' if rows else ""
+    return f"<tr{data_row}>{''.join(grid_cell_html(c) for c in row)}</tr>\n"
 
 
 def grid_rows_html(rows: list[list[GridCell]]) -> str:
-    return "".join(f"<tr>{''.join(grid_cell_html(c) for c in row)}</tr>\n" for row in rows)
+    return "".join(grid_row_html(row) for row in rows)
 
 
 def grid_html(grid: Grid) -> Markup:
     """One official table as HTML: merged header cells, then a row per template row."""
-    caption, key = neutralise(grid.caption), neutralise(grid.key)
+    caption, key, template = neutralise(grid.caption), neutralise(grid.key), neutralise(grid.template)
     head = f"<thead>\n{grid_rows_html(grid.head)}</thead>\n" if grid.head else ""
     note = f'\n<p class="gknb-note">{neutralise(grid.note)}</p>\n' if grid.note else ""
     return Markup(f'<div class="gknb-scroll" role="region" tabindex="0" aria-label="{caption}" data-pagefind-ignore>\n'
-                  f'<table class="gknb-table gknb-table--{key}" data-table="{key}">\n<caption>{caption}</caption>\n'
-                  f"{head}<tbody>\n{grid_rows_html(grid.body)}</tbody>\n</table>\n</div>\n{note}")
+                  f'<table class="gknb-table gknb-table--{key}" data-table="{key}" data-template="{template}">\n'
+                  f"<caption>{caption}</caption>\n{head}<tbody>\n{grid_rows_html(grid.body)}</tbody>\n</table>\n</div>\n{note}")
+
+
+def layout_columns() -> dict[str, dict[str, dict[str, list[str]]]]:
+    """template → table → row → its column keys: what a page's data-row attributes index."""
+    return {template: {table.key: {row.key: [column.key for column in row.columns] for row in table.rows}
+                       for table in layout} for template, layout in sorted(OFFICIAL_TABLES.items())}
+
+
+LAYOUTS_SCRIPT = "assets/gknb-layouts.js"
+
+
+def layouts_script() -> bytes:
+    """The shared asset gknb-cells.js reads the cell keys from (one file for every report page)."""
+    data = json.dumps(layout_columns(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"/* generated from gknb.model.official_tables */\nwindow.gknbLayouts={data};\n".encode()
+
+
+def row_cell_keys(template: str, table_key: str, rows: str, raw_first: Sequence[bool]) -> list[str]:
+    """The keys of a table row's <td>s, in order, as gknb-cells.js derives them: each row key of
+    data-row gives its columns, except a row printed as one run of unread text (cell-row-raw), whose
+    single cell is its first column's. `raw_first`: for each <td>, whether it is such a cell."""
+    columns = layout_columns()[template][table_key]
+    keys: list[str] = []
+    for row in rows.split():
+        wanted = columns[row][:1] if len(keys) < len(raw_first) and raw_first[len(keys)] else columns[row]
+        keys.extend(f"{table_key}.{row}.{column}" for column in wanted)
+    return keys
 
 
 def th(text: str, scope: str = "col", colspan: int = 1, rowspan: int = 1) -> GridCell:
@@ -452,6 +499,7 @@ def grids(record: Record) -> dict[str, Grid]:
     result = {}
     for table in layout:
         grid = GRID_BUILDERS[table.key](record, table, flags)
+        grid.template = record.template or ""
         if table.key not in record.tables:
             grid.note = "报告中未找到此表，全部单元格标为缺失。"
         result[table.key] = grid

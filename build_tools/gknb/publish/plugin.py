@@ -32,6 +32,7 @@ from gknb.portal.scope import PageScope
 from gknb.publish.live import LiveBuilder, LiveSite
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
+from gknb.publish.slim import collapse_whitespace
 from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
@@ -165,6 +166,9 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
                 log.warning("gknb: %s; the built pages are indexed instead", error)
                 self.close_feed()
         return restored
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return collapse_whitespace(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         rezip_sitemap(Path(config.site_dir))
