@@ -56,13 +56,23 @@ TARGET_PER_CORE = 300      # reports/s per core, mixed corpus (every format but 
 TARGET_PDF = 20            # reports/s, PDF with a text layer
 TARGET_RATIO = 1.0         # full build ÷ bare MkDocs
 TARGET_KB_PER_REPORT = 40  # site bytes per report, the copies of the sources left out
+TARGET_PEAK_MB = 1500      # peak memory of the build at 5,000 reports
+TARGET_LIVE_S = 3.0        # a changed report on screen under `mkdocs serve`, at 5,000 reports
 
 
-def write_corpus(folder: Path, count: int, seed: int, layouts: tuple[str, ...] = synth.ALL_LAYOUTS) -> None:
+SHAPES = ("scattered", "province")
+
+
+def write_corpus(folder: Path, count: int, seed: int, layouts: tuple[str, ...] = synth.ALL_LAYOUTS,
+                 shape: str = "scattered") -> None:
+    """`count` synthetic reports: `scattered`, each of a random body anywhere in China (1,000 of them
+    fall in ~790 counties, so nearly every report has listing pages of its own), or `province`, one
+    province's bodies each reporting every year (1,000 reports: 167 bodies in ~80 counties)."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    for index in range(count):
-        report = synth.make_report(rng, rng.choice(layouts))
+    reports = (synth.province_reports(rng, count, layouts) if shape == "province"
+               else (synth.make_report(rng, rng.choice(layouts)) for _ in range(count)))
+    for index, report in enumerate(reports):
         suffix, data = synth.render(report)
         (folder / f"r{index:06d}{suffix}").write_bytes(data)
 
@@ -176,33 +186,44 @@ def pagefind_query_bytes(site: Path) -> int | None:
     return fetched
 
 
-def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...]) -> dict[str, float | int | None]:
-    content = work / f"content-{size}"
-    write_corpus(content, size, seed, layouts)
-    ours = project(work / f"ours-{size}", content)
+def live_update(ours: Path) -> dict[str, float]:
+    """benchmarks/live.py on a copy of the project: `mkdocs serve`'s build, one report changed, the live update."""
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "live.py"), str(ours)],
+                            capture_output=True, text=True, check=True)
+    found: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
+def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...], shape: str = "scattered",
+            live: bool = True) -> dict[str, float | int | str | None]:
+    content = work / f"content-{shape}-{size}"
+    write_corpus(content, size, seed, layouts, shape)
+    ours = project(work / f"ours-{shape}-{size}", content)
     build_time, build_rss = timed([sys.executable, "-m", "gknb.cli", "build", "--no-cache", "--site-dir", "site"], ours)
     # rebuild after touching one report: the cache (filled by a cached build) re-parses only that one
     timed([sys.executable, "-m", "gknb.cli", "build", "--site-dir", "site"], ours)
     changed = sorted(content.glob("*.txt"))[0]  # every mix has text layouts
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     rebuild_time, _ = timed([sys.executable, "-m", "gknb.cli", "build", "--site-dir", "site"], ours)
-    pages = work / f"pages-{size}"
+    pages = work / f"pages-{shape}-{size}"
     subprocess.run([sys.executable, "-m", "gknb.cli", "pages", str(pages), "--content", str(content)],
                    check=True, capture_output=True)
-    bare = bare_project(work / f"bare-{size}", pages, search=False)
+    bare = bare_project(work / f"bare-{shape}-{size}", pages, search=False)
     bare_time, bare_rss = timed([sys.executable, "-m", "mkdocs", "build", "-q"], bare)
     # MkDocs' own share of our build: the same pages with our HTML blocks set aside, as the plugin
     # hands them over (the blocks themselves skip Markdown and are put back afterwards).
-    set_aside_pages(pages, work / f"pages-set-aside-{size}")
+    set_aside_pages(pages, work / f"pages-set-aside-{shape}-{size}")
     mkdocs_time, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"],
-                           bare_project(work / f"set-aside-{size}", work / f"pages-set-aside-{size}", search=False))
-    material = bare_project(work / f"material-search-{size}", pages, search=True)
+                           bare_project(work / f"set-aside-{shape}-{size}", work / f"pages-set-aside-{shape}-{size}",
+                                        search=False))
+    material = bare_project(work / f"material-search-{shape}-{size}", pages, search=True)
     timed([sys.executable, "-m", "mkdocs", "build", "-q"], material)
     index = material / "site" / "search" / "search_index.json"
     site_bytes = tree_bytes(ours / "site")
     sources = tree_bytes(ours / "site" / "data" / "sources") if (ours / "site" / "data" / "sources").is_dir() else 0
+    served = live_update(ours) if live else {}
     return {
-        "reports": size, "build_s": build_time, "bare_mkdocs_s": bare_time, "ratio": build_time / bare_time,
+        "reports": size, "shape": shape, "build_s": build_time, "bare_mkdocs_s": bare_time, "ratio": build_time / bare_time,
         "mkdocs_part_s": mkdocs_time,
         "rebuild_one_changed_s": rebuild_time, "peak_rss_mb": build_rss, "bare_peak_rss_mb": bare_rss,
         "site_mb": site_bytes / 1e6, "kb_per_report": site_bytes / size / 1e3,
@@ -210,6 +231,7 @@ def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...]) -> dict[
         "pagefind_index_mb": tree_bytes(ours / "site" / "pagefind") / 1e6,
         "material_search_index_mb": index.stat().st_size / 1e6 if index.exists() else None,
         "pagefind_query_kb": (lambda b: b / 1e3 if b is not None else None)(pagefind_query_bytes(ours / "site")),
+        "live_update_s": served.get("live_update_s"), "live_with_search_s": served.get("with_search_s"),
     }
 
 
@@ -219,6 +241,10 @@ def main() -> None:
     parser.add_argument("--parse-sample", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--layouts", choices=sorted(LAYOUT_SETS), default="mixed")
+    parser.add_argument("--big", type=int, nargs="*", default=[],
+                        help="also one full build of each of these sizes (e.g. 20000): time, peak memory, bytes")
+    parser.add_argument("--shapes", nargs="*", choices=SHAPES, default=list(SHAPES),
+                        help="corpus shapes built at each size (the issue's figures are the scattered ones)")
     args = parser.parse_args()
     layouts = LAYOUT_SETS[args.layouts]
     cores = os.cpu_count() or 1
@@ -240,19 +266,35 @@ def main() -> None:
         other, pdf, other_count, pdf_count = real_rates(work)
         print(f"  tests/real/, one process: {other_count} reports (txt, md, html) {other:.0f}/s; "
               f"{pdf_count} PDFs with a text layer {pdf:.1f}/s {versus(pdf, TARGET_PDF)}")
-        rows = [measure(size, work, args.seed, layouts) for size in args.sizes]
-    if not rows:
-        return
+        rows = [measure(size, work, args.seed, layouts, shape) for size in args.sizes for shape in args.shapes]
     print(json.dumps(rows, indent=1))
     keys = list(rows[0])
     print("\n" + "".join(f"{k:>24}" for k in keys))
     for row in rows:
         print("".join(f"{(f'{v:.2f}' if isinstance(v, float) else str(v)):>24}" for v in row.values()))
     for row in rows:
-        print(f"{row['reports']} reports: build {row['ratio']:.2f}× bare MkDocs {versus(float(row['ratio'] or 0), TARGET_RATIO, False)}; "
+        print(f"{row['reports']} {row['shape']} reports: build {row['ratio']:.2f}× bare MkDocs {versus(float(row['ratio'] or 0), TARGET_RATIO, False)}; "
               f"{row['kb_per_report_without_sources']:.0f} KB per report without the sources "
               f"{versus(float(row['kb_per_report_without_sources'] or 0), TARGET_KB_PER_REPORT, False)}, "
-              f"{row['kb_per_report']:.0f} KB with them")
+              f"{row['kb_per_report']:.0f} KB with them; peak {row['peak_rss_mb']:.0f} MB"
+              + (f" {versus(float(row['peak_rss_mb'] or 0), TARGET_PEAK_MB, False)}" if row["reports"] == 5000 else "")
+              + (f"; live update {row['live_update_s']:.2f} s {versus(float(row['live_update_s'] or 0), TARGET_LIVE_S, False)}"
+                 f" ({row['live_with_search_s']:.2f} s with its search entry)" if row.get("live_update_s") is not None else ""))
+    for size in args.big:
+        print(big_build(size, Path(tempfile.mkdtemp(prefix="gknb-big-")), args.seed, layouts))
+
+
+def big_build(size: int, work: Path, seed: int, layouts: tuple[str, ...]) -> str:
+    """One full build of a large corpus (no floor: bare MkDocs on it would take as long again)."""
+    content = work / "content"
+    write_corpus(content, size, seed, layouts)
+    ours = project(work / "ours", content)
+    seconds, rss = timed([sys.executable, "-m", "gknb.cli", "build", "--no-cache", "--site-dir", "site"], ours)
+    site = tree_bytes(ours / "site")
+    pages = sum(1 for _ in (ours / "site").rglob("*.html"))
+    shutil.rmtree(work, ignore_errors=True)
+    return (f"{size} reports, one build: {seconds:.0f} s ({size / seconds:.0f} reports/s), peak RSS {rss:.0f} MB, "
+            f"{pages} HTML pages, site {site / 1e9:.2f} GB ({site / size / 1e3:.0f} KB per report)")
 
 
 if __name__ == "__main__":

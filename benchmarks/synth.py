@@ -92,9 +92,9 @@ def break_one_total(rng: random.Random, tables: dict[str, dict[str, Numbers]]) -
 
 # ---- who and where -------------------------------------------------------------------------------
 
-def pick_body(rng: random.Random) -> tuple[str, str]:
-    """A real township government or county department, with its division code."""
-    provinces = divisions.children("")
+def pick_body(rng: random.Random, within: divisions.Division | None = None) -> tuple[str, str]:
+    """A real township government or county department (of the province `within`), with its division code."""
+    provinces = [within] if within else divisions.children("")
     county = None
     while county is None:
         province = rng.choice(provinces)
@@ -115,9 +115,14 @@ def pick_body(rng: random.Random) -> tuple[str, str]:
     return f"{county_name}{rng.choice(DEPARTMENTS)}", seat.code
 
 
-def make_report(rng: random.Random, layout: str | None = None, consistent: bool | None = None) -> Report:
-    agency, code = pick_body(rng)
-    year = rng.choice([2019, 2020, 2021, 2022, 2023, 2024])
+YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
+
+
+def make_report(rng: random.Random, layout: str | None = None, consistent: bool | None = None,
+                body: tuple[str, str] | None = None, year: int | None = None) -> Report:
+    """A report of a random body and year, or of `body` (name, division code) in `year`."""
+    agency, code = body or pick_body(rng)
+    year = year or rng.choice(YEARS)
     template = "2021" if year >= 2021 else "2019"
     report = Report(agency, code, year, template, layout or rng.choice(ALL_LAYOUTS),
                     consistent if consistent is not None else rng.random() < 0.8)
@@ -127,6 +132,19 @@ def make_report(rng: random.Random, layout: str | None = None, consistent: bool 
     if not report.consistent:
         break_one_total(rng, report.tables)
     return report
+
+
+def province_reports(rng: random.Random, count: int, layouts: tuple[str, ...]) -> list[Report]:
+    """`count` reports as one province's portal holds them: its bodies (township governments and
+    county departments of a few dozen counties) each reporting every year, 2019–2024."""
+    province = rng.choice([p for p in divisions.children("") if divisions.children(p.code)])
+    bodies: list[tuple[str, str]] = []
+    while len(bodies) * len(YEARS) < count:
+        body = pick_body(rng, province)
+        if body not in bodies:
+            bodies.append(body)
+    pairs = [(body, year) for body in bodies for year in YEARS][:count]
+    return [make_report(rng, rng.choice(layouts), body=body, year=year) for body, year in pairs]
 
 
 # ---- rendering -----------------------------------------------------------------------------------

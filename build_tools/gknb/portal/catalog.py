@@ -9,7 +9,7 @@ input file's SHA-256: nothing depends on when the site was built, so builds stay
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from gknb.check.registry import PROBLEM_KINDS, problem_kinds
 from gknb.model.record import Record, Severity
@@ -108,10 +108,12 @@ def region_view(region: str) -> dict[str, Any]:
             "level": level_of(region), "parent": parent_of(region)}
 
 
-def index_files(rows: list[dict[str, Any]], site_url: str, feeds: dict[str, str]) -> dict[str, bytes]:
+def index_files(rows: list[dict[str, Any]], site_url: str, feeds: dict[str, str],
+                made: Callable[[str, list[dict[str, Any]]], bool] = lambda _path, _rows: True) -> dict[str, bytes]:
     """`data/index/<region>/<year>.json` for every region level and year, and `data/index.json`
     listing them (compact: 2,500 regions at 5,000 reports); `feeds`: region → its Atom feed's site
-    path ("" → the national one)."""
+    path ("" → the national one); `made(path, rows)`: whether an index file is written (a live
+    update writes only those listing a changed report)."""
     files: dict[str, bytes] = {}
     regions = []
     groups = grouped(rows)
@@ -119,8 +121,9 @@ def index_files(rows: list[dict[str, Any]], site_url: str, feeds: dict[str, str]
         years: dict[str, int] = {}
         for year in sorted(groups[region], key=year_order):
             members = groups[region][year]
-            files[index_path(region, year)] = json_bytes({"region": region_view(region), "year": year,
-                                                          "count": len(members), "reports": members}, indent=None)
+            if made(index_path(region, year), members):
+                files[index_path(region, year)] = json_bytes({"region": region_view(region), "year": year,
+                                                              "count": len(members), "reports": members}, indent=None)
             years[year_key(year)] = len(members)
         regions.append({**region_view(region), "count": sum(years.values()), "years": years})
     files[INDEX] = json_bytes({

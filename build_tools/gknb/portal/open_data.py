@@ -23,7 +23,7 @@ from gknb.model.record import CheckState, Finding, Record
 from gknb.model.official_tables import OFFICIAL_TABLES
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_NAMES, findings_schema, reports_schema
 from gknb.portal.scope import PageScope, each, wanted
-from gknb.portal.workbooks import grouped, region_workbook, region_year_key
+from gknb.portal.workbooks import region_workbook, region_year_key
 
 DATA_DIR = "data"
 
@@ -69,11 +69,13 @@ def region_xlsx_path(key: str) -> str:
 def region_workbooks(published: list[Published], keys: list[str], scope: PageScope | None = None) -> dict[str, bytes]:
     """An .xlsx per province and year (a row per report)."""
     files: dict[str, bytes] = {}
-    by_id = {p.id: p for p in published}
-    rows = ((p.id, p.record, metadata_row(p)) for p in published)
-    for key, items in grouped(rows).items():
-        if wanted(scope, region_xlsx_path(key), [by_id[i] for i, _r, _m in items]):
-            files[region_xlsx_path(key)] = region_workbook([m for _i, _r, m in items], [(i, r) for i, r, _m in items], keys)
+    by_key: dict[str, list[Published]] = {}
+    for item in published:
+        by_key.setdefault(region_year_key(item.record), []).append(item)
+    for key, items in sorted(by_key.items()):
+        if wanted(scope, region_xlsx_path(key), items):
+            rows = each(scope, "meta", items, metadata_row)
+            files[region_xlsx_path(key)] = region_workbook(rows, [(i.id, i.record) for i in items], keys)
     return files
 
 
@@ -92,17 +94,24 @@ def source_path(report_id: str, record: Record) -> str:
     return f"{DATA_DIR}/sources/{report_id}{safe}"
 
 
-def cell_keys(records: Iterable[Record]) -> list[str]:
-    """Every cell key of the official layouts (2021 first), then any other key a record holds."""
-    keys: dict[str, None] = {}
-    for template in OFFICIAL_TABLES.values():
-        for table in template:
-            for row in table.rows:
-                for column in row.columns:
-                    keys[f"{table.key}.{row.key}.{column.key}"] = None
-    extra = {f"{t}.{r}.{c}" for record in records for t, rows in record.tables.items()
-             for r, cols in rows.items() for c in cols}
-    return list(keys) + sorted(extra - keys.keys())
+OFFICIAL_KEYS = tuple(dict.fromkeys(f"{table.key}.{row.key}.{column.key}" for template in OFFICIAL_TABLES.values()
+                                    for table in template for row in table.rows for column in row.columns))
+
+
+def record_keys(record: Record) -> frozenset[str]:
+    """The cell keys a record holds that no official layout has."""
+    return frozenset(f"{t}.{r}.{c}" for t, rows in record.tables.items() for r, cols in rows.items()
+                     for c in cols) - OFFICIAL_KEY_SET
+
+
+OFFICIAL_KEY_SET = frozenset(OFFICIAL_KEYS)
+
+
+def cell_keys(records: Iterable[Record], extras: Iterable[frozenset[str]] | None = None) -> list[str]:
+    """Every cell key of the official layouts (2021 first), then any other key a record holds
+    (`extras`: record_keys of each record, when already known)."""
+    found = extras if extras is not None else (record_keys(r) for r in records)
+    return list(OFFICIAL_KEYS) + sorted(frozenset().union(*found))
 
 
 def metadata_row(published: Published) -> dict[str, Any]:
@@ -234,10 +243,11 @@ def source_file(corpus: Corpus, content_dir: Path, path: str) -> Path:
     return corpus.origins.get(path, content_dir / path)
 
 
-def data_files(corpus: Corpus, published: list[Published], content_dir: Path, scope: PageScope | None = None
-               ) -> tuple[dict[str, bytes], dict[str, Path]]:
-    """Site path → bytes for the data files; site path → input file for the sources."""
-    keys = cell_keys(p.record for p in published)
+def data_files(corpus: Corpus, published: list[Published], content_dir: Path, scope: PageScope | None = None,
+               keys: list[str] | None = None) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Site path → bytes for the data files; site path → input file for the sources (`keys`: cell_keys
+    of the records, when already known)."""
+    keys = keys if keys is not None else cell_keys(p.record for p in published)
     lines = each(scope, "json", published, record_line)
     data = {
         f"{DATA_DIR}/reports.csv": reports_csv(published, keys, scope),

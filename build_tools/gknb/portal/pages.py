@@ -40,8 +40,8 @@ from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
-from gknb.portal.scope import PageScope, wanted
-from gknb.portal.open_data import Published, cell_keys, data_files, region_xlsx_path, report_json_path, report_xlsx_path, source_path
+from gknb.portal.scope import PageScope, each, wanted
+from gknb.portal.open_data import Published, cell_keys, data_files, record_keys, region_xlsx_path, report_json_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import region_year_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
@@ -78,13 +78,13 @@ class Entry:
         """The body's timeline page, "" when there is none."""
         return f"bodies/{self.body}.md" if self.body else ""
 
-    @property
+    @cached_property
     def region_code(self) -> str:
         """The division code without trailing zero levels (2, 4, 6 or 9 digits), "" when unknown."""
         code = self.record.region.get("code")
         return divisions.short_code(str(code)) if code else ""
 
-    @property
+    @cached_property
     def body_key(self) -> str | None:
         """The same body across years (across_years.body_key: sidecar same_as, or code + short name)."""
         return body_key(self.record)
@@ -219,15 +219,17 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                  stats: str = "", problems: list[dict[str, Any]] | None = None,
                  links: tuple[tuple[str, str], ...] = (), feed: str = "",
                  bodies: tuple[list[int], list[dict[str, Any]]] | None = None,
-                 coverage: tuple[list[int], list[dict[str, Any]]] | None = None) -> str:
+                 coverage: tuple[list[int], list[dict[str, Any]]] | None = None, listed: bool = True) -> str:
     """`stats`: the summary page of the same reports, if there is one; `problems`: the region's
     problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
     whose Atom feed the page announces; `bodies`, `coverage`: (years, rows) of body_rows and
-    coverage_rows."""
+    coverage_rows; `listed`: the reports listed one by one (an index of groups only counts them:
+    the whole corpus on one page is megabytes, and any change would make it again)."""
     body_years, body_list = bodies or ([], [])
     coverage_years, coverage_list = coverage or ([], [])
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
-                  rows=[row_view(e, src) for e in entries], groups=groups or [], group_label=group_label,
+                  rows=[row_view(e, src) for e in entries] if listed else [], total=len(entries),
+                  groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
                   stats_url=link(src, stats) if stats else "", problems=problems or [],
                   kinds=[k.words for k in PROBLEM_KINDS],
@@ -329,7 +331,7 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
         province = code[:2]
         links = ((f"{division_name(province)}的校验问题", findings_region_src(province)),
                  ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
-        pages[src] = listing_page(src, title, members if code else entries, groups=groups,
+        pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=bool(code),
                                   group_label=level, trail=crumbs, stats=region_stats_src(code),
                                   problems=problem_rows(members, src) if code else None, links=links,
                                   feed=province, bodies=body_rows(members, src) if len(code) >= 4 else None,
@@ -353,7 +355,7 @@ def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[En
         grouped.setdefault(value(entry), []).append(entry)
     index = f"browse/{kind}/index.md"
     values = sorted(grouped, key=order)
-    pages = {index: listing_page(index, title, entries, group_label=title[1:].replace("浏览", ""), groups=[
+    pages = {index: listing_page(index, title, entries, listed=False, group_label=title[1:].replace("浏览", ""), groups=[
         group_view(index, f"browse/{kind}/{slug(v)}.md", v, grouped[v]) for v in values])}
     for v in values:
         src = f"browse/{kind}/{slug(v)}.md"
@@ -481,14 +483,14 @@ def compare_link(from_src: str, entries: list[Entry], add: bool = False) -> str:
     return f"{link(from_src, COMPARE_SRC)}?{'add' if add else 'r'}={ids}"
 
 
-def compare_rows(entries: list[Entry]) -> list[tuple[str, str]]:
-    """Every cell the compared reports may hold, in the official order, with its Chinese label (the
-    2021 layout's; a cell only the 2019 layout has, the 2019 one's)."""
-    return [(key, cell_label(key, "2021")) for key in cell_keys(e.record for e in entries)]
+def compare_rows(keys: list[str]) -> list[tuple[str, str]]:
+    """Every cell the compared reports may hold (cell_keys), in the official order, with its Chinese
+    label (the 2021 layout's; a cell only the 2019 layout has, the 2019 one's)."""
+    return [(key, cell_label(key, "2021")) for key in keys]
 
 
-def compare_page(entries: list[Entry]) -> str:
-    return render("compare.md.j2", rows_json=json.dumps(compare_rows(entries), ensure_ascii=False),
+def compare_page(keys: list[str]) -> str:
+    return render("compare.md.j2", rows_json=json.dumps(compare_rows(keys), ensure_ascii=False),
                   marks_json=json.dumps({state.value: list(marks) for state, marks in STATE_MARKS.items()},
                                         ensure_ascii=False),
                   json_base=link(COMPARE_SRC, "data/reports/") + "/", pages_base=link(COMPARE_SRC, "reports/") + "/")
@@ -914,11 +916,13 @@ def page_address(src: str, site_url: str) -> str:
     return absolute(page_url(src), site_url)
 
 
-def catalog_files(published: list[Published], site_url: str) -> dict[str, bytes]:
+def catalog_files(published: list[Published], site_url: str, scope: PageScope | None = None) -> dict[str, bytes]:
     """The Atom feeds and the JSON index files, from one row per report."""
-    rows = [index_row(item) for item in published]
+    rows = each(scope, "index", published, index_row)
     feeds = feed_files(rows, site_url, lambda province: page_url(region_src(province)))
-    return {**feeds, **index_files(rows, site_url, feed_map(feeds))}
+    by_row = {id(row): item for row, item in zip(rows, published)}
+    return {**feeds, **index_files(rows, site_url, feed_map(feeds),
+                                   lambda path, members: wanted(scope, path, [by_row[id(r)] for r in members]))}
 
 
 def published(entry: Entry, site_url: str) -> Published:
@@ -932,6 +936,12 @@ def body_mates(entry: Entry, by_body: dict[str, list[Entry]]) -> list[Entry]:
     return by_body[entry.body_key] if entry.body_key is not None else [entry]
 
 
+def same_entry(scope: PageScope, entry: Entry) -> Entry:
+    """The entry of an unchanged record as the last run had it, with the figures it has read."""
+    before: Entry = scope.remembered("entry", entry, lambda: entry)
+    return before if before.body == entry.body and before.legacy == entry.legacy else entry
+
+
 def report_wanted(scope: PageScope | None, entry: Entry, by_body: dict[str, list[Entry]]) -> bool:
     return wanted(scope, entry.src, body_mates(entry, by_body))
 
@@ -943,6 +953,8 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     `scope` that made the last run's files, and the source paths of the reports `touched` since,
     only what shows one of them is made; the scope's `kept` lists the rest (portal/scope.py)."""
     entries = entries_of(corpus.records)
+    if scope is not None:
+        entries = [same_entry(scope, e) for e in entries]
     by_body = bodies(entries)
     if scope is not None:
         scope.begin({str(e.record.source.get("path")): e.id for e in entries}, touched)
@@ -961,12 +973,13 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.pages.update(ranking_pages(entries, scope))
         site.pages.update(findings_pages(entries, by_body, scope=scope))
         site.pages["findings/rejected.md"] = rejected_page(corpus)
-        site.pages[COMPARE_SRC] = compare_page(entries)
-        site.pages["fields.md"] = fields_page(cell_keys(e.record for e in entries), workbook_views(
+        keys = cell_keys([], each(scope, "keys", entries, lambda e: record_keys(e.record)))
+        site.pages[COMPARE_SRC] = compare_page(keys)
+        site.pages["fields.md"] = fields_page(keys, workbook_views(
             [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
         listed = [published(e, site_url) for e in entries]
-        site.data, site.sources = data_files(corpus, listed, content_dir, scope)
-        site.data.update(catalog_files(listed, site_url))
+        site.data, site.sources = data_files(corpus, listed, content_dir, scope, keys)
+        site.data.update(catalog_files(listed, site_url, scope))
         site.data.update(redirects(entries, by_body, site_url, scope))
         site.data[TERMS_FILE] = terms_json(e.record for e in entries)
         site.data[LAYOUTS_SCRIPT] = layouts_script()

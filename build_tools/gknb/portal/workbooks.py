@@ -110,10 +110,3 @@ def region_year_key(record: Record) -> str:
     """The workbook a report goes to: province code (2 digits) and year, `unknown` where not known."""
     code = str(record.region.get("code") or "")[:2] or "unknown"
     return f"{code}-{record.year or 'unknown'}"
-
-
-def grouped(items: Iterable[tuple[str, Record, dict[str, Any]]]) -> dict[str, list[tuple[str, Record, dict[str, Any]]]]:
-    groups: dict[str, list[tuple[str, Record, dict[str, Any]]]] = {}
-    for item in items:
-        groups.setdefault(region_year_key(item[1]), []).append(item)
-    return dict(sorted(groups.items()))

@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 
 from gknb.corpus.pipeline import Corpus, Options, relative_name
 from gknb.corpus.update import Fingerprint, update_corpus
-from gknb.portal.pages import SiteFiles, entries_of, generate
+from gknb.portal.pages import SiteFiles, generate
 from gknb.portal.render import lift_html_blocks
 from gknb.portal.scope import PageScope
 from gknb.publish.build import rezip_sitemap
@@ -192,7 +192,8 @@ class LiveBuilder:
             live.search_html.pop(src, None)
         live.corpus, live.prints = update.corpus, update.fingerprints
         if changes.pages or changes.removed_pages:
-            self.reindex(site_dir, live, [e.src for e in entries_of(update.corpus.records)])
+            # in the order of generate's entries, as the full build feeds them to the index
+            self.reindex(site_dir, live, [f"reports/{report}.md" for report in live.scope.ids.values()])
         outcome.seconds = time.perf_counter() - started
         return outcome
 
