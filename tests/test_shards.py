@@ -131,6 +131,9 @@ def test_top_level_site_links_into_both_shards(split: Split) -> None:
     assert search.get_element_by_id("gknb-search") is not None
     bundles = search.find(".//meta[@name='gknb-search-bundles']")
     assert bundles is not None and bundles.get("content") == "shards/37/pagefind/ shards/62/pagefind/"
+    names = search.find(".//meta[@name='gknb-search-names']")
+    assert names is not None and names.get("content") == "山东省|甘肃省"
+    assert search.find(".//meta[@name='gknb-search-national']") is None  # opt-in: plugin option national_search
     # The theme and its Content-Security-Policy are those of the shards.
     assert search.find(".//meta[@http-equiv='Content-Security-Policy']") is not None
 
@@ -231,8 +234,8 @@ def test_top_level_search_finds_reports_of_every_shard(browser: Any, base_url: s
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
 
-    def search(query: str) -> list[str]:
-        page.goto(base_url + "search/")
+    def search(query: str, scope: str = "all") -> list[str]:
+        page.goto(base_url + f"search/?scope={scope}")
         page.wait_for_selector("#gknb-search[data-ready]")
         page.fill("#gknb-q", query)
         page.press("#gknb-q", "Enter")
@@ -250,10 +253,26 @@ def test_top_level_search_finds_reports_of_every_shard(browser: Any, base_url: s
         page.wait_for_selector("article h1")
         assert "/shards/" in page.url and any(b in page.inner_text("article h1") for b in BODIES.values())
         # The province filter lists the provinces of both shards.
-        page.goto(base_url + "search/")
+        page.goto(base_url + "search/?scope=all")
         page.wait_for_selector("#gknb-search[data-ready]")
         options = page.eval_on_selector_all("select[data-facet=province] option", "os => os.map(o => o.value)")
         assert {"山东省", "甘肃省"} <= set(options)
+        # Without `scope`, one shard is searched (each merged index costs downloads on every query):
+        # the other province's report is not found there, and only that shard's index is fetched.
+        fetched.clear()
+        (first, first_body), (second, second_body) = sorted(BODIES.items())
+        assert [urlsplit(h).path.split("/")[3] for h in search(first_body, scope=first)] == [first]
+        page.goto(base_url + "search/")
+        page.wait_for_selector("#gknb-search[data-ready]")
+        assert page.eval_on_selector("select[data-scope]", "s => s.value") == first
+        assert not [f for f in fetched if f"/shards/{second}/pagefind/" in f]
+        # Choosing 全部 in the scope list loads the page with every shard merged.
+        page.select_option("select[data-scope]", "all")
+        page.wait_for_url(re.compile("scope=all"))
+        page.wait_for_selector("#gknb-search[data-ready]")
+        page.fill("#gknb-q", second_body)
+        page.press("#gknb-q", "Enter")
+        expect(page.locator(".gknb-search__status")).to_have_text(re.compile("^找到 1"))
     finally:
         context.close()
     assert outside == [], f"requests to other hosts: {outside}"

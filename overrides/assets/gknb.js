@@ -373,6 +373,7 @@
     url.search = "";
     if (query) url.searchParams.set("q", query);
     Object.keys(chosen).forEach(function (k) { if (!(k === "year" && chosen[k] === autoYear)) url.searchParams.set(k, chosen[k]); });
+    if (params.get("scope")) url.searchParams.set("scope", params.get("scope"));
     history.replaceState(null, "", url);
     var mine = ++generation;
     results.textContent = "";
@@ -420,11 +421,43 @@
   // printed as a meta tag). The first is loaded, the others are merged into it (Pagefind's
   // mergeIndex); each bundle's results link into its own folder.
   var listed = document.querySelector('meta[name="gknb-search-bundles"]');
-  var bundles = ((listed && listed.getAttribute("content")) || "pagefind/").split(/\s+/).filter(Boolean)
-    .map(function (path) {
+  var named = document.querySelector('meta[name="gknb-search-names"]');
+  var names = named ? named.getAttribute("content").split("|") : [];
+  var allBundles = ((listed && listed.getAttribute("content")) || "pagefind/").split(/\s+/).filter(Boolean)
+    .map(function (path, i) {
       var url = new URL(path, siteRoot);
-      return { path: url.pathname, base: new URL("..", url).pathname };
+      return { path: url.pathname, base: new URL("..", url).pathname, key: path.split("/").slice(-3)[0],
+               name: names[i] || path };
     });
+  // Several shards (a split build): each merged index costs its own downloads on every query, so one
+  // province is searched unless the reader asks for all (the site may make all the default:
+  // gknb_national_search). The choice is the address's `scope` (a shard's key, or "all").
+  var NATIONAL = "all";
+  var national = document.querySelector('meta[name="gknb-search-national"]');
+  var scope = params.get("scope") || (national ? NATIONAL : "");
+  var bundles = allBundles.length < 2 || scope === NATIONAL ? allBundles
+    : allBundles.filter(function (b) { return b.key === scope; });
+  if (!bundles.length) bundles = allBundles.slice(0, 1);
+  if (allBundles.length > 1) {
+    var scopeSelect = el("select", { "aria-label": "检索范围", "data-scope": "" });
+    allBundles.forEach(function (b) {
+      var option = el("option", { value: b.key }, b.name);
+      if (bundles.length === 1 && bundles[0].key === b.key) option.selected = true;
+      scopeSelect.appendChild(option);
+    });
+    var all = el("option", { value: NATIONAL }, "全部 " + allBundles.length + " 个分片（每次检索下载的数据约多 " +
+                 allBundles.length + " 倍）");
+    if (bundles.length > 1) all.selected = true;
+    scopeSelect.appendChild(all);
+    scopeSelect.addEventListener("change", function () {
+      var url = new URL(location.href);
+      url.searchParams.set("scope", scopeSelect.value);
+      location.assign(url);  // an index once merged cannot be left out again: load the page anew
+    });
+    var scopeLabel = el("label", { "class": "gknb-search__scope" }, "检索范围：");
+    scopeLabel.appendChild(scopeSelect);
+    root.insertBefore(scopeLabel, form);
+  }
 
   async function loadTerms() {
     var lists = await Promise.all(bundles.map(function (b) {

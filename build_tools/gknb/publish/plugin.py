@@ -56,6 +56,9 @@ class GknbConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves __in
     scheduler = c.Type(str, default="")
     """A Dask scheduler (tcp://HOST:8786) whose workers parse the files, sharing the content folder and
     the cache directory by path ("": parse here; `gknb build --scheduler` sets it for one build)."""
+    national_search = c.Type(bool, default=False)
+    """A split build's top-level search searches every shard at once by default (each merged shard
+    costs its downloads on every query); off: one province at a time unless the reader picks 全部."""
     links_within = c.Type(str, default="")
     """Symbolic links in the content folder are followed to files under this folder only ("": the content
     folder itself); a split build's shard content is links into the project's content folder."""

@@ -578,9 +578,10 @@ def findings_page(shards: list[Shard], findings_csv: bytes) -> str:
                           for c in checks], provinces=provinces)
 
 
-def search_bundles(shards: list[Shard]) -> list[str]:
-    """The shards' Pagefind bundles, which the top-level search box merges (extra.gknb_search_bundles)."""
-    return [f"{SHARDS_DIR}/{s.key}/pagefind/" for s in shards if s.searchable]
+def search_bundles(shards: list[Shard]) -> list[tuple[str, str]]:
+    """The shards' Pagefind bundles and names, which the top-level search box searches one at a time
+    or merged (extra.gknb_search_bundles, gknb_search_names)."""
+    return [(f"{SHARDS_DIR}/{s.key}/pagefind/", s.name) for s in shards if s.searchable]
 
 
 def nav_for(nav: Any, docs: Path) -> Any:
@@ -597,9 +598,13 @@ def nav_for(nav: Any, docs: Path) -> Any:
     return None
 
 
-def index_config(project: Project, docs: Path, bundles: list[str]) -> dict[str, Any]:
+def index_config(project: Project, docs: Path, bundles: list[tuple[str, str]]) -> dict[str, Any]:
     plugins = [{n: o} if o is not None else n for n, o in plugin_entries(project.config.get("plugins")) if n != PLUGIN]
-    extra = {**(project.config.get("extra") or {}), "gknb_search_bundles": bundles}
+    # Every merged shard costs bytes on each query: all shards at once only when the project asks
+    # (plugin option national_search), else the reader picks one province or 全部.
+    extra = {**(project.config.get("extra") or {}), "gknb_search_bundles": [path for path, _name in bundles],
+             "gknb_search_names": [name for _path, name in bundles],
+             "gknb_national_search": bool(project.plugin.get("national_search", False))}
     config: dict[str, Any] = {"docs_dir": str(docs), "plugins": plugins, "extra": extra}
     theme = theme_override(project)
     if theme:
