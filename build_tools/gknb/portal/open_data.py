@@ -66,17 +66,23 @@ def region_xlsx_path(key: str) -> str:
     return f"{DATA_DIR}/xlsx/province-{key}.xlsx"
 
 
-def region_workbooks(published: list[Published], keys: list[str], scope: PageScope | None = None) -> dict[str, bytes]:
-    """An .xlsx per province and year (a row per report)."""
-    files: dict[str, bytes] = {}
+def workbook_groups(published: list[Published], scope: PageScope | None = None) -> list[tuple[str, list[Published]]]:
+    """The province-and-year workbooks to write (site path, its reports in order): all of them, or
+    in a live update those holding a changed report."""
     by_key: dict[str, list[Published]] = {}
     for item in published:
         by_key.setdefault(region_year_key(item.record), []).append(item)
-    for key, items in sorted(by_key.items()):
-        if wanted(scope, region_xlsx_path(key), items):
-            rows = each(scope, "meta", items, metadata_row)
-            files[region_xlsx_path(key)] = region_workbook(rows, [(i.id, i.record) for i in items], keys)
-    return files
+    return [(region_xlsx_path(key), items) for key, items in sorted(by_key.items())
+            if wanted(scope, region_xlsx_path(key), items)]
+
+
+def group_workbook(items: list[Published], keys: list[str], scope: PageScope | None = None) -> bytes:
+    """An .xlsx of one province and year (a row per report)."""
+    return region_workbook(each(scope, "meta", items, metadata_row), [(i.id, i.record) for i in items], keys)
+
+
+def region_workbooks(published: list[Published], keys: list[str], scope: PageScope | None = None) -> dict[str, bytes]:
+    return {path: group_workbook(items, keys, scope) for path, items in workbook_groups(published, scope)}
 
 
 # Formats a browser shows without running anything of the file's own. Any other source (HTML, Markdown)
@@ -244,9 +250,9 @@ def source_file(corpus: Corpus, content_dir: Path, path: str) -> Path:
 
 
 def data_files(corpus: Corpus, published: list[Published], content_dir: Path, scope: PageScope | None = None,
-               keys: list[str] | None = None) -> tuple[dict[str, bytes], dict[str, Path]]:
+               keys: list[str] | None = None, workbooks: bool = True) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Site path → bytes for the data files; site path → input file for the sources (`keys`: cell_keys
-    of the records, when already known)."""
+    of the records, when already known; `workbooks`: False when the caller writes them)."""
     keys = keys if keys is not None else cell_keys(p.record for p in published)
     lines = each(scope, "json", published, record_line)
     data = {
@@ -257,7 +263,8 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path, sc
         f"{DATA_DIR}/build-report.json": json_bytes(build_report(corpus, published)),
         f"{DATA_DIR}/record.schema.json": record_schema(),
     }
-    data.update(region_workbooks(published, keys, scope))
+    if workbooks:
+        data.update(region_workbooks(published, keys, scope))
     for item, line in zip(published, lines, strict=True):
         if wanted(scope, report_json_path(item.id), [item]):
             data[report_json_path(item.id)] = line

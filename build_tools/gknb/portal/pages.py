@@ -41,7 +41,7 @@ from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.scope import PageScope, each, wanted
-from gknb.portal.open_data import Published, cell_keys, data_files, record_keys, region_xlsx_path, report_json_path, report_xlsx_path, source_path
+from gknb.portal.open_data import Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_json_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import region_year_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
@@ -863,47 +863,73 @@ def year_stats_pages(entries: list[Entry], scope: PageScope | None = None) -> di
 
 
 # ---- report pages on every core ---------------------------------------------------------------
-# Report pages are half the time of generate() and independent of one another: forked workers
-# render them (inheriting the entries, nothing pickled on the way in) while this process writes
-# the listing and statistics pages; results come back in submission order, so output is stable.
-
-ReportOutput = str  # the report's page
-
-
-def report_output(entry: Entry, by_body: dict[str, list[Entry]], site_url: str) -> ReportOutput:
-    return report_page(entry, by_body, site_url)
-
+# Report pages and the province workbooks are most of generate()'s time and independent of one
+# another: forked workers make them (inheriting the entries, nothing pickled on the way in) while
+# this process writes the listing and statistics pages; results come back in submission order, so
+# output is stable. A part is a span of report pages or one workbook.
 
 PARALLEL_PAGES_FROM = 200
-_SHARED: tuple[list[Entry], dict[str, list[Entry]], str] | None = None
 
 
-def report_pages_of(span: range) -> list[ReportOutput]:
+@dataclass(frozen=True)
+class Farmed:
+    """What the workers are given (by fork): the report pages to make, the workbooks to write."""
+    entries: list[Entry]
+    by_body: dict[str, list[Entry]]
+    site_url: str
+    workbooks: list[tuple[str, list[Published]]]
+    keys: list[str]
+
+
+_SHARED: Farmed | None = None
+Part = tuple[str, int, int]  # ("pages", start, stop) or ("workbook", index, 0)
+
+
+def made_part(part: Part) -> list[str] | bytes:
     assert _SHARED is not None
-    entries, by_body, site_url = _SHARED
-    return [report_output(entries[i], by_body, site_url) for i in span]
+    return farmed_part(_SHARED, part)
+
+
+def farmed_part(farmed: Farmed, part: Part) -> list[str] | bytes:
+    kind, first, last = part
+    if kind == "pages":
+        return [report_page(farmed.entries[i], farmed.by_body, farmed.site_url) for i in range(first, last)]
+    return group_workbook(farmed.workbooks[first][1], farmed.keys)
 
 
 def spans(count: int, parts: int) -> list[range]:
-    size = -(-count // parts)
+    size = max(1, -(-count // parts))
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def start_report_pages(entries: list[Entry], by_body: dict[str, list[Entry]], jobs: int,
-                       site_url: str) -> Callable[[], list[ReportOutput]]:
-    """Begin rendering every report page; the returned function waits and gives them in order."""
+def farm_parts(farmed: Farmed, jobs: int) -> list[Part]:
+    return ([("pages", span.start, span.stop) for span in spans(len(farmed.entries), jobs * 4)]
+            + [("workbook", index, 0) for index in range(len(farmed.workbooks))])
+
+
+def start_farm(farmed: Farmed, jobs: int) -> Callable[[], tuple[list[str], dict[str, bytes]]]:
+    """Begin making the report pages and workbooks; the returned function waits and gives the pages
+    in order and the workbooks by site path."""
     global _SHARED
-    if jobs <= 1 or len(entries) < PARALLEL_PAGES_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: [report_output(entry, by_body, site_url) for entry in entries]
-    _SHARED = (entries, by_body, site_url)
+    parts = farm_parts(farmed, jobs)
+
+    def assembled(made: list[list[str] | bytes]) -> tuple[list[str], dict[str, bytes]]:
+        pages = [page for out in made if isinstance(out, list) for page in out]
+        books = {farmed.workbooks[part[1]][0]: out for part, out in zip(parts, made) if isinstance(out, bytes)}
+        return pages, books
+
+    if (jobs <= 1 or len(farmed.entries) + len(farmed.workbooks) < PARALLEL_PAGES_FROM
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return lambda: assembled([farmed_part(farmed, part) for part in parts])
+    _SHARED = farmed
     with frozen_heap():  # the workers fork when tasks are submitted
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-        futures = [pool.submit(report_pages_of, span) for span in spans(len(entries), jobs * 4)]
+        futures = [pool.submit(made_part, part) for part in parts]
 
-    def collect() -> list[ReportOutput]:
+    def collect() -> tuple[list[str], dict[str, bytes]]:
         global _SHARED
         try:
-            return [page for future in futures for page in future.result()]
+            return assembled([future.result() for future in futures])
         finally:
             pool.shutdown()
             _SHARED = None
@@ -959,7 +985,12 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     if scope is not None:
         scope.begin({str(e.record.source.get("path")): e.id for e in entries}, touched)
     rendered_entries = [e for e in entries if report_wanted(scope, e, by_body)]
-    report_pages = start_report_pages(rendered_entries, by_body, jobs or os.cpu_count() or 1, site_url)
+    listed = [published(e, site_url) for e in entries]
+    keys = cell_keys([], each(scope, "keys", entries, lambda e: record_keys(e.record)))
+    # The workers' rows are not remembered in the scope (they live in the workers): in a live update
+    # there are a few workbooks, made here.
+    farm = start_farm(Farmed(rendered_entries, by_body, site_url, workbook_groups(listed, scope), keys),
+                      1 if scope is not None and scope.changed is not None else jobs or os.cpu_count() or 1)
     site = SiteFiles()
     try:
         site.pages["index.md"] = home_page(corpus, entries)
@@ -973,12 +1004,10 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.pages.update(ranking_pages(entries, scope))
         site.pages.update(findings_pages(entries, by_body, scope=scope))
         site.pages["findings/rejected.md"] = rejected_page(corpus)
-        keys = cell_keys([], each(scope, "keys", entries, lambda e: record_keys(e.record)))
         site.pages[COMPARE_SRC] = compare_page(keys)
         site.pages["fields.md"] = fields_page(keys, workbook_views(
             [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
-        listed = [published(e, site_url) for e in entries]
-        site.data, site.sources = data_files(corpus, listed, content_dir, scope, keys)
+        site.data, site.sources = data_files(corpus, listed, content_dir, scope, keys, workbooks=False)
         site.data.update(catalog_files(listed, site_url, scope))
         site.data.update(redirects(entries, by_body, site_url, scope))
         site.data[TERMS_FILE] = terms_json(e.record for e in entries)
@@ -986,9 +1015,10 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
                                              for e in entries)
     finally:  # the workers are waited for (and stopped) even when a page above failed
-        rendered = report_pages()
+        rendered, workbooks = farm()
     for entry, page in zip(rendered_entries, rendered, strict=True):
         site.pages[entry.src] = page
+    site.data.update(workbooks)
     site.searchable.update(e.src for e in entries)
     return site
 
