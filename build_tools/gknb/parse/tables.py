@@ -15,7 +15,8 @@ from typing import Sequence
 
 from gknb.model.document import Line, LineKind
 from gknb.read.cleanup import is_number_row
-from gknb.parse.labels import Token, TokenKind, cell_from_token, classify_cell, is_subsequence, normalise_label, split_label_numbers
+from gknb.parse.labels import (Token, TokenKind, cell_from_token, cell_kind, classify_cell, is_subsequence, normalise_label,
+                               split_label_numbers)
 from gknb.model.record import MISSING_CELL, Cell, CellState
 from gknb.parse.confirm import relations_of, sides
 from gknb.parse.digit_runs import (Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings_or_forced,
@@ -68,7 +69,11 @@ def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     tokens: list[Token] = []
     for index, line in lines:
         cells = line_cells(line, one_per_line)
-        tokens.extend(classify_cell(cell, index, line.kind is LineKind.GRID, line.kind is LineKind.TEXT, confidence)
+        exact, loose = line.kind is LineKind.GRID, line.kind is LineKind.TEXT
+        if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
+            tokens.extend(Token(cell_kind(cell), cell, index, exact=exact, loose=loose) for cell in cells)
+            continue
+        tokens.extend(classify_cell(cell, index, exact, loose, confidence)
                       for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
                       if slot not in line.covered)  # a merged cell's other slots are no cells
     return [t for t in tokens if t.kind is not TokenKind.NOISE]
@@ -256,7 +261,7 @@ def is_unplaceable(tokens: list[Token], width: int) -> bool:
 
 
 def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Cell]:
-    keys = [c.key for c in row.columns]
+    keys = row.column_keys
     if tokens is None:
         return {k: MISSING_CELL for k in keys}
     if is_unplaceable(tokens, len(keys)):
@@ -285,7 +290,9 @@ def digit_pieces(tokens: Sequence[Token], width: int) -> tuple[str, ...] | None:
     least one digit per column, and either ran on from the label or came with no empty cells
     (a row laid out with empty cells has kept its separators)."""
     values = [t for t in tokens if t.kind is not TokenKind.EMPTY]
-    if not values or any(t.kind is not TokenKind.NUMBER or not t.raw.strip().isdigit() for t in values):
+    if not values or len(values) >= width:
+        return None  # every column has its own value (the common row): no run, checked first as it is cheap
+    if any(t.kind is not TokenKind.NUMBER or not t.raw.strip().isdigit() for t in values):
         return None
     if is_grid_row(values) and len(values) > 1:
         return None  # separate grid cells never ran together
