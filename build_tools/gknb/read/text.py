@@ -34,6 +34,7 @@ def heading_of(raw: str) -> tuple[int, str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # lines are immutable, and blank lines, `\t0` and the labels recur in every report
 def classify_text_line(raw: str) -> Line:
     """One source line → PIPES, TABS or TEXT, following how text extractors mark table cells."""
     if raw.lstrip().startswith("|") or raw.count("|") >= 2:
