@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from gknb.model.numbers import format_number
@@ -174,13 +175,13 @@ class Sum:
 
     def broken(self, record: Record) -> tuple[float, float] | None:
         """(sum of the parts, total) when every cell shows a number and they differ, else None."""
-        found = values(record, [*self.parts, self.total])
+        found = values(record, self.cells)
         if found is None:
             return None
         listed, total = sum(found[:-1]), found[-1]
         return (listed, total) if listed != total else None
 
-    @property
+    @cached_property  # the rules are made once and asked on every report
     def cells(self) -> tuple[str, ...]:
         return (*self.parts, self.total)
 

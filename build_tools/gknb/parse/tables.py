@@ -359,9 +359,11 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
         run = RunRow(row.key, pieces)
         run.readings, run.truncated = readings_or_forced(pieces, len(row.columns), row_constraint(table))
         runs.append(run)
-    width = len(table.rows[0].columns)
-    left = settle(runs, known_values(cells), table.relations, width)
-    spell_unfitted_runs(runs, left, cells, table, width)
+    left: dict[str, list[Reading]] = {}
+    if runs:  # settle and spell_unfitted_runs have nothing to do without runs (their known values cost)
+        width = len(table.rows[0].columns)
+        left = settle(runs, known_values(cells), table.relations, width)
+        spell_unfitted_runs(runs, left, cells, table, width)
     for run in runs:
         cells[run.key] = run_cells(table.row(run.key), run, left[run.key])
     ordered = {row.key: cells[row.key] for row in table.rows
