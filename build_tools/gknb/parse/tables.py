@@ -71,7 +71,9 @@ def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
         cells = line_cells(line, one_per_line)
         exact, loose = line.kind is LineKind.GRID, line.kind is LineKind.TEXT
         if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
-            tokens.extend(Token(cell_kind(cell), cell, index, exact=exact, loose=loose) for cell in cells)
+            # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) without keyword arguments, which
+            # cost the named tuple's __new__ more than half of it: the fields in order, defaults spelled out
+            tokens.extend(Token._make((cell_kind(cell), cell, index, False, exact, loose, None)) for cell in cells)
             continue
         tokens.extend(classify_cell(cell, index, exact, loose, confidence)
                       for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
@@ -144,9 +146,11 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
     label_key: str | None = None  # the row `current` collects for
     last_valued: str | None = None
     started = not table.first_row
+    text = TokenKind.TEXT
     for token in tokens:
-        if token.kind is not TokenKind.TEXT:
-            if current is not None and token.exact and not in_label_row(label, token):
+        if token.kind is not text:
+            # in_label_row(label, token), inline: this runs for every cell of every table
+            if current is not None and token.exact and not (label is not None and label.exact and label.line == token.line):
                 # A grid cell outside its label's grid row (a converter left the labels beside the
                 # table): which row it belongs to is not shown, so it goes to none.
                 current = None
@@ -396,7 +400,7 @@ def marked_run_readings(tokens: Sequence[Token], width: int) -> list[Reading] | 
     decimal = DECIMAL_RUN_RE.match(values[0].raw.strip()) if len(values) == 1 and values[0].glued else None
     if decimal is not None and width == 2:
         return decimal_readings(*decimal.groups())
-    if not any(INNER_SIGN_RE.search(t.raw) for t in values):
+    if not any(("+" in t.raw or "-" in t.raw) and INNER_SIGN_RE.search(t.raw) for t in values):  # most rows: no sign
         return None
     match = SIGNED_RUN_RE.match(values[0].raw.strip()) if len(values) == 1 and width in (2, 3) else None
     if match is None:
