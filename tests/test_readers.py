@@ -171,6 +171,16 @@ def test_table_bounds_finds_the_tables_markdown_its_rule_finds(source: str) -> N
     assert gfm_tables(source) == {t.map[0]: t.map[1] for t in tokens if t.type == "table_open" and t.map}
 
 
+@given(st.text(alphabet="|\\a 表", min_size=1, max_size=12).map(str.strip).filter(bool))
+def test_cell_count_is_what_markdown_its_split_counts(row: str) -> None:
+    import importlib
+
+    from gknb.read.text import cell_count, header_columns
+
+    gfm = importlib.import_module("markdown_it.rules_block.table")
+    assert cell_count(row) == header_columns(gfm.escapedSplit(row))
+
+
 def test_markdown_without_gfm_table_uses_the_line_rules(tmp_path: Path) -> None:
     path = tmp_path / "pipes.md"
     path.write_text("| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 1\n", encoding="utf-8")

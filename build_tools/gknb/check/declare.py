@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from gknb.model.numbers import format_number
-from gknb.model.record import About, Cell, CellState, CheckRun, CheckState, Finding, Record, Severity
+from gknb.model.record import (MISSING_CELL, NO_CELLS, NO_ROW, NUMERIC_STATES, About, Cell, CellState, CheckRun,
+                               CheckState, Finding, Record, Severity, split_cell_key)
 
 
 class Scope(str, Enum):
@@ -117,7 +119,10 @@ class Check:
 
     def run(self, findings: list[Finding], *args: Any) -> CheckRun:
         """The check's state on these reports, given the findings it produced."""
-        missing = self.unmet(*args)
+        return self.state(findings, self.unmet(*args))
+
+    def state(self, findings: list[Finding], missing: Requirement | None) -> CheckRun:
+        """`run` with the unmet requirement already known (None: every requirement met)."""
         if missing is not None:
             return CheckRun(CheckState.NOT_RUN, missing.reason)
         return CheckRun(CheckState.FAIL if any(f.check == self.id for f in findings) else CheckState.PASS)
@@ -151,11 +156,13 @@ def number(cell: Cell) -> float | None:
 def values(record: Record, keys: Iterable[str]) -> list[float] | None:
     """The numbers in these cells, or None when any of them shows no number (nothing to verify)."""
     found = []
+    tables = record.tables
     for key in keys:  # run for every check of every report: the first cell without a number ends it
-        value = number(record.cell(key))
-        if value is None:
+        table, row, column = split_cell_key(key)  # record.cell and number(), inline: the checks' inner loop
+        cell = tables.get(table, NO_CELLS).get(row, NO_ROW).get(column, MISSING_CELL)
+        if cell.value is None or cell.state not in NUMERIC_STATES:
             return None
-        found.append(value)
+        found.append(float(cell.value))
     return found
 
 
@@ -168,13 +175,13 @@ class Sum:
 
     def broken(self, record: Record) -> tuple[float, float] | None:
         """(sum of the parts, total) when every cell shows a number and they differ, else None."""
-        found = values(record, [*self.parts, self.total])
+        found = values(record, self.cells)
         if found is None:
             return None
         listed, total = sum(found[:-1]), found[-1]
         return (listed, total) if listed != total else None
 
-    @property
+    @cached_property  # the rules are made once and asked on every report
     def cells(self) -> tuple[str, ...]:
         return (*self.parts, self.total)
 

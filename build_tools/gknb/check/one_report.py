@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, check, complete_relation, has_table,
@@ -28,8 +29,11 @@ TABLE_3 = table_present("applications", "表三（收到和处理政府信息公
 TABLE_4 = table_present("review_litigation", "表四（行政复议、行政诉讼情况）")
 
 
+BALANCE_COLUMNS = tuple(tuple(f"applications.{row}.{column.key}" for row in BALANCE_ROWS) for column in APPLICANTS)
+
+
 def balance_columns(record: Record) -> Iterator[tuple[str, ...]]:
-    return (tuple(f"applications.{row}.{column.key}" for row in BALANCE_ROWS) for column in APPLICANTS)
+    return iter(BALANCE_COLUMNS)
 
 
 @check("balance", Severity.ERROR, "申请数量勾稽关系",
@@ -55,8 +59,12 @@ APPLICANT_PARTS = tuple(c.key for c in APPLICANTS[:-1])
 
 
 def applicant_sums(record: Record) -> Iterator[Sum]:
-    return (Sum(tuple(f"applications.{row_key}.{c}" for c in APPLICANT_PARTS), f"applications.{row_key}.total")
-            for row_key in record.tables.get("applications", {}))
+    return (applicant_sum(row_key) for row_key in record.tables.get("applications", {}))
+
+
+@lru_cache(maxsize=1024)  # the rules are the same for every report: made once per row
+def applicant_sum(row_key: str) -> Sum:
+    return Sum(tuple(f"applications.{row_key}.{c}" for c in APPLICANT_PARTS), f"applications.{row_key}.total")
 
 
 @check("row_total", Severity.ERROR, "申请人合计", "“{row}”行：各类申请人合计 {listed}，但总计栏为 {total}",
@@ -84,9 +92,13 @@ def split_row(key: str) -> str:
 
 
 def outcome_sums(record: Record) -> Iterator[Sum]:
-    rows = printed_outcome_rows(record)
-    return (Sum(tuple(f"applications.{row}.{column.key}" for row in rows), f"applications.total_processed.{column.key}")
-            for column in (APPLICANTS if rows else ()))
+    return iter(outcome_rules(printed_outcome_rows(record)))
+
+
+@lru_cache(maxsize=64)  # a template's printed outcome rows: a few tuples for every report
+def outcome_rules(rows: tuple[str, ...]) -> tuple[Sum, ...]:
+    return tuple(Sum(tuple(f"applications.{row}.{column.key}" for row in rows), f"applications.total_processed.{column.key}")
+                 for column in (APPLICANTS if rows else ()))
 
 
 @check("outcome_total", Severity.ERROR, "办理结果合计", "“{column}”列：各办理结果合计 {listed}，但（七）总计为 {total}",
@@ -101,10 +113,16 @@ def check_outcome_total(record: Record) -> Iterator[Issue]:
             yield issue(*rule.cells, column=column.label, listed=broken[0], total=broken[1])
 
 
+def appeal_rule(group: str) -> Sum:
+    keys = [f"review_litigation.{group}.{c.key}" for c in APPEAL_COLUMNS]
+    return Sum(tuple(keys[:-1]), keys[-1])
+
+
+APPEAL_SUMS = tuple(appeal_rule(group) for group, _label in APPEAL_GROUPS)
+
+
 def appeal_sums(_record: Record) -> Iterator[Sum]:
-    for group, _label in APPEAL_GROUPS:
-        keys = [f"review_litigation.{group}.{c.key}" for c in APPEAL_COLUMNS]
-        yield Sum(tuple(keys[:-1]), keys[-1])
+    return iter(APPEAL_SUMS)
 
 
 @check("appeal_total", Severity.ERROR, "复议诉讼合计", {

@@ -34,6 +34,7 @@ CHECKS: tuple[Check, ...] = (
     across_years.check_duplicate,
 )
 CHECKS_BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}
+REPORT_CHECKS: tuple[Check, ...] = tuple(c for c in CHECKS if c.scope is Scope.REPORT)
 CHECK_TITLES: dict[str, str] = {c.id: c.title for c in CHECKS}
 ACROSS_REPORTS = frozenset(c.id for c in CHECKS if c.scope is not Scope.REPORT)
 
@@ -77,8 +78,9 @@ def reason_words(check_id: str, reason: str) -> str:
 def check_report(record: Record) -> None:
     """Run every per-report check (in place): the findings in registry order, and each check's
     state; the cross-report checks are not_run until `run_corpus_checks` compares the report."""
-    record.findings = [finding for c in checks_of(Scope.REPORT) for finding in c.findings(record)]
-    record.checks = {c.id: c.run(record.findings, record) if c.scope is Scope.REPORT
+    unmet = {c.id: c.unmet(record) for c in REPORT_CHECKS}  # once per check: findings and state both need it
+    record.findings = [c.finding(found) for c in REPORT_CHECKS if unmet[c.id] is None for found in c.function(record)]
+    record.checks = {c.id: c.state(record.findings, unmet[c.id]) if c.scope is Scope.REPORT
                      else CheckRun(CheckState.NOT_RUN, across_years.NOT_COMPARED.reason) for c in CHECKS}
 
 

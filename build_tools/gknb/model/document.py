@@ -34,7 +34,11 @@ class Line:
     """The line as one string (cells joined by a space): every stage asks for it, so made once."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "text", " ".join(c for c in self.cells if c.strip()))
+        cells = self.cells
+        if len(cells) == 1:  # a paragraph: the join below, without a generator for one cell
+            object.__setattr__(self, "text", cells[0] if cells[0].strip() else "")
+        else:
+            object.__setattr__(self, "text", " ".join(c for c in cells if c.strip()))
 
 
 @dataclass

@@ -7,7 +7,7 @@ positional, in the order the national template prints them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Container, Sequence
 
@@ -34,6 +34,10 @@ class Row:
     # An outdated row printed instead of these rows (a single （六）其他处理 row in a 2021 table):
     # kept only when the report prints values on it.
     instead_of: tuple[str, ...] = ()
+    column_keys: tuple[str, ...] = field(init=False, compare=False, repr=False)  # the columns' keys, made once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_keys", tuple(c.key for c in self.columns))
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: tables are looked up in caches on every label

@@ -61,6 +61,7 @@ NO_ROW: dict[str, Cell] = {}
 
 
 @lru_cache(maxsize=4096)  # the templates have a few hundred keys; checks look them up per record
+@lru_cache(maxsize=1 << 16)  # the checks ask for the same few hundred keys in every report
 def split_cell_key(key: str) -> tuple[str, str, str]:
     """`applications.denied.state_secret.total` → table, row (may contain a dot), column."""
     table, rest = key.split(".", 1)

@@ -132,6 +132,12 @@ class Divisions:
     lengths_by_start: dict[str, tuple[int, ...]]
     # the first characters of those: most characters of a report start no name at all
     first_chars: frozenset[str]
+    # runs of two or more characters that names are written with: no name crosses a character outside
+    # them (punctuation, digits, most prose), so a text is scanned run by run
+    name_runs: re.Pattern[str]
+    # spans of names found in a run of name characters, by run: table labels and set phrases recur in
+    # every report (see region.raw_spans)
+    run_spans: dict[str, tuple[tuple[int, int], ...]]
 
 
 def read_rows() -> list[tuple[str, str, str]]:
@@ -319,7 +325,14 @@ def build_all() -> Divisions:
     index = build_index(by_code)
     lengths = start_lengths(index)
     return Divisions(by_code, {k: tuple(v) for k, v in children.items()}, index, lengths,
-                     frozenset(start[0] for start in lengths))
+                     frozenset(start[0] for start in lengths), name_runs_pattern(index), {})
+
+
+def name_runs_pattern(index: dict[str, tuple[NameMatch, ...]]) -> re.Pattern[str]:
+    """Runs of the characters of every indexed name and of the former endings a rename may put back
+    (divisions.former_name): any string the index or a rename knows is made of these alone."""
+    characters = set("".join(index)) | set("".join(former for former, _, _, _ in SUFFIX_RENAMES))
+    return re.compile(f"[{''.join(re.escape(c) for c in sorted(characters))}]{{2,}}")
 
 
 def start_lengths(index: dict[str, tuple[NameMatch, ...]]) -> dict[str, tuple[int, ...]]:

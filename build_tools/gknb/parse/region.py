@@ -105,8 +105,33 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+MAX_CACHED_RUNS = 1 << 16  # distinct runs kept with their spans (a few MB)
+
+
 def raw_spans(text: str) -> list[tuple[int, int]]:
-    """Every (start, end) whose substring is an indexed division name."""
+    """Every (start, end) whose substring is an indexed division name, in order of start and length.
+
+    No name holds a character outside the index's names (divisions.name_runs), so the text is
+    scanned run by run of such characters, and a run seen before (a table label, a set phrase)
+    gives its spans at once."""
+    data = dv.load()
+    cache = data.run_spans
+    spans: list[tuple[int, int]] = []
+    for match in data.name_runs.finditer(text):
+        run = match.group()
+        found = cache.get(run)
+        if found is None:
+            found = tuple(run_spans(run))
+            if len(cache) < MAX_CACHED_RUNS:
+                cache[run] = found
+        if found:
+            start = match.start()
+            spans.extend([(start + a, start + b) for a, b in found])
+    return spans
+
+
+def run_spans(text: str) -> list[tuple[int, int]]:
+    """Every (start, end) whose substring is an indexed division name, position by position."""
     data = dv.load()
     starts, index, firsts, size = data.lengths_by_start, data.index, data.first_chars, len(text)
     spans = []

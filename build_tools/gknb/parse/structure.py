@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Sequence
 
 from gknb.model.document import Line, LineKind
@@ -42,7 +43,12 @@ def section_key_of(line: Line) -> str | None:
     """The section a heading line opens, if it is one."""
     if line.kind is not LineKind.TEXT:
         return None
-    text = clean_line(line.text)
+    return section_key_of_text(line.text)
+
+
+@lru_cache(maxsize=1 << 16)  # every report prints the same headings and table labels
+def section_key_of_text(raw: str) -> str | None:
+    text = clean_line(raw)
     match = HEADING_RE.match(to_halfwidth(text).replace(" ", ""))
     if not match or len(text) > MAX_HEADING_LENGTH:
         return None

@@ -15,7 +15,8 @@ from typing import Sequence
 
 from gknb.model.document import Line, LineKind
 from gknb.read.cleanup import is_number_row
-from gknb.parse.labels import Token, TokenKind, cell_from_token, classify_cell, is_subsequence, normalise_label, split_label_numbers
+from gknb.parse.labels import (Token, TokenKind, cell_from_token, cell_kind, classify_cell, is_subsequence, normalise_label,
+                               split_label_numbers)
 from gknb.model.record import MISSING_CELL, Cell, CellState
 from gknb.parse.confirm import relations_of, sides
 from gknb.parse.digit_runs import (Reading, RowConstraint, RunRow, groups_sum_to_last, no_constraint, readings_or_forced,
@@ -68,7 +69,13 @@ def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     tokens: list[Token] = []
     for index, line in lines:
         cells = line_cells(line, one_per_line)
-        tokens.extend(classify_cell(cell, index, line.kind is LineKind.GRID, line.kind is LineKind.TEXT, confidence)
+        exact, loose = line.kind is LineKind.GRID, line.kind is LineKind.TEXT
+        if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
+            # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) without keyword arguments, which
+            # cost the named tuple's __new__ more than half of it: the fields in order, defaults spelled out
+            tokens.extend(Token._make((cell_kind(cell), cell, index, False, exact, loose, None)) for cell in cells)
+            continue
+        tokens.extend(classify_cell(cell, index, exact, loose, confidence)
                       for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
                       if slot not in line.covered)  # a merged cell's other slots are no cells
     return [t for t in tokens if t.kind is not TokenKind.NOISE]
@@ -139,9 +146,11 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
     label_key: str | None = None  # the row `current` collects for
     last_valued: str | None = None
     started = not table.first_row
+    text = TokenKind.TEXT
     for token in tokens:
-        if token.kind is not TokenKind.TEXT:
-            if current is not None and token.exact and not in_label_row(label, token):
+        if token.kind is not text:
+            # in_label_row(label, token), inline: this runs for every cell of every table
+            if current is not None and token.exact and not (label is not None and label.exact and label.line == token.line):
                 # A grid cell outside its label's grid row (a converter left the labels beside the
                 # table): which row it belongs to is not shown, so it goes to none.
                 current = None
@@ -256,7 +265,7 @@ def is_unplaceable(tokens: list[Token], width: int) -> bool:
 
 
 def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Cell]:
-    keys = [c.key for c in row.columns]
+    keys = row.column_keys
     if tokens is None:
         return {k: MISSING_CELL for k in keys}
     if is_unplaceable(tokens, len(keys)):
@@ -285,7 +294,9 @@ def digit_pieces(tokens: Sequence[Token], width: int) -> tuple[str, ...] | None:
     least one digit per column, and either ran on from the label or came with no empty cells
     (a row laid out with empty cells has kept its separators)."""
     values = [t for t in tokens if t.kind is not TokenKind.EMPTY]
-    if not values or any(t.kind is not TokenKind.NUMBER or not t.raw.strip().isdigit() for t in values):
+    if not values or len(values) >= width:
+        return None  # every column has its own value (the common row): no run, checked first as it is cheap
+    if any(t.kind is not TokenKind.NUMBER or not t.raw.strip().isdigit() for t in values):
         return None
     if is_grid_row(values) and len(values) > 1:
         return None  # separate grid cells never ran together
@@ -352,9 +363,11 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
         run = RunRow(row.key, pieces)
         run.readings, run.truncated = readings_or_forced(pieces, len(row.columns), row_constraint(table))
         runs.append(run)
-    width = len(table.rows[0].columns)
-    left = settle(runs, known_values(cells), table.relations, width)
-    spell_unfitted_runs(runs, left, cells, table, width)
+    left: dict[str, list[Reading]] = {}
+    if runs:  # settle and spell_unfitted_runs have nothing to do without runs (their known values cost)
+        width = len(table.rows[0].columns)
+        left = settle(runs, known_values(cells), table.relations, width)
+        spell_unfitted_runs(runs, left, cells, table, width)
     for run in runs:
         cells[run.key] = run_cells(table.row(run.key), run, left[run.key])
     ordered = {row.key: cells[row.key] for row in table.rows
@@ -387,7 +400,7 @@ def marked_run_readings(tokens: Sequence[Token], width: int) -> list[Reading] | 
     decimal = DECIMAL_RUN_RE.match(values[0].raw.strip()) if len(values) == 1 and values[0].glued else None
     if decimal is not None and width == 2:
         return decimal_readings(*decimal.groups())
-    if not any(INNER_SIGN_RE.search(t.raw) for t in values):
+    if not any(("+" in t.raw or "-" in t.raw) and INNER_SIGN_RE.search(t.raw) for t in values):  # most rows: no sign
         return None
     match = SIGNED_RUN_RE.match(values[0].raw.strip()) if len(values) == 1 and width in (2, 3) else None
     if match is None:

@@ -7,6 +7,7 @@ ruler); readers (PDF cells and text), the parser (section text, headings) and th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from gknb.read.common import normalise_space
@@ -71,6 +72,7 @@ CLEANUP_STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
+@lru_cache(maxsize=1 << 16)  # the sections, the header and the date each clean the same lines again
 def clean_line(text: str) -> str:
     """A line of report text with converter debris removed ("" when nothing else was on it)."""
     for _name, step in CLEANUP_STEPS:

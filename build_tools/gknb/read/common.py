@@ -96,6 +96,9 @@ def grid_lines(rows: Iterable[Sequence[str]], covered: Sequence[frozenset[int]] 
             yield Line(LineKind.GRID, tuple(row), covered=covered[index] if index < len(covered) else frozenset())
 
 
+NOTHING_COVERED: frozenset[int] = frozenset()
+
+
 def covered_slots(rows: Sequence[Sequence[tuple[str, int, int]]]) -> list[frozenset[int]]:
     """Per row, the grid slots a cell spans to its right in that same row (colspan / gridSpan).
 
@@ -103,6 +106,8 @@ def covered_slots(rows: Sequence[Sequence[tuple[str, int, int]]]) -> list[frozen
     label spanning two grid columns, or a converter's extra grid column under a merged number,
     must not read as a blank cell beside it. Rowspan slots in the rows below are not listed.
     """
+    if not any(rowspan != 1 or colspan != 1 for row in rows for _text, rowspan, colspan in row):
+        return [NOTHING_COVERED] * len(rows)  # no merged cell: the common table
     taken: set[tuple[int, int]] = set()
     covered: list[set[int]] = [set() for _ in rows]
     for r, row in enumerate(rows):
@@ -125,6 +130,9 @@ def expand_spans(rows: Sequence[Sequence[tuple[str, int, int]]]) -> list[list[st
     rows below, get "" — so a rowspan label appears only in its first row and a merged number
     is counted once. Rows are padded to the widest row.
     """
+    if not any(rowspan != 1 or colspan != 1 for row in rows for _text, rowspan, colspan in row):
+        width = max(map(len, rows), default=0)  # no merged cell: each row padded to the widest
+        return [[text for text, _rowspan, _colspan in row] + [""] * (width - len(row)) for row in rows]
     taken: set[tuple[int, int]] = set()
     grid: list[dict[int, str]] = [{} for _ in rows]
     for r, row in enumerate(rows):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from functools import lru_cache
@@ -67,22 +68,33 @@ def docx_text(element: Any) -> str:
     inline content controls (common in report templates), tracked insertions and fields.
     """
     parts: list[str] = []
+    visit_children(element, parts)
+    return "".join(parts)
 
-    def visit(node: Any) -> None:
-        for child in node:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in _HIDDEN:
-                continue
-            if tag == f"{_W}t":
-                parts.append(child.text or "")
-            elif tag == f"{_W}tab":
-                parts.append("\t")
-            elif tag in (f"{_W}br", f"{_W}cr", f"{_W}p"):
-                parts.append("\n")  # a text box's paragraphs are lines of their own
-            if tag != f"{_W}t":
-                visit(child)
 
-    visit(element)
+def visit_children(node: Any, parts: list[str]) -> None:
+    for child in node:
+        visit_node(child, parts)
+
+
+def visit_node(child: Any, parts: list[str]) -> None:
+    tag = child.tag
+    if not isinstance(tag, str) or tag in _HIDDEN:
+        return
+    if tag == f"{_W}t":
+        parts.append(child.text or "")
+        return
+    if tag == f"{_W}tab":
+        parts.append("\t")
+    elif tag in (f"{_W}br", f"{_W}cr", f"{_W}p"):
+        parts.append("\n")  # a text box's paragraphs are lines of their own
+    visit_children(child, parts)
+
+
+def docx_text_of_child(child: Any) -> str:
+    """What docx_text gives for one child of the element it reads."""
+    parts: list[str] = []
+    visit_node(child, parts)
     return "".join(parts)
 
 
@@ -125,13 +137,63 @@ def docx_table_cells(tbl: Any) -> list[list[tuple[str, int, int]]]:
     rows: list[list[tuple[str, int, int]]] = []
     for tr in _unwrapped(tbl, f"{_W}tr"):
         row = [("", 1, 1)] * property_value(first_child(tr, "trPr"), "gridBefore", 0)  # cells the row skips at its start
-        for tc in _unwrapped(tr, f"{_W}tc"):
-            properties = first_child(tc, "tcPr")
-            merged_from_above = vertical_merge(properties) == "continue"
-            text = "" if merged_from_above else _docx_cell_text(tc)
-            row.append((text, 1, property_value(properties, "gridSpan", 1)))
+        row.extend(map(docx_cell, _unwrapped(tr, f"{_W}tc")))
         rows.append(row)
     return rows
+
+
+_P, _R, _T, _TC_PR, _R_PR = f"{_W}p", f"{_W}r", f"{_W}t", f"{_W}tcPr", f"{_W}rPr"
+_V_MERGE, _GRID_SPAN = f"{_W}vMerge", f"{_W}gridSpan"
+
+
+def docx_cell(tc: Any) -> tuple[str, int, int]:
+    """A w:tc as (text, 1, gridSpan). Most cells are a w:tcPr of childless properties and paragraphs of
+    plain runs: those are read in one pass over the children (lxml makes a Python object for every
+    element touched, and each lookup by tag costs more than the element); anything else is read by
+    the general functions (vertical_merge, property_value, _docx_cell_text), which give the same."""
+    properties, paragraphs, plain = None, [], True
+    for child in tc:
+        tag = child.tag
+        if tag == _P:
+            paragraphs.append(child)
+        elif tag == _TC_PR and properties is None:
+            properties = child
+        else:
+            plain = False  # a nested table, a content control, a second w:tcPr …
+    merge, span = None, None
+    if properties is not None:
+        for item in properties:
+            tag = item.tag
+            if len(item):
+                plain = False  # w:tcBorders and such: a w:p could hide in there, as the XPath would see
+            if tag == _V_MERGE and merge is None:
+                merge = str(item.get(f"{_W}val", "continue"))
+            elif tag == _GRID_SPAN and span is None:
+                value = item.get(f"{_W}val")
+                span = 1 if value is None else int(value)
+    if not plain:
+        merged = vertical_merge(properties) == "continue"
+        return ("" if merged else _docx_cell_text(tc), 1, property_value(properties, "gridSpan", 1))
+    if merge == "continue":
+        return ("", 1, 1 if span is None else span)
+    texts = [normalise_space(plain_paragraph_text(p)) for p in paragraphs]
+    return (join_wrapped(texts) if len(texts) != 1 else texts[0], 1, 1 if span is None else span)
+
+
+def plain_paragraph_text(paragraph: Any) -> str:
+    """docx_text of a w:p, its runs' w:t read directly; any other child goes through docx_text's visit."""
+    parts: list[str] = []
+    for child in paragraph:
+        tag = child.tag
+        if tag == _R:
+            for item in child:
+                if item.tag == _T:
+                    parts.append(item.text or "")
+                elif item.tag != _R_PR:
+                    parts.append(docx_text_of_child(item))
+        elif tag not in _HIDDEN:
+            parts.append(docx_text_of_child(child))
+    return "".join(parts)
 
 
 def first_child(element: Any, name: str) -> Any:
@@ -156,8 +218,7 @@ def vertical_merge(properties: Any) -> str | None:
 def docx_lines(data: bytes) -> list[Line]:
     """Lines of the package's main document part; python-docx is not used to read (its element classes
     and style lookups cost 40 ms a report, lxml on the two parts we need about 2)."""
-    document, styles = document_parts(data)
-    names = style_names(styles)
+    document, names = document_parts(data)
     body = document.find(f"{_W}body")
     lines: list[Line] = []
     for block in _unwrapped(body if body is not None else (), f"{_W}p", f"{_W}tbl"):
@@ -210,9 +271,9 @@ def content_type(package: zipfile.ZipFile, partname: str) -> str | None:
     return None
 
 
-def document_parts(data: bytes) -> tuple[Any, bytes]:
-    """The main document part's root (w:document) and the styles part's XML; without a styles part,
-    python-docx's default styles, which Word uses too (Heading1 is "heading 1")."""
+def document_parts(data: bytes) -> tuple[Any, dict[str, str]]:
+    """The main document part's root (w:document) and the style names of the styles part; without a
+    styles part, python-docx's default styles, which Word uses too (Heading1 is "heading 1")."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         main = related_part(package, "/", "officeDocument")
         if main is None:
@@ -221,8 +282,50 @@ def document_parts(data: bytes) -> tuple[Any, bytes]:
         if kind != MAIN_DOCUMENT:
             raise ValueError(f"not a Word document, the main part's content type is {kind!r}")
         styles = related_part(package, main, "styles")
-        styles_xml = package.read(styles.lstrip("/")) if styles else default_styles()
-        return part_xml(package, main), styles_xml
+        names = styles_of(package, styles.lstrip("/")) if styles else style_names(default_styles())
+        return part_xml(package, main), names
+
+
+# Style names by the styles part as stored (its compressed bytes, CRC, size and method): reports made
+# from one template carry the same part, and inflating Word's 350 KB of styles again was a tenth of
+# reading a report. The same stored bytes inflate to the same XML, so the names are the same.
+_STYLES_SEEN: dict[tuple[bytes, int, int, int], dict[str, str]] = {}
+MAX_STYLES_SEEN = 32
+
+
+def styles_of(package: zipfile.ZipFile, name: str) -> dict[str, str]:
+    info = package.getinfo(name)
+    stored = stored_bytes(package, info)
+    if stored is None:
+        return style_names(package.read(name))
+    key = (stored, info.CRC, info.file_size, info.compress_type)
+    names = _STYLES_SEEN.get(key)
+    if names is None:
+        names = style_names(package.read(name))  # inflated and its CRC checked, as before
+        if len(_STYLES_SEEN) >= MAX_STYLES_SEEN:
+            del _STYLES_SEEN[next(iter(_STYLES_SEEN))]
+        _STYLES_SEEN[key] = names
+    return names
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, …, file name length, extra field length
+
+
+def stored_bytes(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's bytes as stored in the archive (compressed), or None when its local header is not
+    where the directory says (zipfile.read would then fail or find it its own way)."""
+    if package.fp is None:
+        return None
+    package.fp.seek(info.header_offset)
+    header = package.fp.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size:
+        return None
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    if signature != b"PK\x03\x04":
+        return None
+    package.fp.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    stored = package.fp.read(info.compress_size)
+    return stored if len(stored) == info.compress_size else None
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from lxml import etree  # type: ignore[import-untyped]  # no stubs installed; elements are Any
 from gknb.model.document import Document, Line
 from gknb.model.errors import ReadError
 from gknb.read.common import covered_slots, expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
@@ -41,7 +42,10 @@ def _html_decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def _is_chrome(element: Any) -> bool:
-    words = f"{element.get('class', '')} {element.get('id', '')}".lower().split()
+    classes, ident = element.get("class"), element.get("id")
+    if classes is None and ident is None:
+        return False  # most elements: no words to look at
+    words = f"{classes or ''} {ident or ''}".lower().split()
     return any(word in _CHROME_WORDS for word in words)
 
 
@@ -61,14 +65,34 @@ def _drop_chrome(root: Any) -> None:
     doomed = [element for element in root.iter() if _is_dropped(element, page_text)]
     for element in doomed:
         if element.getparent() is not None:
-            element.drop_tree()
+            drop_tree(element)
     for comment in root.xpath("//comment() | //processing-instruction()"):
         if comment.getparent() is not None:
-            comment.drop_tree()
+            drop_tree(comment)
+
+
+def drop_tree(element: Any) -> None:
+    """lxml.html's HtmlElement.drop_tree on a plain lxml element: the element goes, its tail stays."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
+# lxml.html's HtmlElement.text_content, which is this XPath: the text of every descendant text node.
+_STRING_CONTENT = etree.XPath("string()")
+
+
+def text_content(element: Any) -> str:
+    return str(_STRING_CONTENT(element))
 
 
 def _text_length(element: Any) -> int:
-    return len(normalise_space(str(element.text_content())))
+    return len(normalise_space(text_content(element)))
 
 
 def _content_root(root: Any) -> Any:
@@ -86,6 +110,8 @@ def _content_root(root: Any) -> Any:
 def _html_cell_text(cell: Any) -> str:
     """A cell's text: inline markup joins as is; <br>, blocks and the cells of a nested table
     (flattened into this one) are wrapped pieces, joined like the other readers join them."""
+    if len(cell) == 0:  # text alone, most cells: what the loop below gives for one piece
+        return normalise_space(str(cell.text or ""))
     pieces = [str(cell.text or "")]
 
     def visit(element: Any) -> None:
@@ -121,7 +147,12 @@ def is_layout_table(table: Any) -> bool:
     is layout, to be read as blocks. The report's own tables have short cells."""
     for tr in table.xpath(_OWN_ROWS):
         for cell in tr:
-            if isinstance(cell.tag, str) and (holds_table(cell) or longer_than(cell, 300)):
+            if not isinstance(cell.tag, str):
+                continue
+            if len(cell) == 0:  # no child: no table below, and its text is all it holds
+                if longer_than_text(str(cell.text or ""), 300):
+                    return True
+            elif holds_table(cell) or longer_than(cell, 300):
                 return True
     return False
 
@@ -133,17 +164,25 @@ def holds_table(cell: Any) -> bool:
 
 def longer_than(element: Any, size: int) -> bool:
     """_text_length(element) > size; spaces only ever shrink the text, so a short text is not normalised."""
-    text = str(element.text_content())
+    return longer_than_text(text_content(element), size)
+
+
+def longer_than_text(text: str, size: int) -> bool:
     return len(text) > size and len(normalise_space(text)) > size
 
 
 def html_table_cells(table: Any) -> list[list[tuple[str, int, int]]]:
     """Each row's cells as (text, rowspan, colspan)."""
     return [
-        [(_html_cell_text(td), _span(td.get("rowspan", 1)), _span(td.get("colspan", 1)))
+        [(_html_cell_text(td), _span_of(td, "rowspan"), _span_of(td, "colspan"))
          for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
         for tr in table.xpath(_OWN_ROWS)
     ]  # fmt: skip
+
+
+def _span_of(cell: Any, name: str) -> int:
+    value = cell.get(name)
+    return 1 if value is None else _span(value)
 
 
 def html_table_rows(table: Any) -> list[list[str]]:
@@ -175,11 +214,11 @@ class _HtmlWalker:
             # Sites paste text extracted from a report into <pre>: its line ends and tabs are
             # the layout, so each line follows the plain-text rules.
             self.flush()
-            pre_lines = map(classify_text_line, split_lines(str(element.text_content())))
+            pre_lines = map(classify_text_line, split_lines(text_content(element)))
             self.lines.extend(line for line in pre_lines if line.text)
         elif re.fullmatch(r"h[1-6]", tag):
             self.flush()
-            self.buffer.append(normalise_space(str(element.text_content())))
+            self.buffer.append(normalise_space(text_content(element)))
             self.flush(int(tag[1]))
         else:
             self._walk_children(element, tag in _BLOCK_TAGS)
@@ -197,10 +236,15 @@ class _HtmlWalker:
             self.flush()
 
 
-def html_lines(text: str) -> list[Line]:
-    import lxml.html  # type: ignore[import-untyped]  # no stubs installed; elements are Any
+# The tree lxml.html.document_fromstring builds, as plain lxml elements: lxml.html's element classes
+# are chosen by a Python lookup for every element touched, which was a fifth of reading a page.
+_HTML_PARSER = etree.HTMLParser()
 
-    root = lxml.html.document_fromstring(text)
+
+def html_lines(text: str) -> list[Line]:
+    root = etree.fromstring(text, _HTML_PARSER)
+    if root is None:
+        raise etree.ParserError("Document is empty")  # what lxml.html.document_fromstring says
     _drop_chrome(root)
     walker = _HtmlWalker()
     content = _content_root(root)

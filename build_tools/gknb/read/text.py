@@ -34,6 +34,7 @@ def heading_of(raw: str) -> tuple[int, str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # lines are immutable, and blank lines, `\t0` and the labels recur in every report
 def classify_text_line(raw: str) -> Line:
     """One source line → PIPES, TABS or TEXT, following how text extractors mark table cells."""
     if raw.lstrip().startswith("|") or raw.count("|") >= 2:
@@ -113,7 +114,7 @@ def table_bounds(state: Any, start: int, end: int, silent: bool) -> bool:
         text = gfm.mdTrim(gfm.getLine(state, line))
         if not text or state.is_code_block(line):
             break
-        filled += columns - header_columns(gfm.escapedSplit(text))
+        filled += columns - cell_count(text)
         if limit is not None and filled > limit:
             break
         line += 1
@@ -121,6 +122,18 @@ def table_bounds(state: Any, start: int, end: int, silent: bool) -> bool:
     state.push("table_close", "table", -1)
     state.line = line
     return True
+
+
+def cell_count(text: str) -> int:
+    """header_columns(escapedSplit(text)) of a trimmed, non-empty row, counted without splitting: escapedSplit
+    cuts at every pipe not right after a backslash; the piece before the first is empty when the row
+    opens with a pipe, the piece after the last when it ends with one (not an escaped one)."""
+    count = text.count("|") - text.count("\\|") + 1
+    if text.startswith("|"):
+        count -= 1
+    if text.endswith("|") and not text.endswith("\\|") and count > 0:
+        count -= 1
+    return count
 
 
 def header_columns(cells: list[str]) -> int:
