@@ -9,6 +9,7 @@ was, which is how the portal's per-report pieces know they need not be made agai
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,26 +18,46 @@ from gknb.check.registry import run_corpus_checks
 from gknb.corpus.pipeline import (Corpus, Options, Outcome, inventory, known_outcome, parser_version, relative_name,
                                   report_or_rejection, store)
 from gknb.model.record import Record
-from gknb.parse.sidecar import sidecar_files
+from gknb.parse.sidecar import sidecar_names
 from gknb.read.common import use_cache
 
 Fingerprint = tuple[tuple[int, int], ...]  # (size, mtime in ns) of the file, then of each of its sidecars
 
 
-def fingerprint(path: Path) -> Fingerprint:
-    prints = []
-    for part in (path, *sidecar_files(path)):
-        try:
-            info = part.stat()
-            prints.append((info.st_size, info.st_mtime_ns))
-        except OSError:
-            prints.append((-1, -1))
-    return tuple(prints)
+MISSING = (-1, -1)
+
+
+def folder_stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file in a folder, from one listing (links followed)."""
+    found = {}
+    try:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                found[entry.name] = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        pass
+    return found
+
+
+def prints_of(files: list[Path], content_dir: Path) -> dict[str, Fingerprint]:
+    """Display path → fingerprint of each file: its own size and time, then those of the sidecar names
+    beside it that exist (sidecar_names), one listing per folder for all of them."""
+    listed = {folder: folder_stats(folder) for folder in {path.parent for path in files}}
+    prints = {}
+    for path in files:
+        stats = listed[path.parent]
+        beside = [stats[n] for n in sidecar_names(path) if n in stats]
+        prints[relative_name(path, content_dir)] = (stats.get(path.name, MISSING), *beside)
+    return prints
 
 
 def fingerprints(content_dir: Path, links_within: Path | None = None) -> dict[str, Fingerprint]:
     """Display path → fingerprint, for every input file of the folder."""
-    return {relative_name(path, content_dir): fingerprint(path) for path in inventory(content_dir, links_within).files}
+    return prints_of(inventory(content_dir, links_within).files, content_dir)
 
 
 def display_path(outcome: Outcome) -> str:
@@ -69,7 +90,7 @@ def update_corpus(before: Corpus, prints: dict[str, Fingerprint], content_dir: P
     use_cache(options.cache_dir if isinstance(options.cache_dir, Path) else None)
     version = parser_version() if options.cache_dir else ""
     paths = {relative_name(path, content_dir): path for path in found.files}
-    now = {relative: fingerprint(path) for relative, path in paths.items()}
+    now = prints_of(found.files, content_dir)
     changed = {r for r in now if prints.get(r) != now[r]} | (prints.keys() - now.keys())
     previous: dict[str, Outcome] = {display_path(r): r for r in before.records}
     previous.update((x.path, x) for x in before.rejected)

@@ -37,11 +37,15 @@ class Sidecar:
         return self.values.get(key)
 
 
+def sidecar_names(report: Path) -> tuple[str, ...]:
+    """The names a report's sidecar may have, beside it."""
+    return (report.name + ".yml", report.name + ".yaml", report.stem + ".yml", report.stem + ".yaml")
+
+
 def sidecar_files(report: Path) -> list[Path]:
     """The report's sidecars: files beside it, or links to files beside the file it is (a split build
     links both); a link to a file elsewhere (/etc/…) is not read, its content would reach the portal."""
-    names = [report.name + ".yml", report.name + ".yaml", report.stem + ".yml", report.stem + ".yaml"]
-    candidates = [report.with_name(n) for n in names if report.with_name(n).is_file()]
+    candidates = [report.with_name(n) for n in sidecar_names(report) if report.with_name(n).is_file()]
     if not any(candidate.is_symlink() for candidate in candidates):
         return candidates
     home = report.resolve().parent
