@@ -153,14 +153,17 @@ def csv_row(item: Published, keys: list[str]) -> list[str]:
     return [csv_value(meta.get(n)) for n in METADATA_NAMES] + [csv_value(c.value) if c.is_number else "" for c in cells]
 
 
+def csv_lines(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
 def reports_csv(published: list[Published], keys: list[str], scope: PageScope | None = None) -> bytes:
     """One row per report; a cell column is empty when the cell shows no number (states: JSONL)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*METADATA_NAMES, *keys])
-    writer.writerows(each(scope, f"csv:{len(keys)}:{hash(tuple(keys))}", published, lambda item: csv_row(item, keys)))
+    lines = each(scope, f"csv:{len(keys)}:{hash(tuple(keys))}", published, lambda item: csv_lines([csv_row(item, keys)]))
     # The BOM lets Excel open the file as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+    return (csv_lines([[*METADATA_NAMES, *keys]]) + "".join(lines)).encode("utf-8-sig")
 
 
 def finding_row(report_id: str, record: Record, finding: Finding) -> dict[str, Any]:
@@ -179,12 +182,8 @@ def finding_rows(item: Published) -> list[list[str]]:
 
 def findings_csv(published: list[Published], scope: PageScope | None = None) -> bytes:
     """One row per finding, in the order of reports.csv and of each record's findings."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f.name for f in FINDING_FIELDS])
-    for rows in each(scope, "findings", published, finding_rows):
-        writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    lines = each(scope, "findings", published, lambda item: csv_lines(finding_rows(item)))
+    return (csv_lines([[f.name for f in FINDING_FIELDS]]) + "".join(lines)).encode("utf-8-sig")
 
 
 def json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
