@@ -195,7 +195,9 @@ def live_update(ours: Path) -> dict[str, float]:
 
 
 def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...], shape: str = "scattered",
-            live: bool = True) -> dict[str, float | int | str | None]:
+            live: bool = True, extras: bool = True) -> dict[str, float | int | str | None]:
+    """`live`: also time a live update (benchmarks/live.py); `extras`: also MkDocs' own share of our
+    build (the set-aside pages) and Material's built-in search index on the same pages."""
     content = work / f"content-{shape}-{size}"
     write_corpus(content, size, seed, layouts, shape)
     ours = project(work / f"ours-{shape}-{size}", content)
@@ -212,13 +214,16 @@ def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...], shape: s
     bare_time, bare_rss = timed([sys.executable, "-m", "mkdocs", "build", "-q"], bare)
     # MkDocs' own share of our build: the same pages with our HTML blocks set aside, as the plugin
     # hands them over (the blocks themselves skip Markdown and are put back afterwards).
-    set_aside_pages(pages, work / f"pages-set-aside-{shape}-{size}")
-    mkdocs_time, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"],
-                           bare_project(work / f"set-aside-{shape}-{size}", work / f"pages-set-aside-{shape}-{size}",
-                                        search=False))
-    material = bare_project(work / f"material-search-{shape}-{size}", pages, search=True)
-    timed([sys.executable, "-m", "mkdocs", "build", "-q"], material)
-    index = material / "site" / "search" / "search_index.json"
+    mkdocs_time: float | None = None
+    index = work / "none"
+    if extras:
+        set_aside_pages(pages, work / f"pages-set-aside-{shape}-{size}")
+        mkdocs_time, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"],
+                               bare_project(work / f"set-aside-{shape}-{size}", work / f"pages-set-aside-{shape}-{size}",
+                                            search=False))
+        material = bare_project(work / f"material-search-{shape}-{size}", pages, search=True)
+        timed([sys.executable, "-m", "mkdocs", "build", "-q"], material)
+        index = material / "site" / "search" / "search_index.json"
     site_bytes = tree_bytes(ours / "site")
     sources = tree_bytes(ours / "site" / "data" / "sources") if (ours / "site" / "data" / "sources").is_dir() else 0
     served = live_update(ours) if live else {}
@@ -241,6 +246,10 @@ def main() -> None:
     parser.add_argument("--parse-sample", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--layouts", choices=sorted(LAYOUT_SETS), default="mixed")
+    parser.add_argument("--no-live", action="store_true", help="leave out the live-update timing")
+    parser.add_argument("--no-extras", action="store_true",
+                        help="leave out MkDocs' share of the build and Material's search index")
+    parser.add_argument("--no-parse", action="store_true", help="leave out the parse rates")
     parser.add_argument("--big", type=int, nargs="*", default=[],
                         help="also one full build of each of these sizes (e.g. 20000): time, peak memory, bytes")
     parser.add_argument("--shapes", nargs="*", choices=SHAPES, default=list(SHAPES),
@@ -248,27 +257,18 @@ def main() -> None:
     args = parser.parse_args()
     layouts = LAYOUT_SETS[args.layouts]
     cores = os.cpu_count() or 1
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {cores} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="gknb-bench-") as tmp:
         work = Path(tmp)
-        corpus = work / "parse-sample"
-        write_corpus(corpus, args.parse_sample, args.seed, layouts)
-        first = parse_rate(corpus, 1)
-        # This machine's timings wander by ±15 % from run to run: the median of three, runs shown.
-        ones = [parse_rate(corpus, 1) for _ in range(3)]
-        everys = [parse_rate(corpus, cores) for _ in range(3)]
-        one, every = statistics.median(ones), statistics.median(everys)
-        print(f"parse + check, {args.layouts} corpus ({args.parse_sample} reports): first run (loading the division "
-              f"index) {first:.0f} reports/s; then, median of {[round(r) for r in ones]}: {one:.0f} reports/s "
-              f"in one process {versus(one, TARGET_PER_CORE)}; median of {[round(r) for r in everys]}: {every:.0f} "
-              f"reports/s on {cores} cores, {every / cores:.0f} per core {versus(every / cores, TARGET_PER_CORE)}")
-        rates = layout_rates(work, max(args.parse_sample // len(layouts), 20), args.seed, layouts)
-        print("  by format, one process: " + ", ".join(f"{layout} {rate:.0f}/s" for layout, rate in rates.items()))
-        other, pdf, other_count, pdf_count = real_rates(work)
-        print(f"  tests/real/, one process: {other_count} reports (txt, md, html) {other:.0f}/s; "
-              f"{pdf_count} PDFs with a text layer {pdf:.1f}/s {versus(pdf, TARGET_PDF)}")
-        rows = [measure(size, work, args.seed, layouts, shape) for size in args.sizes for shape in args.shapes]
+        if not args.no_parse:
+            parse_rates(work, args, layouts, cores)
+        rows = [measure(size, work, args.seed, layouts, shape, live=not args.no_live, extras=not args.no_extras)
+                for size in args.sizes for shape in args.shapes]
+        for size in args.big:
+            print(big_build(size, work / f"big-{size}", args.seed, layouts), flush=True)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(json.dumps(rows, indent=1))
-    keys = list(rows[0])
+    keys = list(rows[0]) if rows else []
     print("\n" + "".join(f"{k:>24}" for k in keys))
     for row in rows:
         print("".join(f"{(f'{v:.2f}' if isinstance(v, float) else str(v)):>24}" for v in row.values()))
@@ -280,8 +280,26 @@ def main() -> None:
               + (f" {versus(float(row['peak_rss_mb'] or 0), TARGET_PEAK_MB, False)}" if row["reports"] == 5000 else "")
               + (f"; live update {row['live_update_s']:.2f} s {versus(float(row['live_update_s'] or 0), TARGET_LIVE_S, False)}"
                  f" ({row['live_with_search_s']:.2f} s with its search entry)" if row.get("live_update_s") is not None else ""))
-    for size in args.big:
-        print(big_build(size, Path(tempfile.mkdtemp(prefix="gknb-big-")), args.seed, layouts))
+
+
+def parse_rates(work: Path, args: argparse.Namespace, layouts: tuple[str, ...], cores: int) -> None:
+    """Parse + check rates: the mixed corpus in one process and on every core, per format, tests/real."""
+    corpus = work / "parse-sample"
+    write_corpus(corpus, args.parse_sample, args.seed, layouts)
+    first = parse_rate(corpus, 1)
+    # This machine's timings wander by ±15 % from run to run: the median of three, runs shown.
+    ones = [parse_rate(corpus, 1) for _ in range(3)]
+    everys = [parse_rate(corpus, cores) for _ in range(3)]
+    one, every = statistics.median(ones), statistics.median(everys)
+    print(f"parse + check, {args.layouts} corpus ({args.parse_sample} reports): first run (loading the division "
+          f"index) {first:.0f} reports/s; then, median of {[round(r) for r in ones]}: {one:.0f} reports/s "
+          f"in one process {versus(one, TARGET_PER_CORE)}; median of {[round(r) for r in everys]}: {every:.0f} "
+          f"reports/s on {cores} cores, {every / cores:.0f} per core {versus(every / cores, TARGET_PER_CORE)}", flush=True)
+    rates = layout_rates(work, max(args.parse_sample // len(layouts), 20), args.seed, layouts)
+    print("  by format, one process: " + ", ".join(f"{layout} {rate:.0f}/s" for layout, rate in rates.items()))
+    other, pdf, other_count, pdf_count = real_rates(work)
+    print(f"  tests/real/, one process: {other_count} reports (txt, md, html) {other:.0f}/s; "
+          f"{pdf_count} PDFs with a text layer {pdf:.1f}/s {versus(pdf, TARGET_PDF)}", flush=True)
 
 
 def big_build(size: int, work: Path, seed: int, layouts: tuple[str, ...]) -> str:
