@@ -171,3 +171,26 @@ def test_a_failing_search_service_falls_back_to_indexing_the_built_pages(
     assert entry["languages"]["zh"]["page_count"] == 5
     words, filters = index_summary(tmp_path / "site" / "pagefind")
     assert len(words) == 5 and filters["year"]["2021"] == 2  # every report page, not the two fed
+
+
+def test_pages_rendered_on_a_second_core_give_the_same_site(project: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from gknb.publish import parallel
+
+    monkeypatch.chdir(project)
+
+    def built(site: Path, jobs: int) -> dict[str, str]:
+        config = load_config("mkdocs.yml", site_dir=str(site))
+        config.plugins["gknb"].config["jobs"] = jobs
+        config.plugins.on_startup(command="build", dirty=False)
+        mkdocs_build.build(config)
+        return digest_tree(site)
+
+    one_core = built(tmp_path / "one", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # the seeds' few pages: forked all the same
+    forks: list[int] = []
+    real_start = parallel.start
+    monkeypatch.setattr(parallel, "start", lambda *a: forks.append(1) or real_start(*a))
+    two_cores = built(tmp_path / "two", 2)
+    assert forks == [1]
+    assert one_core == two_cores  # the sitemap too: it lists the child's pages again

@@ -8,6 +8,7 @@ Markdown, search.PagefindFeed for the index (search.run_pagefind when not every 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from gknb.corpus import pipeline
 from gknb.corpus.pipeline import Options, build_corpus
 from gknb.corpus.update import fingerprints
 from gknb.portal.scope import PageScope
+from gknb.publish import parallel
 from gknb.publish.live import LiveBuilder, LiveSite
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
@@ -100,6 +102,10 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         self.feed: PagefindFeed | None = None
         self.serving = False             # under `mkdocs serve`: keep what live updates need
         self.live: LiveSite | None = None
+        self.generated: list[str] = []   # the generated pages of this build
+        self.nav: Navigation | None = None
+        self.built: tuple[Files, Environment] | None = None
+        self.rendering: parallel.ForkedRendering | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance across the rebuilds of `mkdocs serve`.
@@ -128,6 +134,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         site = generate(corpus, content, jobs=self.config.jobs or None, site_url=config.site_url or "", scope=scope)
         self.live = LiveSite(config, content, options, corpus, prints, site, scope) if scope is not None else None
         self.lifted, self.searchable = add_site_files(site, files, config), set(site.searchable)
+        self.generated = list(site.pages)
         built = (files.get_file_from_path(src) for src in self.searchable)
         self.searchable_built = sorted(file.dest_path for file in built if file is not None)
         self.close_feed()
@@ -139,13 +146,18 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
         if self.live is not None:
             self.live.nav = nav
         return nav
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.built = (files, env)
         if self.live is not None:
             self.live.files, self.live.env = files, env
+        elif not self.serving:  # half the generated pages rendered on a second core (publish/parallel.py)
+            self.rendering = parallel.start(self.generated, config, files, self.nav, env,
+                                            self.config.jobs or os.cpu_count() or 1)
         return env
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -174,6 +186,10 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         return collapse_whitespace(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        rendering, self.rendering = self.rendering, None
+        if rendering is not None and self.built is not None and self.nav is not None:
+            if not rendering.wait(config, *self.built[:1], self.nav, self.built[1]):
+                raise PluginError("gknb: rendering pages on the second core failed (its traceback is above)")
         rezip_sitemap(Path(config.site_dir))
         if self.live is not None:
             self.live.ready()
@@ -194,6 +210,9 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
 
     def on_build_error(self, *, error: Exception) -> None:
         self.close_feed()
+        rendering, self.rendering = self.rendering, None
+        if rendering is not None:
+            rendering.stop()
 
     def close_feed(self) -> None:
         if self.feed is not None:
