@@ -21,6 +21,7 @@ from gknb.read.common import join_wrapped, normalise_space, sha256_of
 from gknb.read.ocr import engine_version, recognise_pages
 from gknb.read.layout import PageItems, PageTable, PageText, is_row_continuation, page_lines
 from gknb.read.pdf_objects import PageContent, pdfium_page, plain_page
+from gknb.read.pdf_text import extract_text, text_lines
 from gknb.read.limits import CHUNK, Budget, bounded_inflate, bounded_join, inflating, room, spend
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 
 Bbox = tuple[float, float, float, float]
+# An intersection of rules: its point, the boxes of the vertical and of the horizontal edges through it
+Intersections = dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 MIN_TEXT_CHARS = 20  # a page with fewer characters in its text layer is a scan (or a stamp on a scan)
 
@@ -102,14 +105,14 @@ def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
     """The page's ruled tables (pdfplumber's "lines" strategy with its default settings, plus the
     rules `_open_ends` supplies): each one's box and its cells' text row by row."""
     from pdfplumber import table as plumber_table
-    from pdfplumber.utils import filter_edges
+    from pdfplumber.utils.geometry import filter_edges
 
     verticals = [e for e in content.edges if e["orientation"] == "v"]
     horizontals = [e for e in content.edges if e["orientation"] == "h"]
     closing = _open_ends(verticals, horizontals, "top") + _open_ends(verticals, horizontals, "bottom")
     edges = filter_edges(verticals, "v", min_length=1) + filter_edges(horizontals, "h", min_length=1) + closing
     edges = filter_edges(plumber_table.merge_edges(edges, 3, 3, 3, 3), min_length=3)
-    cells = plumber_table.intersections_to_cells(_intersections(edges))
+    cells = _cells(_intersections(edges))
     tables = []
     for group in plumber_table.cells_to_tables(cells):
         table = plumber_table.Table(None, group)  # type: ignore[arg-type]  # rows need no page
@@ -117,9 +120,10 @@ def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
     return tables
 
 
-def _intersections(edges: list[dict[str, Any]]) -> dict[tuple[float, float], dict[str, list[dict[str, Any]]]]:
-    """pdfplumber's `edges_to_intersections` (tolerance 3): each horizontal is compared only with
-    the verticals whose x falls on it, found by bisection instead of trying every pair."""
+def _intersections(edges: list[dict[str, Any]]) -> Intersections:
+    """pdfplumber's `edges_to_intersections` (tolerance 3), each point with the boxes of its vertical
+    and horizontal edges: each horizontal is compared only with the verticals whose x falls on it,
+    found by bisection instead of trying every pair."""
     verticals = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
     horizontals = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
     xs = [v["x0"] for v in verticals]
@@ -129,25 +133,66 @@ def _intersections(edges: list[dict[str, Any]]) -> dict[tuple[float, float], dic
             v = verticals[v_index]
             if v["top"] <= h["top"] + 3 and v["bottom"] >= h["top"] - 3:
                 pairs.append((v_index, h_index))
-    intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]] = {}
+    box = itemgetter("x0", "top", "x1", "bottom")
+    v_boxes, h_boxes = [box(v) for v in verticals], [box(h) for h in horizontals]
+    intersections: Intersections = {}
     for v_index, h_index in sorted(pairs):  # pdfplumber's order: verticals outside, horizontals inside
-        v, h = verticals[v_index], horizontals[h_index]
-        found = intersections.setdefault((v["x0"], h["top"]), {"v": [], "h": []})
-        found["v"].append(v)
-        found["h"].append(h)
+        found = intersections.setdefault((xs[v_index], horizontals[h_index]["top"]), (set(), set()))
+        found[0].add(v_boxes[v_index])
+        found[1].add(h_boxes[h_index])
     return intersections
+
+
+def _cells(intersections: Intersections) -> list[Bbox]:
+    """pdfplumber's `intersections_to_cells`: from each intersection, the smallest cell whose four
+    corners are intersections joined by edges. Points are indexed by column and by row instead of
+    scanning every later point."""
+    def connects(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return (a[0] == b[0] and not intersections[a][0].isdisjoint(intersections[b][0])) or (
+            a[1] == b[1] and not intersections[a][1].isdisjoint(intersections[b][1]))
+
+    points = sorted(intersections)
+    below: dict[float, list[tuple[float, float]]] = {}
+    right: dict[float, list[tuple[float, float]]] = {}
+    for point in points:  # sorted: each list runs top to bottom / left to right
+        below.setdefault(point[0], []).append(point)
+        right.setdefault(point[1], []).append(point)
+    cells: list[Bbox] = []
+    for point in points:
+        cell = _smallest_cell(point, below[point[0]], right[point[1]], intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(point: tuple[float, float], column: list[tuple[float, float]], row: list[tuple[float, float]],
+                   intersections: dict[tuple[float, float], Any],
+                   connects: Callable[[tuple[float, float], tuple[float, float]], bool]) -> Bbox | None:
+    later_column = column[column.index(point) + 1:]
+    later_row = row[row.index(point) + 1:]
+    for below_point in later_column:
+        if not connects(point, below_point):
+            continue
+        for right_point in later_row:
+            if not connects(point, right_point):
+                continue
+            corner = (right_point[0], below_point[1])
+            if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
+                return (point[0], point[1], corner[0], corner[1])
+    return None
 
 
 def _table_text(rows: Sequence[Any], chars: Sequence[dict[str, Any]]) -> list[list[str]]:
     """pdfplumber's `Table.extract()`: a character belongs to the cell holding its centre; each
     cell's text by `extract_text` and `pdf_cell_text`. The centres are bucketed by row once."""
-    from pdfplumber.utils import extract_text
-
-    centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
+    centres = sorted((((c["top"] + c["bottom"]) / 2, index, (c["x0"] + c["x1"]) / 2, c) for index, c in enumerate(chars)),
+                     key=itemgetter(0))
+    heights = [item[0] for item in centres]
     table: list[list[str]] = []
     for row in rows:
         x0, top, x1, bottom = row.bbox
-        in_row = [item for item in centres if x0 <= item[0] < x1 and top <= item[1] < bottom]
+        band = sorted(centres[bisect_left(heights, top):bisect_left(heights, bottom)], key=itemgetter(1))
+        in_row = [(h, v, c) for v, _, h, c in band if x0 <= h < x1]  # in the page's order, as pdfplumber
         cells = []
         for cell in row.cells:
             if cell is None:
@@ -161,21 +206,17 @@ def _table_text(rows: Sequence[Any], chars: Sequence[dict[str, Any]]) -> list[li
 
 def _page_text(content: PageContent, boxes: Sequence[Bbox]) -> list[PageText]:
     """Text lines outside the tables (pdfplumber's `extract_text_lines`), page numbers removed."""
-    from pdfplumber.utils import chars_to_textmap
-
     keep = _outside(boxes)
-    outside = [c for c in content.chars if keep(c)]
-    found = chars_to_textmap(outside, layout=False).extract_text_lines(strip=True, return_chars=False) if outside else []
-    raw = [ln for ln in found if str(ln["text"]).strip()]
+    raw = [ln for ln in text_lines([c for c in content.chars if keep(c)]) if ln.text.strip()]
     lines: list[PageText] = []
     for index, ln in enumerate(raw):
-        text = normalise_space(str(ln["text"]))
+        text = normalise_space(ln.text)
         edge = index in (0, len(raw) - 1)
-        in_margin = float(ln["top"]) < content.height * 0.1 or float(ln["bottom"]) > content.height * 0.9
+        in_margin = ln.top < content.height * 0.1 or ln.bottom > content.height * 0.9
         if is_page_number(text) or (edge and in_margin and _BARE_NUMBER.match(text)):
             continue
-        char_width = (float(ln["x1"]) - float(ln["x0"])) / max(len(text), 1)
-        lines.append(PageText(text, float(ln["top"]), float(ln["x1"]), char_width))
+        char_width = (ln.x1 - ln.x0) / max(len(text), 1)
+        lines.append(PageText(text, float(ln.top), float(ln.x1), char_width))
     return lines
 
 
@@ -228,7 +269,8 @@ def limit_pdfminer() -> None:
     setattr(pdftypes, "rldecode", bounded_rldecode)
 
 
-_STREAM_START = re.compile(rb"\bstream\r?\n")
+_STREAM_START = re.compile(rb"stream\r?\n")
+_WORD_BYTES = frozenset(bytes([b]) for b in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
 _FILTER_NAME = re.compile(rb"/([A-Za-z0-9]+)")
 _EXPANDING = {b"FlateDecode": "flate", b"Fl": "flate", b"LZWDecode": "lzw", b"LZW": "lzw",
@@ -298,13 +340,17 @@ def measure_streams(data: bytes) -> None:
 
     The streams are found in the bytes, not through the cross-reference table, so a stream an
     update replaced is counted too, and a damaged table hides none."""
-    for found in _STREAM_START.finditer(data):
-        filters = _stream_filters(data, found.start())
-        if filters:
+    at = data.find(b"stream")
+    while at >= 0:
+        found = _STREAM_START.match(data, at)
+        if found and data[at - 1:at] not in _WORD_BYTES:  # "endstream", "xstream" are not the keyword
+            filters = _stream_filters(data, at)
             try:
-                _decode_chain(data, found.end(), filters)
+                if filters:
+                    _decode_chain(data, found.end(), filters)
             except (ValueError, zlib.error):
-                continue  # undecodable: pdfium gets nothing out of it either
+                pass  # undecodable: pdfium gets nothing out of it either
+        at = data.find(b"stream", at + 6)
 
 
 def pdfminer_cause(error: Exception) -> Exception:

@@ -15,13 +15,14 @@ left to pdfplumber by the caller (`plain_page`).
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 Obj = dict[str, Any]
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 @dataclass
@@ -41,7 +42,11 @@ class PageContent:
 def plain_page(page: Any) -> bool:
     """A page whose coordinates pdfium and pdfminer give alike: unrotated, MediaBox at the origin."""
     box = page.get_mediabox()
-    return page.get_rotation() == 0 and box[0] == 0 and box[1] == 0
+    return bool(page.get_rotation() == 0 and box[0] == 0 and box[1] == 0)
+
+
+# What pdfium inserts between characters (IsGenerated): asked only of these, one call per character saved
+_MADE_UP = frozenset(map(ord, " \r\n\u00ad-"))
 
 
 def _chars(textpage: Any, height: float) -> list[Obj]:
@@ -55,10 +60,16 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
     box = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    for index in range(pdfium_c.FPDFText_CountChars(textpage)):
-        if pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    units: Sequence[int] = memoryview(buffer.raw[:2 * max(written - 1, 0)]).cast("H")
+    if len(units) != count:  # a character beyond the BMP took two units: ask for each one
+        units = [pdfium_c.FPDFText_GetUnicode(textpage, index) for index in range(count)]
+    for index in range(count):
+        code = units[index]
+        if code in _MADE_UP and pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
             continue
-        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
         if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
@@ -91,18 +102,21 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _objects(container: Any, count: Any, get: Any, outer: Matrix | None) -> Iterator[tuple[Any, Matrix]]:
+def _objects(container: Any, count: Any, get: Any, outer: Matrix | None) -> Iterator[tuple[Any, int, Matrix]]:
     """Every page object with its matrix to page space, descending into form XObjects (as pdfminer does)."""
     import pypdfium2.raw as pdfium_c
 
     for index in range(count(container)):
         obj = get(container, index)
-        matrix = _matrix(obj)
-        matrix = matrix if outer is None else _compose(matrix, outer)
-        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH):
+            yield obj, kind, IDENTITY  # text and images: no geometry needed
+            continue
+        matrix = _matrix(obj) if outer is None else _compose(_matrix(obj), outer)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             yield from _objects(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, matrix)
         else:
-            yield obj, matrix
+            yield obj, kind, matrix
 
 
 def _subpaths(path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
@@ -111,7 +125,7 @@ def _subpaths(path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
 
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
-    shape, points = "", []
+    shape, points = "", list[Point]()
     pending_curve = 0
     for index in range(pdfium_c.FPDFPath_CountSegments(path)):
         segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
@@ -198,8 +212,7 @@ def _page_edges(page: Any, height: float) -> tuple[list[Obj], bool]:
     edges: list[Obj] = []
     has_image = False
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj, matrix in _objects(page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, None):
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    for obj, kind, matrix in _objects(page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, None):
         has_image = has_image or kind == pdfium_c.FPDF_PAGEOBJ_IMAGE
         if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
