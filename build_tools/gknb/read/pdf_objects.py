@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 Obj = dict[str, Any]
@@ -47,6 +48,64 @@ def plain_page(page: Any) -> bool:
 
 # What pdfium inserts between characters (IsGenerated): asked only of these, one call per character saved
 _MADE_UP = frozenset(map(ord, " \r\n\u00ad-"))
+_NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF))
+_ADDRESS, _INT, _FLOAT = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+
+
+class _Pdfium:
+    """The pdfium functions called once per character, page object or path segment, declared on
+    plain addresses: pypdfium2's bindings wrap every handle they return in a ctypes pointer object
+    and convert every argument, which costs more than most of these calls themselves. Handles and
+    out-parameters are passed as ints (addresses), results come back as ints and floats."""
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        def declare(function: Any, result: Any, *arguments: Any) -> Any:
+            address = ctypes.cast(function, _ADDRESS).value
+            return ctypes.CFUNCTYPE(result, *arguments)(address)
+
+        self.is_generated = declare(pdfium_c.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
+        self.loose_box = declare(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDRESS, _INT, _ADDRESS)
+        self.char_matrix = declare(pdfium_c.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)
+        self.font_size = declare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
+        self.char_origin = declare(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)
+        self.count_objects = declare(pdfium_c.FPDFPage_CountObjects, _INT, _ADDRESS)
+        self.page_object = declare(pdfium_c.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
+        self.count_form_objects = declare(pdfium_c.FPDFFormObj_CountObjects, _INT, _ADDRESS)
+        self.form_object = declare(pdfium_c.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
+        self.object_type = declare(pdfium_c.FPDFPageObj_GetType, _INT, _ADDRESS)
+        self.object_matrix = declare(pdfium_c.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)
+        self.draw_mode = declare(pdfium_c.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
+        self.count_segments = declare(pdfium_c.FPDFPath_CountSegments, _INT, _ADDRESS)
+        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
+        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, _INT, _ADDRESS)
+        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
+        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, _INT, _ADDRESS)
+        self.FORM, self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+        self.MOVETO, self.BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+
+
+@cache
+def _pdfium() -> _Pdfium:
+    return _Pdfium()
+
+
+def address(handle: Any) -> int:
+    """The address a pypdfium2 handle (a ctypes pointer) points to."""
+    return int(ctypes.cast(handle, _ADDRESS).value or 0)
+
+
+def _text_units(textpage: Any, count: int) -> Sequence[int]:
+    """The UTF-16 code unit of each character, in one FPDFText_GetText call when each takes one."""
+    import pypdfium2.raw as pdfium_c
+
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    units: Sequence[int] = memoryview(buffer.raw[:2 * max(written - 1, 0)]).cast("H")
+    if len(units) != count:  # a character beyond the BMP took two units: ask for each one
+        units = [pdfium_c.FPDFText_GetUnicode(textpage, index) for index in range(count)]
+    return units
 
 
 def _chars(textpage: Any, height: float) -> list[Obj]:
@@ -56,44 +115,37 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
     bottom its baseline less the font's descent and the top one font size above it."""
     import pypdfium2.raw as pdfium_c
 
+    f = _pdfium()
+    page = address(textpage)
+    # One buffer for the out-parameters: the loose box (left, top, right, bottom), then the matrix
+    floats = (_FLOAT * 10)()
+    box_at = ctypes.addressof(floats)
+    matrix_at = box_at + 4 * ctypes.sizeof(_FLOAT)
+    origin = (ctypes.c_double * 2)()
+    origin_at = ctypes.addressof(origin)
+    is_generated, loose_box, char_matrix, font_size = f.is_generated, f.loose_box, f.char_matrix, f.font_size
     chars: list[Obj] = []
-    box = pdfium_c.FS_RECTF()
-    matrix = pdfium_c.FS_MATRIX()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    count = pdfium_c.FPDFText_CountChars(textpage)
-    buffer = ctypes.create_string_buffer((count + 1) * 2)
-    written = pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-    units: Sequence[int] = memoryview(buffer.raw[:2 * max(written - 1, 0)]).cast("H")
-    if len(units) != count:  # a character beyond the BMP took two units: ask for each one
-        units = [pdfium_c.FPDFText_GetUnicode(textpage, index) for index in range(count)]
-    for index in range(count):
-        code = units[index]
-        if code in _MADE_UP and pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+    units = _text_units(textpage, pdfium_c.FPDFText_CountChars(textpage))
+    for index, code in enumerate(units):
+        if code in _MADE_UP and is_generated(page, index) == 1:
             continue
-        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+        if code in _NOT_TEXT or 0xD800 <= code <= 0xDFFF:
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
-        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
-        upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
-        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
-        x0, x1, bottom = box.left, box.right, height - box.bottom
-        if upright and box.top - box.bottom > 3 * size * abs(matrix.d):
+        loose_box(page, index, box_at)
+        char_matrix(page, index, matrix_at)
+        size = font_size(page, index)
+        left, high, right, low, a, b, c, d = floats[:8]
+        upright = a * d > 0 and b * c <= 0
+        x0, x1, bottom = left, right, height - low
+        if upright and high - low > 3 * size * abs(d):
             # Vertical writing (Identity-V): pdfium's loose box leaves the text matrix out of its
             # size; pdfminer's box is one font size square, its bottom at pdfium's origin.
-            pdfium_c.FPDFText_GetCharOrigin(textpage, index, origin_x, origin_y)
-            x1, bottom = x0 + size * abs(matrix.a), height - origin_y.value
-        top = bottom - size * abs(matrix.d) if upright else height - box.top
+            f.char_origin(page, index, origin_at, origin_at + ctypes.sizeof(ctypes.c_double))
+            x1, bottom = x0 + size * abs(a), height - origin[1]
+        top = bottom - size * abs(d) if upright else height - high
         chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": top, "bottom": bottom,
                       "doctop": top, "upright": upright})
     return chars
-
-
-def _matrix(obj: Any) -> Matrix:
-    import pypdfium2.raw as pdfium_c
-
-    m = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(obj, m)
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:
@@ -102,53 +154,77 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _objects(container: Any, count: Any, get: Any, outer: Matrix | None) -> Iterator[tuple[Any, int, Matrix]]:
-    """Every page object with its matrix to page space, descending into form XObjects (as pdfminer does)."""
-    import pypdfium2.raw as pdfium_c
+class _Reader:
+    """Out-parameter buffers shared by one page's calls."""
 
-    for index in range(count(container)):
-        obj = get(container, index)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind not in (pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH):
-            yield obj, kind, IDENTITY  # text and images: no geometry needed
-            continue
-        matrix = _matrix(obj) if outer is None else _compose(_matrix(obj), outer)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            yield from _objects(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, matrix)
-        else:
-            yield obj, kind, matrix
+    def __init__(self) -> None:
+        self.f = _pdfium()
+        self.floats = (_FLOAT * 6)()
+        self.floats_at = ctypes.addressof(self.floats)
+        self.ints = (_INT * 2)()
+        self.ints_at = ctypes.addressof(self.ints)
 
+    def matrix(self, obj: int) -> Matrix:
+        self.f.object_matrix(obj, self.floats_at)
+        a, b, c, d, e, f = self.floats
+        return (a, b, c, d, e, f)
 
-def _subpaths(path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
-    """pdfminer's view of a path: per subpath the operators (m, l, c, h) and each one's end point."""
-    import pypdfium2.raw as pdfium_c
+    def objects(self, container: int, form: bool, outer: Matrix | None) -> Iterator[tuple[int, int, Matrix]]:
+        """Every path and image of the page with its matrix to page space, descending into form
+        XObjects (as pdfminer does); text objects are left out (the text page has their characters)."""
+        f = self.f
+        count, get = (f.count_form_objects, f.form_object) if form else (f.count_objects, f.page_object)
+        object_type, FORM, PATH, IMAGE = f.object_type, f.FORM, f.PATH, f.IMAGE
+        for index in range(count(container)):
+            obj = get(container, index)
+            kind = object_type(obj)
+            if kind == IMAGE:
+                yield obj, kind, IDENTITY  # no geometry needed
+            elif kind == PATH or kind == FORM:
+                matrix = self.matrix(obj) if outer is None else _compose(self.matrix(obj), outer)
+                if kind == FORM:
+                    yield from self.objects(obj, True, matrix)
+                else:
+                    yield obj, kind, matrix
 
-    a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
-    shape, points = "", list[Point]()
-    pending_curve = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(path)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-            if shape:
-                yield shape, points
-            shape, points, pending_curve = "m", [point], 0
-            continue
-        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
-            pending_curve += 1  # a curve is three points in pdfium, one operator in pdfminer
-            if pending_curve < 3:
+    def draw_mode(self, path: int) -> tuple[bool, bool]:
+        """Whether the path is filled, whether it is stroked."""
+        self.f.draw_mode(path, self.ints_at, self.ints_at + ctypes.sizeof(_INT))
+        return self.ints[0] != 0, self.ints[1] != 0
+
+    def subpaths(self, path: int, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
+        """pdfminer's view of a path: per subpath the operators (m, l, c, h) and each one's end point."""
+        f = self.f
+        segment_at, segment_type, segment_point, segment_closes = f.segment, f.segment_type, f.segment_point, f.segment_closes
+        MOVETO, BEZIERTO = f.MOVETO, f.BEZIERTO
+        a, b, c, d, e, f_ = matrix
+        xy, x_at = self.floats, self.floats_at
+        y_at = x_at + ctypes.sizeof(_FLOAT)
+        shape, points = "", list[Point]()
+        pending_curve = 0
+        for index in range(f.count_segments(path)):
+            segment = segment_at(path, index)
+            kind = segment_type(segment)
+            segment_point(segment, x_at, y_at)
+            x, y = xy[0], xy[1]
+            point = (a * x + c * y + e, b * x + d * y + f_)
+            if kind == MOVETO:
+                if shape:
+                    yield shape, points
+                shape, points, pending_curve = "m", [point], 0
                 continue
-            pending_curve = 0
-        shape += "c" if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO else "l"
-        points.append(point)
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and points:
-            shape += "h"
-            points.append(points[0])
-    if shape:
-        yield shape, points
+            if kind == BEZIERTO:
+                pending_curve += 1  # a curve is three points in pdfium, one operator in pdfminer
+                if pending_curve < 3:
+                    continue
+                pending_curve = 0
+            shape += "c" if kind == BEZIERTO else "l"
+            points.append(point)
+            if segment_closes(segment) and points:
+                shape += "h"
+                points.append(points[0])
+        if shape:
+            yield shape, points
 
 
 def _box(points: list[Point], height: float) -> Obj:
@@ -207,18 +283,16 @@ def _path_edges(shape: str, points: list[Point], filled: bool, stroked: bool, he
 
 
 def _page_edges(page: Any, height: float) -> tuple[list[Obj], bool]:
-    import pypdfium2.raw as pdfium_c
-
+    reader = _Reader()
     edges: list[Obj] = []
     has_image = False
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj, kind, matrix in _objects(page, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, None):
-        has_image = has_image or kind == pdfium_c.FPDF_PAGEOBJ_IMAGE
-        if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+    for obj, kind, matrix in reader.objects(address(page), False, None):
+        if kind == reader.f.IMAGE:
+            has_image = True
             continue
-        pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
-        for shape, points in _subpaths(obj, matrix):
-            edges.extend(_path_edges(shape, points, fill.value != 0, bool(stroke.value), height))
+        filled, stroked = reader.draw_mode(obj)
+        for shape, points in reader.subpaths(obj, matrix):
+            edges.extend(_path_edges(shape, points, filled, stroked, height))
     return edges, has_image
 
 
