@@ -67,14 +67,16 @@ def _is_real_table(rows: Sequence[Sequence[str]]) -> bool:
 
 
 
-def _outside(bboxes: Sequence[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
-    def keep(obj: dict[str, Any]) -> bool:
-        if "x0" not in obj or "top" not in obj:
-            return True
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
-
-    return keep
+def _outside(chars: Sequence[dict[str, Any]], bboxes: Sequence[Bbox]) -> list[dict[str, Any]]:
+    """The characters whose centre is in none of the boxes."""
+    if not bboxes:
+        return list(chars)
+    kept = []
+    for char in chars:
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes):
+            kept.append(char)
+    return kept
 
 
 def _open_ends(verticals: Sequence[dict[str, Any]], horizontals: Sequence[dict[str, Any]], end: str) -> list[dict[str, Any]]:
@@ -206,8 +208,7 @@ def _table_text(rows: Sequence[Any], chars: Sequence[dict[str, Any]]) -> list[li
 
 def _page_text(content: PageContent, boxes: Sequence[Bbox]) -> list[PageText]:
     """Text lines outside the tables (pdfplumber's `extract_text_lines`), page numbers removed."""
-    keep = _outside(boxes)
-    raw = [ln for ln in text_lines([c for c in content.chars if keep(c)]) if ln.text.strip()]
+    raw = [ln for ln in text_lines(_outside(content.chars, boxes)) if ln.text.strip()]
     lines: list[PageText] = []
     for index, ln in enumerate(raw):
         text = normalise_space(ln.text)

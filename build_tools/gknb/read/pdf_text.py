@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 Obj = dict[str, Any]
 TOLERANCE = 3.0
 # pdfplumber expands these ligatures in words (expand_ligatures=True by default)
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURE_CHARS = frozenset("".join(LIGATURES))
+_UPRIGHT, _X0 = itemgetter("upright"), itemgetter("x0")
 
 
 class Word(NamedTuple):
@@ -37,11 +40,19 @@ def cluster_ids(values: Sequence[float]) -> dict[float, int]:
     return ids
 
 
+def _word(chars: list[Obj]) -> Word:
+    text = "".join([c["text"] for c in chars])
+    if not _LIGATURE_CHARS.isdisjoint(text):
+        text = "".join(LIGATURES.get(c["text"]) or str(c["text"]) for c in chars)
+    return Word(text, min([c["top"] for c in chars]), chars)
+
+
 def _line_words(line: list[Obj]) -> list[Word]:
     """One line's characters (sorted by x0) as words: a blank ends a word, so does a gap of more
     than the tolerance, a step back, or a character off the line."""
     words: list[list[Obj]] = []
     current: list[Obj] = []
+    last_x0 = last_x1 = last_top = 0.0  # the last character of `current`
     for char in line:
         text = char["text"]
         if text.isspace() or text == "":
@@ -51,37 +62,45 @@ def _line_words(line: list[Obj]) -> list[Word]:
             if text == "":
                 words.append(current)
                 current = []
-        elif current and (char["x0"] < current[-1]["x0"] or char["x0"] > current[-1]["x1"] + TOLERANCE
-                           or abs(char["top"] - current[-1]["top"]) > TOLERANCE):
+            continue
+        x0, top = char["x0"], char["top"]
+        if current and (x0 < last_x0 or x0 > last_x1 + TOLERANCE or abs(top - last_top) > TOLERANCE):
             words.append(current)
             current = [char]
         else:
             current.append(char)
+        last_x0, last_x1, last_top = x0, char["x1"], top
     if current:
         words.append(current)
-    return [Word("".join(LIGATURES.get(c["text"]) or str(c["text"]) for c in chars), min(c["top"] for c in chars),
-                 chars) for chars in words]
+    return [_word(chars) for chars in words]
 
 
 def words(chars: Sequence[Obj]) -> list[Word]:
     """pdfplumber's `WordExtractor.iter_extract_tuples`: runs of upright (or rotated) characters,
     each split into lines by top and each line, left to right, into words."""
     found: list[Word] = []
-    for _upright, run in groupby(chars, key=lambda c: c["upright"]):
+    for _upright, run in groupby(chars, key=_UPRIGHT):
         group = list(run)
-        ids = cluster_ids([c["top"] for c in group])
-        by_line = sorted(group, key=lambda c: ids[c["top"]])
-        for _line, members in groupby(by_line, key=lambda c: ids[c["top"]]):
-            found.extend(_line_words(sorted(members, key=lambda c: c["x0"])))
+        tops = [c["top"] for c in group]
+        ids = cluster_ids(tops)
+        lines: dict[int, list[Obj]] = {}
+        for char, top in zip(group, tops):  # each line's characters in the run's order
+            lines.setdefault(ids[top], []).append(char)
+        for line in sorted(lines):
+            found.extend(_line_words(sorted(lines[line], key=_X0)))
     return found
 
 
 def extract_text(chars: Sequence[Obj]) -> str:
     """`pdfplumber.utils.extract_text(chars)`: the words, in lines by top, lines joined by newlines."""
     found = words(chars)
+    if len(found) < 2:
+        return found[0].text if found else ""
     ids = cluster_ids([w.top for w in found])
-    ordered = sorted(found, key=lambda w: ids[w.top])
-    return "\n".join(" ".join(w.text for w in line) for _, line in groupby(ordered, key=lambda w: ids[w.top]))
+    lines: dict[int, list[str]] = {}
+    for word in found:  # each line's words in the order they come
+        lines.setdefault(ids[word.top], []).append(word.text)
+    return "\n".join(" ".join(lines[line]) for line in sorted(lines))
 
 
 class TextLine(NamedTuple):
