@@ -116,9 +116,11 @@ def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
     edges = filter_edges(plumber_table.merge_edges(edges, 3, 3, 3, 3), min_length=3)
     cells = _cells(_intersections(edges))
     tables = []
+    centres = None
     for group in plumber_table.cells_to_tables(cells):
         table = plumber_table.Table(None, group)  # type: ignore[arg-type]  # rows need no page
-        tables.append((table.bbox, _table_text(table.rows, content.chars)))
+        centres = centres or _centres(content.chars)
+        tables.append((table.bbox, _table_text(table.rows, centres)))
     return tables
 
 
@@ -184,23 +186,33 @@ def _smallest_cell(point: tuple[float, float], column: list[tuple[float, float]]
     return None
 
 
-def _table_text(rows: Sequence[Any], chars: Sequence[dict[str, Any]]) -> list[list[str]]:
-    """pdfplumber's `Table.extract()`: a character belongs to the cell holding its centre; each
-    cell's text by `extract_text` and `pdf_cell_text`. The centres are bucketed by row once."""
+# The page's characters by the height of their centre: (height, index on the page, x of the
+# centre, character) sorted by height, and the heights alone (to bisect)
+Centres = tuple[list[tuple[float, int, float, dict[str, Any]]], list[float]]
+
+
+def _centres(chars: Sequence[dict[str, Any]]) -> Centres:
     centres = sorted((((c["top"] + c["bottom"]) / 2, index, (c["x0"] + c["x1"]) / 2, c) for index, c in enumerate(chars)),
                      key=itemgetter(0))
-    heights = [item[0] for item in centres]
+    return centres, [item[0] for item in centres]
+
+
+def _table_text(rows: Sequence[Any], centres: Centres) -> list[list[str]]:
+    """pdfplumber's `Table.extract()`: a character belongs to the cell holding its centre; each
+    cell's text by `extract_text` and `pdf_cell_text`. The centres are bucketed by row once."""
+    by_height, heights = centres
     table: list[list[str]] = []
     for row in rows:
         x0, top, x1, bottom = row.bbox
-        band = sorted(centres[bisect_left(heights, top):bisect_left(heights, bottom)], key=itemgetter(1))
+        band = sorted(by_height[bisect_left(heights, top):bisect_left(heights, bottom)], key=itemgetter(1))
         in_row = [(h, v, c) for v, _, h, c in band if x0 <= h < x1]  # in the page's order, as pdfplumber
         cells = []
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 continue
-            inside = [c for h, v, c in in_row if cell[0] <= h < cell[2] and cell[1] <= v < cell[3]]
+            left, upper, right, lower = cell
+            inside = [c for h, v, c in in_row if left <= h < right and upper <= v < lower]
             cells.append(pdf_cell_text(extract_text(inside)) if inside else "")
         table.append(cells)
     return table
