@@ -117,11 +117,40 @@ def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
     cells = _cells(_intersections(edges))
     tables = []
     centres = None
-    for group in plumber_table.cells_to_tables(cells):
+    for group in _cells_to_tables(cells):
         table = plumber_table.Table(None, group)  # type: ignore[arg-type]  # rows need no page
         centres = centres or _centres(content.chars)
         tables.append((table.bbox, _table_text(table.rows, centres)))
     return tables
+
+
+def _cells_to_tables(cells: list[Bbox]) -> list[list[Bbox]]:
+    """pdfplumber's `cells_to_tables`: the groups of cells joined corner to corner, top to bottom
+    then left to right, each of more than one cell. Its sweeps over the remaining cells close a
+    group once no cell touches it, which is the group's connected component: found here once,
+    by each corner's cells, instead of sweeping every cell again per cell added."""
+    by_corner: dict[tuple[float, float], list[int]] = {}
+    for index, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            by_corner.setdefault(corner, []).append(index)
+    group_of = [-1] * len(cells)
+    groups: list[list[Bbox]] = []
+    for start in range(len(cells)):
+        if group_of[start] >= 0:
+            continue
+        group_of[start], pending, members = len(groups), [start], []
+        while pending:
+            index = pending.pop()
+            members.append(cells[index])
+            x0, top, x1, bottom = cells[index]
+            for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+                for other in by_corner[corner]:
+                    if group_of[other] < 0:
+                        group_of[other] = len(groups)
+                        pending.append(other)
+        groups.append(members)
+    ordered = sorted(groups, key=lambda group: min((c[1], c[0]) for c in group))
+    return [group for group in ordered if len(group) > 1]
 
 
 def _intersections(edges: list[dict[str, Any]]) -> Intersections:
@@ -204,16 +233,19 @@ def _table_text(rows: Sequence[Any], centres: Centres) -> list[list[str]]:
     table: list[list[str]] = []
     for row in rows:
         x0, top, x1, bottom = row.bbox
-        band = sorted(by_height[bisect_left(heights, top):bisect_left(heights, bottom)], key=itemgetter(1))
-        in_row = [(h, v, c) for v, _, h, c in band if x0 <= h < x1]  # in the page's order, as pdfplumber
+        # the row's characters by the x of their centre, each cell's found by bisection
+        in_row = sorted(((h, index, v, c) for v, index, h, c in by_height[bisect_left(heights, top):bisect_left(heights, bottom)]
+                         if x0 <= h < x1), key=itemgetter(0))
+        xs = [item[0] for item in in_row]
         cells = []
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 continue
             left, upper, right, lower = cell
-            inside = [c for h, v, c in in_row if left <= h < right and upper <= v < lower]
-            cells.append(pdf_cell_text(extract_text(inside)) if inside else "")
+            inside = sorted((index, c) for _, index, v, c in in_row[bisect_left(xs, left):bisect_left(xs, right)]
+                            if upper <= v < lower)  # in the page's order, as pdfplumber
+            cells.append(pdf_cell_text(extract_text([c for _, c in inside])) if inside else "")
         table.append(cells)
     return table
 
