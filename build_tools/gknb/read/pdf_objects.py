@@ -49,51 +49,51 @@ def plain_page(page: Any) -> bool:
 # What pdfium inserts between characters (IsGenerated): asked only of these, one call per character saved
 _MADE_UP = frozenset(map(ord, " \r\n\u00ad-"))
 _NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF))
-_ADDRESS, _INT, _FLOAT = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 
 
 class _Pdfium:
-    """The pdfium functions called once per character, page object or path segment, declared on
-    plain addresses: pypdfium2's bindings wrap every handle they return in a ctypes pointer object
-    and convert every argument, which costs more than most of these calls themselves. Handles and
-    out-parameters are passed as ints (addresses), results come back as ints and floats."""
+    """The pdfium functions called once per character, page object or path segment, called through
+    cffi at the addresses pypdfium2 loaded them at: a ctypes call (pypdfium2's bindings) costs
+    half as much again and wraps every handle it returns in a pointer object, and these calls are
+    most of the reader's time. Handles are `void*`; out-parameters point into buffers kept per page."""
 
     def __init__(self) -> None:
+        import cffi
         import pypdfium2.raw as pdfium_c
 
-        def declare(function: Any, result: Any, *arguments: Any) -> Any:
-            address = ctypes.cast(function, _ADDRESS).value
-            return ctypes.CFUNCTYPE(result, *arguments)(address)
+        self.ffi = ffi = cffi.FFI()
 
-        self.is_generated = declare(pdfium_c.FPDFText_IsGenerated, _INT, _ADDRESS, _INT)
-        self.loose_box = declare(pdfium_c.FPDFText_GetLooseCharBox, _INT, _ADDRESS, _INT, _ADDRESS)
-        self.char_matrix = declare(pdfium_c.FPDFText_GetMatrix, _INT, _ADDRESS, _INT, _ADDRESS)
-        self.font_size = declare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _ADDRESS, _INT)
-        self.char_origin = declare(pdfium_c.FPDFText_GetCharOrigin, _INT, _ADDRESS, _INT, _ADDRESS, _ADDRESS)
-        self.count_objects = declare(pdfium_c.FPDFPage_CountObjects, _INT, _ADDRESS)
-        self.page_object = declare(pdfium_c.FPDFPage_GetObject, _ADDRESS, _ADDRESS, _INT)
-        self.count_form_objects = declare(pdfium_c.FPDFFormObj_CountObjects, _INT, _ADDRESS)
-        self.form_object = declare(pdfium_c.FPDFFormObj_GetObject, _ADDRESS, _ADDRESS, ctypes.c_ulong)
-        self.object_type = declare(pdfium_c.FPDFPageObj_GetType, _INT, _ADDRESS)
-        self.object_matrix = declare(pdfium_c.FPDFPageObj_GetMatrix, _INT, _ADDRESS, _ADDRESS)
-        self.draw_mode = declare(pdfium_c.FPDFPath_GetDrawMode, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
-        self.count_segments = declare(pdfium_c.FPDFPath_CountSegments, _INT, _ADDRESS)
-        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, _ADDRESS, _ADDRESS, _INT)
-        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, _INT, _ADDRESS)
-        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, _INT, _ADDRESS, _ADDRESS, _ADDRESS)
-        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, _INT, _ADDRESS)
+        def declare(function: Any, signature: str) -> Any:
+            return ffi.cast(signature, ctypes.cast(function, ctypes.c_void_p).value)
+
+        self.is_generated = declare(pdfium_c.FPDFText_IsGenerated, "int(*)(void*, int)")
+        self.loose_box = declare(pdfium_c.FPDFText_GetLooseCharBox, "int(*)(void*, int, float*)")
+        self.char_matrix = declare(pdfium_c.FPDFText_GetMatrix, "int(*)(void*, int, float*)")
+        self.font_size = declare(pdfium_c.FPDFText_GetFontSize, "double(*)(void*, int)")
+        self.char_origin = declare(pdfium_c.FPDFText_GetCharOrigin, "int(*)(void*, int, double*, double*)")
+        self.count_objects = declare(pdfium_c.FPDFPage_CountObjects, "int(*)(void*)")
+        self.page_object = declare(pdfium_c.FPDFPage_GetObject, "void*(*)(void*, int)")
+        self.count_form_objects = declare(pdfium_c.FPDFFormObj_CountObjects, "int(*)(void*)")
+        self.form_object = declare(pdfium_c.FPDFFormObj_GetObject, "void*(*)(void*, unsigned long)")
+        self.object_type = declare(pdfium_c.FPDFPageObj_GetType, "int(*)(void*)")
+        self.object_matrix = declare(pdfium_c.FPDFPageObj_GetMatrix, "int(*)(void*, float*)")
+        self.draw_mode = declare(pdfium_c.FPDFPath_GetDrawMode, "int(*)(void*, int*, int*)")
+        self.count_segments = declare(pdfium_c.FPDFPath_CountSegments, "int(*)(void*)")
+        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, "void*(*)(void*, int)")
+        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, "int(*)(void*)")
+        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, "int(*)(void*, float*, float*)")
+        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, "int(*)(void*)")
         self.FORM, self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
         self.MOVETO, self.BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+
+    def handle(self, pointer: Any) -> Any:
+        """A pypdfium2 handle (a ctypes pointer) as cffi's `void*`."""
+        return self.ffi.cast("void*", ctypes.cast(pointer, ctypes.c_void_p).value or 0)
 
 
 @cache
 def _pdfium() -> _Pdfium:
     return _Pdfium()
-
-
-def address(handle: Any) -> int:
-    """The address a pypdfium2 handle (a ctypes pointer) points to."""
-    return int(ctypes.cast(handle, _ADDRESS).value or 0)
 
 
 def _text_units(textpage: Any, count: int) -> Sequence[int]:
@@ -116,14 +116,13 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
     import pypdfium2.raw as pdfium_c
 
     f = _pdfium()
-    page = address(textpage)
+    page = f.handle(textpage)
     # One buffer for the out-parameters: the loose box (left, top, right, bottom), then the matrix
-    floats = (_FLOAT * 10)()
-    box_at = ctypes.addressof(floats)
-    matrix_at = box_at + 4 * ctypes.sizeof(_FLOAT)
-    origin = (ctypes.c_double * 2)()
-    origin_at = ctypes.addressof(origin)
+    floats = f.ffi.new("float[10]")
+    box_at, matrix_at = floats, floats + 4
+    origin = f.ffi.new("double[2]")
     is_generated, loose_box, char_matrix, font_size = f.is_generated, f.loose_box, f.char_matrix, f.font_size
+    unpack = f.ffi.unpack
     chars: list[Obj] = []
     units = _text_units(textpage, pdfium_c.FPDFText_CountChars(textpage))
     for index, code in enumerate(units):
@@ -134,13 +133,13 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
         loose_box(page, index, box_at)
         char_matrix(page, index, matrix_at)
         size = font_size(page, index)
-        left, high, right, low, a, b, c, d = floats[:8]
+        left, high, right, low, a, b, c, d = unpack(floats, 8)
         upright = a * d > 0 and b * c <= 0
         x0, x1, bottom = left, right, height - low
         if upright and high - low > 3 * size * abs(d):
             # Vertical writing (Identity-V): pdfium's loose box leaves the text matrix out of its
             # size; pdfminer's box is one font size square, its bottom at pdfium's origin.
-            f.char_origin(page, index, origin_at, origin_at + ctypes.sizeof(ctypes.c_double))
+            f.char_origin(page, index, origin, origin + 1)
             x1, bottom = x0 + size * abs(a), height - origin[1]
         top = bottom - size * abs(d) if upright else height - high
         chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": top, "bottom": bottom,
@@ -159,17 +158,15 @@ class _Reader:
 
     def __init__(self) -> None:
         self.f = _pdfium()
-        self.floats = (_FLOAT * 6)()
-        self.floats_at = ctypes.addressof(self.floats)
-        self.ints = (_INT * 2)()
-        self.ints_at = ctypes.addressof(self.ints)
+        self.floats = self.f.ffi.new("float[6]")
+        self.ints = self.f.ffi.new("int[2]")
 
-    def matrix(self, obj: int) -> Matrix:
-        self.f.object_matrix(obj, self.floats_at)
-        a, b, c, d, e, f = self.floats
+    def matrix(self, obj: Any) -> Matrix:
+        self.f.object_matrix(obj, self.floats)
+        a, b, c, d, e, f = self.f.ffi.unpack(self.floats, 6)
         return (a, b, c, d, e, f)
 
-    def objects(self, container: int, form: bool, outer: Matrix | None) -> Iterator[tuple[int, int, Matrix]]:
+    def objects(self, container: Any, form: bool, outer: Matrix | None) -> Iterator[tuple[Any, int, Matrix]]:
         """Every path and image of the page with its matrix to page space, descending into form
         XObjects (as pdfminer does); text objects are left out (the text page has their characters)."""
         f = self.f
@@ -187,19 +184,19 @@ class _Reader:
                 else:
                     yield obj, kind, matrix
 
-    def draw_mode(self, path: int) -> tuple[bool, bool]:
+    def draw_mode(self, path: Any) -> tuple[bool, bool]:
         """Whether the path is filled, whether it is stroked."""
-        self.f.draw_mode(path, self.ints_at, self.ints_at + ctypes.sizeof(_INT))
+        self.f.draw_mode(path, self.ints, self.ints + 1)
         return self.ints[0] != 0, self.ints[1] != 0
 
-    def subpaths(self, path: int, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
+    def subpaths(self, path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
         """pdfminer's view of a path: per subpath the operators (m, l, c, h) and each one's end point."""
         f = self.f
         segment_at, segment_type, segment_point, segment_closes = f.segment, f.segment_type, f.segment_point, f.segment_closes
         MOVETO, BEZIERTO = f.MOVETO, f.BEZIERTO
         a, b, c, d, e, f_ = matrix
-        xy, x_at = self.floats, self.floats_at
-        y_at = x_at + ctypes.sizeof(_FLOAT)
+        xy = self.floats
+        x_at, y_at = xy, xy + 1
         shape, points = "", list[Point]()
         pending_curve = 0
         for index in range(f.count_segments(path)):
@@ -286,7 +283,7 @@ def _page_edges(page: Any, height: float) -> tuple[list[Obj], bool]:
     reader = _Reader()
     edges: list[Obj] = []
     has_image = False
-    for obj, kind, matrix in reader.objects(address(page), False, None):
+    for obj, kind, matrix in reader.objects(reader.f.handle(page), False, None):
         if kind == reader.f.IMAGE:
             has_image = True
             continue
