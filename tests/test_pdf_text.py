@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,11 @@ import pytest
 from gknb.read.pdf import plumber_page
 from gknb.read.pdf_objects import pdfium_page
 from gknb.read.pdf_text import extract_text, text_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from pdf_documents import EXPECTED, digest, document_of, pdfplumber_only, repository_pdfs  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = ["hongze_district_2023.pdf", "hongze_district_2024.pdf", "report_merged.pdf"]
@@ -52,3 +59,24 @@ def test_pdfium_gives_pdfminers_characters_and_rules(name: str) -> None:
                     assert a[0] == b[0] and abs(a[1] - b[1]) < 0.5 and abs(a[3] - b[3]) < 0.5
                     assert abs(a[2] - b[2]) < 3 and abs(a[4] - b[4]) < 3  # fonts' descents: see pdf_objects
     document.close()
+
+
+OLD_READERS = json.loads(EXPECTED.read_text(encoding="utf-8"))
+
+
+def test_old_readers_documents_cover_the_repositorys_pdfs() -> None:
+    assert sorted(OLD_READERS) == sorted(path.relative_to(ROOT).as_posix() for path in repository_pdfs())
+
+
+@pytest.mark.parametrize("name", sorted(OLD_READERS))
+def test_reader_gives_the_old_readers_documents(name: str) -> None:
+    """Every line (kind and cells) or the error the reader gives is what pdfplumber's reader gave
+    before issue #18 (tests/data/pdf_documents.json, `scripts/pdf_documents.py expected`)."""
+    assert digest(document_of(ROOT / name)) == OLD_READERS[name]
+
+
+def test_expected_documents_are_pdfplumbers() -> None:
+    """The data file holds what the pdfplumber route makes (checked on the smallest report)."""
+    name = "tests/fixtures/report_merged.pdf"
+    with pdfplumber_only():
+        assert digest(document_of(ROOT / name)) == OLD_READERS[name]
