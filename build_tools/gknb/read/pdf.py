@@ -20,6 +20,7 @@ from gknb.read.cleanup import is_page_number
 from gknb.read.common import join_wrapped, normalise_space, sha256_of
 from gknb.read.ocr import engine_version, recognise_pages
 from gknb.read.layout import PageItems, PageTable, PageText, is_row_continuation, page_lines
+from gknb.read.pdf_inline import NOT_CONTENT, InlineImages, filter_names
 from gknb.read.pdf_objects import PageContent, pdfium_page, plain_page
 from gknb.read.pdf_text import extract_text, text_lines
 from gknb.read.limits import CHUNK, Budget, bounded_inflate, bounded_join, inflating, room, spend
@@ -323,24 +324,26 @@ _EXPANDING = {b"FlateDecode": "flate", b"Fl": "flate", b"LZWDecode": "lzw", b"LZ
               b"ASCII85Decode": "a85", b"A85": "a85"}
 
 
-def _stream_filters(data: bytes, start: int) -> list[str]:
-    """The filters of the stream whose data begins at `start`, as far as they are ones that unpack
-    text-layer data (an image filter ends the list: pdfium decodes images only to render them)."""
+def _stream_head(data: bytes, start: int) -> bytes:
+    """The dictionary of the stream whose data begins at `start` (as far as 4 KB back)."""
     head = data[max(0, start - 4096):start]
-    head = head[head.rfind(b"obj") + 1:]
+    return head[head.rfind(b"obj") + 1:]
+
+
+def _stream_filters(head: bytes) -> list[str]:
+    """The stream's filters, as far as they are ones that unpack text-layer data (an image filter
+    ends the list: pdfium decodes images only to render them)."""
     found = _FILTER.search(head)
-    names = _FILTER_NAME.findall(found.group(1)) if found else []
-    filters = []
-    for name in names:
-        if name not in _EXPANDING:
-            break
-        filters.append(_EXPANDING[name])
-    return filters
+    return filter_names(_FILTER_NAME.findall(found.group(1)) if found else [], _EXPANDING)
 
 
-def _inflate_in_budget(data: bytes, start: int, keep: bool) -> bytes:
-    """Inflate the Flate stream at `start`, spending the budget chunk by chunk; its data is read up
-    to the first "endstream" and on past it while the deflate stream has not ended."""
+Sink = Callable[[bytes], None]
+
+
+def _inflate_in_budget(data: bytes, start: int, keep: bool, sink: Sink) -> bytes:
+    """Inflate the Flate stream at `start`, spending the budget chunk by chunk and giving each chunk
+    to `sink`; its data is read up to the first "endstream" and on past it while the deflate
+    stream has not ended."""
     decompressor = zlib.decompressobj()
     pieces: list[bytes] = []
     position = start
@@ -352,6 +355,7 @@ def _inflate_in_budget(data: bytes, start: int, keep: bool) -> bytes:
             while pending and not decompressor.eof:
                 piece = decompressor.decompress(pending, CHUNK)
                 spend(len(piece))
+                sink(piece)
                 if keep:
                     pieces.append(piece)
                 pending = decompressor.unconsumed_tail
@@ -361,14 +365,11 @@ def _inflate_in_budget(data: bytes, start: int, keep: bool) -> bytes:
     return b"".join(pieces)
 
 
-def _decode_chain(data: bytes, start: int, filters: list[str]) -> None:
-    """Spend the budget on what the stream at `start` unpacks to through `filters`."""
-    end = data.find(b"endstream", start)
-    raw = data[start:end if end >= 0 else len(data)]
-    for index, name in enumerate(filters):
-        last = index == len(filters) - 1
+def _decode(filters: list[str], raw: bytes) -> bytes:
+    """`raw` through the filters, within the budget."""
+    for name in filters:
         if name == "flate":
-            raw = _inflate_in_budget(data, start, keep=not last) if index == 0 else bounded_inflate(raw)
+            raw = bounded_inflate(raw)
         elif name == "lzw":
             raw = bounded_lzwdecode(raw)
         elif name == "rl":
@@ -377,11 +378,31 @@ def _decode_chain(data: bytes, start: int, filters: list[str]) -> None:
             raw = bytes.fromhex(re.sub(rb"[^0-9A-Fa-f]", b"", raw.split(b">")[0]).decode("ascii").ljust(2, "0"))
         else:
             raw = base64.a85decode(raw.split(b"~>")[0].strip(), adobe=False, ignorechars=b" \t\n\r\x0b\x0c")
+    return raw
+
+
+def _decode_chain(data: bytes, start: int, filters: list[str], sink: Sink) -> None:
+    """Spend the budget on what the stream at `start` unpacks to through `filters`, and give
+    `sink` what it unpacks to (piece by piece when that is a Flate stream's output)."""
+    if filters and filters[0] == "flate":
+        if len(filters) == 1:
+            _inflate_in_budget(data, start, keep=False, sink=sink)
+            return
+        raw, filters = _inflate_in_budget(data, start, keep=True, sink=lambda piece: None), filters[1:]
+    else:
+        end = data.find(b"endstream", start)
+        raw = data[start:end if end >= 0 else len(data)]
+    sink(_decode(filters, raw))
+
+
+def _ignore(piece: bytes) -> None:
+    pass
 
 
 def measure_streams(data: bytes) -> None:
     """Spend the current budget on every stream of the file, before pdfium (which inflates with no
-    limit) opens it: a Flate, LZW or RunLength bomb is refused here as pdfminer's readers refuse it.
+    limit) opens it: a Flate, LZW or RunLength bomb is refused here as pdfminer's readers refuse it,
+    and so is one in an inline image of a content stream (`pdf_inline`).
 
     The streams are found in the bytes, not through the cross-reference table, so a stream an
     update replaced is counted too, and a damaged table hides none."""
@@ -389,12 +410,16 @@ def measure_streams(data: bytes) -> None:
     while at >= 0:
         found = _STREAM_START.match(data, at)
         if found and data[at - 1:at] not in _WORD_BYTES:  # "endstream", "xstream" are not the keyword
-            filters = _stream_filters(data, at)
+            head = _stream_head(data, at)
+            filters = _stream_filters(head)
+            images = None if NOT_CONTENT.search(head) else InlineImages(_EXPANDING, _decode)
             try:
-                if filters:
-                    _decode_chain(data, found.end(), filters)
+                if filters or images is not None:
+                    _decode_chain(data, found.end(), filters, _ignore if images is None else images.feed)
             except (ValueError, zlib.error):
                 pass  # undecodable: pdfium gets nothing out of it either
+            if images is not None:
+                images.close()
         at = data.find(b"stream", at + 6)
 
 
