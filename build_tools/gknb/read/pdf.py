@@ -75,7 +75,10 @@ def _outside(chars: Sequence[dict[str, Any]], bboxes: Sequence[Bbox]) -> list[di
     kept = []
     for char in chars:
         cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-        if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes):
+        for x0, top, x1, bottom in bboxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
             kept.append(char)
     return kept
 

@@ -82,6 +82,9 @@ def words(chars: Sequence[Obj]) -> list[Word]:
     for _upright, run in groupby(chars, key=_UPRIGHT):
         group = list(run)
         tops = [c["top"] for c in group]
+        if max(tops) <= min(tops) + TOLERANCE:  # one line (a table cell's, mostly): no clusters to find
+            found.extend(_line_words(sorted(group, key=_X0)))
+            continue
         ids = cluster_ids(tops)
         lines: dict[int, list[Obj]] = {}
         for char, top in zip(group, tops):  # each line's characters in the run's order
@@ -96,7 +99,10 @@ def extract_text(chars: Sequence[Obj]) -> str:
     found = words(chars)
     if len(found) < 2:
         return found[0].text if found else ""
-    ids = cluster_ids([w.top for w in found])
+    tops = [w.top for w in found]
+    if max(tops) <= min(tops) + TOLERANCE:
+        return " ".join([w.text for w in found])
+    ids = cluster_ids(tops)
     lines: dict[int, list[str]] = {}
     for word in found:  # each line's words in the order they come
         lines.setdefault(ids[word.top], []).append(word.text)
