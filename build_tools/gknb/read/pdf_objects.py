@@ -48,7 +48,8 @@ def plain_page(page: Any) -> bool:
 
 # What pdfium inserts between characters (IsGenerated): asked only of these, one call per character saved
 _MADE_UP = frozenset(map(ord, " \r\n\u00ad-"))
-_NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF))
+_NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)))  # no character, or half of one
+_SPECIAL = _MADE_UP | _NOT_TEXT
 
 
 class _Pdfium:
@@ -125,25 +126,29 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
     unpack = f.ffi.unpack
     chars: list[Obj] = []
     units = _text_units(textpage, pdfium_c.FPDFText_CountChars(textpage))
+    append = chars.append
     for index, code in enumerate(units):
-        if code in _MADE_UP and is_generated(page, index) == 1:
-            continue
-        if code in _NOT_TEXT or 0xD800 <= code <= 0xDFFF:
-            continue
+        if code in _SPECIAL:
+            if code in _NOT_TEXT or (code in _MADE_UP and is_generated(page, index) == 1):
+                continue
         loose_box(page, index, box_at)
         char_matrix(page, index, matrix_at)
         size = font_size(page, index)
         left, high, right, low, a, b, c, d = unpack(floats, 8)
         upright = a * d > 0 and b * c <= 0
-        x0, x1, bottom = left, right, height - low
-        if upright and high - low > 3 * size * abs(d):
-            # Vertical writing (Identity-V): pdfium's loose box leaves the text matrix out of its
-            # size; pdfminer's box is one font size square, its bottom at pdfium's origin.
-            f.char_origin(page, index, origin, origin + 1)
-            x1, bottom = x0 + size * abs(a), height - origin[1]
-        top = bottom - size * abs(d) if upright else height - high
-        chars.append({"text": chr(code), "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                      "doctop": top, "upright": upright})
+        x1, bottom = right, height - low
+        if upright:
+            em = size * abs(d)
+            if high - low > 3 * em:
+                # Vertical writing (Identity-V): pdfium's loose box leaves the text matrix out of its
+                # size; pdfminer's box is one font size square, its bottom at pdfium's origin.
+                f.char_origin(page, index, origin, origin + 1)
+                x1, bottom = left + size * abs(a), height - origin[1]
+            top = bottom - em
+        else:
+            top = height - high
+        append({"text": chr(code), "x0": left, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                "upright": upright})
     return chars
 
 
@@ -237,12 +242,11 @@ def _line(points: list[Point], height: float) -> Obj:
 
 
 def _rect_edges(rect: Obj) -> list[Obj]:
-    top, bottom, left, right = (dict(rect) for _ in range(4))
-    top.update(height=0, bottom=rect["top"], orientation="h")
-    bottom.update(height=0, top=rect["top"] + rect["height"], orientation="h")
-    left.update(width=0, x1=rect["x0"], orientation="v")
-    right.update(width=0, x0=rect["x1"], orientation="v")
-    return [top, bottom, left, right]
+    x0, x1, top, bottom, width, height = rect["x0"], rect["x1"], rect["top"], rect["bottom"], rect["width"], rect["height"]
+    return [{"x0": x0, "x1": x1, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h"},
+            {"x0": x0, "x1": x1, "top": top + height, "bottom": bottom, "width": width, "height": 0, "orientation": "h"},
+            {"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0, "height": height, "orientation": "v"},
+            {"x0": x1, "x1": x1, "top": top, "bottom": bottom, "width": 0, "height": height, "orientation": "v"}]
 
 
 def _curve_edges(points: list[Point], height: float) -> list[Obj]:
