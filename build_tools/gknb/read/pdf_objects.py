@@ -147,8 +147,7 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
             top = bottom - em
         else:
             top = height - high
-        append({"text": chr(code), "x0": left, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                "upright": upright})
+        append({"text": chr(code), "x0": left, "x1": x1, "top": top, "bottom": bottom, "upright": upright})
     return chars
 
 

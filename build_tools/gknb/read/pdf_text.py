@@ -129,6 +129,6 @@ def text_lines(chars: Sequence[Obj]) -> list[TextLine]:
         if not text:
             continue
         inked = [c for w in line for c in w.chars]
-        lines.append(TextLine(text, min(c["x0"] for c in inked), min(c["top"] for c in inked),
-                              max(c["x1"] for c in inked), max(c["bottom"] for c in inked)))
+        lines.append(TextLine(text, min([c["x0"] for c in inked]), min([c["top"] for c in inked]),
+                              max([c["x1"] for c in inked]), max([c["bottom"] for c in inked])))
     return lines
