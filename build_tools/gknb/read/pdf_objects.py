@@ -139,7 +139,7 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
         x1, bottom = right, height - low
         if upright:
             em = size * abs(d)
-            if high - low > 3 * em:
+            if high - low > 3 * size * abs(d):
                 # Vertical writing (Identity-V): pdfium's loose box leaves the text matrix out of its
                 # size; pdfminer's box is one font size square, its bottom at pdfium's origin.
                 f.char_origin(page, index, origin, origin + 1)
