@@ -14,11 +14,15 @@ from collections.abc import Callable
 
 from gknb.read.limits import CHUNK, spend
 
-# An inline image's dictionary is a few keys; longer, the BI found was not an operator
-MAX_DICT = 4096
+# An inline image's dictionary is a few keys: one longer than this is not looked into (pdfium sets
+# no limit, but keys beyond a few have no use but to hide the filter)
+MAX_DICT = 64 * 1024
 _TOKEN_END = rb"(?![A-Za-z0-9_])"
-# (the BI's own start is checked apart: a pattern that begins with a literal is searched for fast)
-_INLINE_START = re.compile(rb"BI" + _TOKEN_END + rb"(.{0,%d}?)(?<![A-Za-z0-9_])ID[\x00\t\n\x0c\r ]" % MAX_DICT, re.S)
+_BI_TOKEN = rb"(?<![A-Za-z0-9_])BI" + _TOKEN_END
+# BI, its dictionary (up to the next BI: each byte is looked at by one BI's match, no more), ID and
+# one blank. The BI's own start is checked apart: a pattern that begins with a literal is searched fast.
+_INLINE_START = re.compile(rb"BI" + _TOKEN_END + rb"((?:(?!" + _BI_TOKEN + rb").){0,%d}?)(?<![A-Za-z0-9_])ID[\x00\t\n\x0c\r ]"
+                           % MAX_DICT, re.S)
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _INLINE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI" + _TOKEN_END)
 _INLINE_FILTER = re.compile(rb"/(?:Filter|F)" + _TOKEN_END + rb"\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
