@@ -49,6 +49,25 @@ def flate_bomb_pdf(path: Path, inflated: int = 2200 * 1024 * 1024) -> Path:
     return pdf_file(path, page_objects(stream, b"/Filter /FlateDecode "))
 
 
+def inline_image_content(inflated: int, filters: bytes = b"/F /Fl") -> bytes:
+    """A content stream drawing one inline image whose data (zeros, deflated) inflates to `inflated` bytes."""
+    compressor = zlib.compressobj(9)
+    block = b"\0" * (1 << 20)
+    whole, rest = divmod(inflated, len(block))
+    image = b"".join(compressor.compress(block) for _ in range(whole)) + compressor.compress(b"\0" * rest) + compressor.flush()
+    return (b"q 100 0 0 100 0 0 cm BI /W %d /H 1 /BPC 8 /CS /G %s ID\n" % (inflated, filters) + image
+            + b"\nEI Q\nBT /F1 12 Tf 72 700 Td (x) Tj ET\n")
+
+
+def inline_image_bomb_pdf(path: Path, inflated: int = 2 * 1024 ** 3, deflated_content: bool = False) -> Path:
+    """A page whose inline image inflates to 2 GB (pdfium decodes it when it parses the page): a 2 MB
+    file, its content stream deflated too if asked."""
+    content = inline_image_content(inflated)
+    if deflated_content:
+        return pdf_file(path, page_objects(zlib.compress(content), b"/Filter /FlateDecode "))
+    return pdf_file(path, page_objects(content))
+
+
 def lzw_zeros(total: int) -> bytes:
     """LZW codes (PDF's, early change) for `total` zero bytes: each code one byte longer than the last,
     the table cleared when full, so 2 GB take about 1.5 MB."""

@@ -19,8 +19,8 @@ from typing import Callable
 
 import openpyxl
 import pytest
-from hostile_cases import (billion_laughs, docx_xml_over_limit, encrypted_pdf, flate_bomb_pdf, lzw_bomb_pdf, lzw_zeros,
-                           run_length_bomb_pdf)
+from hostile_cases import (billion_laughs, docx_xml_over_limit, encrypted_pdf, flate_bomb_pdf, inline_image_bomb_pdf,
+                           inline_image_content, lzw_bomb_pdf, lzw_zeros, run_length_bomb_pdf)
 
 import gknb.corpus.pipeline as pipeline
 from gknb.corpus.pipeline import Options, build_corpus, read_report
@@ -270,6 +270,52 @@ def test_the_budget_stops_at_the_first_byte_past_it() -> None:
 def test_other_expanding_filters_spend_the_budget(tmp_path: Path, make: Callable[[Path], Path]) -> None:
     outcome = in_a_process_of_at_most(1024, make(tmp_path / "filters.pdf"))
     assert outcome.startswith("Rejection") and "压缩炸弹" in outcome, outcome
+
+
+@pytest.mark.parametrize("deflated_content", [False, True])
+def test_an_inline_image_inflating_to_gigabytes_is_rejected_within_bounded_memory(tmp_path: Path,
+                                                                                  deflated_content: bool) -> None:
+    path = inline_image_bomb_pdf(tmp_path / "inline.pdf", deflated_content=deflated_content)
+    assert path.stat().st_size < pipeline.MAX_INPUT_BYTES
+    outcome = in_a_process_of_at_most(1024, path)
+    assert outcome.startswith("Rejection") and "压缩炸弹" in outcome, outcome
+
+
+@pytest.mark.parametrize("filters", [b"/F /Fl", b"/Filter [/FlateDecode]", b"/F [/RL]"])
+def test_an_inline_image_spends_what_it_decodes_to(filters: bytes) -> None:
+    """Exactly its decoded bytes, in a plain content stream (which costs nothing) and in a deflated one."""
+    from gknb.read.pdf import measure_streams
+    from hostile_cases import page_objects
+
+    content = inline_image_content(300_000, filters)
+    if filters == b"/F [/RL]":  # the same image in runs of 128 zeros (one of 96 at the end), ended at EI
+        start, end = content.index(b"ID\n") + 3, content.index(b"\nEI")
+        content = content[:start] + b"\x81\0" * (300_000 // 128) + b"\xa1\0\x80" + content[end:]
+    plain = b"".join(page_objects(content))
+    deflated = b"".join(page_objects(zlib.compress(content), b"/Filter /FlateDecode "))
+    for data, spent in ((plain, 300_000), (deflated, len(content) + 300_000)):
+        with inflating(Budget("x.pdf", "PDF 的数据流", limit=spent)):
+            measure_streams(data)
+        with pytest.raises(TooLarge, match="压缩炸弹"), inflating(Budget("x.pdf", "PDF 的数据流", limit=spent - 1)):
+            measure_streams(data)
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_an_inline_image_cut_across_pieces_is_still_counted(size: int) -> None:
+    """Content arrives in the pieces inflating gives: BI … ID, the image data and EI may be cut anywhere."""
+    from gknb.read.pdf import _EXPANDING, _decode
+    from gknb.read.pdf_inline import InlineImages
+
+    image = inline_image_content(5000, b"/F /Fl")
+    runs = image.replace(b"/F /Fl", b"/F /RL").replace(image[image.index(b"ID\n") + 3:image.index(b"\nEI")],
+                                                      b"\x81\0" * 39 + b"\xf9\0\x80")  # 39 x 128 + 8 zeros
+    content = b"xBI ID (no image) Tj\n" + image + runs + b"BI /W 1 /H 1 /CS /G /BPC 8 ID\n\0\nEI\n"
+    with inflating(Budget("x.pdf", "PDF 的数据流", limit=10_000)) as budget:
+        images = InlineImages(_EXPANDING, _decode)
+        for at in range(0, len(content), size):
+            images.feed(content[at:at + size])
+        images.close()
+        assert budget.left == 0
 
 
 def test_lzw_zeros_are_what_pdfminer_decodes() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import re
 import zlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -17,13 +20,18 @@ from gknb.read.cleanup import is_page_number
 from gknb.read.common import join_wrapped, normalise_space, sha256_of
 from gknb.read.ocr import engine_version, recognise_pages
 from gknb.read.layout import PageItems, PageTable, PageText, is_row_continuation, page_lines
-from gknb.read.limits import Budget, bounded_inflate, bounded_join, inflating, room, spend
+from gknb.read.pdf_inline import NOT_CONTENT, InlineImages, filter_names
+from gknb.read.pdf_objects import PageContent, pdfium_page, plain_page
+from gknb.read.pdf_text import extract_text, text_lines
+from gknb.read.limits import CHUNK, Budget, bounded_inflate, bounded_join, inflating, room, spend
 
 if TYPE_CHECKING:
     from pdfplumber.page import Page
-    from pdfplumber.table import Table as PdfTable
 
 
+Bbox = tuple[float, float, float, float]
+# An intersection of rules: its point, the boxes of the vertical and of the horizontal edges through it
+Intersections = dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 MIN_TEXT_CHARS = 20  # a page with fewer characters in its text layer is a scan (or a stamp on a scan)
 
@@ -60,14 +68,19 @@ def _is_real_table(rows: Sequence[Sequence[str]]) -> bool:
 
 
 
-def _outside(bboxes: Sequence[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
-    def keep(obj: dict[str, Any]) -> bool:
-        if "x0" not in obj or "top" not in obj:
-            return True
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
-
-    return keep
+def _outside(chars: Sequence[dict[str, Any]], bboxes: Sequence[Bbox]) -> list[dict[str, Any]]:
+    """The characters whose centre is in none of the boxes."""
+    if not bboxes:
+        return list(chars)
+    kept = []
+    for char in chars:
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for x0, top, x1, bottom in bboxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept
 
 
 def _open_ends(verticals: Sequence[dict[str, Any]], horizontals: Sequence[dict[str, Any]], end: str) -> list[dict[str, Any]]:
@@ -90,49 +103,184 @@ def _open_ends(verticals: Sequence[dict[str, Any]], horizontals: Sequence[dict[s
         )
         if len(edges) >= 2 and x1 - x0 > 10 and not covered:
             rules.append({"object_type": "line", "x0": x0, "x1": x1, "top": float(y),
-                          "bottom": float(y), "width": x1 - x0, "height": 0.0})  # fmt: skip
+                          "bottom": float(y), "width": x1 - x0, "height": 0.0, "orientation": "h"})  # fmt: skip
     return rules
 
 
-def _page_tables(page: Page) -> list[PdfTable]:
-    ruled = page.filter(lambda obj: not _is_background(obj))
-    edges = ruled.edges
-    verticals = [e for e in edges if e["orientation"] == "v"]
-    horizontals = [e for e in edges if e["orientation"] == "h"]
+def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
+    """The page's ruled tables (pdfplumber's "lines" strategy with its default settings, plus the
+    rules `_open_ends` supplies): each one's box and its cells' text row by row."""
+    from pdfplumber import table as plumber_table
+    from pdfplumber.utils.geometry import filter_edges
+
+    verticals = [e for e in content.edges if e["orientation"] == "v"]
+    horizontals = [e for e in content.edges if e["orientation"] == "h"]
     closing = _open_ends(verticals, horizontals, "top") + _open_ends(verticals, horizontals, "bottom")
-    return list(ruled.find_tables({"explicit_horizontal_lines": closing}))
+    edges = filter_edges(verticals, "v", min_length=1) + filter_edges(horizontals, "h", min_length=1) + closing
+    edges = filter_edges(plumber_table.merge_edges(edges, 3, 3, 3, 3), min_length=3)
+    cells = _cells(_intersections(edges))
+    tables = []
+    centres = None
+    for group in _cells_to_tables(cells):
+        table = plumber_table.Table(None, group)  # type: ignore[arg-type]  # rows need no page
+        centres = centres or _centres(content.chars)
+        tables.append((table.bbox, _table_text(table.rows, centres)))
+    return tables
 
 
-def _page_text(page: Page, tables: Sequence[PdfTable]) -> list[PageText]:
-    """Text lines outside the tables, page numbers removed."""
-    outside = page.filter(_outside([t.bbox for t in tables]))
-    raw = [ln for ln in outside.extract_text_lines(layout=False, strip=True) if str(ln["text"]).strip()]
+def _cells_to_tables(cells: list[Bbox]) -> list[list[Bbox]]:
+    """pdfplumber's `cells_to_tables`: the groups of cells joined corner to corner, top to bottom
+    then left to right, each of more than one cell. Its sweeps over the remaining cells close a
+    group once no cell touches it, which is the group's connected component: found here once,
+    by each corner's cells, instead of sweeping every cell again per cell added."""
+    by_corner: dict[tuple[float, float], list[int]] = {}
+    for index, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            by_corner.setdefault(corner, []).append(index)
+    group_of = [-1] * len(cells)
+    groups: list[list[Bbox]] = []
+    for start in range(len(cells)):
+        if group_of[start] >= 0:
+            continue
+        group_of[start], pending, members = len(groups), [start], []
+        while pending:
+            index = pending.pop()
+            members.append(cells[index])
+            x0, top, x1, bottom = cells[index]
+            for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+                for other in by_corner[corner]:
+                    if group_of[other] < 0:
+                        group_of[other] = len(groups)
+                        pending.append(other)
+        groups.append(members)
+    ordered = sorted(groups, key=lambda group: min((c[1], c[0]) for c in group))
+    return [group for group in ordered if len(group) > 1]
+
+
+def _intersections(edges: list[dict[str, Any]]) -> Intersections:
+    """pdfplumber's `edges_to_intersections` (tolerance 3), each point with the boxes of its vertical
+    and horizontal edges: each horizontal is compared only with the verticals whose x falls on it,
+    found by bisection instead of trying every pair."""
+    verticals = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
+    horizontals = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
+    xs = [v["x0"] for v in verticals]
+    pairs: list[tuple[int, int]] = []
+    for h_index, h in enumerate(horizontals):
+        for v_index in range(bisect_left(xs, h["x0"] - 3), bisect_right(xs, h["x1"] + 3)):
+            v = verticals[v_index]
+            if v["top"] <= h["top"] + 3 and v["bottom"] >= h["top"] - 3:
+                pairs.append((v_index, h_index))
+    box = itemgetter("x0", "top", "x1", "bottom")
+    v_boxes, h_boxes = [box(v) for v in verticals], [box(h) for h in horizontals]
+    intersections: Intersections = {}
+    for v_index, h_index in sorted(pairs):  # pdfplumber's order: verticals outside, horizontals inside
+        found = intersections.setdefault((xs[v_index], horizontals[h_index]["top"]), (set(), set()))
+        found[0].add(v_boxes[v_index])
+        found[1].add(h_boxes[h_index])
+    return intersections
+
+
+def _cells(intersections: Intersections) -> list[Bbox]:
+    """pdfplumber's `intersections_to_cells`: from each intersection, the smallest cell whose four
+    corners are intersections joined by edges. Points are indexed by column and by row instead of
+    scanning every later point."""
+    def connects(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return (a[0] == b[0] and not intersections[a][0].isdisjoint(intersections[b][0])) or (
+            a[1] == b[1] and not intersections[a][1].isdisjoint(intersections[b][1]))
+
+    points = sorted(intersections)
+    below: dict[float, list[tuple[float, float]]] = {}
+    right: dict[float, list[tuple[float, float]]] = {}
+    for point in points:  # sorted: each list runs top to bottom / left to right
+        below.setdefault(point[0], []).append(point)
+        right.setdefault(point[1], []).append(point)
+    cells: list[Bbox] = []
+    for point in points:
+        cell = _smallest_cell(point, below[point[0]], right[point[1]], intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(point: tuple[float, float], column: list[tuple[float, float]], row: list[tuple[float, float]],
+                   intersections: dict[tuple[float, float], Any],
+                   connects: Callable[[tuple[float, float], tuple[float, float]], bool]) -> Bbox | None:
+    later_column = column[column.index(point) + 1:]
+    later_row = row[row.index(point) + 1:]
+    for below_point in later_column:
+        if not connects(point, below_point):
+            continue
+        for right_point in later_row:
+            if not connects(point, right_point):
+                continue
+            corner = (right_point[0], below_point[1])
+            if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
+                return (point[0], point[1], corner[0], corner[1])
+    return None
+
+
+# The page's characters by the height of their centre: (height, index on the page, x of the
+# centre, character) sorted by height, and the heights alone (to bisect)
+Centres = tuple[list[tuple[float, int, float, dict[str, Any]]], list[float]]
+
+
+def _centres(chars: Sequence[dict[str, Any]]) -> Centres:
+    centres = sorted((((c["top"] + c["bottom"]) / 2, index, (c["x0"] + c["x1"]) / 2, c) for index, c in enumerate(chars)),
+                     key=itemgetter(0))
+    return centres, [item[0] for item in centres]
+
+
+def _table_text(rows: Sequence[Any], centres: Centres) -> list[list[str]]:
+    """pdfplumber's `Table.extract()`: a character belongs to the cell holding its centre; each
+    cell's text by `extract_text` and `pdf_cell_text`. The centres are bucketed by row once."""
+    by_height, heights = centres
+    table: list[list[str]] = []
+    for row in rows:
+        x0, top, x1, bottom = row.bbox
+        # the row's characters by the x of their centre, each cell's found by bisection
+        in_row = sorted(((h, index, v, c) for v, index, h, c in by_height[bisect_left(heights, top):bisect_left(heights, bottom)]
+                         if x0 <= h < x1), key=itemgetter(0))
+        xs = [item[0] for item in in_row]
+        cells = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append("")
+                continue
+            left, upper, right, lower = cell
+            inside = sorted((index, c) for _, index, v, c in in_row[bisect_left(xs, left):bisect_left(xs, right)]
+                            if upper <= v < lower)  # in the page's order, as pdfplumber
+            cells.append(pdf_cell_text(extract_text([c for _, c in inside])) if inside else "")
+        table.append(cells)
+    return table
+
+
+def _page_text(content: PageContent, boxes: Sequence[Bbox]) -> list[PageText]:
+    """Text lines outside the tables (pdfplumber's `extract_text_lines`), page numbers removed."""
+    raw = [ln for ln in text_lines(_outside(content.chars, boxes)) if ln.text.strip()]
     lines: list[PageText] = []
     for index, ln in enumerate(raw):
-        text = normalise_space(str(ln["text"]))
+        text = normalise_space(ln.text)
         edge = index in (0, len(raw) - 1)
-        in_margin = float(ln["top"]) < page.height * 0.1 or float(ln["bottom"]) > page.height * 0.9
+        in_margin = ln.top < content.height * 0.1 or ln.bottom > content.height * 0.9
         if is_page_number(text) or (edge and in_margin and _BARE_NUMBER.match(text)):
             continue
-        char_width = (float(ln["x1"]) - float(ln["x0"])) / max(len(text), 1)
-        lines.append(PageText(text, float(ln["top"]), float(ln["x1"]), char_width))
+        char_width = (ln.x1 - ln.x0) / max(len(text), 1)
+        lines.append(PageText(text, float(ln.top), float(ln.x1), char_width))
     return lines
 
 
-def _page_items(page: Page) -> PageItems:
+def _page_items(content: PageContent) -> PageItems:
     """Tables and text lines of one page, top to bottom."""
-    kept: list[tuple[PdfTable, PageTable]] = []
-    for table in _page_tables(page):
-        rows = [[pdf_cell_text(cell) for cell in row] for row in table.extract()]
-        if _is_real_table(rows):
-            kept.append((table, PageTable(rows, float(table.bbox[1]))))
+    kept = [(bbox, PageTable(rows, float(bbox[1]))) for bbox, rows in _page_tables(content) if _is_real_table(rows)]
     items: PageItems = [item for _, item in kept]
-    items.extend(_page_text(page, [table for table, _ in kept]))
+    items.extend(_page_text(content, [bbox for bbox, _ in kept]))
     return sorted(items, key=lambda item: item.top)
 
 
-def pdf_lines(pages: Iterable[Page]) -> list[Line]:
-    return page_lines([_page_items(page) for page in pages])
+def plumber_page(page: Page) -> PageContent:
+    """A page as pdfplumber (pdfminer) reads it: for what pdfium is not trusted with (`pdfium_pages`)."""
+    ruled = page.filter(lambda obj: not _is_background(obj))
+    return PageContent(float(page.height), list(page.chars), list(ruled.edges), bool(page.images))
 
 
 # RunLength expands at most 64-fold, and pdfminer decodes it into a list of ints (8 bytes a byte): a
@@ -170,6 +318,114 @@ def limit_pdfminer() -> None:
     setattr(pdftypes, "rldecode", bounded_rldecode)
 
 
+_STREAM_START = re.compile(rb"stream\r?\n")
+_WORD_BYTES = frozenset(bytes([b]) for b in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_FILTER_NAME = re.compile(rb"/([A-Za-z0-9]+)")
+_EXPANDING = {b"FlateDecode": "flate", b"Fl": "flate", b"LZWDecode": "lzw", b"LZW": "lzw",
+              b"RunLengthDecode": "rl", b"RL": "rl", b"ASCIIHexDecode": "hex", b"AHx": "hex",
+              b"ASCII85Decode": "a85", b"A85": "a85"}
+
+
+def _stream_head(data: bytes, start: int) -> bytes:
+    """The dictionary of the stream whose data begins at `start` (as far as 4 KB back)."""
+    head = data[max(0, start - 4096):start]
+    return head[head.rfind(b"obj") + 1:]
+
+
+def _stream_filters(head: bytes) -> list[str]:
+    """The stream's filters, as far as they are ones that unpack text-layer data (an image filter
+    ends the list: pdfium decodes images only to render them)."""
+    found = _FILTER.search(head)
+    return filter_names(_FILTER_NAME.findall(found.group(1)) if found else [], _EXPANDING)
+
+
+Sink = Callable[[bytes], None]
+
+
+def _inflate_in_budget(data: bytes, start: int, keep: bool, sink: Sink) -> bytes:
+    """Inflate the Flate stream at `start`, spending the budget chunk by chunk and giving each chunk
+    to `sink`; its data is read up to the first "endstream" and on past it while the deflate
+    stream has not ended."""
+    decompressor = zlib.decompressobj()
+    pieces: list[bytes] = []
+    position = start
+    while position < len(data) and not decompressor.eof:
+        end = data.find(b"endstream", position + 1)
+        end = len(data) if end < 0 else end + len(b"endstream")
+        pending: bytes | memoryview = memoryview(data)[position:end]
+        try:
+            while pending and not decompressor.eof:
+                piece = decompressor.decompress(pending, CHUNK)
+                spend(len(piece))
+                sink(piece)
+                if keep:
+                    pieces.append(piece)
+                pending = decompressor.unconsumed_tail
+        except zlib.error:
+            break  # pdfium gives what came before the damage, as this counts
+        position = end
+    return b"".join(pieces)
+
+
+def _decode(filters: list[str], raw: bytes) -> bytes:
+    """`raw` through the filters, within the budget."""
+    for name in filters:
+        if name == "flate":
+            raw = bounded_inflate(raw)
+        elif name == "lzw":
+            raw = bounded_lzwdecode(raw)
+        elif name == "rl":
+            raw = bounded_rldecode(raw)
+        elif name == "hex":
+            raw = bytes.fromhex(re.sub(rb"[^0-9A-Fa-f]", b"", raw.split(b">")[0]).decode("ascii").ljust(2, "0"))
+        else:
+            raw = base64.a85decode(raw.split(b"~>")[0].strip(), adobe=False, ignorechars=b" \t\n\r\x0b\x0c")
+    return raw
+
+
+def _decode_chain(data: bytes, start: int, filters: list[str], sink: Sink) -> None:
+    """Spend the budget on what the stream at `start` unpacks to through `filters`, and give
+    `sink` what it unpacks to (piece by piece when that is a Flate stream's output)."""
+    if filters and filters[0] == "flate":
+        if len(filters) == 1:
+            _inflate_in_budget(data, start, keep=False, sink=sink)
+            return
+        raw, filters = _inflate_in_budget(data, start, keep=True, sink=lambda piece: None), filters[1:]
+    else:
+        end = data.find(b"endstream", start)
+        raw = data[start:end if end >= 0 else len(data)]
+    sink(_decode(filters, raw))
+
+
+def _ignore(piece: bytes) -> None:
+    pass
+
+
+def measure_streams(data: bytes) -> None:
+    """Spend the current budget on every stream of the file, before pdfium (which inflates with no
+    limit) opens it: a Flate, LZW or RunLength bomb is refused here as pdfminer's readers refuse it,
+    and so is one in an inline image of a content stream (`pdf_inline`).
+
+    The streams are found in the bytes, not through the cross-reference table, so a stream an
+    update replaced is counted too, and a damaged table hides none."""
+    at = data.find(b"stream")
+    while at >= 0:
+        found = _STREAM_START.match(data, at)
+        if found and data[at - 1:at] not in _WORD_BYTES:  # "endstream", "xstream" are not the keyword
+            head = _stream_head(data, at)
+            filters = _stream_filters(head)
+            images = None if NOT_CONTENT.search(head) else InlineImages(_EXPANDING, _decode)
+            try:
+                if filters or images is not None:
+                    _decode_chain(data, found.end(), filters, _ignore if images is None else images.feed)
+            except (ValueError, zlib.error):
+                pass  # undecodable: pdfium gets nothing out of it either
+            if images is not None:
+                images.close()
+        at = data.find(b"stream", at + 6)
+
+
 def pdfminer_cause(error: Exception) -> Exception:
     """pdfplumber wraps what pdfminer raised in PdfminerException(original)."""
     from pdfplumber.utils.exceptions import PdfminerException
@@ -182,18 +438,55 @@ def pdfminer_cause(error: Exception) -> Exception:
 def read_pdf(path: Path, data: bytes) -> Document:
     if b"%PDF-" not in data[:1024]:  # readers accept junk before the header, within 1 KB
         raise ReadError(path, "不是有效的 PDF 文件（not a PDF file (no %PDF- header)）")
+    import pdfplumber  # noqa: F401 — its table and text algorithms read every page
+
+    pages = pdfium_pages(path, data)
+    if pages is None:
+        pages = plumber_pages(path, data)
+    scanned = [index for index, page in enumerate(pages) if is_scanned(page)]
+    if not scanned and not any(page.chars for page in pages):
+        raise ReadError(path, "PDF 没有文字层，也没有可供文字识别的扫描图像（no text layer and no scanned image）")
+    recognised = dict(zip(scanned, recognise_pages(path, data, scanned))) if scanned else {}
+    lines = page_lines([recognised[index] if index in recognised else _page_items(page)
+                        for index, page in enumerate(pages)])
+    return Document(str(path), "pdf", None, sha256_of(data), lines,
+                    ocr_pages=len(scanned), ocr_engine=engine_version() if scanned else "")
+
+
+def pdfium_pages(path: Path, data: bytes) -> list[PageContent] | None:
+    """Every page read by pdfium, or None for a file left to pdfplumber: one pdfium cannot open,
+    an encrypted one (its streams cannot be measured first), one with a page not `plain_page`."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    if re.search(rb"/Encrypt\b", data):
+        return None  # its streams cannot be measured before they are decrypted
+    with inflating(Budget(path, "PDF 的数据流")):
+        measure_streams(data)
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return None  # pdfplumber says what is wrong (or reads what pdfium would not)
+    try:
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
+            return None
+        pages = [document[index] for index in range(len(document))]
+        if not all(plain_page(page) for page in pages):
+            return None
+        return [pdfium_page(page) for page in pages]
+    finally:
+        document.close()
+
+
+def plumber_pages(path: Path, data: bytes) -> list[PageContent]:
+    """Every page read by pdfplumber (pdfminer), its streams inflated within the document's budget."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError
 
     limit_pdfminer()
     try:
         with inflating(Budget(path, "PDF 的数据流")), pdfplumber.open(io.BytesIO(data)) as pdf:
-            scanned = [index for index, page in enumerate(pdf.pages) if is_scanned(page)]
-            if not scanned and not any(page.chars for page in pdf.pages):
-                raise ReadError(path, "PDF 没有文字层，也没有可供文字识别的扫描图像（no text layer and no scanned image）")
-            recognised = dict(zip(scanned, recognise_pages(path, data, scanned))) if scanned else {}
-            lines = page_lines([recognised[index] if index in recognised else _page_items(page)
-                                for index, page in enumerate(pdf.pages)])
+            return [plumber_page(page) for page in pdf.pages]
     except Exception as error:
         cause = pdfminer_cause(error)
         if isinstance(cause, ReadError):
@@ -201,14 +494,11 @@ def read_pdf(path: Path, data: bytes) -> Document:
         if isinstance(cause, PDFEncryptionError):
             raise ReadError(path, "PDF 已加密，需要密码才能打开，请提供未加密的文件（encrypted PDF: a password is needed）") from error
         raise
-    return Document(str(path), "pdf", None, sha256_of(data), lines,
-                    ocr_pages=len(scanned), ocr_engine=engine_version() if scanned else "")
 
 
-def is_scanned(page: Page) -> bool:
+def is_scanned(page: PageContent) -> bool:
     """A page whose text is in an image: (almost) no characters in its text layer, an image on it."""
-    return len(page.chars) < MIN_TEXT_CHARS and bool(page.images)
-
+    return len(page.chars) < MIN_TEXT_CHARS and page.has_image
 
 
 def scanned_page_count(path: Path) -> int:

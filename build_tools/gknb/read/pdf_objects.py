@@ -1,0 +1,308 @@
+"""A PDF page's characters and ruling edges through pdfium, in pdfplumber's terms.
+
+pdfplumber interprets the content stream with pdfminer, in Python: 0.7 s of CPU for a
+five-page report, nearly all of it before any table is looked for. pdfium (pypdfium2, also the
+OCR's renderer) does the same in C. This module gives what pdfium reads as the objects
+pdfplumber would have made: characters as dicts with `text`, `x0`, `x1`, `top`, `bottom`
+(top-down coordinates) and `upright`, and the edges of lines, rectangles and curves the way
+pdfminer classifies a painted path — so the table and line finding in `read/pdf.py` are the
+same algorithm whichever library read the page.
+
+Pages pdfium and pdfminer would not place alike (rotated, a MediaBox not at the origin) are
+left to pdfplumber by the caller (`plain_page`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+Obj = dict[str, Any]
+Matrix = tuple[float, float, float, float, float, float]
+Point = tuple[float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass
+class PageContent:
+    """What the reader needs from a page, whichever library read it."""
+
+    height: float
+    chars: list[Obj]
+    edges: list[Obj]          # ruling edges, backgrounds (filled areas) left out
+    has_image: bool
+    char_count: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        self.char_count = len(self.chars)
+
+
+def plain_page(page: Any) -> bool:
+    """A page whose coordinates pdfium and pdfminer give alike: unrotated, MediaBox at the origin."""
+    box = page.get_mediabox()
+    return bool(page.get_rotation() == 0 and box[0] == 0 and box[1] == 0)
+
+
+# What pdfium inserts between characters (IsGenerated): asked only of these, one call per character saved
+_MADE_UP = frozenset(map(ord, " \r\n\u00ad-"))
+_NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)))  # no character, or half of one
+_SPECIAL = _MADE_UP | _NOT_TEXT
+
+
+class _Pdfium:
+    """The pdfium functions called once per character, page object or path segment, called through
+    cffi at the addresses pypdfium2 loaded them at: a ctypes call (pypdfium2's bindings) costs
+    half as much again and wraps every handle it returns in a pointer object, and these calls are
+    most of the reader's time. Handles are `void*`; out-parameters point into buffers kept per page."""
+
+    def __init__(self) -> None:
+        import cffi
+        import pypdfium2.raw as pdfium_c
+
+        self.ffi = ffi = cffi.FFI()
+
+        def declare(function: Any, signature: str) -> Any:
+            return ffi.cast(signature, ctypes.cast(function, ctypes.c_void_p).value)
+
+        self.is_generated = declare(pdfium_c.FPDFText_IsGenerated, "int(*)(void*, int)")
+        self.loose_box = declare(pdfium_c.FPDFText_GetLooseCharBox, "int(*)(void*, int, float*)")
+        self.char_matrix = declare(pdfium_c.FPDFText_GetMatrix, "int(*)(void*, int, float*)")
+        self.font_size = declare(pdfium_c.FPDFText_GetFontSize, "double(*)(void*, int)")
+        self.char_origin = declare(pdfium_c.FPDFText_GetCharOrigin, "int(*)(void*, int, double*, double*)")
+        self.count_objects = declare(pdfium_c.FPDFPage_CountObjects, "int(*)(void*)")
+        self.page_object = declare(pdfium_c.FPDFPage_GetObject, "void*(*)(void*, int)")
+        self.count_form_objects = declare(pdfium_c.FPDFFormObj_CountObjects, "int(*)(void*)")
+        self.form_object = declare(pdfium_c.FPDFFormObj_GetObject, "void*(*)(void*, unsigned long)")
+        self.object_type = declare(pdfium_c.FPDFPageObj_GetType, "int(*)(void*)")
+        self.object_matrix = declare(pdfium_c.FPDFPageObj_GetMatrix, "int(*)(void*, float*)")
+        self.draw_mode = declare(pdfium_c.FPDFPath_GetDrawMode, "int(*)(void*, int*, int*)")
+        self.count_segments = declare(pdfium_c.FPDFPath_CountSegments, "int(*)(void*)")
+        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, "void*(*)(void*, int)")
+        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, "int(*)(void*)")
+        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, "int(*)(void*, float*, float*)")
+        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, "int(*)(void*)")
+        self.FORM, self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+        self.MOVETO, self.BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
+
+    def handle(self, pointer: Any) -> Any:
+        """A pypdfium2 handle (a ctypes pointer) as cffi's `void*`."""
+        return self.ffi.cast("void*", ctypes.cast(pointer, ctypes.c_void_p).value or 0)
+
+
+@cache
+def _pdfium() -> _Pdfium:
+    return _Pdfium()
+
+
+def _text_units(textpage: Any, count: int) -> Sequence[int]:
+    """The UTF-16 code unit of each character, in one FPDFText_GetText call when each takes one."""
+    import pypdfium2.raw as pdfium_c
+
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    units: Sequence[int] = memoryview(buffer.raw[:2 * max(written - 1, 0)]).cast("H")
+    if len(units) != count:  # a character beyond the BMP took two units: ask for each one
+        units = [pdfium_c.FPDFText_GetUnicode(textpage, index) for index in range(count)]
+    return units
+
+
+def _chars(textpage: Any, height: float) -> list[Obj]:
+    """The text layer's characters, less those pdfium makes up (spaces and line breaks it infers).
+
+    x0/x1 are the character's origin and advance (pdfium's loose box, as pdfminer's), the
+    bottom its baseline less the font's descent and the top one font size above it."""
+    import pypdfium2.raw as pdfium_c
+
+    f = _pdfium()
+    page = f.handle(textpage)
+    # One buffer for the out-parameters: the loose box (left, top, right, bottom), then the matrix
+    floats = f.ffi.new("float[10]")
+    box_at, matrix_at = floats, floats + 4
+    origin = f.ffi.new("double[2]")
+    is_generated, loose_box, char_matrix, font_size = f.is_generated, f.loose_box, f.char_matrix, f.font_size
+    unpack = f.ffi.unpack
+    chars: list[Obj] = []
+    units = _text_units(textpage, pdfium_c.FPDFText_CountChars(textpage))
+    append = chars.append
+    for index, code in enumerate(units):
+        if code in _SPECIAL:
+            if code in _NOT_TEXT or (code in _MADE_UP and is_generated(page, index) == 1):
+                continue
+        loose_box(page, index, box_at)
+        char_matrix(page, index, matrix_at)
+        size = font_size(page, index)
+        left, high, right, low, a, b, c, d = unpack(floats, 8)
+        upright = a * d > 0 and b * c <= 0
+        x1, bottom = right, height - low
+        if upright:
+            em = size * abs(d)
+            if high - low > 3 * size * abs(d):
+                # Vertical writing (Identity-V): pdfium's loose box leaves the text matrix out of its
+                # size; pdfminer's box is one font size square, its bottom at pdfium's origin.
+                f.char_origin(page, index, origin, origin + 1)
+                x1, bottom = left + size * abs(a), height - origin[1]
+            top = bottom - em
+        else:
+            top = height - high
+        append({"text": chr(code), "x0": left, "x1": x1, "top": top, "bottom": bottom, "upright": upright})
+    return chars
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+class _Reader:
+    """Out-parameter buffers shared by one page's calls."""
+
+    def __init__(self) -> None:
+        self.f = _pdfium()
+        self.floats = self.f.ffi.new("float[6]")
+        self.ints = self.f.ffi.new("int[2]")
+
+    def matrix(self, obj: Any) -> Matrix:
+        self.f.object_matrix(obj, self.floats)
+        a, b, c, d, e, f = self.f.ffi.unpack(self.floats, 6)
+        return (a, b, c, d, e, f)
+
+    def objects(self, container: Any, form: bool, outer: Matrix | None) -> Iterator[tuple[Any, int, Matrix]]:
+        """Every path and image of the page with its matrix to page space, descending into form
+        XObjects (as pdfminer does); text objects are left out (the text page has their characters)."""
+        f = self.f
+        count, get = (f.count_form_objects, f.form_object) if form else (f.count_objects, f.page_object)
+        object_type, FORM, PATH, IMAGE = f.object_type, f.FORM, f.PATH, f.IMAGE
+        for index in range(count(container)):
+            obj = get(container, index)
+            kind = object_type(obj)
+            if kind == IMAGE:
+                yield obj, kind, IDENTITY  # no geometry needed
+            elif kind == PATH or kind == FORM:
+                matrix = self.matrix(obj) if outer is None else _compose(self.matrix(obj), outer)
+                if kind == FORM:
+                    yield from self.objects(obj, True, matrix)
+                else:
+                    yield obj, kind, matrix
+
+    def draw_mode(self, path: Any) -> tuple[bool, bool]:
+        """Whether the path is filled, whether it is stroked."""
+        self.f.draw_mode(path, self.ints, self.ints + 1)
+        return self.ints[0] != 0, self.ints[1] != 0
+
+    def subpaths(self, path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
+        """pdfminer's view of a path: per subpath the operators (m, l, c, h) and each one's end point."""
+        f = self.f
+        segment_at, segment_type, segment_point, segment_closes = f.segment, f.segment_type, f.segment_point, f.segment_closes
+        MOVETO, BEZIERTO = f.MOVETO, f.BEZIERTO
+        a, b, c, d, e, f_ = matrix
+        xy = self.floats
+        x_at, y_at = xy, xy + 1
+        shape, points = "", list[Point]()
+        pending_curve = 0
+        for index in range(f.count_segments(path)):
+            segment = segment_at(path, index)
+            kind = segment_type(segment)
+            segment_point(segment, x_at, y_at)
+            x, y = xy[0], xy[1]
+            point = (a * x + c * y + e, b * x + d * y + f_)
+            if kind == MOVETO:
+                if shape:
+                    yield shape, points
+                shape, points, pending_curve = "m", [point], 0
+                continue
+            if kind == BEZIERTO:
+                pending_curve += 1  # a curve is three points in pdfium, one operator in pdfminer
+                if pending_curve < 3:
+                    continue
+                pending_curve = 0
+            shape += "c" if kind == BEZIERTO else "l"
+            points.append(point)
+            if segment_closes(segment) and points:
+                shape += "h"
+                points.append(points[0])
+        if shape:
+            yield shape, points
+
+
+def _box(points: list[Point], height: float) -> Obj:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    return {"x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0, "width": x1 - x0, "height": y1 - y0}
+
+
+def _line(points: list[Point], height: float) -> Obj:
+    edge = _box(points[:2], height)
+    edge["orientation"] = "h" if edge["top"] == edge["bottom"] else "v"
+    return edge
+
+
+def _rect_edges(rect: Obj) -> list[Obj]:
+    x0, x1, top, bottom, width, height = rect["x0"], rect["x1"], rect["top"], rect["bottom"], rect["width"], rect["height"]
+    return [{"x0": x0, "x1": x1, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h"},
+            {"x0": x0, "x1": x1, "top": top + height, "bottom": bottom, "width": width, "height": 0, "orientation": "h"},
+            {"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0, "height": height, "orientation": "v"},
+            {"x0": x1, "x1": x1, "top": top, "bottom": bottom, "width": 0, "height": height, "orientation": "v"}]
+
+
+def _curve_edges(points: list[Point], height: float) -> list[Obj]:
+    flipped = [(x, height - y) for x, y in points]
+    edges = []
+    for (xa, ya), (xb, yb) in zip(flipped, flipped[1:]):
+        orientation = "v" if xa == xb else ("h" if ya == yb else None)
+        edges.append({"x0": min(xa, xb), "x1": max(xa, xb), "top": min(ya, yb), "bottom": max(ya, yb),
+                      "width": abs(xa - xb), "height": abs(ya - yb), "orientation": orientation})
+    return edges
+
+
+def _is_rect(shape: str, points: list[Point]) -> bool:
+    if shape not in ("mlllh", "mllll"):
+        return False
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    return points[0] == points[4] and square
+
+
+def _path_edges(shape: str, points: list[Point], filled: bool, stroked: bool, height: float) -> list[Obj]:
+    """A subpath as pdfminer and pdfplumber see it (LTLine, LTRect or LTCurve), as edges.
+
+    A filled, unstroked rectangle thicker than 2 pt is a background (see `pdf._is_background`)."""
+    if len(shape) > 3 and shape.endswith("lh") and points[-2] == points[0]:
+        shape, points = shape[:-2] + "h", points[:-1]  # pdfminer drops a redundant l closed by h
+    if shape in ("mlh", "ml"):
+        return [_line(points, height)]
+    if _is_rect(shape, points):
+        rect = _box([points[0], points[2]], height)
+        if filled and not stroked and min(rect["width"], rect["height"]) > 2:
+            return []
+        return _rect_edges(rect)
+    return _curve_edges(points, height)
+
+
+def _page_edges(page: Any, height: float) -> tuple[list[Obj], bool]:
+    reader = _Reader()
+    edges: list[Obj] = []
+    has_image = False
+    for obj, kind, matrix in reader.objects(reader.f.handle(page), False, None):
+        if kind == reader.f.IMAGE:
+            has_image = True
+            continue
+        filled, stroked = reader.draw_mode(obj)
+        for shape, points in reader.subpaths(obj, matrix):
+            edges.extend(_path_edges(shape, points, filled, stroked, height))
+    return edges, has_image
+
+
+def pdfium_page(page: Any) -> PageContent:
+    """One pypdfium2 page as pdfplumber's characters and edges."""
+    height = float(page.get_height())
+    textpage = page.get_textpage()
+    try:
+        chars = _chars(textpage.raw, height)
+    finally:
+        textpage.close()
+    edges, has_image = _page_edges(page.raw, height)
+    return PageContent(height, chars, edges, has_image)
