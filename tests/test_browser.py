@@ -448,8 +448,12 @@ def test_an_old_hash_address_leads_to_the_report(page: Any, base_url: str, site:
     page.wait_for_url(base_url + quote(page_url(entry.src)))
     assert page.inner_text("h1") == "柱濮镇2023年政府信息公开工作年度报告"
     assert entry.body_key is not None
+    # 柱濮镇 has this one report: its old and its current body address both lead to it (no timeline).
     page.goto(base_url + f"bodies/{body_id(entry.body_key)}/")
-    page.wait_for_url(base_url + quote(page_url(entry.body_src)))
+    page.wait_for_url(base_url + quote(page_url(entry.src)))
+    page.goto(base_url + quote(page_url(entry.body_src)))
+    page.wait_for_url(base_url + quote(page_url(entry.src)))
+    assert page.inner_text("h1") == "柱濮镇2023年政府信息公开工作年度报告"
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])

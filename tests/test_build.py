@@ -90,7 +90,7 @@ def test_default_build_lists_the_rejection_and_uses_the_cache(project: Path) -> 
     report = (project / "site-c" / "data" / "build-report.json").read_text(encoding="utf-8")
     assert "broken.pdf" in report
     assert len(list((project / ".gknb-cache").glob("*.pickle"))) == 6  # 5 seeds + the rejection
-    assert filecmp.cmp(project / "site-a" / "data" / "reports.jsonl", project / "site-c" / "data" / "reports.jsonl",
+    assert filecmp.cmp(project / "site-a" / "data" / "reports.jsonl.gz", project / "site-c" / "data" / "reports.jsonl.gz",
                        shallow=False)
 
 

@@ -9,6 +9,7 @@ problems of every kind the region pages list; checks run on them as in a build."
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -199,7 +200,7 @@ def test_site_url_makes_every_page_address_absolute(records: list[Record]) -> No
     assert record["portal"] == {"id": entry.id, "page": address, "body_id": rows[0]["body_id"],
                                 "version": entry.record.source["sha256"][:12],
                                 "body_page": base + page_url(entry.body_src) if entry.body_src else ""}
-    line = json.loads(site.data["data/reports.jsonl"].decode("utf-8").splitlines()[0])
+    line = json.loads(gzip.decompress(site.data["data/reports.jsonl.gz"]).splitlines()[0])
     assert line["portal"]["page"] == address
     index = json_of(site, INDEX)
     assert index["site_url"] == base

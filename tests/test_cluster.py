@@ -85,7 +85,7 @@ def test_gknb_build_scheduler_gives_the_local_site_data(scheduler: str, content:
 
     build("--site-dir", "site-local")
     build("--site-dir", "site-cluster", "--scheduler", scheduler)
-    for name in ("reports.jsonl", "build-report.json"):
+    for name in ("reports.jsonl.gz", "build-report.json"):
         assert (project / "site-cluster" / "data" / name).read_bytes() == (project / "site-local" / "data" / name).read_bytes()
 
 

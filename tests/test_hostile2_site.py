@@ -7,6 +7,7 @@ allows no inline script but the theme's own, by hash, and the nginx header in do
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import random
@@ -64,7 +65,7 @@ def test_reports_jsonl_is_strict_json(built: Built) -> None:
     def refuse(constant: str) -> None:
         raise AssertionError(f"{constant} is not JSON")
 
-    lines = (built.site / "data" / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = gzip.decompress((built.site / "data" / "reports.jsonl.gz").read_bytes()).decode("utf-8").splitlines()
     assert len(lines) == len(built.expected["published"])
     for line in lines:
         json.loads(line, parse_constant=refuse)
@@ -77,10 +78,10 @@ def test_a_damaged_cache_is_parsed_again(built: Built) -> None:
         data = bytearray(entry.read_bytes())
         data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
         entry.write_bytes(bytes(data))
-    before = (built.site / "data" / "reports.jsonl").read_bytes()
+    before = (built.site / "data" / "reports.jsonl.gz").read_bytes()
     code, stderr, _peak = measured_build(built.project, "--site-dir", "site-again")
     assert code == 0, stderr[-3000:]
-    assert (built.project / "site-again" / "data" / "reports.jsonl").read_bytes() == before
+    assert (built.project / "site-again" / "data" / "reports.jsonl.gz").read_bytes() == before
 
 
 def test_sources_are_published_under_names_a_browser_does_not_run(built: Built) -> None:

@@ -107,6 +107,26 @@ def test_a_live_update_gives_the_site_a_full_build_gives(project: Path, tmp_path
     assert [path for path in full if live[path] != full[path]] == []
 
 
+def test_a_second_year_turns_a_lone_bodys_address_into_its_timeline_and_back(project: Path, tmp_path: Path) -> None:
+    """柱濮镇 has one report: its body address leads to it. A 2024 report added live makes that address
+    the timeline (a page where a redirect page was); removed again, the address leads to the report."""
+    _config, server, full_builds = served(project)
+    site, content = project / "site", project / "content"
+    body = next((site / "bodies").rglob("柱濮镇/index.html"))
+    assert "gknb-scope" not in body.read_text(encoding="utf-8")   # the small page that leads on
+    added = content / "柱濮镇-2024.txt"
+    added.write_text((content / "柱濮镇-2023.txt").read_text(encoding="utf-8").replace("2023", "2024"), encoding="utf-8")
+    server.builder()
+    assert "data-timeline" in body.read_text(encoding="utf-8") and not full_builds
+    built(project, tmp_path / "full")
+    assert tree(site) == tree(tmp_path / "full")
+    added.unlink()
+    server.builder()
+    assert "gknb-scope" not in body.read_text(encoding="utf-8")
+    built(project, tmp_path / "full-again")
+    assert tree(site) == tree(tmp_path / "full-again")
+
+
 def test_a_changed_number_shows_in_the_data_and_only_the_pages_showing_the_report_change(project: Path) -> None:
     _config, server, _full = served(project)
     site = project / "site"

@@ -5,6 +5,7 @@ back with openpyxl. The seed corpus's data files are those of the golden site (t
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from pathlib import Path
@@ -32,7 +33,7 @@ def rows_of(name: str) -> list[dict[str, str]]:
 
 
 def records() -> list[dict[str, object]]:
-    return [json.loads(line) for line in (DATA / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in gzip.decompress((DATA / "reports.jsonl.gz").read_bytes()).splitlines()]
 
 
 # ---- the data dictionary ------------------------------------------------------------------------
@@ -42,6 +43,19 @@ def test_frictionless_validates_the_published_package() -> None:
     assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])
     assert [task.name for task in report.tasks] == ["reports-csv", "findings-csv", "reports-jsonl", "record-schema",
                                                     "build-report"]
+
+
+def test_the_bulk_file_is_each_published_record_gzipped_without_a_date() -> None:
+    """reports.jsonl.gz: what zcat or Python's gzip reads from it is, line by line, each report's JSON file,
+    in one gzip member per report that names no time or file (two builds give the same bytes)."""
+    data = (DATA / "reports.jsonl.gz").read_bytes()
+    golden = DATA.parent
+    lines = gzip.decompress(data).splitlines(keepends=True)
+    pages = [row["json"] for row in rows_of("reports.csv")]
+    assert len(lines) == len(pages) == 5
+    assert lines == [(golden / page).read_bytes() for page in pages]
+    assert data.count(b"\x1f\x8b\x08\x00\x00\x00\x00\x00") == len(lines)   # magic, deflate, no flags, mtime 0
+    assert len(data) * 3 < sum(map(len, lines))
 
 
 def test_every_column_has_a_chinese_title_and_a_description() -> None:
@@ -174,7 +188,7 @@ def test_region_workbook_lists_each_finding() -> None:
 # ---- addresses in the open data -------------------------------------------------------------------
 
 def test_records_carry_their_page_address_and_version() -> None:
-    """reports.csv, reports.jsonl and each report's JSON name the page by what the report is, and
+    """reports.csv, reports.jsonl.gz and each report's JSON name the page by what the report is, and
     give the file's hash as its version; the published records validate against the record schema."""
     golden = ROOT / "tests/golden/seeds"
     rows = rows_of("reports.csv")
@@ -182,7 +196,7 @@ def test_records_carry_their_page_address_and_version() -> None:
                                          "reports/370687108/行村镇/2020/", "reports/419001110/下冶镇/2021/",
                                          "reports/620422/乡村振兴局/2021/"}
     schema = json.loads((ROOT / "build_tools/gknb/data/record.schema.json").read_text(encoding="utf-8"))
-    lines = [json.loads(line) for line in (DATA / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = records()
     for row, line in zip(rows, lines, strict=True):
         assert row["page"] == f"reports/{row['id']}/" and (golden / f"reports/{row['id']}.md").is_file()
         assert row["version"] == row["source.sha256"][:12]

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.html
 import markdown
@@ -277,13 +278,36 @@ def timeline_rows(pages: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
 
 
 def test_timeline_shows_a_dash_not_zero_where_a_cell_is_not_a_number() -> None:
-    rows = timeline_rows(pages_of(record()))
-    assert rows["本年新收"] == [("95", "")]
-    assert rows["予以公开"] == [("—", "cell-none")]     # blank in the report
-    assert rows["部分公开"] == [("—", "cell-none")]     # garbled
-    assert rows["行政复议"] == [("2≈", "cell-recovered")]
-    assert rows["不予公开"] == [("8", "")]              # the eight rows of （三）, each 1
-    assert rows["行政诉讼"] == [("2", "")]              # sued directly + after review
+    later = record(year=2022, source={"path": "x-2022.txt", "sha256": "cd" * 32, "format": "txt", "encoding": "utf-8"})
+    rows = timeline_rows(pages_of(record(), later))
+    assert rows["本年新收"] == [("95", "")] * 2
+    assert rows["予以公开"] == [("—", "cell-none")] * 2     # blank in the report
+    assert rows["部分公开"] == [("—", "cell-none")] * 2     # garbled
+    assert rows["行政复议"] == [("2≈", "cell-recovered")] * 2
+    assert rows["不予公开"] == [("8", "")] * 2              # the eight rows of （三）, each 1
+    assert rows["行政诉讼"] == [("2", "")] * 2              # sued directly + after review
+
+
+def test_a_body_with_one_report_has_its_address_lead_to_the_report() -> None:
+    """No timeline of one column (it would repeat the report page): the body's address is a page that
+    leads to the report, the report page says it is the body's only one, the old hash address goes
+    straight to the report; with a second year the address is the timeline again."""
+    site = generate(Corpus(inputs=1, records=[record()]), Path("/nonexistent"))
+    (body,) = [path for path in site.pages if path.startswith("bodies/")]
+    report_src = next(path for path in site.pages if path.startswith("reports/"))
+    front = site.pages[body].split("\n---\n", 1)[0]
+    target = link(body, report_src)
+    assert "template: gknb-redirect.html" in front and f'gknb_redirect: "{target}"' in front
+    assert html_of(site.pages[body]).xpath("//a/@href") == [target]
+    page = html_of(site.pages[report_src])
+    assert page.xpath("//a[contains(@class,'gknb-timeline-link')]") == []
+    assert "本站只有本机关这一份报告" in page.text_content()
+    assert [a.text_content() for a in page.xpath("//nav[@class='gknb-trail']/a")][-1] != "下冶镇人民政府"
+    (old,) = [path for path in site.data if path.startswith("bodies/")]
+    refresh = lxml.html.fromstring(site.data[old]).xpath("//meta[@http-equiv='refresh']/@content")[0]
+    assert unquote(refresh.split("url=", 1)[1]) == "../../" + page_url(report_src)
+    later = record(year=2022, source={"path": "x-2022.txt", "sha256": "cd" * 32, "format": "txt", "encoding": "utf-8"})
+    assert "gknb-redirect" not in pages_of(record(), later)[body]
 
 
 def test_timeline_puts_the_years_of_one_body_side_by_side() -> None:

@@ -9,6 +9,7 @@ top-level site is then searched in headless Chromium under a sub-path.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -107,7 +108,7 @@ def test_each_shard_is_a_site_with_its_own_reports_and_index(split: Split) -> No
         report = json.loads((shard / "data" / "build-report.json").read_text(encoding="utf-8"))
         assert [p["path"] for p in report["published"]] == SEEDS[key][:1]
         # The sidecar travelled with its report: its agency name wins over the parser's.
-    record = json.loads((split.site / "shards/62/data/reports.jsonl").read_text(encoding="utf-8"))
+    record = json.loads(gzip.decompress((split.site / "shards/62/data/reports.jsonl.gz").read_bytes()))
     assert record["agency"]["name"] == BODIES["62"]
     assert not (split.site / "reports").exists() and not (split.site / "pagefind").exists()
     # The unreadable file is listed by the shard `unknown`, which has no report and so no index.
@@ -140,7 +141,7 @@ def test_top_level_site_links_into_both_shards(split: Split) -> None:
 
 def test_top_level_data_merges_the_shards(split: Split) -> None:
     data = split.site / "data"
-    records = [json.loads(line) for line in (data / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in gzip.decompress((data / "reports.jsonl.gz").read_bytes()).splitlines()]
     assert [r["source"]["path"] for r in records] == [SEEDS["37"][0], SEEDS["62"][0]]
     rows = list(csv.DictReader(io.StringIO((data / "reports.csv").read_text(encoding="utf-8-sig"))))
     assert [r["agency.name"] for r in rows] == [BODIES["37"], BODIES["62"]]
@@ -192,7 +193,7 @@ def test_top_level_has_the_dictionary_findings_feeds_and_index_of_every_shard(sp
     assert listed["reports"][0]["page"].startswith("shards/62/reports/")
     assert (split.site / listed["reports"][0]["page"] / "index.html").is_file()
     assert (split.site / listed["reports"][0]["json"]).is_file()
-    record = json.loads((split.site / "data/reports.jsonl").read_text(encoding="utf-8").splitlines()[1])
+    record = json.loads(gzip.decompress((split.site / "data/reports.jsonl.gz").read_bytes()).splitlines()[1])
     assert record["portal"]["page"] == listed["reports"][0]["page"]
 
 

@@ -130,7 +130,7 @@ def cell_title(key: str) -> str:
 
 def cell_description(key: str) -> str:
     layout = cell_layout().get(key)
-    note = "单元格数值；报告中空白、不适用、无法识别、待核或缺失时为空（状态见 reports.jsonl）"
+    note = "单元格数值；报告中空白、不适用、无法识别、待核或缺失时为空（状态见 reports.jsonl.gz 或各报告的 JSON）"
     if layout is None:
         return note
     table, row, column, templates = layout

@@ -1,4 +1,4 @@
-"""The portal's open data: reports.csv, findings.csv, reports.jsonl, datapackage.json,
+"""The portal's open data: reports.csv, findings.csv, reports.jsonl.gz, datapackage.json,
 build-report.json, one JSON file per report and each source file as it was received. What each
 CSV column means is declared in `dictionary.py`.
 
@@ -9,6 +9,7 @@ the same content give the same files.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from importlib import resources
@@ -191,9 +192,31 @@ def json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
 
 
 def record_line(item: Published) -> bytes:
-    """The published record on one line: a line of reports.jsonl and, alone, the report's JSON file
+    """The published record on one line: a line of reports.jsonl.gz and, alone, the report's JSON file
     (indenting 1,000 records takes the pure-Python encoder seconds)."""
     return json_bytes(item.record_dict(), indent=None)
+
+
+# The bulk file is the records' lines gzip-compressed (about a seventh of their size): the record is then
+# published once in full, as data/reports/<id>.json, which the compare page and API users read one by one.
+# One gzip member per record (RFC 1952: members concatenated read as their data concatenated; gunzip,
+# zcat and Python's gzip read the whole file), so a live update compresses again only the records read
+# again; a member carries no time or name, so two builds give the same bytes.
+BULK_RECORDS = "reports.jsonl.gz"
+
+
+def gzip_member(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def bulk_records(lines: Iterable[bytes]) -> bytes:
+    """reports.jsonl.gz from record lines (as shards.py writes the merged site's)."""
+    return b"".join(gzip_member(line) for line in lines)
+
+
+def read_bulk_records(data: bytes) -> list[bytes]:
+    """The record lines of a reports.jsonl.gz."""
+    return gzip.decompress(data).splitlines(keepends=True)
 
 
 # The JSON resources are files to frictionless ("type": "file"): left to itself it reads
@@ -216,14 +239,14 @@ def datapackage(keys: list[str]) -> dict[str, Any]:
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
              "title": "每条校验问题一行：报告、机关、地区、年度、校验项、严重程度、问题所在与说明",
              "dialect": CSV_DIALECT, "schema": findings_schema()},
-            {"name": "reports-jsonl", "type": "file", "path": "reports.jsonl", "profile": "data-resource",
-             "format": "jsonl", "mediatype": "application/jsonl", "encoding": "utf-8",
+            {"name": "reports-jsonl", "type": "file", "path": BULK_RECORDS, "profile": "data-resource",
+             "format": "jsonl", "mediatype": "application/jsonl", "encoding": "utf-8", "compression": "gz",
              "title": "每份报告一个 JSON 对象（gknb parse 的输出），含单元格状态、问题与各校验项是否运行",
              # A JSON Schema, not a Table Schema: named in its own resource, which frictionless accepts.
              "description": "每行的结构由 JSON Schema record.schema.json 描述"},
             {"name": "record-schema", "type": "file", "path": "record.schema.json", "profile": "data-resource",
              "format": "json", "mediatype": "application/schema+json", "encoding": "utf-8",
-             "title": "reports.jsonl 每行记录的 JSON Schema"},
+             "title": "reports.jsonl.gz 每行记录的 JSON Schema"},
             {"name": "build-report", "type": "file", "path": "build-report.json", "profile": "data-resource",
              "format": "json", "mediatype": "application/json", "encoding": "utf-8",
              "title": "本次构建的输入文件数、已发布报告与无法读取的文件及原因"},
@@ -254,10 +277,12 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path, sc
     of the records, when already known; `workbooks`: False when the caller writes them)."""
     keys = keys if keys is not None else cell_keys(p.record for p in published)
     lines = each(scope, "json", published, record_line)
+    line_of = {item.id: line for item, line in zip(published, lines, strict=True)}
+    members = each(scope, "json.gz", published, lambda item: gzip_member(line_of[item.id]))
     data = {
         f"{DATA_DIR}/reports.csv": reports_csv(published, keys, scope),
         f"{DATA_DIR}/findings.csv": findings_csv(published, scope),
-        f"{DATA_DIR}/reports.jsonl": b"".join(lines),
+        f"{DATA_DIR}/{BULK_RECORDS}": b"".join(members),
         f"{DATA_DIR}/datapackage.json": json_bytes(datapackage(keys)),
         f"{DATA_DIR}/build-report.json": json_bytes(build_report(corpus, published)),
         f"{DATA_DIR}/record.schema.json": record_schema(),

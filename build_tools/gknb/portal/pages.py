@@ -276,8 +276,11 @@ def year_cells(src: str, reports: dict[int, Entry], years: list[int]) -> list[di
             for year in years]
 
 
-def body_rows(members: list[Entry], src: str) -> tuple[list[int], list[dict[str, Any]]]:
-    """The region's bodies, each with its timeline and a cell per year the region has reports for."""
+def body_rows(members: list[Entry], src: str, all_bodies: dict[str, list[Entry]] | None = None
+              ) -> tuple[list[int], list[dict[str, Any]]]:
+    """The region's bodies, each with its timeline (a body with one report: that report) and a cell per
+    year the region has reports for; `all_bodies`: every body's reports (default: the region's)."""
+    all_bodies = bodies(members) if all_bodies is None else all_bodies
     years = report_years(members)
     by_body: dict[str, dict[int, Entry]] = {}
     for entry in members:
@@ -287,7 +290,7 @@ def body_rows(members: list[Entry], src: str) -> tuple[list[int], list[dict[str,
     for reports in by_body.values():
         latest = reports[max(reports)]
         rows.append({"name": agency_name(latest.record), "type": latest.record.agency.get("type") or TYPE_UNKNOWN,
-                     "url": link(src, latest.body_src) if latest.body_src else "",
+                     "url": link(src, timeline_src(latest, all_bodies) or latest.src) if latest.body_src else "",
                      "cells": year_cells(src, reports, years),
                      "missing": sum(1 for y in years if y not in reports)})
     return years, sorted(rows, key=lambda r: (r["type"], r["name"]))
@@ -313,6 +316,7 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
     pages: dict[str, str] = {}
     known = [e for e in entries if e.region_code]
     unknown = [e for e in entries if not e.region_code]
+    by_body = bodies(entries)
 
     def visit(code: str, members: list[Entry], trail: list[tuple[str, str]]) -> None:
         src = "browse/region/index.md" if not code else region_src(code)
@@ -334,7 +338,7 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
         pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=bool(code),
                                   group_label=level, trail=crumbs, stats=region_stats_src(code),
                                   problems=problem_rows(members, src) if code else None, links=links,
-                                  feed=province, bodies=body_rows(members, src) if len(code) >= 4 else None,
+                                  feed=province, bodies=body_rows(members, src, by_body) if len(code) >= 4 else None,
                                   coverage=coverage_rows(code, members, src) if code else None)
 
     visit("", known, [])
@@ -411,10 +415,10 @@ def region_trail(src: str, code: str) -> list[dict[str, str]]:
                      for length, _level in REGION_LEVELS if len(code) >= length]
 
 
-def report_trail(entry: Entry) -> list[dict[str, str]]:
+def report_trail(entry: Entry, by_body: dict[str, list[Entry]]) -> list[dict[str, str]]:
     """The region pages, then the body's timeline: what a report page sits under."""
     crumbs = region_trail(entry.src, entry.region_code)
-    if entry.body_src:
+    if timeline_src(entry, by_body):
         crumbs.append({"url": link(entry.src, entry.body_src), "name": agency_name(entry.record)})
     return crumbs
 
@@ -452,7 +456,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
     return render("report.md.j2", r=record, title=title, plain_title=plain_title(title),
                   name=agency_name(record), agency_type=record.agency.get("type") or TYPE_UNKNOWN,
                   region=region_text(record), status_word=STATUS_WORDS[record.status],
-                  crumbs=report_trail(entry), year_label=f"{record.year} 年度" if record.year else "年度未知",
+                  crumbs=report_trail(entry, by_body), year_label=f"{record.year} 年度" if record.year else "年度未知",
                   original=original_link(record), cite=cite_view(entry, title, site_url),
                   checks=check_views(record, other_reports(entry, by_body, entry.src)),
                   sections=section_views(record), grids=grids(record), ocr_note=ocr_note(record),
@@ -466,7 +470,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
                   json_url=link(entry.src, report_json_path(entry.id)),
                   xlsx_url=link(entry.src, report_xlsx_path(record)),
                   others=other_years(entry, by_body), compare_add=compare_link(entry.src, [entry], add=True),
-                  timeline_url=link(entry.src, entry.body_src) if entry.body_src else "",
+                  timeline_url=link(entry.src, entry.body_src) if timeline_src(entry, by_body) else "",
                   timeline_years=len(by_body[entry.body_key]) if entry.body_key else 0,
                   home=link(entry.src, "index.md"), region_url=link(entry.src, region_src(entry.region_code[:6])))
 
@@ -728,9 +732,22 @@ def timeline_page(members: list[Entry]) -> str:
                   agency_type=latest.agency.get("type") or TYPE_UNKNOWN)
 
 
-def timeline_pages(by_body: dict[str, list[Entry]], scope: PageScope | None = None) -> dict[str, str]:
-    return {members[0].body_src: timeline_page(members) for members in by_body.values()
-            if wanted(scope, members[0].body_src, members)}
+def timeline_src(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
+    """The body's timeline page; "" without a body or when the body has this one report: a timeline of
+    one column would repeat the report page, so the body's address leads to the report instead."""
+    return entry.body_src if entry.body_src and len(body_mates(entry, by_body)) > 1 else ""
+
+
+def lone_body_page(entry: Entry, site_url: str) -> str:
+    """The address of a body with one report, leading to it (lone_body.md.j2)."""
+    url = link(entry.body_src, entry.src)
+    return render("lone_body.md.j2", url=url, canonical=absolute_url(site_url, entry.src) or url,
+                  name=report_title(entry.record))
+
+
+def timeline_pages(by_body: dict[str, list[Entry]], scope: PageScope | None = None, site_url: str = "") -> dict[str, str]:
+    return {members[0].body_src: timeline_page(members) if len(members) > 1 else lone_body_page(members[0], site_url)
+            for members in by_body.values() if wanted(scope, members[0].body_src, members)}
 
 
 # ---- the addresses of earlier builds ------------------------------------------------------------
@@ -753,8 +770,9 @@ def redirects(entries: list[Entry], by_body: dict[str, list[Entry]], site_url: s
     for key, members in by_body.items():
         old = f"bodies/{body_id(key)}.md"
         if wanted(scope, page_url(old) + "index.html", members):
-            files[page_url(old) + "index.html"] = redirect_page(old, members[0].body_src,
-                                                                f"{agency_name(members[-1].record)} 历年报告", site_url)
+            files[page_url(old) + "index.html"] = (
+                redirect_page(old, members[0].body_src, f"{agency_name(members[-1].record)} 历年报告", site_url)
+                if len(members) > 1 else redirect_page(old, members[0].src, report_title(members[0].record), site_url))
     return files
 
 
@@ -998,7 +1016,7 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
         site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order, scope=scope))
         site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
                                       lambda y: (not y.isdigit(), y), year_stats_src, scope=scope))
-        site.pages.update(timeline_pages(by_body, scope))
+        site.pages.update(timeline_pages(by_body, scope, site_url))
         site.pages.update(region_stats_pages(entries, scope))
         site.pages.update(year_stats_pages(entries, scope))
         site.pages.update(ranking_pages(entries, scope))

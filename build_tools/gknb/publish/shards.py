@@ -13,7 +13,7 @@ MkDocs builds a site in one process and Pagefind's indexer grows steeply in memo
   they build, so `make -j` or a CI matrix can build them on many machines; every page links
   relatively, so a shard works under `shards/<key>/` of the top-level site.
 * `build_index` builds the top-level site from the shards' *built output* (their
-  `data/build-report.json`, `data/reports.jsonl` and `data/reports.csv`; nothing is parsed
+  `data/build-report.json`, `data/reports.jsonl.gz` and `data/reports.csv`; nothing is parsed
   again): a home page with the counts per shard, a browse page linking into the shards, the
   merged data files, and a search page that loads the first shard's Pagefind bundle and
   merges the others into it (Pagefind's `mergeIndex`, see overrides/assets/gknb.js).
@@ -322,14 +322,16 @@ def built_shards(site_dir: Path) -> list[str]:
 
 
 def read_shard(site_dir: Path, key: str) -> Shard:
+    from gknb.portal.open_data import BULK_RECORDS, read_bulk_records
+
     site = shard_site(site_dir, key)
     data = site / "data"
     try:
         report = json.loads((data / "build-report.json").read_text(encoding="utf-8"))
-        lines = (data / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+        lines = [line.decode("utf-8") for line in read_bulk_records((data / BULK_RECORDS).read_bytes())]
         reader = csv.DictReader(io.StringIO((data / "reports.csv").read_text(encoding="utf-8-sig"), newline=""))
         rows = list(reader)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, EOFError) as error:   # EOFError: a truncated gzip file
         raise ShardError(f"shard {key} is not built or incomplete in {site}: {error}") from error
     return Shard(key, report, [json.loads(line) for line in lines if line.strip()],
                  list(reader.fieldnames or []), rows, site)
@@ -426,12 +428,12 @@ def cell_columns(csv_data: bytes) -> list[str]:
 
 
 def merged_data(shards: list[Shard], ignored: list[Ignored], site_url: str = "") -> dict[str, bytes]:
-    from gknb.portal.open_data import datapackage, json_bytes, record_schema
+    from gknb.portal.open_data import BULK_RECORDS, bulk_records, datapackage, json_bytes, record_schema
 
     csv_data = merged_csv(shards)
     return {
-        "data/reports.jsonl": b"".join((json.dumps(prefixed_record(s.key, r), ensure_ascii=False) + "\n").encode("utf-8")
-                                       for s in shards for r in s.records),
+        f"data/{BULK_RECORDS}": bulk_records(json_bytes(prefixed_record(s.key, r), indent=None)
+                                             for s in shards for r in s.records),
         "data/reports.csv": csv_data,
         "data/findings.csv": merged_findings_csv(shards),
         "data/build-report.json": json_bytes(merged_build_report(shards, ignored)),
