@@ -137,12 +137,13 @@ def test_report_page_shows_the_numbers_and_the_badge(page: Any, base_url: str, s
 
 
 def test_listing_filters_and_sorts_in_the_page(page: Any, base_url: str) -> None:
-    page.goto(base_url + "browse/year/")
+    page.goto(base_url + "browse/year/2023/")  # the year index counts its years; a year lists its reports
     total = page.locator("table.gknb-list tbody tr").count()
+    jiangsu = page.eval_on_selector_all("table.gknb-list tbody tr", "rs => rs.filter(r => r.textContent.includes('江苏省')).length")
     box = page.locator("xpath=//div[@class='gknb-filter'][following-sibling::div[1]//table[contains(@class,'gknb-list')]]//input")
     box.fill("江苏省")
     visible = page.eval_on_selector_all("table.gknb-list tbody tr", "rs => rs.filter(r => !r.hidden).length")
-    assert visible == 2 < total
+    assert 0 < visible == jiangsu < total
     box.fill("")
     page.click("table.gknb-list thead th:nth-child(4) button")
     page.click("table.gknb-list thead th:nth-child(4) button")
