@@ -154,6 +154,16 @@ def bare_project(folder: Path, pages: Path, search: bool) -> Path:
     return folder
 
 
+def plain_templates(pages: Path) -> None:
+    """Bare Material has no template of ours: a page naming one (a lone body's address page) is
+    rendered by its default template in the floor."""
+    for path in pages.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if "\ntemplate: gknb-" in text:
+            path.write_text("\n".join(line for line in text.split("\n") if not line.startswith("template: gknb-")),
+                            encoding="utf-8")
+
+
 def tree_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -210,6 +220,7 @@ def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...], shape: s
     pages = work / f"pages-{shape}-{size}"
     subprocess.run([sys.executable, "-m", "gknb.cli", "pages", str(pages), "--content", str(content)],
                    check=True, capture_output=True)
+    plain_templates(pages)
     bare = bare_project(work / f"bare-{shape}-{size}", pages, search=False)
     bare_time, bare_rss = timed([sys.executable, "-m", "mkdocs", "build", "-q"], bare)
     # MkDocs' own share of our build: the same pages with our HTML blocks set aside, as the plugin
