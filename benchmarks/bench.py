@@ -273,8 +273,11 @@ def main() -> None:
         work = Path(tmp)
         if not args.no_parse:
             parse_rates(work, args, layouts, cores)
-        rows = [measure(size, work, args.seed, layouts, shape, live=not args.no_live, extras=not args.no_extras)
-                for size in args.sizes for shape in args.shapes]
+        rows = []
+        for size in args.sizes:
+            for shape in args.shapes:
+                rows.append(measure(size, work, args.seed, layouts, shape, live=not args.no_live, extras=not args.no_extras))
+                print(json.dumps(rows[-1]), flush=True)  # each size as soon as it is measured
         for size in args.big:
             print(big_build(size, work / f"big-{size}", args.seed, layouts), flush=True)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
