@@ -43,21 +43,21 @@ def folder_stats(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def prints_of(files: list[Path], content_dir: Path) -> dict[str, Fingerprint]:
+def prints_of(paths: dict[str, Path]) -> dict[str, Fingerprint]:
     """Display path → fingerprint of each file: its own size and time, then those of the sidecar names
     beside it that exist (sidecar_names), one listing per folder for all of them."""
-    listed = {folder: folder_stats(folder) for folder in {path.parent for path in files}}
+    listed = {folder: folder_stats(folder) for folder in {path.parent for path in paths.values()}}
     prints = {}
-    for path in files:
+    for relative, path in paths.items():
         stats = listed[path.parent]
         beside = [stats[n] for n in sidecar_names(path) if n in stats]
-        prints[relative_name(path, content_dir)] = (stats.get(path.name, MISSING), *beside)
+        prints[relative] = (stats.get(path.name, MISSING), *beside)
     return prints
 
 
 def fingerprints(content_dir: Path, links_within: Path | None = None) -> dict[str, Fingerprint]:
     """Display path → fingerprint, for every input file of the folder."""
-    return prints_of(inventory(content_dir, links_within).files, content_dir)
+    return prints_of({relative_name(path, content_dir): path for path in inventory(content_dir, links_within).files})
 
 
 def display_path(outcome: Outcome) -> str:
@@ -90,7 +90,7 @@ def update_corpus(before: Corpus, prints: dict[str, Fingerprint], content_dir: P
     use_cache(options.cache_dir if isinstance(options.cache_dir, Path) else None)
     version = parser_version() if options.cache_dir else ""
     paths = {relative_name(path, content_dir): path for path in found.files}
-    now = prints_of(found.files, content_dir)
+    now = prints_of(paths)
     changed = {r for r in now if prints.get(r) != now[r]} | (prints.keys() - now.keys())
     previous: dict[str, Outcome] = {display_path(r): r for r in before.records}
     previous.update((x.path, x) for x in before.rejected)

@@ -33,7 +33,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from gknb.corpus.pipeline import Corpus, Options, relative_name
+from gknb.corpus.pipeline import Corpus, Options
 from gknb.corpus.update import Fingerprint, update_corpus
 from gknb.portal.pages import SiteFiles, generate
 from gknb.portal.render import lift_html_blocks
@@ -133,13 +133,6 @@ def differences(before: SiteFiles, now: SiteFiles, touched_sources: set[str]) ->
         removed_sources=before.sources.keys() - now.sources.keys())
 
 
-def source_name(source: Path, content_dir: Path) -> str:
-    try:
-        return relative_name(source, content_dir)
-    except ValueError:  # a file outside the content folder (a link followed)
-        return ""
-
-
 def remove_output(site_dir: Path, relative: str) -> None:
     """A built file gone, and the folders it leaves empty."""
     path = site_dir / relative
@@ -191,7 +184,8 @@ class LiveBuilder:
         made = generate(update.corpus, live.content_dir, jobs=1, site_url=live.config.site_url or "",
                         scope=live.scope, touched=update.touched)
         now = merged(live.site, made, live.scope.kept)
-        touched_sources = {p for p, source in now.sources.items() if source_name(source, live.content_dir) in update.touched}
+        touched_files = {update.corpus.origins.get(t, live.content_dir / t) for t in update.touched}
+        touched_sources = {p for p, source in now.sources.items() if source in touched_files}
         changes = differences(live.site, now, touched_sources)
         site_dir = Path(live.config.site_dir)
         before, live.site = live.site, now  # the plugin's on_page_content sees the report pages now
