@@ -29,9 +29,34 @@ class Server:
 
     def __init__(self, builder: Callable[[], None]) -> None:
         self.builder: Any = builder
+        self.watched: list[str] = []
 
     def watch(self, path: str) -> None:
-        pass
+        self.watched.append(path)
+
+
+def served(project: Path, site_dir: Path) -> tuple[Any, Server, list[int], float]:
+    """PROJECT built into `site_dir` as `mkdocs serve` builds it, in this process: its config, its
+    server (whose builder the plugin has replaced), the full rebuilds counted, the first build's seconds."""
+    def config() -> Any:
+        loaded = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site_dir))
+        loaded.site_url = SERVE_URL
+        return loaded
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=False)
+    full_builds: list[int] = []
+
+    def full() -> None:
+        full_builds.append(1)
+        build(config(), serve_url=SERVE_URL)
+
+    started = time.perf_counter()
+    build(first, serve_url=SERVE_URL)
+    seconds = time.perf_counter() - started
+    server = Server(full)
+    first.plugins["gknb"].on_serve(server, config=first, builder=full)
+    return first, server, full_builds, seconds
 
 
 def changed_figure(text: str) -> str:
@@ -43,25 +68,8 @@ def changed_figure(text: str) -> str:
 
 
 def measure(project: Path, report: Path | None) -> dict[str, Any]:
-    def config() -> Any:
-        loaded = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site-live"))
-        loaded.site_url = SERVE_URL
-        return loaded
-
-    first = config()
-    first.plugins.on_startup(command="serve", dirty=False)
-    started = time.perf_counter()
-    build(first, serve_url=SERVE_URL)
-    first_build = time.perf_counter() - started
-    full: list[int] = []
-
-    def full_build() -> None:
-        full.append(1)
-        build(config(), serve_url=SERVE_URL)
-
-    server = Server(full_build)
+    first, server, full, first_build = served(project, project / "site-live")
     plugin = first.plugins["gknb"]
-    plugin.on_serve(server, config=first, builder=server.builder)
     content = Path(plugin.live.content_dir)
     target = report or sorted(p for p in content.iterdir() if p.suffix == ".txt")[0]
     target.write_text(changed_figure(target.read_text(encoding="utf-8")), encoding="utf-8")

@@ -8,7 +8,7 @@ import random
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from conftest import site_project
@@ -20,42 +20,17 @@ from gknb.publish.live import LiveBuilder
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import live  # noqa: E402
 import synth  # noqa: E402
 
 pytestmark = pytest.mark.site
-SERVE_URL = "http://127.0.0.1:8000/"
+SERVE_URL = live.SERVE_URL
 
 
-class Server:
-    """What the plugin's on_serve uses of MkDocs' LiveReloadServer."""
-
-    def __init__(self, builder: Callable[[], None]) -> None:
-        self.builder: Any = builder
-        self.watched: list[str] = []
-
-    def watch(self, path: str) -> None:
-        self.watched.append(path)
-
-
-def served(project: Path) -> tuple[Any, Server, list[int]]:
+def served(project: Path) -> tuple[Any, live.Server, list[int]]:
     """The project built as `mkdocs serve` builds it, and its server's builder (full builds counted)."""
-    def config() -> Any:
-        loaded = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"))
-        loaded.site_url = SERVE_URL
-        return loaded
-
-    first = config()
-    first.plugins.on_startup(command="serve", dirty=False)
-    full_builds: list[int] = []
-
-    def full() -> None:
-        full_builds.append(1)
-        build(config(), serve_url=SERVE_URL)
-
-    build(first, serve_url=SERVE_URL)
-    server = Server(full)
-    first.plugins["gknb"].on_serve(server, config=first, builder=full)
-    return first, server, full_builds
+    config, server, full_builds, _seconds = live.served(project, project / "site")
+    return config, server, full_builds
 
 
 def built(project: Path, site: Path) -> None:

@@ -45,17 +45,16 @@ log = logging.getLogger("mkdocs.plugins.gknb")
 
 def tree_prints(paths: list[Path]) -> dict[str, tuple[int, int]]:
     """Size and modification time of every file under these files and folders (what is not a report)."""
+    files = [str(root) for root in paths if root.is_file()]
+    files += [os.path.join(folder, name) for root in paths if root.is_dir()
+              for folder, _dirs, names in os.walk(root) for name in names]
     prints = {}
-    for root in paths:
-        walked = [(str(root), [], [root.name])] if root.is_file() else os.walk(root)
-        for folder, _dirs, names in walked:
-            for name in names:
-                path = os.path.join(folder if not root.is_file() else str(root.parent), name)
-                try:
-                    info = os.stat(path)
-                except OSError:
-                    continue
-                prints[path] = (info.st_size, info.st_mtime_ns)
+    for path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        prints[path] = (info.st_size, info.st_mtime_ns)
     return prints
 
 
@@ -117,10 +116,9 @@ class Differences:
 
 def merged(before: SiteFiles, made: SiteFiles, kept: set[str]) -> SiteFiles:
     """The site now: what this run made, and what it kept from the run before."""
-    site = SiteFiles(pages={**{p: before.pages[p] for p in kept if p in before.pages}, **made.pages},
+    return SiteFiles(pages={**{p: before.pages[p] for p in kept if p in before.pages}, **made.pages},
                      data={**{p: before.data[p] for p in kept if p in before.data}, **made.data},
                      sources=made.sources, searchable=made.searchable)
-    return site
 
 
 def differences(before: SiteFiles, now: SiteFiles, touched_sources: set[str]) -> Differences:

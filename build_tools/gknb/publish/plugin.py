@@ -188,7 +188,8 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         rendering, self.rendering = self.rendering, None
         if rendering is not None and self.built is not None and self.nav is not None:
-            if not rendering.wait(config, *self.built[:1], self.nav, self.built[1]):
+            files, env = self.built
+            if not rendering.wait(config, files, self.nav, env):
                 raise PluginError("gknb: rendering pages on the second core failed (its traceback is above)")
         rezip_sitemap(Path(config.site_dir))
         if self.live is not None:
