@@ -194,24 +194,31 @@ def _cells(intersections: Intersections) -> list[Bbox]:
     for point in points:  # sorted: each list runs top to bottom / left to right
         below.setdefault(point[0], []).append(point)
         right.setdefault(point[1], []).append(point)
+    # where each point stands in its column and in its row
+    in_column = {point: index for column in below.values() for index, point in enumerate(column)}
+    in_row = {point: index for row in right.values() for index, point in enumerate(row)}
     cells: list[Bbox] = []
     for point in points:
-        cell = _smallest_cell(point, below[point[0]], right[point[1]], intersections, connects)
+        cell = _smallest_cell(point, below[point[0]][in_column[point] + 1:], right[point[1]][in_row[point] + 1:],
+                              intersections, connects)
         if cell is not None:
             cells.append(cell)
     return cells
 
 
-def _smallest_cell(point: tuple[float, float], column: list[tuple[float, float]], row: list[tuple[float, float]],
-                   intersections: dict[tuple[float, float], Any],
+def _smallest_cell(point: tuple[float, float], later_column: list[tuple[float, float]],
+                   later_row: list[tuple[float, float]], intersections: dict[tuple[float, float], Any],
                    connects: Callable[[tuple[float, float], tuple[float, float]], bool]) -> Bbox | None:
-    later_column = column[column.index(point) + 1:]
-    later_row = row[row.index(point) + 1:]
+    """pdfplumber's `find_smallest_cell`, each point right of `point` asked once whether it connects
+    (pdfplumber asks again for every point below), and only as far as a cell is found."""
+    linked: list[bool] = []  # whether `point` connects to later_row[i], for the first len(linked)
     for below_point in later_column:
         if not connects(point, below_point):
             continue
-        for right_point in later_row:
-            if not connects(point, right_point):
+        for index, right_point in enumerate(later_row):
+            if index == len(linked):
+                linked.append(connects(point, right_point))
+            if not linked[index]:
                 continue
             corner = (right_point[0], below_point[1])
             if corner in intersections and connects(corner, right_point) and connects(corner, below_point):

@@ -17,7 +17,8 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
+from struct import Struct
 from typing import Any
 
 Obj = dict[str, Any]
@@ -50,6 +51,7 @@ def plain_page(page: Any) -> bool:
 _MADE_UP = frozenset(map(ord, " \r\n\u00ad-"))
 _NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)))  # no character, or half of one
 _SPECIAL = _MADE_UP | _NOT_TEXT
+_EIGHT_FLOATS, _SIX_FLOATS, _TWO_FLOATS = Struct("8f"), Struct("6f"), Struct("2f")
 
 
 class _Pdfium:
@@ -118,12 +120,13 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
 
     f = _pdfium()
     page = f.handle(textpage)
-    # One buffer for the out-parameters: the loose box (left, top, right, bottom), then the matrix
+    # One buffer for the out-parameters: the loose box (left, top, right, bottom), then the matrix,
+    # read back in one struct unpack (cheaper than cffi's unpack or indexing it float by float)
     floats = f.ffi.new("float[10]")
     box_at, matrix_at = floats, floats + 4
+    read_floats = partial(_EIGHT_FLOATS.unpack_from, f.ffi.buffer(floats))
     origin = f.ffi.new("double[2]")
     is_generated, loose_box, char_matrix, font_size = f.is_generated, f.loose_box, f.char_matrix, f.font_size
-    unpack = f.ffi.unpack
     chars: list[Obj] = []
     units = _text_units(textpage, pdfium_c.FPDFText_CountChars(textpage))
     append = chars.append
@@ -134,20 +137,21 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
         loose_box(page, index, box_at)
         char_matrix(page, index, matrix_at)
         size = font_size(page, index)
-        left, high, right, low, a, b, c, d = unpack(floats, 8)
-        upright = a * d > 0 and b * c <= 0
-        x1, bottom = right, height - low
-        if upright:
+        left, high, right, low, a, b, c, d = read_floats()
+        bottom = height - low
+        if a * d > 0 and b * c <= 0:  # upright
             em = size * abs(d)
             if high - low > 3 * size * abs(d):
                 # Vertical writing (Identity-V): pdfium's loose box leaves the text matrix out of its
                 # size; pdfminer's box is one font size square, its bottom at pdfium's origin.
                 f.char_origin(page, index, origin, origin + 1)
-                x1, bottom = left + size * abs(a), height - origin[1]
-            top = bottom - em
+                bottom = height - origin[1]
+                append({"text": chr(code), "x0": left, "x1": left + size * abs(a), "top": bottom - em,
+                        "bottom": bottom, "upright": True})
+            else:
+                append({"text": chr(code), "x0": left, "x1": right, "top": bottom - em, "bottom": bottom, "upright": True})
         else:
-            top = height - high
-        append({"text": chr(code), "x0": left, "x1": x1, "top": top, "bottom": bottom, "upright": upright})
+            append({"text": chr(code), "x0": left, "x1": right, "top": height - high, "bottom": bottom, "upright": False})
     return chars
 
 
@@ -164,10 +168,13 @@ class _Reader:
         self.f = _pdfium()
         self.floats = self.f.ffi.new("float[6]")
         self.ints = self.f.ffi.new("int[2]")
+        # the floats read back in one struct unpack (cheaper than cffi's unpack or indexing)
+        self.six_floats = partial(_SIX_FLOATS.unpack_from, self.f.ffi.buffer(self.floats))
+        self.two_floats = partial(_TWO_FLOATS.unpack_from, self.f.ffi.buffer(self.floats))
 
     def matrix(self, obj: Any) -> Matrix:
         self.f.object_matrix(obj, self.floats)
-        a, b, c, d, e, f = self.f.ffi.unpack(self.floats, 6)
+        a, b, c, d, e, f = self.six_floats()
         return (a, b, c, d, e, f)
 
     def objects(self, container: Any, form: bool, outer: Matrix | None) -> Iterator[tuple[Any, int, Matrix]]:
@@ -199,15 +206,14 @@ class _Reader:
         segment_at, segment_type, segment_point, segment_closes = f.segment, f.segment_type, f.segment_point, f.segment_closes
         MOVETO, BEZIERTO = f.MOVETO, f.BEZIERTO
         a, b, c, d, e, f_ = matrix
-        xy = self.floats
-        x_at, y_at = xy, xy + 1
+        x_at, y_at, read_point = self.floats, self.floats + 1, self.two_floats
         shape, points = "", list[Point]()
         pending_curve = 0
         for index in range(f.count_segments(path)):
             segment = segment_at(path, index)
             kind = segment_type(segment)
             segment_point(segment, x_at, y_at)
-            x, y = xy[0], xy[1]
+            x, y = read_point()
             point = (a * x + c * y + e, b * x + d * y + f_)
             if kind == MOVETO:
                 if shape:
