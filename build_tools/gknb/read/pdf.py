@@ -22,6 +22,7 @@ from gknb.read.ocr import engine_version, recognise_pages
 from gknb.read.layout import PageItems, PageTable, PageText, is_row_continuation, page_lines
 from gknb.read.pdf_inline import NOT_CONTENT, InlineImages, filter_names
 from gknb.read.pdf_objects import PageContent, pdfium_page, plain_page
+from gknb.read.pdf_tables import Row, filter_edges, merge_edges, table_bbox, table_rows
 from gknb.read.pdf_text import extract_text, text_lines
 from gknb.read.limits import CHUNK, Budget, bounded_inflate, bounded_join, inflating, room, spend
 
@@ -110,21 +111,17 @@ def _open_ends(verticals: Sequence[dict[str, Any]], horizontals: Sequence[dict[s
 def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
     """The page's ruled tables (pdfplumber's "lines" strategy with its default settings, plus the
     rules `_open_ends` supplies): each one's box and its cells' text row by row."""
-    from pdfplumber import table as plumber_table
-    from pdfplumber.utils.geometry import filter_edges
-
     verticals = [e for e in content.edges if e["orientation"] == "v"]
     horizontals = [e for e in content.edges if e["orientation"] == "h"]
     closing = _open_ends(verticals, horizontals, "top") + _open_ends(verticals, horizontals, "bottom")
     edges = filter_edges(verticals, "v", min_length=1) + filter_edges(horizontals, "h", min_length=1) + closing
-    edges = filter_edges(plumber_table.merge_edges(edges, 3, 3, 3, 3), min_length=3)
+    edges = filter_edges(merge_edges(edges), min_length=3)
     cells = _cells(_intersections(edges))
     tables = []
     centres = None
     for group in _cells_to_tables(cells):
-        table = plumber_table.Table(None, group)  # type: ignore[arg-type]  # rows need no page
         centres = centres or _centres(content.chars)
-        tables.append((table.bbox, _table_text(table.rows, centres)))
+        tables.append((table_bbox(group), _table_text(table_rows(group), centres)))
     return tables
 
 
@@ -237,7 +234,7 @@ def _centres(chars: Sequence[dict[str, Any]]) -> Centres:
     return centres, [item[0] for item in centres]
 
 
-def _table_text(rows: Sequence[Any], centres: Centres) -> list[list[str]]:
+def _table_text(rows: Sequence[Row], centres: Centres) -> list[list[str]]:
     """pdfplumber's `Table.extract()`: a character belongs to the cell holding its centre; each
     cell's text by `extract_text` and `pdf_cell_text`. The centres are bucketed by row once."""
     by_height, heights = centres
@@ -445,8 +442,6 @@ def pdfminer_cause(error: Exception) -> Exception:
 def read_pdf(path: Path, data: bytes) -> Document:
     if b"%PDF-" not in data[:1024]:  # readers accept junk before the header, within 1 KB
         raise ReadError(path, "不是有效的 PDF 文件（not a PDF file (no %PDF- header)）")
-    import pdfplumber  # noqa: F401 — its table and text algorithms read every page
-
     pages = pdfium_pages(path, data)
     if pages is None:
         pages = plumber_pages(path, data)
