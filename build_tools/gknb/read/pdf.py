@@ -9,6 +9,7 @@ import re
 import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
@@ -54,6 +55,7 @@ def _is_background(obj: dict[str, Any]) -> bool:
     return bool(obj.get("fill")) and min(obj["width"], obj["height"]) > 2
 
 
+@lru_cache(maxsize=4096)  # a table repeats its cells' texts (0 most of all)
 def pdf_cell_text(cell: str | None) -> str:
     """A table cell: wrapped lines joined (CJK labels wrap), page numbers that fell in dropped."""
     if not cell:

@@ -96,6 +96,9 @@ def words(chars: Sequence[Obj]) -> list[Word]:
 
 def extract_text(chars: Sequence[Obj]) -> str:
     """`pdfplumber.utils.extract_text(chars)`: the words, in lines by top, lines joined by newlines."""
+    if len(chars) == 1:  # most table cells (a figure): its word, if it is not a blank
+        text = chars[0]["text"]
+        return "" if text.isspace() else LIGATURES.get(text) or str(text)
     found = words(chars)
     if len(found) < 2:
         return found[0].text if found else ""
