@@ -58,40 +58,58 @@ class _Pdfium:
     """The pdfium functions called once per character, page object or path segment, called through
     cffi at the addresses pypdfium2 loaded them at: a ctypes call (pypdfium2's bindings) costs
     half as much again and wraps every handle it returns in a pointer object, and these calls are
-    most of the reader's time. Handles are `void*`; out-parameters point into buffers kept per page."""
+    most of the reader's time. Handles are `void*`; out-parameters point into buffers kept per page.
+
+    The C types are made by cffi's backend itself: `cffi.FFI()` would parse them from C
+    declarations with pycparser, 0.03-0.05 s of CPU to import in every process, for these few."""
 
     def __init__(self) -> None:
-        import cffi
+        import _cffi_backend as backend  # type: ignore[import-untyped]  # cffi's own C module
         import pypdfium2.raw as pdfium_c
 
-        self.ffi = ffi = cffi.FFI()
+        self.backend = backend
+        void_p = self.void_p = backend.new_pointer_type(backend.new_void_type())
+        integer, unsigned_long = backend.new_primitive_type("int"), backend.new_primitive_type("unsigned long")
+        double = backend.new_primitive_type("double")
+        self.int_p, self.float_p, self.double_p = (backend.new_pointer_type(backend.new_primitive_type(name))
+                                                   for name in ("int", "float", "double"))
+        int_p, float_p, double_p = self.int_p, self.float_p, self.double_p
 
-        def declare(function: Any, signature: str) -> Any:
-            return ffi.cast(signature, ctypes.cast(function, ctypes.c_void_p).value)
+        def declare(function: Any, result: Any, *arguments: Any) -> Any:
+            signature = backend.new_function_type(arguments, result, False)
+            return backend.cast(signature, ctypes.cast(function, ctypes.c_void_p).value)
 
-        self.is_generated = declare(pdfium_c.FPDFText_IsGenerated, "int(*)(void*, int)")
-        self.loose_box = declare(pdfium_c.FPDFText_GetLooseCharBox, "int(*)(void*, int, float*)")
-        self.char_matrix = declare(pdfium_c.FPDFText_GetMatrix, "int(*)(void*, int, float*)")
-        self.font_size = declare(pdfium_c.FPDFText_GetFontSize, "double(*)(void*, int)")
-        self.char_origin = declare(pdfium_c.FPDFText_GetCharOrigin, "int(*)(void*, int, double*, double*)")
-        self.count_objects = declare(pdfium_c.FPDFPage_CountObjects, "int(*)(void*)")
-        self.page_object = declare(pdfium_c.FPDFPage_GetObject, "void*(*)(void*, int)")
-        self.count_form_objects = declare(pdfium_c.FPDFFormObj_CountObjects, "int(*)(void*)")
-        self.form_object = declare(pdfium_c.FPDFFormObj_GetObject, "void*(*)(void*, unsigned long)")
-        self.object_type = declare(pdfium_c.FPDFPageObj_GetType, "int(*)(void*)")
-        self.object_matrix = declare(pdfium_c.FPDFPageObj_GetMatrix, "int(*)(void*, float*)")
-        self.draw_mode = declare(pdfium_c.FPDFPath_GetDrawMode, "int(*)(void*, int*, int*)")
-        self.count_segments = declare(pdfium_c.FPDFPath_CountSegments, "int(*)(void*)")
-        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, "void*(*)(void*, int)")
-        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, "int(*)(void*)")
-        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, "int(*)(void*, float*, float*)")
-        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, "int(*)(void*)")
+        self.is_generated = declare(pdfium_c.FPDFText_IsGenerated, integer, void_p, integer)
+        self.loose_box = declare(pdfium_c.FPDFText_GetLooseCharBox, integer, void_p, integer, float_p)
+        self.char_matrix = declare(pdfium_c.FPDFText_GetMatrix, integer, void_p, integer, float_p)
+        self.font_size = declare(pdfium_c.FPDFText_GetFontSize, double, void_p, integer)
+        self.char_origin = declare(pdfium_c.FPDFText_GetCharOrigin, integer, void_p, integer, double_p, double_p)
+        self.count_objects = declare(pdfium_c.FPDFPage_CountObjects, integer, void_p)
+        self.page_object = declare(pdfium_c.FPDFPage_GetObject, void_p, void_p, integer)
+        self.count_form_objects = declare(pdfium_c.FPDFFormObj_CountObjects, integer, void_p)
+        self.form_object = declare(pdfium_c.FPDFFormObj_GetObject, void_p, void_p, unsigned_long)
+        self.object_type = declare(pdfium_c.FPDFPageObj_GetType, integer, void_p)
+        self.object_matrix = declare(pdfium_c.FPDFPageObj_GetMatrix, integer, void_p, float_p)
+        self.draw_mode = declare(pdfium_c.FPDFPath_GetDrawMode, integer, void_p, int_p, int_p)
+        self.count_segments = declare(pdfium_c.FPDFPath_CountSegments, integer, void_p)
+        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, void_p, void_p, integer)
+        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, integer, void_p)
+        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, integer, void_p, float_p, float_p)
+        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, integer, void_p)
         self.FORM, self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
         self.MOVETO, self.BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 
     def handle(self, pointer: Any) -> Any:
         """A pypdfium2 handle (a ctypes pointer) as cffi's `void*`."""
-        return self.ffi.cast("void*", ctypes.cast(pointer, ctypes.c_void_p).value or 0)
+        return self.backend.cast(self.void_p, ctypes.cast(pointer, ctypes.c_void_p).value or 0)
+
+    def array(self, pointer_type: Any, length: int) -> Any:
+        """A new zeroed C array (`float[length]` for `float_p`), owned by the object returned."""
+        return self.backend.newp(self.backend.new_array_type(pointer_type, length), None)
+
+    def buffer(self, array: Any) -> Any:
+        """The array's memory, for struct to read."""
+        return self.backend.buffer(array)
 
 
 @cache
@@ -122,10 +140,10 @@ def _chars(textpage: Any, height: float) -> list[Obj]:
     page = f.handle(textpage)
     # One buffer for the out-parameters: the loose box (left, top, right, bottom), then the matrix,
     # read back in one struct unpack (cheaper than cffi's unpack or indexing it float by float)
-    floats = f.ffi.new("float[10]")
+    floats = f.array(f.float_p, 10)
     box_at, matrix_at = floats, floats + 4
-    read_floats = partial(_EIGHT_FLOATS.unpack_from, f.ffi.buffer(floats))
-    origin = f.ffi.new("double[2]")
+    read_floats = partial(_EIGHT_FLOATS.unpack_from, f.buffer(floats))
+    origin = f.array(f.double_p, 2)
     is_generated, loose_box, char_matrix, font_size = f.is_generated, f.loose_box, f.char_matrix, f.font_size
     chars: list[Obj] = []
     units = _text_units(textpage, pdfium_c.FPDFText_CountChars(textpage))
@@ -166,11 +184,11 @@ class _Reader:
 
     def __init__(self) -> None:
         self.f = _pdfium()
-        self.floats = self.f.ffi.new("float[6]")
-        self.ints = self.f.ffi.new("int[2]")
+        self.floats = self.f.array(self.f.float_p, 6)
+        self.ints = self.f.array(self.f.int_p, 2)
         # the floats read back in one struct unpack (cheaper than cffi's unpack or indexing)
-        self.six_floats = partial(_SIX_FLOATS.unpack_from, self.f.ffi.buffer(self.floats))
-        self.two_floats = partial(_TWO_FLOATS.unpack_from, self.f.ffi.buffer(self.floats))
+        self.six_floats = partial(_SIX_FLOATS.unpack_from, self.f.buffer(self.floats))
+        self.two_floats = partial(_TWO_FLOATS.unpack_from, self.f.buffer(self.floats))
 
     def matrix(self, obj: Any) -> Matrix:
         self.f.object_matrix(obj, self.floats)
