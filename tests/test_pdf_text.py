@@ -13,7 +13,7 @@ import pypdfium2
 import pytest
 
 from gknb.read.pdf import plumber_page
-from gknb.read.pdf_objects import pdfium_page
+from gknb.read.pdf_objects import PROVE_PATHS, _pdfium, _Reader, pdfium_page
 from gknb.read.pdf_text import extract_text, text_lines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +80,53 @@ def test_expected_documents_are_pdfplumbers() -> None:
     name = "tests/fixtures/report_merged.pdf"
     with pdfplumber_only():
         assert digest(document_of(ROOT / name)) == OLD_READERS[name]
+
+
+def _paths(document: Any) -> list[tuple[Any, Any]]:
+    """Every path of the document's pages with the reader that walked it (pages kept open)."""
+    found = []
+    for index in range(len(document)):
+        page = document[index]
+        reader = _Reader()
+        found.extend((reader, obj) for obj, kind, _ in reader.objects(reader.f.handle(page.raw), False, None)
+                     if kind == reader.f.PATH)
+        found.append((None, page))  # keeps the page alive while its paths are read
+    return found
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_path_segments_read_in_one_piece_are_pdfiums_answers(name: str) -> None:
+    """The pdfium pinned lays out a path's points as `_Reader.segments` reads them: for every path
+    of several segments, what it reads at once is what pdfium's functions give segment by segment."""
+    document = pypdfium2.PdfDocument((FIXTURES / name).read_bytes())
+    pdfium = _pdfium()
+    proven, pdfium.proven = pdfium.proven, PROVE_PATHS  # read from memory from the first path
+    try:
+        compared = 0
+        for reader, obj in _paths(document):
+            if reader is not None and pdfium.count_segments(obj) > 1:
+                assert reader.segments(obj) == reader.asked_segments(obj, pdfium.count_segments(obj))
+                compared += 1
+        assert compared > 0 and pdfium.in_memory
+    finally:
+        pdfium.proven = proven
+        document.close()
+
+
+def test_segments_laid_out_otherwise_are_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pdfium whose points are not where the reader looks: found out on the first path compared,
+    and every path's segments are then asked for one by one (the same edges as pdfminer's)."""
+    pdfium = _pdfium()
+    monkeypatch.setattr(pdfium, "proven", 0)
+    monkeypatch.setattr(pdfium, "in_memory", True)
+    monkeypatch.setattr(pdfium, "memory", lambda address, size: bytes(size))  # not the points
+    document = pypdfium2.PdfDocument((FIXTURES / "hongze_district_2023.pdf").read_bytes())
+    try:
+        for reader, obj in _paths(document):
+            if reader is not None:
+                count = pdfium.count_segments(obj)
+                assert reader.segments(obj) == reader.asked_segments(obj, count)
+        assert not pdfium.in_memory
+    finally:
+        document.close()
+    test_pdfium_gives_pdfminers_characters_and_rules("hongze_district_2023.pdf")

@@ -52,6 +52,11 @@ _MADE_UP = frozenset(map(ord, " \r\n\u00ad-"))
 _NOT_TEXT = frozenset((0, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)))  # no character, or half of one
 _SPECIAL = _MADE_UP | _NOT_TEXT
 _EIGHT_FLOATS, _SIX_FLOATS, _TWO_FLOATS = Struct("8f"), Struct("6f"), Struct("2f")
+# A path segment as pdfium keeps it (`CFX_Path::Point`: x, y, type, closes, padding) and as
+# `_Reader.segments` gives it; how many paths are read both ways before its memory is trusted
+_SEGMENT = Struct("=ffBB2x")
+Segment = tuple[float, float, int, int]
+PROVE_PATHS = 8
 
 
 class _Pdfium:
@@ -92,10 +97,15 @@ class _Pdfium:
         self.object_matrix = declare(pdfium_c.FPDFPageObj_GetMatrix, integer, void_p, float_p)
         self.draw_mode = declare(pdfium_c.FPDFPath_GetDrawMode, integer, void_p, int_p, int_p)
         self.count_segments = declare(pdfium_c.FPDFPath_CountSegments, integer, void_p)
-        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, void_p, void_p, integer)
-        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, integer, void_p)
-        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, integer, void_p, float_p, float_p)
-        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, integer, void_p)
+        # segments by address (an integer): `segments` reads a path's at once from there
+        address = backend.new_primitive_type("uintptr_t")
+        self.segment = declare(pdfium_c.FPDFPath_GetPathSegment, address, void_p, integer)
+        self.segment_type = declare(pdfium_c.FPDFPathSegment_GetType, integer, address)
+        self.segment_point = declare(pdfium_c.FPDFPathSegment_GetPoint, integer, address, float_p, float_p)
+        self.segment_closes = declare(pdfium_c.FPDFPathSegment_GetClose, integer, address)
+        self.char_p = backend.new_pointer_type(backend.new_primitive_type("char"))
+        self.proven = 0  # paths whose segments in memory were found to be what the API gives
+        self.in_memory = True  # until a path's are not
         self.FORM, self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
         self.MOVETO, self.BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 
@@ -110,6 +120,10 @@ class _Pdfium:
     def buffer(self, array: Any) -> Any:
         """The array's memory, for struct to read."""
         return self.backend.buffer(array)
+
+    def memory(self, address: int, size: int) -> Any:
+        """`size` bytes of pdfium's memory from `address`."""
+        return self.backend.buffer(self.backend.cast(self.char_p, address), size)
 
 
 @cache
@@ -218,25 +232,52 @@ class _Reader:
         self.f.draw_mode(path, self.ints, self.ints + 1)
         return self.ints[0] != 0, self.ints[1] != 0
 
+    def segments(self, path: Any) -> list[Segment]:
+        """The path's segments: (x, y, type, closes) each, in the path's space.
+
+        FPDFPath_GetPathSegment points into pdfium's array of the path's points (`CFX_Path::Point`:
+        two floats, a type byte, a close byte, 12 bytes in all), so all of them are read from there
+        in one piece when the last is where that layout puts it, instead of three calls a segment.
+        The first paths of a process are read both ways and compared: a pdfium whose points are
+        laid out otherwise is asked segment by segment, as is a path of one segment."""
+        f = self.f
+        count = f.count_segments(path)
+        if count > 1 and f.in_memory:
+            first = f.segment(path, 0)
+            if f.segment(path, count - 1) == first + _SEGMENT.size * (count - 1):
+                found = list(_SEGMENT.iter_unpack(f.memory(first, _SEGMENT.size * count)))
+                if f.proven >= PROVE_PATHS:
+                    return found
+                asked = self.asked_segments(path, count)
+                if found == asked:
+                    f.proven += 1
+                else:
+                    f.in_memory = False
+                return asked
+        return self.asked_segments(path, count)
+
+    def asked_segments(self, path: Any, count: int) -> list[Segment]:
+        f = self.f
+        x_at, y_at, read_point = self.floats, self.floats + 1, self.two_floats
+        found = []
+        for index in range(count):
+            segment = f.segment(path, index)
+            f.segment_point(segment, x_at, y_at)
+            x, y = read_point()
+            found.append((x, y, f.segment_type(segment), int(f.segment_closes(segment) != 0)))
+        return found
+
     def subpaths(self, path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
         """pdfminer's view of a path: per subpath the operators (m, l, c, h) and each one's end point."""
-        f = self.f
-        segment_at, segment_type, segment_point, segment_closes = f.segment, f.segment_type, f.segment_point, f.segment_closes
-        MOVETO, BEZIERTO = f.MOVETO, f.BEZIERTO
-        a, b, c, d, e, f_ = matrix
-        x_at, y_at, read_point = self.floats, self.floats + 1, self.two_floats
+        MOVETO, BEZIERTO = self.f.MOVETO, self.f.BEZIERTO
+        a, b, c, d, e, f = matrix
         shape, points = "", list[Point]()
         pending_curve = 0
-        for index in range(f.count_segments(path)):
-            segment = segment_at(path, index)
-            kind = segment_type(segment)
-            segment_point(segment, x_at, y_at)
-            x, y = read_point()
-            point = (a * x + c * y + e, b * x + d * y + f_)
+        for x, y, kind, closes in self.segments(path):
             if kind == MOVETO:
                 if shape:
                     yield shape, points
-                shape, points, pending_curve = "m", [point], 0
+                shape, points, pending_curve = "m", [(a * x + c * y + e, b * x + d * y + f)], 0
                 continue
             if kind == BEZIERTO:
                 pending_curve += 1  # a curve is three points in pdfium, one operator in pdfminer
@@ -244,8 +285,8 @@ class _Reader:
                     continue
                 pending_curve = 0
             shape += "c" if kind == BEZIERTO else "l"
-            points.append(point)
-            if segment_closes(segment) and points:
+            points.append((a * x + c * y + e, b * x + d * y + f))
+            if closes and points:
                 shape += "h"
                 points.append(points[0])
         if shape:
