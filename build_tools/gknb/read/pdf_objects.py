@@ -340,10 +340,10 @@ def _path_edges(shape: str, points: list[Point], filled: bool, stroked: bool, he
     if shape in ("mlh", "ml"):
         return [_line(points, height)]
     if _is_rect(shape, points):
-        rect = _box([points[0], points[2]], height)
-        if filled and not stroked and min(rect["width"], rect["height"]) > 2:
-            return []
-        return _rect_edges(rect)
+        (xa, ya), (xb, yb) = points[0], points[2]
+        if filled and not stroked and min(max(xa, xb) - min(xa, xb), max(ya, yb) - min(ya, yb)) > 2:
+            return []  # most paths of some exporters' pages: judged before any edge is made
+        return _rect_edges(_box([points[0], points[2]], height))
     return _curve_edges(points, height)
 
 
