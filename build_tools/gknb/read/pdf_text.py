@@ -18,7 +18,8 @@ TOLERANCE = 3.0
 # pdfplumber expands these ligatures in words (expand_ligatures=True by default)
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 _LIGATURE_CHARS = frozenset("".join(LIGATURES))
-_UPRIGHT, _X0 = itemgetter("upright"), itemgetter("x0")
+_UPRIGHT, _X0, _TEXT, _TOP = itemgetter("upright"), itemgetter("x0"), itemgetter("text"), itemgetter("top")
+_PLACE = itemgetter("text", "x0", "x1", "top")
 
 
 class Word(NamedTuple):
@@ -41,10 +42,10 @@ def cluster_ids(values: Sequence[float]) -> dict[float, int]:
 
 
 def _word(chars: list[Obj]) -> Word:
-    text = "".join([c["text"] for c in chars])
+    text = "".join(map(_TEXT, chars))
     if not _LIGATURE_CHARS.isdisjoint(text):
         text = "".join(LIGATURES.get(c["text"]) or str(c["text"]) for c in chars)
-    return Word(text, min([c["top"] for c in chars]), chars)
+    return Word(text, min(map(_TOP, chars)), chars)
 
 
 def _line_words(line: list[Obj]) -> list[Word]:
@@ -54,7 +55,7 @@ def _line_words(line: list[Obj]) -> list[Word]:
     current: list[Obj] = []
     last_x0 = last_x1 = last_top = 0.0  # the last character of `current`
     for char in line:
-        text = char["text"]
+        text, x0, x1, top = _PLACE(char)
         if text.isspace() or text == "":
             if current:
                 words.append(current)
@@ -63,13 +64,12 @@ def _line_words(line: list[Obj]) -> list[Word]:
                 words.append(current)
                 current = []
             continue
-        x0, top = char["x0"], char["top"]
         if current and (x0 < last_x0 or x0 > last_x1 + TOLERANCE or abs(top - last_top) > TOLERANCE):
             words.append(current)
             current = [char]
         else:
             current.append(char)
-        last_x0, last_x1, last_top = x0, char["x1"], top
+        last_x0, last_x1, last_top = x0, x1, top
     if current:
         words.append(current)
     return [_word(chars) for chars in words]
