@@ -539,8 +539,9 @@ def test_any_bytes_give_a_document_or_a_read_error(tmp_path: Path, data: bytes, 
 def test_a_missing_parser_package_is_a_read_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "sample.pdf"
     path.write_bytes((FIXTURES / "hongze_district_2023.pdf").read_bytes())
-    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # importing it now raises ImportError
-    with pytest.raises(ReadError, match="sample.pdf: 读取 pdf 需要的软件包未安装：pdfplumber"):
+    # pypdfium2 reads this file's pages (pdfplumber only those pdfium is not trusted with)
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # importing it now raises ImportError
+    with pytest.raises(ReadError, match="sample.pdf: 读取 pdf 需要的软件包未安装：pypdfium2"):
         read_document(path)
 
 
