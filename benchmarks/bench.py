@@ -337,7 +337,7 @@ def parse_rates(work: Path, args: argparse.Namespace, layouts: tuple[str, ...], 
     real = real_rates(work)
     print(f"  tests/real/, one process: {real.other_count} reports (txt, md, html) {real.other:.0f}/s; "
           f"{real.pdf_count} PDFs with a text layer, warm, median of {[round(r, 1) for r in real.pdf_passes]}: "
-          f"{real.pdf:.1f}/s {versus(real.pdf, TARGET_PDF)}; first PDF in a process: {real.pdf_start_s:.1f} s more "
+          f"{real.pdf:.1f}/s {versus(real.pdf, TARGET_PDF)}; first PDF in a process: {real.pdf_start_s:.2f} s more "
           "(importing pypdfium2, loading pdfium)", flush=True)
 
 
