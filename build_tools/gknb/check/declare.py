@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from gknb.model.numbers import format_number
@@ -99,7 +99,10 @@ class Check:
 
     def unmet(self, *args: Any) -> Requirement | None:
         """The first requirement these reports do not meet: the reason the check did not run."""
-        return next((r for r in self.requires if not r.met(*args)), None)
+        for requirement in self.requires:  # a loop, not next() over a generator: asked of every check and report
+            if not requirement.met(*args):
+                return requirement
+        return None
 
     def requirement(self, reason: str) -> Requirement | None:
         return next((r for r in self.requires if r.reason == reason), None)
@@ -153,17 +156,34 @@ def number(cell: Cell) -> float | None:
     return float(cell.value) if cell.is_number and cell.value is not None else None
 
 
-def values(record: Record, keys: Iterable[str]) -> list[float] | None:
+def values(record: Record, keys: tuple[str, ...]) -> list[float] | None:
     """The numbers in these cells, or None when any of them shows no number (nothing to verify)."""
     found = []
     tables = record.tables
-    for key in keys:  # run for every check of every report: the first cell without a number ends it
-        table, row, column = split_cell_key(key)  # record.cell and number(), inline: the checks' inner loop
-        cell = tables.get(table, NO_CELLS).get(row, NO_ROW).get(column, MISSING_CELL)
-        if cell.value is None or cell.state not in NUMERIC_STATES:
-            return None
-        found.append(float(cell.value))
+    for table, row, columns in split_rows(keys):  # run for every check of every report: the first cell
+        # without a number ends it; record.cell and number(), inline: the checks' inner loop
+        cells = tables.get(table, NO_CELLS).get(row, NO_ROW)
+        for column in columns:
+            cell = cells.get(column, MISSING_CELL)
+            value = cell.value
+            if value is None or cell.state not in NUMERIC_STATES:
+                return None
+            found.append(float(value))
     return found
+
+
+@lru_cache(maxsize=4096)  # the checks' relations are the same few hundred tuples for every report
+def split_rows(keys: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The keys as (table, row, columns) for each run of keys in one row, in order (a row total's
+    cells are one row: its dict is looked up once)."""
+    rows: list[tuple[str, str, tuple[str, ...]]] = []
+    for key in keys:
+        table, row, column = split_cell_key(key)
+        if rows and rows[-1][:2] == (table, row):
+            rows[-1] = (table, row, (*rows[-1][2], column))
+        else:
+            rows.append((table, row, (column,)))
+    return tuple(rows)
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,8 @@ def publication_date(lines: Sequence[Line], first_section: int = -1) -> str | No
 
 def detect_template(lines: Sequence[Line], year: int | None) -> str | None:
     """2021 or 2019 by the labels the tables print (SPEC signals); legacy for old reports without them."""
-    labels = {normalise_label(cell) for line in lines for cell in line.cells if 0 < len(cell) <= 80}
+    cells = {cell for line in lines for cell in line.cells}  # distinct first: "0" and such fill the tables
+    labels = {normalise_label(cell) for cell in cells if 0 < len(cell) <= 80}
     text = "\n".join(labels)
     score_2021 = sum(1 for s in SIGNALS_2021 if s in text)
     score_2019 = sum(1 for s in SIGNALS_2019 if s in text)

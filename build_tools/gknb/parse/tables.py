@@ -15,7 +15,7 @@ from typing import Sequence
 
 from gknb.model.document import Line, LineKind
 from gknb.read.cleanup import is_number_row
-from gknb.parse.labels import (Token, TokenKind, cell_from_token, cell_kind, classify_cell, is_subsequence, normalise_label,
+from gknb.parse.labels import (Token, TokenKind, cell_from_token, cell_kind, cell_of, classify_cell, is_subsequence, normalise_label,
                                split_label_numbers)
 from gknb.model.record import MISSING_CELL, Cell, CellState
 from gknb.parse.confirm import relations_of, sides
@@ -43,7 +43,7 @@ class TableResult:
 
 def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
     """DOCX text dumps put each cell on its own tab-indented line, rows separated by blank lines."""
-    tab_lines = [line for _, line in lines if line.kind is LineKind.TABS and any(c.strip() for c in line.cells)]
+    tab_lines = [line for _, line in lines if line.kind is LineKind.TABS and line.text]  # text: its non-blank cells
     if not tab_lines:
         return False
     indented = sum(1 for line in tab_lines if len(line.cells) == 2 and not line.cells[0].strip())
@@ -67,18 +67,22 @@ def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
 def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     one_per_line = is_one_cell_per_line(lines)
     tokens: list[Token] = []
+    make, noise = tuple.__new__, TokenKind.NOISE
     for index, line in lines:
         cells = line_cells(line, one_per_line)
         exact, loose = line.kind is LineKind.GRID, line.kind is LineKind.TEXT
         if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
-            # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) without keyword arguments, which
-            # cost the named tuple's __new__ more than half of it: the fields in order, defaults spelled out
-            tokens.extend(Token._make((cell_kind(cell), cell, index, False, exact, loose, None)) for cell in cells)
+            # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) built as the tuple it is: keyword
+            # arguments and the named tuple's __new__ (or _make) cost more than the rest of this loop
+            for cell in cells:
+                kind = cell_kind(cell)
+                if kind is not noise:
+                    tokens.append(make(Token, (kind, cell, index, False, exact, loose, None)))
             continue
-        tokens.extend(classify_cell(cell, index, exact, loose, confidence)
-                      for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
-                      if slot not in line.covered)  # a merged cell's other slots are no cells
-    return [t for t in tokens if t.kind is not TokenKind.NOISE]
+        tokens.extend(token for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
+                      if slot not in line.covered  # a merged cell's other slots are no cells
+                      and (token := classify_cell(cell, index, exact, loose, confidence)).kind is not noise)
+    return tokens
 
 
 def cell_confidences(line: Line, count: int) -> Sequence[float | None]:
@@ -278,6 +282,21 @@ def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Ce
     return {k: cell_from_token(t) for k, t in zip(keys, slots)}
 
 
+def plain_row_cells(tokens: list[Token], keys: Sequence[str]) -> dict[str, Cell] | None:
+    """The common row, checked first as it is cheap: as many tokens as columns, each a value printed
+    on its own (not empty, not run on from a label nor loose in text, no sign, not OCR'd). Its cells are
+    the tokens in order, as row_cells gives them (no digit run, no marked run: those need fewer values
+    than columns, a glued token or a sign); None for any other row."""
+    if len(tokens) != len(keys):
+        return None
+    empty = TokenKind.EMPTY
+    for token in tokens:
+        if (token.kind is empty or token.glued or token.loose or token.confidence is not None
+                or "+" in token.raw or "-" in token.raw):
+            return None
+    return {key: cell_of(token.kind, token.raw) for key, token in zip(keys, tokens)}
+
+
 def span_of(lines: Sequence[NumberedLine], used: Sequence[Token]) -> tuple[int, int] | None:
     starts = [i for i, line in lines
               if line.kind is not LineKind.TEXT or TABLE_START_RE.match(normalise_label(line.text))]
@@ -351,6 +370,11 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     runs: list[RunRow] = []
     marked_runs: dict[str, list[Reading]] = {}
     for row in table.rows:
+        tokens = found.get(row.key)
+        plain = plain_row_cells(tokens, row.column_keys) if tokens is not None else None
+        if plain is not None:
+            cells[row.key] = plain
+            continue
         marked = marked_run_readings(found[row.key], len(row.columns)) if row.key in found else None
         if marked is not None:
             run = RunRow(row.key, tuple(t.raw for t in found[row.key]))
