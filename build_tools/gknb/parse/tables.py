@@ -175,8 +175,9 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
             if row.key in rows and has_values(rows[row.key]):
                 current = None
             else:
-                current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in parts.numbers]
-                if has_values(current):
+                numbers = parts.numbers  # most labels have none run on: no list to make, nothing to look at
+                current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in numbers] if numbers else []
+                if numbers and has_values(current):
                     last_valued = row.key
         elif current is not None and has_values(current):
             current = None  # unmatched text after the values: a group label or the table's end
