@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, lru_cache
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Container, Iterable, Iterator, Mapping
 
 from gknb.model.numbers import format_number
 from gknb.model.record import (MISSING_CELL, NO_CELLS, NO_ROW, NUMERIC_STATES, About, Cell, CellState, CheckRun,
@@ -80,6 +80,15 @@ def shown(name: str, value: Any) -> Any:
     return value
 
 
+# A check's state on a report, one instance each (they are immutable): a record holds one per check.
+PASSED, FAILED = CheckRun(CheckState.PASS), CheckRun(CheckState.FAIL)
+
+
+@lru_cache(maxsize=256)  # the declared reasons: a few dozen
+def not_run_because(reason: str) -> CheckRun:
+    return CheckRun(CheckState.NOT_RUN, reason)
+
+
 @dataclass(frozen=True)
 class Check:
     id: str
@@ -126,9 +135,13 @@ class Check:
 
     def state(self, findings: list[Finding], missing: Requirement | None) -> CheckRun:
         """`run` with the unmet requirement already known (None: every requirement met)."""
+        return self.state_of({f.check for f in findings}, missing)
+
+    def state_of(self, failed: Container[str], missing: Requirement | None) -> CheckRun:
+        """`state` with the ids of the checks that found something already known."""
         if missing is not None:
-            return CheckRun(CheckState.NOT_RUN, missing.reason)
-        return CheckRun(CheckState.FAIL if any(f.check == self.id for f in findings) else CheckState.PASS)
+            return not_run_because(missing.reason)
+        return FAILED if self.id in failed else PASSED
 
     @property
     def doc(self) -> str:
@@ -198,7 +211,8 @@ class Sum:
         found = values(record, self.cells)
         if found is None:
             return None
-        listed, total = sum(found[:-1]), found[-1]
+        total = found.pop()  # a list of our own: the parts are left, summed in the same order
+        listed = sum(found)
         return (listed, total) if listed != total else None
 
     @cached_property  # the rules are made once and asked on every report

@@ -371,8 +371,8 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     runs: list[RunRow] = []
     marked_runs: dict[str, list[Reading]] = {}
     for row in table.rows:
-        tokens = found.get(row.key)
-        plain = plain_row_cells(tokens, row.column_keys) if tokens is not None else None
+        row_tokens = found.get(row.key)
+        plain = plain_row_cells(row_tokens, row.column_keys) if row_tokens is not None else None
         if plain is not None:
             cells[row.key] = plain
             continue
