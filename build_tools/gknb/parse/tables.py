@@ -145,12 +145,15 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
     """Cell tokens per row key. A label seen again after its row has values is a continuation.
     Grid rows of numbers outside any label's row go to `orphans` (when given), in document order."""
     rows: dict[str, list[Token]] = {}
+    # has_values of the rows, kept as they grow: asked at every label and every text after a row
+    valued: set[str] = set()
     current: list[Token] | None = None
+    current_valued = False  # has_values(current)
     label: Token | None = None
     label_key: str | None = None  # the row `current` collects for
     last_valued: str | None = None
     started = not table.first_row
-    text = TokenKind.TEXT
+    text, empty = TokenKind.TEXT, TokenKind.EMPTY
     for token in tokens:
         if token.kind is not text:
             # in_label_row(label, token), inline: this runs for every cell of every table
@@ -158,8 +161,11 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
                 # A grid cell outside its label's grid row (a converter left the labels beside the
                 # table): which row it belongs to is not shown, so it goes to none.
                 current = None
-            if current is not None:
+            if current is not None and label_key is not None:
                 current.append(token)
+                if token.kind is not empty and not current_valued:
+                    current_valued = True
+                    valued.add(label_key)
                 if not token.loose:  # a lone number on a text line says nothing of where rows stand
                     last_valued = label_key
             elif orphans is not None and started and token.exact:
@@ -172,14 +178,16 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
         row = match_row(parts.label, table, parts.interleaved)
         if row is not None and (started or row.key == table.first_row):
             started, label, label_key = True, token, row.key
-            if row.key in rows and has_values(rows[row.key]):
+            if row.key in valued:  # seen again after its row has values: a continuation
                 current = None
             else:
                 numbers = parts.numbers  # most labels have none run on: no list to make, nothing to look at
                 current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in numbers] if numbers else []
-                if numbers and has_values(current):
+                current_valued = bool(numbers) and has_values(current)
+                if current_valued:
+                    valued.add(row.key)
                     last_valued = row.key
-        elif current is not None and has_values(current):
+        elif current is not None and current_valued:
             current = None  # unmatched text after the values: a group label or the table's end
     return rows
 
@@ -193,12 +201,19 @@ def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], tabl
     and only when the table's relations then hold."""
     order = list(table.standard_rows)
     valued = [row.key for row in order if is_full_row(found.get(row.key, []), row, table.align)]
+    position: dict[str, int] = {}
+    for index, row in enumerate(order):
+        position.setdefault(row.key, index)
+    is_valued = set(valued)
+    after_row: dict[str | None, list[list[Token]]] = {}
+    for orphan in orphans:
+        after_row.setdefault(orphan.after, []).append(orphan.tokens)
     placed: dict[str, list[Token]] = {}
     for before, after in zip([None, *valued], [*valued, None]):
-        start = 0 if before is None else next(i for i, r in enumerate(order) if r.key == before) + 1
-        end = len(order) if after is None else next(i for i, r in enumerate(order) if r.key == after)
-        gap = [row for row in order[start:end] if row.key not in valued]
-        lines = [o.tokens for o in orphans if o.after == before]
+        start = 0 if before is None else position[before] + 1
+        end = len(order) if after is None else position[after]
+        gap = [row for row in order[start:end] if row.key not in is_valued]
+        lines = after_row.get(before, [])
         if gap and len(gap) == len(lines) and all(len(t) == len(r.columns) for t, r in zip(lines, gap)):
             placed.update((row.key, tokens) for row, tokens in zip(gap, lines))
     return placed
@@ -207,6 +222,8 @@ def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], tabl
 def is_full_row(tokens: list[Token], row: Row, side: Align) -> bool:
     """The row's values can be laid out on its columns (not garbled for want of numbers)."""
     width = len(row.columns)
+    if plain_row_cells(tokens, row.column_keys) is not None:
+        return True  # the common row, checked first as it is cheap: a value per column
     return has_values(tokens) and not is_unplaceable(tokens, width) and align(tokens, width, side) is not None
 
 
