@@ -223,7 +223,7 @@ def is_full_row(tokens: list[Token], row: Row, side: Align) -> bool:
     """The row's values can be laid out on its columns (not garbled for want of numbers)."""
     width = len(row.columns)
     if plain_row_cells(tokens, row.column_keys) is not None:
-        return True  # the common row, checked first as it is cheap: a value per column
+        return has_values(tokens)  # the common row, checked first as it is cheap: it is placeable
     return has_values(tokens) and not is_unplaceable(tokens, width) and align(tokens, width, side) is not None
 
 
@@ -301,17 +301,20 @@ def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Ce
 
 
 def plain_row_cells(tokens: list[Token], keys: Sequence[str]) -> dict[str, Cell] | None:
-    """The common row, checked first as it is cheap: as many tokens as columns, each a value printed
-    on its own (not empty, not run on from a label nor loose in text, no sign, not OCR'd). Its cells are
-    the tokens in order, as row_cells gives them (no digit run, no marked run: those need fewer values
-    than columns, a glued token or a sign); None for any other row."""
-    if len(tokens) != len(keys):
+    """The common row, checked first as it is cheap: as many cells as columns, none run on from a label
+    nor loose in text, no sign, not OCR'd, and in a real grid or ending with a value (a text row's
+    trailing empty cells are dropped and the row aligned: row_cells). Its cells are the tokens in order,
+    as row_cells gives them: a digit run needs a glued token or no empty cell and fewer values than
+    columns, a marked run a glued token or a sign. None for any other row."""
+    if not tokens or len(tokens) != len(keys):
         return None
-    empty = TokenKind.EMPTY
+    grid = True
     for token in tokens:
-        if (token.kind is empty or token.glued or token.loose or token.confidence is not None
-                or "+" in token.raw or "-" in token.raw):
+        if token.glued or token.loose or token.confidence is not None or "+" in token.raw or "-" in token.raw:
             return None
+        grid = grid and token.exact
+    if not grid and tokens[-1].kind is TokenKind.EMPTY:
+        return None
     return {key: cell_of(token.kind, token.raw) for key, token in zip(keys, tokens)}
 
 
