@@ -63,8 +63,20 @@ TABLE_MARKERS = {"proactive": ("第二十条", "本年制发件数", "本年新�
 
 
 def holds_its_table(lines: Sequence[Line], key: str, start: int, end: int) -> bool:
-    text = "".join(normalise_label(line.text) for line in lines[start + 1:end])
-    return any(marker in text for marker in TABLE_MARKERS.get(key, ()))
+    """A marker in the section's labels run together: looked for line by line, in each line's label with
+    the end of the text before it (a marker may straddle two lines), so that the search stops where the
+    table starts instead of normalising every line of the section."""
+    markers = TABLE_MARKERS.get(key, ())
+    if not markers:
+        return False
+    reach = max(len(marker) for marker in markers) - 1  # what of the text before a line a marker can start in
+    before = ""
+    for index in range(start + 1, min(end, len(lines))):
+        window = before + normalise_label(lines[index].text)
+        if any(marker in window for marker in markers):
+            return True
+        before = window[-reach:] if reach else ""
+    return False
 
 
 def chosen_headings(lines: Sequence[Line], candidates: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -85,7 +97,9 @@ def find_sections(lines: Sequence[Line]) -> list[SectionSpan]:
     """Headings of the six sections, each found once and in order."""
     order = [key for key, _t, _p in SECTIONS]
     titles = {key: title for key, title, _p in SECTIONS}
-    candidates = [(key, index) for index, line in enumerate(lines) if (key := section_key_of(line))]
+    text_kind = LineKind.TEXT  # section_key_of, inline: asked of every line
+    candidates = [(key, index) for index, line in enumerate(lines)
+                  if line.kind is text_kind and (key := section_key_of_text(line.text))]
     found: list[tuple[str, int]] = []
     for key, index in chosen_headings(lines, candidates):
         if not found or order.index(key) > order.index(found[-1][0]):
