@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from typing import Sequence
 
 from gknb.model.document import Line, LineKind
@@ -243,7 +244,7 @@ def publication_date(lines: Sequence[Line], first_section: int = -1) -> str | No
 
 def detect_template(lines: Sequence[Line], year: int | None) -> str | None:
     """2021 or 2019 by the labels the tables print (SPEC signals); legacy for old reports without them."""
-    cells = {cell for line in lines for cell in line.cells}  # distinct first: "0" and such fill the tables
+    cells = set(chain.from_iterable([line.cells for line in lines]))  # distinct first: "0" and such fill the tables
     labels = {normalise_label(cell) for cell in cells if 0 < len(cell) <= 80}
     text = "\n".join(labels)
     score_2021 = sum(1 for s in SIGNALS_2021 if s in text)
