@@ -289,7 +289,7 @@ def is_unplaceable(tokens: list[Token], width: int) -> bool:
 def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Cell]:
     keys = row.column_keys
     if tokens is None:
-        return {k: MISSING_CELL for k in keys}
+        return dict.fromkeys(keys, MISSING_CELL)
     if is_unplaceable(tokens, len(keys)):
         raw = " ".join(t.raw.strip() for t in tokens)
         return {k: Cell(None, CellState.GARBLED, raw) for k in keys}
@@ -571,7 +571,7 @@ def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: b
     for index, row in enumerate(table.rows):
         keys = [c.key for c in row.columns]
         if data is None:
-            cells[row.key] = {k: MISSING_CELL for k in keys}
+            cells[row.key] = dict.fromkeys(keys, MISSING_CELL)
         elif slots is None:
             cells[row.key] = {k: Cell(None, CellState.GARBLED, "") for k in keys}
         else:
