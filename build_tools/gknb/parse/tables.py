@@ -67,17 +67,21 @@ def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
 def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     one_per_line = is_one_cell_per_line(lines)
     tokens: list[Token] = []
-    make, noise = tuple.__new__, TokenKind.NOISE
+    append, make, kind_of, noise = tokens.append, tuple.__new__, cell_kind, TokenKind.NOISE
+    grid, tabs, text = LineKind.GRID, LineKind.TABS, LineKind.TEXT
     for index, line in lines:
-        cells = line_cells(line, one_per_line)
-        exact, loose = line.kind is LineKind.GRID, line.kind is LineKind.TEXT
+        line_kind = line.kind
+        # line_cells gives a grid row's cells, and a tab row's outside the one-cell-per-line layout, as they are
+        plain = line_kind is grid or (line_kind is tabs and not one_per_line)
+        cells = line.cells if plain else line_cells(line, one_per_line)
+        exact, loose = line_kind is grid, line_kind is text
         if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
             # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) built as the tuple it is: keyword
             # arguments and the named tuple's __new__ (or _make) cost more than the rest of this loop
             for cell in cells:
-                kind = cell_kind(cell)
+                kind = kind_of(cell)
                 if kind is not noise:
-                    tokens.append(make(Token, (kind, cell, index, False, exact, loose, None)))
+                    append(make(Token, (kind, cell, index, False, exact, loose, None)))
             continue
         tokens.extend(token for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
                       if slot not in line.covered  # a merged cell's other slots are no cells
