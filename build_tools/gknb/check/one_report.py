@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Container, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, check, complete_relation, has_table,
                                 issue, number, table_present, values)
@@ -84,13 +84,13 @@ def printed_outcome_rows(record: Record) -> tuple[str, ...]:
     tables = OFFICIAL_TABLES.get(record.template or "")
     if tables is None:
         return ()
-    return outcome_keys(printed_rows(tables[1], record.tables.get("applications", {})))
+    table, printed = tables[1], record.tables.get("applications", {})
+    return printed_outcome_keys(table, tuple(key for key in alternative_rows(table) if key in printed))
 
 
-def printed_rows(table: Table, printed: Container[str]) -> tuple[Row, ...]:
-    """table.printed_rows(printed), which depends only on the alternative rows printed: made once for each
-    set of them (asked by several checks of every report)."""
-    return printed_rows_with(table, tuple(key for key in alternative_rows(table) if key in printed))
+@lru_cache(maxsize=256)  # asked by several checks of every report: made once for each set of alternatives
+def printed_outcome_keys(table: Table, alternatives: tuple[str, ...]) -> tuple[str, ...]:
+    return outcome_keys(printed_rows_with(table, alternatives))
 
 
 @lru_cache(maxsize=None)  # the few official tables
@@ -100,6 +100,7 @@ def alternative_rows(table: Table) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def printed_rows_with(table: Table, alternatives: tuple[str, ...]) -> tuple[Row, ...]:
+    """table.printed_rows(printed), which depends only on the alternative rows printed."""
     return table.printed_rows(alternatives)
 
 
