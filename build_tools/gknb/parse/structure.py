@@ -234,12 +234,22 @@ def publication_date(lines: Sequence[Line], first_section: int = -1) -> str | No
     field = published_field(lines, preamble_end(lines, first_section))
     if field is not None:
         return field
-    texts = [clean_line(line.text) for line in lines if line.kind is LineKind.TEXT and clean_line(line.text)]
-    for text in reversed(texts[-TRAILER_LINES:]):
+    for text in last_texts(lines, TRAILER_LINES):
         match = DATE_LINE_RE.match(to_halfwidth(text))
         if match:
             return iso_date(*match.groups())
     return None
+
+
+def last_texts(lines: Sequence[Line], count: int) -> list[str]:
+    """The last `count` non-empty cleaned text lines, last first (read from the end: the rest is not needed)."""
+    found: list[str] = []
+    for line in reversed(lines):
+        if len(found) == count:
+            break
+        if line.kind is LineKind.TEXT and (text := clean_line(line.text)):
+            found.append(text)
+    return found
 
 
 def detect_template(lines: Sequence[Line], year: int | None) -> str | None:
