@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from functools import cached_property, lru_cache
+from typing import Any, Callable, Container, Iterable, Iterator, Mapping
 
 from gknb.model.numbers import format_number
 from gknb.model.record import (MISSING_CELL, NO_CELLS, NO_ROW, NUMERIC_STATES, About, Cell, CellState, CheckRun,
@@ -80,6 +80,15 @@ def shown(name: str, value: Any) -> Any:
     return value
 
 
+# A check's state on a report, one instance each (they are immutable): a record holds one per check.
+PASSED, FAILED = CheckRun(CheckState.PASS), CheckRun(CheckState.FAIL)
+
+
+@lru_cache(maxsize=256)  # the declared reasons: a few dozen
+def not_run_because(reason: str) -> CheckRun:
+    return CheckRun(CheckState.NOT_RUN, reason)
+
+
 @dataclass(frozen=True)
 class Check:
     id: str
@@ -99,7 +108,10 @@ class Check:
 
     def unmet(self, *args: Any) -> Requirement | None:
         """The first requirement these reports do not meet: the reason the check did not run."""
-        return next((r for r in self.requires if not r.met(*args)), None)
+        for requirement in self.requires:  # a loop, not next() over a generator: asked of every check and report
+            if not requirement.met(*args):
+                return requirement
+        return None
 
     def requirement(self, reason: str) -> Requirement | None:
         return next((r for r in self.requires if r.reason == reason), None)
@@ -123,9 +135,13 @@ class Check:
 
     def state(self, findings: list[Finding], missing: Requirement | None) -> CheckRun:
         """`run` with the unmet requirement already known (None: every requirement met)."""
+        return self.state_of({f.check for f in findings}, missing)
+
+    def state_of(self, failed: Container[str], missing: Requirement | None) -> CheckRun:
+        """`state` with the ids of the checks that found something already known."""
         if missing is not None:
-            return CheckRun(CheckState.NOT_RUN, missing.reason)
-        return CheckRun(CheckState.FAIL if any(f.check == self.id for f in findings) else CheckState.PASS)
+            return not_run_because(missing.reason)
+        return FAILED if self.id in failed else PASSED
 
     @property
     def doc(self) -> str:
@@ -153,17 +169,34 @@ def number(cell: Cell) -> float | None:
     return float(cell.value) if cell.is_number and cell.value is not None else None
 
 
-def values(record: Record, keys: Iterable[str]) -> list[float] | None:
+def values(record: Record, keys: tuple[str, ...]) -> list[float] | None:
     """The numbers in these cells, or None when any of them shows no number (nothing to verify)."""
     found = []
     tables = record.tables
-    for key in keys:  # run for every check of every report: the first cell without a number ends it
-        table, row, column = split_cell_key(key)  # record.cell and number(), inline: the checks' inner loop
-        cell = tables.get(table, NO_CELLS).get(row, NO_ROW).get(column, MISSING_CELL)
-        if cell.value is None or cell.state not in NUMERIC_STATES:
-            return None
-        found.append(float(cell.value))
+    for table, row, columns in split_rows(keys):  # run for every check of every report: the first cell
+        # without a number ends it; record.cell and number(), inline: the checks' inner loop
+        cells = tables.get(table, NO_CELLS).get(row, NO_ROW)
+        for column in columns:
+            cell = cells.get(column, MISSING_CELL)
+            value = cell.value
+            if value is None or cell.state not in NUMERIC_STATES:
+                return None
+            found.append(float(value))
     return found
+
+
+@lru_cache(maxsize=4096)  # the checks' relations are the same few hundred tuples for every report
+def split_rows(keys: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The keys as (table, row, columns) for each run of keys in one row, in order (a row total's
+    cells are one row: its dict is looked up once)."""
+    rows: list[tuple[str, str, tuple[str, ...]]] = []
+    for key in keys:
+        table, row, column = split_cell_key(key)
+        if rows and rows[-1][:2] == (table, row):
+            rows[-1] = (table, row, (*rows[-1][2], column))
+        else:
+            rows.append((table, row, (column,)))
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
@@ -178,7 +211,8 @@ class Sum:
         found = values(record, self.cells)
         if found is None:
             return None
-        listed, total = sum(found[:-1]), found[-1]
+        total = found.pop()  # a list of our own: the parts are left, summed in the same order
+        listed = sum(found)
         return (listed, total) if listed != total else None
 
     @cached_property  # the rules are made once and asked on every report

@@ -16,11 +16,11 @@ from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, ch
                                 issue, number, table_present, values)
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.official_tables import (cell_label, row_label, run_label, TABLE_NAMES, APPEAL_COLUMNS, APPEAL_GROUPS, APPLICANTS, OFFICIAL_TABLES, SECTIONS,
-                                        outcome_keys)
+                                        Row, Table, outcome_keys)
 from gknb.model.record import About, CellState, Record, Severity, split_cell_key
 from gknb.model.numbers import format_number
 from gknb.parse.confirm import Broken, broken_relations
-from gknb.parse.statements import OUTCOMES, statements
+from gknb.parse.statements import OUTCOMES, Statement, statements
 
 # ---- table arithmetic (勾稽关系) -------------------------------------------------------------------
 
@@ -73,9 +73,9 @@ def applicant_sum(row_key: str) -> Sum:
 def check_row_total(record: Record) -> Iterator[Issue]:
     """Per row of table 三: the six applicant columns add up to 总计."""
     for rule in applicant_sums(record):
-        row_key = split_row(rule.total)
         broken = rule.broken(record)
         if broken:
+            row_key = split_row(rule.total)
             yield issue(*rule.cells, row=APPLICATION_ROW_LABELS.get(row_key, row_key), listed=broken[0], total=broken[1])
 
 
@@ -84,7 +84,29 @@ def printed_outcome_rows(record: Record) -> tuple[str, ...]:
     tables = OFFICIAL_TABLES.get(record.template or "")
     if tables is None:
         return ()
-    return outcome_keys(tables[1].printed_rows(record.tables.get("applications", {})))
+    table, printed = tables[1], record.tables.get("applications", {})
+    return printed_outcome_keys(table, tuple(key for key in alternative_rows(table) if key in printed))
+
+
+@lru_cache(maxsize=256)  # asked by several checks of every report: made once for each set of alternatives
+def printed_outcome_keys(table: Table, alternatives: tuple[str, ...]) -> tuple[str, ...]:
+    return outcome_keys(printed_rows_with(table, alternatives))
+
+
+@lru_cache(maxsize=None)  # the few official tables
+def alternative_rows(table: Table) -> tuple[str, ...]:
+    return tuple(row.key for row in table.rows if row.instead_of)
+
+
+@lru_cache(maxsize=256)
+def printed_rows_with(table: Table, alternatives: tuple[str, ...]) -> tuple[Row, ...]:
+    """table.printed_rows(printed), which depends only on the alternative rows printed."""
+    return table.printed_rows(alternatives)
+
+
+@lru_cache(maxsize=256)
+def printed_row_keys(table: Table, alternatives: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(row.key for row in printed_rows_with(table, alternatives))
 
 
 def split_row(key: str) -> str:
@@ -160,8 +182,18 @@ def check_old_template(record: Record) -> Iterator[Issue]:
 
 
 def cells_in_state(record: Record, state: CellState) -> list[str]:
-    return [f"{t}.{r}.{c}" for t, rows in record.tables.items() for r, cols in rows.items()
-            for c, cell in cols.items() if cell.state is state]
+    return cells_in_states(record, (state,))[state]
+
+
+def cells_in_states(record: Record, states: Iterable[CellState]) -> dict[CellState, list[str]]:
+    """The keys of the cells in each of these states, in table order: one pass over the cells."""
+    found: dict[CellState, list[str]] = {state: [] for state in states}
+    for t, rows in record.tables.items():
+        for r, cols in rows.items():
+            for c, cell in cols.items():
+                if cell.state in found:
+                    found[cell.state].append(f"{t}.{r}.{c}")
+    return found
 
 
 # Cells our reading could not decide (`ambiguous`: digits that split several ways) are reported by
@@ -188,11 +220,21 @@ def check_completeness(record: Record) -> Iterator[Issue]:
         if missing_tables:
             yield issue(variant="tables", items="、".join(missing_tables))
     split_runs = set(run_cell_keys(record))  # digit_runs reports those
+    by_state = cells_in_states(record, CELL_STATE_VARIANTS)
+    tables_present: dict[str, bool] = {}
     for state, variant in CELL_STATE_VARIANTS.items():
-        keys = [k for k in cells_in_state(record, state) if k not in split_runs
-                and (state is not CellState.MISSING or (has_table(record, k.split(".")[0]) and is_printed_row(record, k)))]
+        keys = [k for k in by_state[state] if k not in split_runs
+                and (state is not CellState.MISSING or (table_is_present(record, k.split(".")[0], tables_present)
+                                                        and is_printed_row(record, k)))]
         if keys:
             yield issue(*keys, variant=variant, items=listed_cells(record, state, keys))
+
+
+def table_is_present(record: Record, table: str, known: dict[str, bool]) -> bool:
+    """has_table, asked once per table for the many missing cells of one report (`known` keeps the answers)."""
+    if table not in known:
+        known[table] = has_table(record, table)
+    return known[table]
 
 
 def is_printed_row(record: Record, key: str) -> bool:
@@ -200,7 +242,10 @@ def is_printed_row(record: Record, key: str) -> bool:
     prints the single （六）其他处理 row instead (outcome_total counts that row)."""
     table_key, row_key, _column = split_cell_key(key)
     table = next((t for t in OFFICIAL_TABLES.get(record.template or "", ()) if t.key == table_key), None)
-    return table is None or row_key in {r.key for r in table.printed_rows(record.tables.get(table_key, {}))}
+    if table is None:
+        return True
+    printed = record.tables.get(table_key, {})
+    return row_key in printed_row_keys(table, tuple(key for key in alternative_rows(table) if key in printed))
 
 
 def listed_cells(record: Record, state: CellState, keys: list[str]) -> str:
@@ -389,7 +434,12 @@ def narrative_readings(record: Record, quantity: str) -> tuple[tuple[str, ...], 
 def stated_figures(record: Record) -> bool:
     """The text states a figure the tables can be compared with."""
     return any(any(values(record, keys) is not None for keys in narrative_readings(record, s.quantity))
-               for s in statements(all_text(record)))
+               for s in stated(all_text(record)))
+
+
+@lru_cache(maxsize=8)  # the requirement and the check read the same text of a report
+def stated(text: str) -> tuple[Statement, ...]:
+    return tuple(statements(text))
 
 
 def all_text(record: Record) -> str:
@@ -400,8 +450,24 @@ def rows_add_up(record: Record, totals: Iterable[str]) -> bool:
     """Every row whose total these cells are adds up in itself. A stated figure is read as a sum of
     totals (新收 + 上年结转) only from rows that do: a 总计 slipped into the next row (新收 6,1,…,0 over
     结转 0,…,0,7) must not make the text's 7 agree."""
-    rules = {rule.total: rule for rule in (*applicant_sums(record), *appeal_sums(record))}
-    return all(key not in rules or rules[key].broken(record) is None for key in totals)
+    for key in totals:
+        rule = total_rule(record, key)
+        if rule is not None and rule.broken(record) is not None:
+            return False
+    return True
+
+
+APPEAL_TOTALS = {rule.total: rule for rule in APPEAL_SUMS}
+
+
+def total_rule(record: Record, key: str) -> Sum | None:
+    """The row rule (applicant_sums, appeal_sums) whose total is this cell, if the record has one."""
+    if key in APPEAL_TOTALS:
+        return APPEAL_TOTALS[key]
+    table, row, column = split_cell_key(key)
+    if table == "applications" and column == "total" and row in record.tables.get("applications", {}):
+        return applicant_sum(row)
+    return None
 
 
 @check("narrative", Severity.WARNING, "正文与表格数字一致", "正文称{quantity} {stated} 件，表格为 {table} 件：“{sentence}”",
@@ -410,7 +476,7 @@ def rows_add_up(record: Record, totals: Iterable[str]) -> bool:
        basis="审查时核对正文与表格")
 def check_narrative(record: Record) -> Iterator[Issue]:
     """Figures stated in the text (收到申请、办结、行政复议、行政诉讼 件数) match the tables; the sentence is quoted."""
-    for statement in statements(all_text(record)):
+    for statement in stated(all_text(record)):
         compared = narrative_readings(record, statement.quantity)
         readings = [values(record, keys) for keys in compared if len(keys) == 1 or rows_add_up(record, keys)]
         sums = [sum(r) for r in readings if r is not None]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from gknb.check import across_years, one_report
-from gknb.check.declare import KNOWN_YEAR, Check, Requirement, Scope
-from gknb.model.record import CheckRun, CheckState, Finding, Record, Severity
+from gknb.check.declare import KNOWN_YEAR, Check, Requirement, Scope, not_run_because
+from gknb.model.record import CheckRun, Finding, Record, Severity
 
 CHECKS: tuple[Check, ...] = (
     one_report.check_balance,
@@ -80,12 +80,13 @@ def check_report(record: Record) -> None:
     state; the cross-report checks are not_run until `run_corpus_checks` compares the report."""
     unmet = {c.id: c.unmet(record) for c in REPORT_CHECKS}  # once per check: findings and state both need it
     record.findings = [c.finding(found) for c in REPORT_CHECKS if unmet[c.id] is None for found in c.function(record)]
-    record.checks = {c.id: c.state(record.findings, unmet[c.id]) if c.scope is Scope.REPORT
-                     else CheckRun(CheckState.NOT_RUN, across_years.NOT_COMPARED.reason) for c in CHECKS}
+    failed = {f.check for f in record.findings}
+    record.checks = {c.id: c.state_of(failed, unmet[c.id]) if c.scope is Scope.REPORT
+                     else not_run_because(across_years.NOT_COMPARED.reason) for c in CHECKS}
 
 
 def not_run(reason: Requirement) -> CheckRun:
-    return CheckRun(CheckState.NOT_RUN, reason.reason)
+    return not_run_because(reason.reason)
 
 
 def run_corpus_checks(records: list[Record]) -> None:

@@ -51,9 +51,10 @@ def read_tables(lines: Sequence[Line], sections: list[SectionSpan], template: st
 def section_paragraphs(lines: Sequence[Line], start: int, end: int, skip: list[tuple[int, int]]) -> str:
     """The section's paragraphs: text lines outside the tables, without converter debris."""
     kept = []
+    skipped = {index for a, b in skip for index in range(max(a, start), min(b, end - 1) + 1)}  # the table lines here
     for index in range(start, end):
         line = lines[index]
-        if line.kind is not LineKind.TEXT or any(a <= index <= b for a, b in skip):
+        if line.kind is not LineKind.TEXT or index in skipped:
             continue
         text = clean_line(line.text)
         if TRAILER_RE.match(text):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from gknb.parse import divisions as dv
@@ -100,9 +101,10 @@ class RegionResult:
 # ---------------------------------------------------------------- finding names
 
 
+@lru_cache(maxsize=8)  # a report's text is compacted for its region and again for its body type
 def compact(text: str) -> str:
     """Whitespace removed: PDF text breaks names (海 阳 市) across spaces and lines."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())  # str.split's whitespace is re's \s
 
 
 MAX_CACHED_RUNS = 1 << 16  # distinct runs kept with their spans (a few MB)

@@ -8,6 +8,7 @@ parser inferred rather than read is listed in `record.inferred`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -45,7 +46,8 @@ def sidecar_names(report: Path) -> tuple[str, ...]:
 def sidecar_files(report: Path) -> list[Path]:
     """The report's sidecars: files beside it, or links to files beside the file it is (a split build
     links both); a link to a file elsewhere (/etc/…) is not read, its content would reach the portal."""
-    candidates = [report.with_name(n) for n in sidecar_names(report) if report.with_name(n).is_file()]
+    folder = os.path.dirname(report)  # os.path, not a Path per name: asked for every report, twice
+    candidates = [report.with_name(n) for n in sidecar_names(report) if os.path.isfile(os.path.join(folder, n))]
     if not any(candidate.is_symlink() for candidate in candidates):
         return candidates
     home = report.resolve().parent

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from typing import Sequence
 
 from gknb.model.document import Line, LineKind
@@ -63,8 +64,20 @@ TABLE_MARKERS = {"proactive": ("第二十条", "本年制发件数", "本年新�
 
 
 def holds_its_table(lines: Sequence[Line], key: str, start: int, end: int) -> bool:
-    text = "".join(normalise_label(line.text) for line in lines[start + 1:end])
-    return any(marker in text for marker in TABLE_MARKERS.get(key, ()))
+    """A marker in the section's labels run together: looked for line by line, in each line's label with
+    the end of the text before it (a marker may straddle two lines), so that the search stops where the
+    table starts instead of normalising every line of the section."""
+    markers = TABLE_MARKERS.get(key, ())
+    if not markers:
+        return False
+    reach = max(len(marker) for marker in markers) - 1  # what of the text before a line a marker can start in
+    before = ""
+    for index in range(start + 1, min(end, len(lines))):
+        window = before + normalise_label(lines[index].text)
+        if any(marker in window for marker in markers):
+            return True
+        before = window[-reach:] if reach else ""
+    return False
 
 
 def chosen_headings(lines: Sequence[Line], candidates: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -85,7 +98,9 @@ def find_sections(lines: Sequence[Line]) -> list[SectionSpan]:
     """Headings of the six sections, each found once and in order."""
     order = [key for key, _t, _p in SECTIONS]
     titles = {key: title for key, title, _p in SECTIONS}
-    candidates = [(key, index) for index, line in enumerate(lines) if (key := section_key_of(line))]
+    text_kind = LineKind.TEXT  # section_key_of, inline: asked of every line
+    candidates = [(key, index) for index, line in enumerate(lines)
+                  if line.kind is text_kind and (key := section_key_of_text(line.text))]
     found: list[tuple[str, int]] = []
     for key, index in chosen_headings(lines, candidates):
         if not found or order.index(key) > order.index(found[-1][0]):
@@ -219,17 +234,28 @@ def publication_date(lines: Sequence[Line], first_section: int = -1) -> str | No
     field = published_field(lines, preamble_end(lines, first_section))
     if field is not None:
         return field
-    texts = [clean_line(line.text) for line in lines if line.kind is LineKind.TEXT and clean_line(line.text)]
-    for text in reversed(texts[-TRAILER_LINES:]):
+    for text in last_texts(lines, TRAILER_LINES):
         match = DATE_LINE_RE.match(to_halfwidth(text))
         if match:
             return iso_date(*match.groups())
     return None
 
 
+def last_texts(lines: Sequence[Line], count: int) -> list[str]:
+    """The last `count` non-empty cleaned text lines, last first (read from the end: the rest is not needed)."""
+    found: list[str] = []
+    for line in reversed(lines):
+        if len(found) == count:
+            break
+        if line.kind is LineKind.TEXT and (text := clean_line(line.text)):
+            found.append(text)
+    return found
+
+
 def detect_template(lines: Sequence[Line], year: int | None) -> str | None:
     """2021 or 2019 by the labels the tables print (SPEC signals); legacy for old reports without them."""
-    labels = {normalise_label(cell) for line in lines for cell in line.cells if 0 < len(cell) <= 80}
+    cells = set(chain.from_iterable([line.cells for line in lines]))  # distinct first: "0" and such fill the tables
+    labels = {normalise_label(cell) for cell in cells if 0 < len(cell) <= 80}
     text = "\n".join(labels)
     score_2021 = sum(1 for s in SIGNALS_2021 if s in text)
     score_2019 = sum(1 for s in SIGNALS_2019 if s in text)

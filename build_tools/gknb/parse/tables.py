@@ -15,7 +15,7 @@ from typing import Sequence
 
 from gknb.model.document import Line, LineKind
 from gknb.read.cleanup import is_number_row
-from gknb.parse.labels import (Token, TokenKind, cell_from_token, cell_kind, classify_cell, is_subsequence, normalise_label,
+from gknb.parse.labels import (Token, TokenKind, cell_from_token, cell_kind, cell_of, classify_cell, is_subsequence, normalise_label,
                                split_label_numbers)
 from gknb.model.record import MISSING_CELL, Cell, CellState
 from gknb.parse.confirm import relations_of, sides
@@ -43,7 +43,7 @@ class TableResult:
 
 def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
     """DOCX text dumps put each cell on its own tab-indented line, rows separated by blank lines."""
-    tab_lines = [line for _, line in lines if line.kind is LineKind.TABS and any(c.strip() for c in line.cells)]
+    tab_lines = [line for _, line in lines if line.kind is LineKind.TABS and line.text]  # text: its non-blank cells
     if not tab_lines:
         return False
     indented = sum(1 for line in tab_lines if len(line.cells) == 2 and not line.cells[0].strip())
@@ -67,18 +67,26 @@ def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
 def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     one_per_line = is_one_cell_per_line(lines)
     tokens: list[Token] = []
+    append, make, kind_of, noise = tokens.append, tuple.__new__, cell_kind, TokenKind.NOISE
+    grid, tabs, text = LineKind.GRID, LineKind.TABS, LineKind.TEXT
     for index, line in lines:
-        cells = line_cells(line, one_per_line)
-        exact, loose = line.kind is LineKind.GRID, line.kind is LineKind.TEXT
+        line_kind = line.kind
+        # line_cells gives a grid row's cells, and a tab row's outside the one-cell-per-line layout, as they are
+        plain = line_kind is grid or (line_kind is tabs and not one_per_line)
+        cells = line.cells if plain else line_cells(line, one_per_line)
+        exact, loose = line_kind is grid, line_kind is text
         if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
-            # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) without keyword arguments, which
-            # cost the named tuple's __new__ more than half of it: the fields in order, defaults spelled out
-            tokens.extend(Token._make((cell_kind(cell), cell, index, False, exact, loose, None)) for cell in cells)
+            # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) built as the tuple it is: keyword
+            # arguments and the named tuple's __new__ (or _make) cost more than the rest of this loop
+            for cell in cells:
+                kind = kind_of(cell)
+                if kind is not noise:
+                    append(make(Token, (kind, cell, index, False, exact, loose, None)))
             continue
-        tokens.extend(classify_cell(cell, index, exact, loose, confidence)
-                      for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
-                      if slot not in line.covered)  # a merged cell's other slots are no cells
-    return [t for t in tokens if t.kind is not TokenKind.NOISE]
+        tokens.extend(token for slot, (cell, confidence) in enumerate(zip(cells, cell_confidences(line, len(cells))))
+                      if slot not in line.covered  # a merged cell's other slots are no cells
+                      and (token := classify_cell(cell, index, exact, loose, confidence)).kind is not noise)
+    return tokens
 
 
 def cell_confidences(line: Line, count: int) -> Sequence[float | None]:
@@ -141,12 +149,15 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
     """Cell tokens per row key. A label seen again after its row has values is a continuation.
     Grid rows of numbers outside any label's row go to `orphans` (when given), in document order."""
     rows: dict[str, list[Token]] = {}
+    # has_values of the rows, kept as they grow: asked at every label and every text after a row
+    valued: set[str] = set()
     current: list[Token] | None = None
+    current_valued = False  # has_values(current)
     label: Token | None = None
     label_key: str | None = None  # the row `current` collects for
     last_valued: str | None = None
     started = not table.first_row
-    text = TokenKind.TEXT
+    text, empty = TokenKind.TEXT, TokenKind.EMPTY
     for token in tokens:
         if token.kind is not text:
             # in_label_row(label, token), inline: this runs for every cell of every table
@@ -154,8 +165,11 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
                 # A grid cell outside its label's grid row (a converter left the labels beside the
                 # table): which row it belongs to is not shown, so it goes to none.
                 current = None
-            if current is not None:
+            if current is not None and label_key is not None:
                 current.append(token)
+                if token.kind is not empty and not current_valued:
+                    current_valued = True
+                    valued.add(label_key)
                 if not token.loose:  # a lone number on a text line says nothing of where rows stand
                     last_valued = label_key
             elif orphans is not None and started and token.exact:
@@ -168,13 +182,16 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
         row = match_row(parts.label, table, parts.interleaved)
         if row is not None and (started or row.key == table.first_row):
             started, label, label_key = True, token, row.key
-            if row.key in rows and has_values(rows[row.key]):
+            if row.key in valued:  # seen again after its row has values: a continuation
                 current = None
             else:
-                current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in parts.numbers]
-                if has_values(current):
+                numbers = parts.numbers  # most labels have none run on: no list to make, nothing to look at
+                current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in numbers] if numbers else []
+                current_valued = bool(numbers) and has_values(current)
+                if current_valued:
+                    valued.add(row.key)
                     last_valued = row.key
-        elif current is not None and has_values(current):
+        elif current is not None and current_valued:
             current = None  # unmatched text after the values: a group label or the table's end
     return rows
 
@@ -188,12 +205,19 @@ def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], tabl
     and only when the table's relations then hold."""
     order = list(table.standard_rows)
     valued = [row.key for row in order if is_full_row(found.get(row.key, []), row, table.align)]
+    position: dict[str, int] = {}
+    for index, row in enumerate(order):
+        position.setdefault(row.key, index)
+    is_valued = set(valued)
+    after_row: dict[str | None, list[list[Token]]] = {}
+    for orphan in orphans:
+        after_row.setdefault(orphan.after, []).append(orphan.tokens)
     placed: dict[str, list[Token]] = {}
     for before, after in zip([None, *valued], [*valued, None]):
-        start = 0 if before is None else next(i for i, r in enumerate(order) if r.key == before) + 1
-        end = len(order) if after is None else next(i for i, r in enumerate(order) if r.key == after)
-        gap = [row for row in order[start:end] if row.key not in valued]
-        lines = [o.tokens for o in orphans if o.after == before]
+        start = 0 if before is None else position[before] + 1
+        end = len(order) if after is None else position[after]
+        gap = [row for row in order[start:end] if row.key not in is_valued]
+        lines = after_row.get(before, [])
         if gap and len(gap) == len(lines) and all(len(t) == len(r.columns) for t, r in zip(lines, gap)):
             placed.update((row.key, tokens) for row, tokens in zip(gap, lines))
     return placed
@@ -202,6 +226,8 @@ def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], tabl
 def is_full_row(tokens: list[Token], row: Row, side: Align) -> bool:
     """The row's values can be laid out on its columns (not garbled for want of numbers)."""
     width = len(row.columns)
+    if plain_row_cells(tokens, row.column_keys) is not None:
+        return has_values(tokens)  # the common row, checked first as it is cheap: it is placeable
     return has_values(tokens) and not is_unplaceable(tokens, width) and align(tokens, width, side) is not None
 
 
@@ -267,7 +293,7 @@ def is_unplaceable(tokens: list[Token], width: int) -> bool:
 def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Cell]:
     keys = row.column_keys
     if tokens is None:
-        return {k: MISSING_CELL for k in keys}
+        return dict.fromkeys(keys, MISSING_CELL)
     if is_unplaceable(tokens, len(keys)):
         raw = " ".join(t.raw.strip() for t in tokens)
         return {k: Cell(None, CellState.GARBLED, raw) for k in keys}
@@ -276,6 +302,24 @@ def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Ce
         raw = " ".join(t.raw.strip() for t in tokens if t.kind is not TokenKind.EMPTY)
         return {k: Cell(None, CellState.GARBLED, raw) for k in keys}
     return {k: cell_from_token(t) for k, t in zip(keys, slots)}
+
+
+def plain_row_cells(tokens: list[Token], keys: Sequence[str]) -> dict[str, Cell] | None:
+    """The common row, checked first as it is cheap: as many cells as columns, none run on from a label
+    nor loose in text, no sign, not OCR'd, and in a real grid or ending with a value (a text row's
+    trailing empty cells are dropped and the row aligned: row_cells). Its cells are the tokens in order,
+    as row_cells gives them: a digit run needs a glued token or no empty cell and fewer values than
+    columns, a marked run a glued token or a sign. None for any other row."""
+    if not tokens or len(tokens) != len(keys):
+        return None
+    grid = True
+    for token in tokens:
+        if token.glued or token.loose or token.confidence is not None or "+" in token.raw or "-" in token.raw:
+            return None
+        grid = grid and token.exact
+    if not grid and tokens[-1].kind is TokenKind.EMPTY:
+        return None
+    return {key: cell_of(token.kind, token.raw) for key, token in zip(keys, tokens)}
 
 
 def span_of(lines: Sequence[NumberedLine], used: Sequence[Token]) -> tuple[int, int] | None:
@@ -351,6 +395,11 @@ def read_row_table(lines: Sequence[NumberedLine], table: Table) -> TableResult:
     runs: list[RunRow] = []
     marked_runs: dict[str, list[Reading]] = {}
     for row in table.rows:
+        row_tokens = found.get(row.key)
+        plain = plain_row_cells(row_tokens, row.column_keys) if row_tokens is not None else None
+        if plain is not None:
+            cells[row.key] = plain
+            continue
         marked = marked_run_readings(found[row.key], len(row.columns)) if row.key in found else None
         if marked is not None:
             run = RunRow(row.key, tuple(t.raw for t in found[row.key]))
@@ -526,7 +575,7 @@ def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: b
     for index, row in enumerate(table.rows):
         keys = [c.key for c in row.columns]
         if data is None:
-            cells[row.key] = {k: MISSING_CELL for k in keys}
+            cells[row.key] = dict.fromkeys(keys, MISSING_CELL)
         elif slots is None:
             cells[row.key] = {k: Cell(None, CellState.GARBLED, "") for k in keys}
         else:

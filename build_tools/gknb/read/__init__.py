@@ -46,7 +46,7 @@ def read_document(path: Path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(path, f"无法打开文件（cannot open: {exc.strerror or exc}）") from exc
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), without copying the file
         raise ReadError(path, "空文件（empty file）")
     try:
         return reader.read(path, data)

@@ -215,10 +215,10 @@ def vertical_merge(properties: Any) -> str | None:
     return None if merge is None else str(merge.get(f"{_W}val", "continue"))
 
 
-def docx_lines(data: bytes) -> list[Line]:
+def docx_lines(package: zipfile.ZipFile) -> list[Line]:
     """Lines of the package's main document part; python-docx is not used to read (its element classes
     and style lookups cost 40 ms a report, lxml on the two parts we need about 2)."""
-    document, names = document_parts(data)
+    document, names = document_parts(package)
     body = document.find(f"{_W}body")
     lines: list[Line] = []
     for block in _unwrapped(body if body is not None else (), f"{_W}p", f"{_W}tbl"):
@@ -271,19 +271,18 @@ def content_type(package: zipfile.ZipFile, partname: str) -> str | None:
     return None
 
 
-def document_parts(data: bytes) -> tuple[Any, dict[str, str]]:
+def document_parts(package: zipfile.ZipFile) -> tuple[Any, dict[str, str]]:
     """The main document part's root (w:document) and the style names of the styles part; without a
     styles part, python-docx's default styles, which Word uses too (Heading1 is "heading 1")."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        main = related_part(package, "/", "officeDocument")
-        if main is None:
-            raise ValueError("the package has no main document part")
-        kind = content_type(package, main)
-        if kind != MAIN_DOCUMENT:
-            raise ValueError(f"not a Word document, the main part's content type is {kind!r}")
-        styles = related_part(package, main, "styles")
-        names = styles_of(package, styles.lstrip("/")) if styles else style_names(default_styles())
-        return part_xml(package, main), names
+    main = related_part(package, "/", "officeDocument")
+    if main is None:
+        raise ValueError("the package has no main document part")
+    kind = content_type(package, main)
+    if kind != MAIN_DOCUMENT:
+        raise ValueError(f"not a Word document, the main part's content type is {kind!r}")
+    styles = related_part(package, main, "styles")
+    names = styles_of(package, styles.lstrip("/")) if styles else style_names(default_styles())
+    return part_xml(package, main), names
 
 
 # Style names by the styles part as stored (its compressed bytes, CRC, size and method): reports made
@@ -338,11 +337,10 @@ def default_styles() -> bytes:
 MAX_XML_BYTES = 16 * 1024 * 1024
 
 
-def unpacked_bytes(data: bytes) -> tuple[int, int]:
+def unpacked_bytes(package: zipfile.ZipFile) -> tuple[int, int]:
     """What the package's parts inflate to, all and XML, as its directory declares (zipfile never reads
     past a declared size: a member that lies fails its CRC check)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        members = package.infolist()
+    members = package.infolist()
     xml = sum(info.file_size for info in members if info.filename.lower().endswith((".xml", ".rels")))
     return sum(info.file_size for info in members), xml
 
@@ -350,9 +348,11 @@ def unpacked_bytes(data: bytes) -> tuple[int, int]:
 def read_docx(path: Path, data: bytes) -> Document:
     if not data.startswith(b"PK"):
         raise ReadError(path, "不是有效的 DOCX 文件（not a DOCX file (no ZIP signature)）")
-    size, xml = unpacked_bytes(data)
-    for what, unpacked, limit in (("", size, MAX_UNPACKED_BYTES), ("的 XML 部分", xml, MAX_XML_BYTES)):
-        if unpacked > limit:
-            raise ReadError(path, f"DOCX{what}解压后过大（{unpacked / 1048576:.0f} MB，上限 {limit / 1048576:.0f} MB），"
-                                  "可能是压缩炸弹，未解析")
-    return Document(str(path), "docx", None, sha256_of(data), docx_lines(data))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:  # opened once: its directory is read for the limits and the parts
+        size, xml = unpacked_bytes(package)
+        for what, unpacked, limit in (("", size, MAX_UNPACKED_BYTES), ("的 XML 部分", xml, MAX_XML_BYTES)):
+            if unpacked > limit:
+                raise ReadError(path, f"DOCX{what}解压后过大（{unpacked / 1048576:.0f} MB，上限 {limit / 1048576:.0f} MB），"
+                                      "可能是压缩炸弹，未解析")
+        lines = docx_lines(package)
+    return Document(str(path), "docx", None, sha256_of(data), lines)

@@ -189,6 +189,9 @@ def html_table_rows(table: Any) -> list[list[str]]:
     return expand_spans(html_table_cells(table))
 
 
+_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+
+
 class _HtmlWalker:
     """Walks the content in document order, cutting text at block elements and <br>."""
 
@@ -216,7 +219,7 @@ class _HtmlWalker:
             self.flush()
             pre_lines = map(classify_text_line, split_lines(text_content(element)))
             self.lines.extend(line for line in pre_lines if line.text)
-        elif re.fullmatch(r"h[1-6]", tag):
+        elif tag in _HEADINGS:
             self.flush()
             self.buffer.append(normalise_space(text_content(element)))
             self.flush(int(tag[1]))

@@ -153,6 +153,9 @@ def gfm_tables(body: str) -> dict[int, int]:
             if token.type == "table_open" and token.map}
 
 
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
 def pipe_cells(raw: str) -> list[str]:
     """A pipe-table row's cells as the source writes them (escaped `\\|` kept as text). markdown-it's own
     cells are not used: it drops cells beyond the header's count, which shifts every number after."""
@@ -161,7 +164,7 @@ def pipe_cells(raw: str) -> list[str]:
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
-    cells = re.split(r"(?<!\\)\|", text)
+    cells = _UNESCAPED_PIPE.split(text)
     return [normalise_space(cell.replace("\\|", "|")) for cell in cells]
 
 
