@@ -399,3 +399,15 @@ def test_an_unreadable_row_shows_its_text_once_and_only_numbers_wear_the_error_f
     assert "cell-flagged" not in row.get("class")
     balance = cells["applications.new_received.total"]
     assert "cell-flagged" in balance.get("class")  # 95, a number the balance finding names
+
+
+def test_the_legend_names_the_marks_the_tables_show_and_the_checks_without_findings_one_line_each() -> None:
+    """record(): a blank, a garbled and a recovered cell, a finding on 本年新收 总计 (flagged, not the
+    likely wrong cell: one finding names it); no cell is n/a, missing, uncertain or corrected."""
+    page = html_of(report_markdown(record()))
+    swatches = [span.get("class").split()[1:] for span in page.xpath("//div[@class='gknb-legend']//span")]
+    assert swatches == [["cell-ok"], ["cell-recovered"], ["cell-blank"], ["cell-garbled"], ["cell-flagged"]]
+    rest = page.xpath("//ul[@class='gknb-checks-rest']/li")
+    assert [li.get("class") for li in rest] == ["gknb-checks-rest--pass", "gknb-checks-rest--not_run"][:len(rest)]
+    passed = [span.get("data-check") for span in rest[0].xpath("span[@data-check]")]
+    assert "balance" not in passed and "fee_statement" not in passed and "outcome_total" in passed
