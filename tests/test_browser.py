@@ -163,6 +163,21 @@ def test_phone_layout_scrolls_tables_not_the_page(browser: Any, base_url: str, s
     assert scrolls
 
 
+def test_on_a_phone_a_report_list_is_cards_each_value_after_its_heading(browser: Any, base_url: str) -> None:
+    """The list's cells carry no label in the HTML: gknb.js copies each column's heading to its cells,
+    and the phone layout prints it before the value."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + "browse/region/32/")
+    heads = page.eval_on_selector_all("table.gknb-reports thead th", "ths => ths.map(t => t.textContent.trim())")
+    labels = page.eval_on_selector("table.gknb-reports tbody tr", """tr => Array.from(tr.cells).map(
+        td => getComputedStyle(td, '::before').content)""")
+    shot(page, "list-cards-phone")
+    context.close()
+    assert heads[4:6] == ["本年新收", "予以公开率"]
+    assert labels[1:] == [f'"{h}"' for h in heads[1:]] and labels[0] == "none"
+
+
 def test_home_and_header_search_boxes_lead_to_results(page: Any, base_url: str) -> None:
     page.goto(base_url)
     page.fill("#gknb-home-q", "海阳市")
@@ -580,7 +595,7 @@ def test_a_provinces_2023_reports_sorted_by_administrative_review(page: Any, bas
     button.click()
     button.click()   # the second click sorts from the most
     shown = page.eval_on_selector_all("table.gknb-list tbody tr", f"""rs => rs.map(r => [
-        r.cells[0].textContent, r.cells[{column}].getAttribute('data-sort-value')])""")
+        r.cells[0].textContent, r.cells[{column}].getAttribute('data-sort-value') ?? r.cells[{column}].textContent])""")
     fujian = [r for r in site.corpus.records if str(r.region.get("code") or "").startswith("35") and r.year == 2023]
     assert len(shown) == len(fujian) == 3
     reviews = [float(v) for _name, v in shown if v]

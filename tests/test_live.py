@@ -84,7 +84,8 @@ def test_a_live_update_gives_the_site_a_full_build_gives(project: Path, tmp_path
 
 def test_a_second_year_turns_a_lone_bodys_address_into_its_timeline_and_back(project: Path, tmp_path: Path) -> None:
     """柱濮镇 has one report: its body address leads to it. A 2024 report added live makes that address
-    the timeline (a page where a redirect page was); removed again, the address leads to the report."""
+    the timeline (a page where a redirect page was), and 孝义市's summary page appear; removed again, the
+    address leads to the report and the summary is gone."""
     _config, server, full_builds = served(project)
     site, content = project / "site", project / "content"
     body = next((site / "bodies").rglob("柱濮镇/index.html"))
@@ -93,11 +94,13 @@ def test_a_second_year_turns_a_lone_bodys_address_into_its_timeline_and_back(pro
     added.write_text((content / "柱濮镇-2023.txt").read_text(encoding="utf-8").replace("2023", "2024"), encoding="utf-8")
     server.builder()
     assert "data-timeline" in body.read_text(encoding="utf-8") and not full_builds
+    summary = site / "stats" / "region" / "141181" / "index.html"   # 孝义市: a summary once it has two reports
+    assert summary.is_file()
     built(project, tmp_path / "full")
     assert tree(site) == tree(tmp_path / "full")
     added.unlink()
     server.builder()
-    assert "gknb-scope" not in body.read_text(encoding="utf-8")
+    assert "gknb-scope" not in body.read_text(encoding="utf-8") and not summary.exists()
     built(project, tmp_path / "full-again")
     assert tree(site) == tree(tmp_path / "full-again")
 

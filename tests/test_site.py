@@ -593,6 +593,32 @@ def test_region_and_year_listings_link_their_summary(site: BuiltSite) -> None:
         assert resolves_to(site, listing, href) == site.site / page_url(summary) / "index.html"
 
 
+def test_a_one_report_region_has_no_summary_page_and_every_link_to_one_leads_to_the_report(site: BuiltSite) -> None:
+    entries = entries_of(site.corpus.records)
+    codes = {e.region_code[:n] for e in entries for n in (2, 4, 6) if len(e.region_code) >= n}
+    lone = {c: [e for e in entries if e.region_code.startswith(c)] for c in codes}
+    lone = {c: m[0] for c, m in lone.items() if len(m) == 1}
+    assert lone, "the seeds have regions with one report"
+    for code, entry in lone.items():
+        assert not (site.site / "stats" / "region" / code).exists(), code
+        listing = f"browse/region/{code}.md"
+        page = html_page(site, listing)
+        assert not page.xpath("//a[@class='gknb-stats-link']")
+        href = page.xpath("//a[@class='gknb-lone-report']")[0].get("href")
+        assert resolves_to(site, listing, href) == site.site / page_url(entry.src) / "index.html"
+    # Every link of the summary and region pages leads to a built file (a one-report sub-region's
+    # row of a summary links that report).
+    linked = 0
+    for built in [*(site.site / "stats").rglob("index.html"), *(site.site / "browse" / "region").rglob("index.html")]:
+        src = built.parent.relative_to(site.site).as_posix() + ".md"
+        for a in lxml.html.parse(str(built)).getroot().xpath("//article//a[@href]"):
+            href = a.get("href").split("#")[0].split("?")[0]
+            if href and "://" not in href:
+                assert resolves_to(site, src, href).is_file(), (src, href)
+                linked += 1
+    assert linked > 100
+
+
 def test_cross_report_findings_link_the_other_report(site: BuiltSite) -> None:
     entries = chain(site)
     latest, previous = entries[2], entries[1]

@@ -60,6 +60,20 @@
     });
   }
 
+  // A phone shows a list's rows as cards, each value after its column's heading (CSS: td::before,
+  // attr(data-label)): the headings are taken from the table's head here, not written into every cell.
+  function labelCells(table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, index) {
+        if (heads[index] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[index]);
+      });
+    });
+  }
+
+  document.querySelectorAll("table.gknb-list").forEach(labelCells);
+
   document.querySelectorAll("table[data-gknb-sortable]").forEach(function (table) {
     makeSortable(table);
     if (table.tBodies.length && table.tBodies[0].rows.length > 1) makeFilterable(table);

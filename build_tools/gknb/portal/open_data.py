@@ -188,7 +188,10 @@ def findings_csv(published: list[Published], scope: PageScope | None = None) -> 
 
 
 def json_bytes(data: Any, *, indent: int | None = 2) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+    """Indented for the files people open (datapackage.json, build-report.json); on one line, without the
+    spaces after `,` and `:`, for those read by programs (a record, an index file): a tenth of a record."""
+    separators = (",", ": ") if indent is not None else (",", ":")
+    return (json.dumps(data, ensure_ascii=False, indent=indent, separators=separators) + "\n").encode("utf-8")
 
 
 def record_line(item: Published) -> bytes:

@@ -35,7 +35,7 @@ from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
                                 LAYOUTS_SCRIPT, correction_views, layouts_script,
-                                grids, finding_message, inferred_words, ocr_note, plain_title, region_text, render, report_title, section_views)
+                                grids, legend, finding_message, inferred_words, ocr_note, plain_title, region_text, render, report_title, section_views)
 from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
@@ -219,8 +219,10 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                  stats: str = "", problems: list[dict[str, Any]] | None = None,
                  links: tuple[tuple[str, str], ...] = (), feed: str = "",
                  bodies: tuple[list[int], list[dict[str, Any]]] | None = None,
-                 coverage: tuple[list[int], list[dict[str, Any]]] | None = None, listed: bool = True) -> str:
-    """`stats`: the summary page of the same reports, if there is one; `problems`: the region's
+                 coverage: tuple[list[int], list[dict[str, Any]]] | None = None, listed: bool = True,
+                 lone: str = "") -> str:
+    """`stats`: the summary page of the same reports, if there is one; `lone`: the one report of a
+    region without a summary page (its figures are that report's); `problems`: the region's
     problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
     whose Atom feed the page announces; `bodies`, `coverage`: (years, rows) of body_rows and
     coverage_rows; `listed`: the reports listed one by one (an index of groups only counts them:
@@ -231,7 +233,8 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                   rows=[row_view(e, src) for e in entries] if listed else [], total=len(entries),
                   groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
-                  stats_url=link(src, stats) if stats else "", problems=problems or [],
+                  stats_url=link(src, stats) if stats else "", lone_url=link(src, lone) if lone else "",
+                  problems=problems or [],
                   kinds=[k.words for k in PROBLEM_KINDS],
                   links=[{"url": link(src, target), "name": words} for words, target in links], **feed_meta(feed),
                   body_years=body_years, body_rows=body_list, coverage_years=coverage_years,
@@ -296,6 +299,12 @@ def body_rows(members: list[Entry], src: str, all_bodies: dict[str, list[Entry]]
     return years, sorted(rows, key=lambda r: (r["type"], r["name"]))
 
 
+def several_years(code: str, members: list[Entry]) -> bool:
+    """A prefecture's or county's page has its bodies table (a row per body, a cell per year) when its
+    reports span more than one year: with one year every row says 有 once and repeats the report list."""
+    return len(code) >= 4 and len(report_years(members)) > 1
+
+
 def coverage_rows(code: str, members: list[Entry], src: str) -> tuple[list[int], list[dict[str, Any]]]:
     """Which governments (the region's own, then those one level down, from the division codes) have a
     report for each year."""
@@ -336,9 +345,10 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
         links = ((f"{division_name(province)}的校验问题", findings_region_src(province)),
                  ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
         pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=bool(code),
-                                  group_label=level, trail=crumbs, stats=region_stats_src(code),
+                                  group_label=level, trail=crumbs, stats=region_stats_src(code) if not code or summarised(members) else "",
+                                  lone=members[0].src if code and not summarised(members) else "",
                                   problems=problem_rows(members, src) if code else None, links=links,
-                                  feed=province, bodies=body_rows(members, src, by_body) if len(code) >= 4 else None,
+                                  feed=province, bodies=body_rows(members, src, by_body) if several_years(code, members) else None,
                                   coverage=coverage_rows(code, members, src) if code else None)
 
     visit("", known, [])
@@ -453,18 +463,18 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
     record = entry.record
     title = report_title(record)
     source = source_path(entry.id, record)
+    tables = grids(record)
     return render("report.md.j2", r=record, title=title, plain_title=plain_title(title),
                   name=agency_name(record), agency_type=record.agency.get("type") or TYPE_UNKNOWN,
                   region=region_text(record), status_word=STATUS_WORDS[record.status],
                   crumbs=report_trail(entry, by_body), year_label=f"{record.year} 年度" if record.year else "年度未知",
                   original=original_link(record), cite=cite_view(entry, title, site_url),
                   checks=check_views(record, other_reports(entry, by_body, entry.src)),
-                  sections=section_views(record), grids=grids(record), ocr_note=ocr_note(record),
+                  sections=section_views(record), grids=tables, ocr_note=ocr_note(record),
                   inferred=inferred_words(record), aliases=name_aliases(record.agency.get("name")),
                   regions=region_filters(record),
                   corrections=correction_views(record),
-                  legend=[(s.value, mark, text) for s, mark, text in
-                          ((s, *STATE_MARKS[s]) for s in STATE_MARKS)],
+                  legend=legend(tables),
                   source_url=link(entry.src, source), viewable=source.endswith(".pdf"),
                   source_name=Path(str(record.source.get("path") or "")).name,
                   json_url=link(entry.src, report_json_path(entry.id)),
@@ -788,6 +798,20 @@ def region_stats_src(code: str) -> str:
     return f"stats/region/{code}.md" if len(code) <= REGION_LEVELS[-1][0] else ""
 
 
+def summarised(members: list[Entry]) -> bool:
+    """A region has a summary page when it has more than one report: the totals, shares and results of
+    one report are that report's own figures, on its page (a page repeating them would cost a page of
+    chrome per county of a scattered corpus, where most counties have one report)."""
+    return len(members) > 1
+
+
+def stats_or_report(code: str, members: list[Entry]) -> str:
+    """Where a summary links a sub-region: its summary page, or its one report; "" for neither."""
+    if not region_stats_src(code):
+        return ""
+    return region_stats_src(code) if summarised(members) else members[0].src
+
+
 def year_stats_src(year: str) -> str:
     return f"stats/year/{year}.md" if year.isdigit() else ""
 
@@ -848,11 +872,11 @@ def region_stats_pages(entries: list[Entry], scope: PageScope | None = None) -> 
         src = region_stats_src(code)
         children = region_children(members, code)
         for child, child_members in children.items():
-            if region_stats_src(child):
+            if region_stats_src(child) and summarised(child_members):
                 visit(child, child_members, trail + [(src, division_name(code) if code else "全部报告")])
         if not wanted(scope, src, entries if not code else members):
             return
-        parts = [(division_name(c), region_stats_src(c), m) for c, m in sorted(children.items())]
+        parts = [(division_name(c), stats_or_report(c, m), m) for c, m in sorted(children.items())]
         if not code and len(known) < len(entries):
             parts.append((REGION_UNKNOWN, "", [e for e in entries if not e.region_code]))
         level = next((label for n, label in REGION_LEVELS if n > len(code)), "")

@@ -489,6 +489,21 @@ def cell_flags(record: Record) -> dict[str, list[str]]:
     return flags
 
 
+FLAG_LEGEND = (("flagged", "12", "校验问题涉及的单元格（点按、悬停或用 Tab 键选中后查看问题）"),
+               ("flagged cell-likely", "12", "最可能出错的单元格：几项校验问题在此交汇"))
+
+
+def legend(tables: Mapping[str, Grid]) -> list[tuple[str, str, str]]:
+    """(class after `cell-`, swatch text, words) for the marks these tables show: the plain number
+    always, every other state and the finding frames only where a cell has them (most reports show
+    two or three of the eleven)."""
+    shown = {c for grid in tables.values() for row in grid.body for cell in row for c in cell.classes}
+    states = [(s.value, mark or "12", text) for s, (mark, text) in STATE_MARKS.items()
+              if s is CellState.OK or f"cell-{s.value}" in shown]
+    flags = [item for item, present in zip(FLAG_LEGEND, ("cell-flagged" in shown, "cell-likely" in shown)) if present]
+    return states + flags
+
+
 def grids(record: Record) -> dict[str, Grid]:
     layout = layout_for(record)
     if layout is None:
