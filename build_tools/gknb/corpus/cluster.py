@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from gknb.corpus import pipeline
+from gknb.parse import divisions
 from gknb.read.common import use_cache
 
 Task = tuple[str, str, int, int]
@@ -98,6 +99,7 @@ def serve_tasks() -> None:
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, not into the channel
     tasks = sys.stdin.buffer
+    divisions.load()  # before the first task: its time limit is for parsing, not for starting up
     while (length := tasks.read(LENGTH_BYTES)) and len(length) == LENGTH_BYTES:
         task: Task = pickle.loads(tasks.read(int.from_bytes(length, "big")))
         answer = pickle.dumps(pipeline.run_task(task), protocol=pickle.HIGHEST_PROTOCOL)
