@@ -996,6 +996,50 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     the report pages; default all cores; `site_url`: mkdocs' `site_url`, "" when not set). With a
     `scope` that made the last run's files, and the source paths of the reports `touched` since,
     only what shows one of them is made; the scope's `kept` lists the rest (portal/scope.py)."""
+    shown, rest = generate_staged(corpus, content_dir, jobs, site_url, scope, touched)
+    try:
+        later = rest()  # while the workers make the report pages
+    finally:  # the workers are waited for (and stopped) even when a page failed
+        first = shown()
+    return whole(first, later)
+
+
+# The families of generated pages and data files, in the order a build adds them (MkDocs' files, and
+# so the sitemap, follow it): generate_staged makes them in two stages, `whole` puts them in order.
+PAGE_FAMILIES = ("home", "regions", "types", "years", "timelines", "region_stats", "year_stats", "ranking",
+                 "findings", "rejected", "compare", "fields", "reports")
+DATA_FAMILIES = ("open_data", "catalog", "redirects", "terms", "layouts", "bodies", "workbooks")
+
+
+@dataclass
+class Staged:
+    """Part of a run of generate: pages and data files by family (PAGE_FAMILIES, DATA_FAMILIES)."""
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
+    data: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    sources: dict[str, Path] = field(default_factory=dict)
+    searchable: set[str] = field(default_factory=set)
+
+    def files(self) -> SiteFiles:
+        return SiteFiles(pages={p: t for part in self.pages.values() for p, t in part.items()},
+                         data={p: b for part in self.data.values() for p, b in part.items()},
+                         sources=self.sources, searchable=self.searchable)
+
+
+def whole(shown: Staged, rest: Staged) -> SiteFiles:
+    pages, data = {**shown.pages, **rest.pages}, {**shown.data, **rest.data}
+    return SiteFiles(pages={p: t for family in PAGE_FAMILIES for p, t in pages.get(family, {}).items()},
+                     data={p: b for family in DATA_FAMILIES for p, b in data.get(family, {}).items()},
+                     sources=rest.sources, searchable=shown.searchable)
+
+
+def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_url: str = "",
+                    scope: PageScope | None = None, touched: set[str] | None = None
+                    ) -> tuple[Callable[[], Staged], Callable[[], Staged]]:
+    """generate in two stages, each given by one of the returned functions: what shows a report (its
+    pages, the listings it is in, its addresses and workbook), and the rest (home, statistics,
+    findings, the open data, feeds and index files, the copies of the sources). A live update
+    (publish/live.py) writes the first before it makes the second; a build makes the second while
+    the workers make the report pages. Call both: the first waits for the workers."""
     entries = entries_of(corpus.records)
     if scope is not None:
         entries = [same_entry(scope, e) for e in entries]
@@ -1009,36 +1053,43 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     # there are a few workbooks, made here.
     farm = start_farm(Farmed(rendered_entries, by_body, site_url, workbook_groups(listed, scope), keys),
                       1 if scope is not None and scope.changed is not None else jobs or os.cpu_count() or 1)
-    site = SiteFiles()
+    shown = Staged(searchable={e.src for e in entries})
     try:
-        site.pages["index.md"] = home_page(corpus, entries)
-        site.pages.update(region_pages(entries, scope))
-        site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order, scope=scope))
-        site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
-                                      lambda y: (not y.isdigit(), y), year_stats_src, scope=scope))
-        site.pages.update(timeline_pages(by_body, scope, site_url))
-        site.pages.update(region_stats_pages(entries, scope))
-        site.pages.update(year_stats_pages(entries, scope))
-        site.pages.update(ranking_pages(entries, scope))
-        site.pages.update(findings_pages(entries, by_body, scope=scope))
-        site.pages["findings/rejected.md"] = rejected_page(corpus)
-        site.pages[COMPARE_SRC] = compare_page(keys)
-        site.pages["fields.md"] = fields_page(keys, workbook_views(
-            [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
-        site.data, site.sources = data_files(corpus, listed, content_dir, scope, keys, workbooks=False)
-        site.data.update(catalog_files(listed, site_url, scope))
-        site.data.update(redirects(entries, by_body, site_url, scope))
-        site.data[TERMS_FILE] = terms_json(e.record for e in entries)
-        site.data[LAYOUTS_SCRIPT] = layouts_script()
-        site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
-                                             for e in entries)
-    finally:  # the workers are waited for (and stopped) even when a page above failed
+        shown.pages["regions"] = region_pages(entries, scope)
+        shown.pages["types"] = facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order, scope=scope)
+        shown.pages["years"] = facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
+                                           lambda y: (not y.isdigit(), y), year_stats_src, scope=scope)
+        shown.pages["timelines"] = timeline_pages(by_body, scope, site_url)
+        shown.pages["ranking"] = ranking_pages(entries, scope)
+        shown.data["redirects"] = redirects(entries, by_body, site_url, scope)
+    except BaseException:
+        farm()  # the workers are waited for (and stopped) even when a page above failed
+        raise
+
+    def first() -> Staged:
         rendered, workbooks = farm()
-    for entry, page in zip(rendered_entries, rendered, strict=True):
-        site.pages[entry.src] = page
-    site.data.update(workbooks)
-    site.searchable.update(e.src for e in entries)
-    return site
+        shown.pages["reports"] = {entry.src: page for entry, page in zip(rendered_entries, rendered, strict=True)}
+        shown.data["workbooks"] = workbooks
+        return shown
+
+    def rest() -> Staged:
+        made = Staged()
+        made.pages["home"] = {"index.md": home_page(corpus, entries)}
+        made.pages["region_stats"] = region_stats_pages(entries, scope)
+        made.pages["year_stats"] = year_stats_pages(entries, scope)
+        made.pages["findings"] = findings_pages(entries, by_body, scope=scope)
+        made.pages["rejected"] = {"findings/rejected.md": rejected_page(corpus)}
+        made.pages["compare"] = {COMPARE_SRC: compare_page(keys)}
+        made.pages["fields"] = {"fields.md": fields_page(keys, workbook_views(
+            [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))}
+        made.data["open_data"], made.sources = data_files(corpus, listed, content_dir, scope, keys, workbooks=False)
+        made.data["catalog"] = catalog_files(listed, site_url, scope)
+        made.data["terms"] = {TERMS_FILE: terms_json(e.record for e in entries)}
+        made.data["layouts"] = {LAYOUTS_SCRIPT: layouts_script()}
+        made.data["bodies"] = {BODIES_FILE: bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
+                                                        for e in entries)}
+        return made
+    return first, rest
 
 
 def ranking_src(province: str, year: int | None) -> str:
