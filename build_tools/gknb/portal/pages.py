@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from gknb.parse import divisions
 from gknb.check.across_years import ACROSS_REQUIREMENTS, body_id, body_key
-from gknb.portal.addresses import addresses, version
+from gknb.portal.addresses import addresses, name_parts, version
 from gknb.check.declare import Scope
 from gknb.check.registry import CHECK_TITLES, CHECKS, CHECKS_BY_ID, PROBLEM_KINDS, check_ids, problem_kinds
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
@@ -94,6 +94,15 @@ class Entry:
         """The numbers the summaries add up, read once: every region level sums them again."""
         return figures_of(self.record)
 
+    @cached_property
+    def row(self) -> dict[str, Any]:
+        """The report as a row of a list, but for its link: read once for the five or so lists it
+        is in (its region's levels, its type, its year), and kept across live updates (same_entry)."""
+        record = self.record
+        return {"name": agency_name(record), "type": record.agency.get("type") or TYPE_UNKNOWN,
+                "region": region_text(record), "year": record.year or "", "status": record.status,
+                "word": STATUS_WORDS[record.status], "figures": [figure(record) for _name, figure in LIST_FIGURES]}
+
 
 # ---- URLs --------------------------------------------------------------------------------------
 
@@ -111,9 +120,21 @@ def link(from_src: str, target: str) -> str:
     base = page_url(from_src) or "."
     if target.endswith(".md"):
         goal = page_url(target)
-        relative = posixpath.relpath(goal or ".", base)
+        relative = relative_path(goal or ".", base)
         return "./" if relative == "." else quote(relative) + "/"
-    return quote(posixpath.relpath(target, base))
+    return quote(relative_path(target, base))
+
+
+def relative_path(path: str, start: str) -> str:
+    """posixpath.relpath of two site paths, without its two calls of os.getcwd (a listing page makes
+    a link per report)."""
+    if not path or path.startswith("/") or start.startswith("/") or ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    to, at = [p for p in path.split("/") if p not in ("", ".")], [p for p in start.split("/") if p not in ("", ".")]
+    common = 0
+    while common < min(len(to), len(at)) and to[common] == at[common]:
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
 def absolute_url(site_url: str, src: str) -> str:
@@ -123,10 +144,13 @@ def absolute_url(site_url: str, src: str) -> str:
 
 # ---- grouping ----------------------------------------------------------------------------------
 
-def entries_of(records: Iterable[Record]) -> list[Entry]:
-    """Every record with its addresses (from what the report is, `addresses`), in listing order."""
+def entries_of(records: Iterable[Record], scope: PageScope | None = None) -> list[Entry]:
+    """Every record with its addresses (from what the report is, `addresses`), in listing order;
+    what each record wants of them remembered in the `scope`."""
     records = list(records)
-    return sorted((Entry(a.report, r, a.body, a.legacy) for r, a in zip(records, addresses(records), strict=True)),
+    parts = name_parts if scope is None else (
+        lambda r: scope.of_record("name", str(r.source.get("path")), r, lambda: name_parts(r)))
+    return sorted((Entry(a.report, r, a.body, a.legacy) for r, a in zip(records, addresses(records, parts), strict=True)),
                   key=sort_key)
 
 
@@ -187,11 +211,7 @@ FIGURE_NAMES = tuple(name for name, _figure in LIST_FIGURES)
 
 
 def row_view(entry: Entry, from_src: str) -> dict[str, Any]:
-    record = entry.record
-    return {"url": link(from_src, entry.src), "name": agency_name(record),
-            "type": record.agency.get("type") or TYPE_UNKNOWN, "region": region_text(record),
-            "year": record.year or "", "status": record.status, "word": STATUS_WORDS[record.status],
-            "figures": [figure(record) for _name, figure in LIST_FIGURES]}
+    return {"url": link(from_src, entry.src), **entry.row}
 
 
 def region_src(code: str) -> str:
@@ -1040,7 +1060,7 @@ def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, 
     findings, the open data, feeds and index files, the copies of the sources). A live update
     (publish/live.py) writes the first before it makes the second; a build makes the second while
     the workers make the report pages. Call both: the first waits for the workers."""
-    entries = entries_of(corpus.records)
+    entries = entries_of(corpus.records, scope)
     if scope is not None:
         entries = [same_entry(scope, e) for e in entries]
     by_body = bodies(entries)
