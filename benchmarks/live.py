@@ -7,8 +7,8 @@ changes one report of its content folder (a figure of table 二, or a line added
 rebuild that `mkdocs serve` runs on a change. Prints one JSON line: the first build's seconds;
 `live_update_s`, the seconds until the rebuild returns and MkDocs reloads the browser: the corpus
 brought up to date, the changed report's pages, the listings it appears in (region, type, year,
-ranking, its body's timeline), its addresses and workbook rendered and written; `all_written_s`,
-until the rest is written too (home, statistics, findings, open data, feeds, index files, the
+ranking, its body's timeline) and its addresses rendered and written; `all_written_s`, until the
+rest is written too (home, statistics, findings, open data, workbooks, feeds, index files, the
 source copy: made in the background); `with_search_s`, until its search entry is in the index
 (after that); and what was made again.
 """

@@ -1056,8 +1056,9 @@ def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, 
                     scope: PageScope | None = None, touched: set[str] | None = None
                     ) -> tuple[Callable[[], Staged], Callable[[], Staged]]:
     """generate in two stages, each given by one of the returned functions: what shows a report (its
-    pages, the listings it is in, its addresses and workbook), and the rest (home, statistics,
-    findings, the open data, feeds and index files, the copies of the sources). A live update
+    pages, the listings it is in, its addresses), and the rest (home, statistics, findings, the open
+    data, workbooks, feeds and index files, the copies of the sources; in a build the workers make
+    the workbooks with the report pages). A live update
     (publish/live.py) writes the first before it makes the second; a build makes the second while
     the workers make the report pages. Call both: the first waits for the workers."""
     entries = entries_of(corpus.records, scope)
@@ -1070,9 +1071,11 @@ def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, 
     listed = [published(e, site_url) for e in entries]
     keys = cell_keys([], each(scope, "keys", entries, lambda e: record_keys(e.record)))
     # The workers' rows are not remembered in the scope (they live in the workers): in a live update
-    # there are a few workbooks, made here.
-    farm = start_farm(Farmed(rendered_entries, by_body, site_url, workbook_groups(listed, scope), keys),
-                      1 if scope is not None and scope.changed is not None else jobs or os.cpu_count() or 1)
+    # there are a few workbooks, made here, in the second stage (they are open data, not pages).
+    live = scope is not None and scope.changed is not None
+    books = workbook_groups(listed, scope)
+    farm = start_farm(Farmed(rendered_entries, by_body, site_url, [] if live else books, keys),
+                      1 if live else jobs or os.cpu_count() or 1)
     shown = Staged(searchable={e.src for e in entries})
     try:
         shown.pages["regions"] = region_pages(entries, scope)
@@ -1108,6 +1111,8 @@ def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, 
         made.data["layouts"] = {LAYOUTS_SCRIPT: layouts_script()}
         made.data["bodies"] = {BODIES_FILE: bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
                                                         for e in entries)}
+        if live:
+            made.data["workbooks"] = start_farm(Farmed([], by_body, site_url, books, keys), 1)()[1]
         return made
     return first, rest
 

@@ -10,9 +10,9 @@ is gone, and indexes the report pages for search again. Any other change (a page
 mkdocs.yml, the theme overrides) is MkDocs' full rebuild, as before.
 
 An update has two stages (pages.generate_staged): the changed reports' own pages, the listings
-they appear in, their addresses and workbooks are made and written before the builder returns
-(MkDocs then reloads the browser); the home page, statistics, findings, the open data, feeds,
-index files and source copies are made in a background thread, then the search index. The next
+they appear in and their addresses are made and written before the builder returns (MkDocs then
+reloads the browser); the home page, statistics, findings, the open data, workbooks, feeds, index
+files and source copies are made in a background thread, then the search index. The next
 change waits for both.
 
 The per-page steps are MkDocs' `_populate_page` and `_build_page` (mkdocs 1.6): private, so the
@@ -273,7 +273,9 @@ class LiveBuilder:
         # The site with the first stage in it: nothing is removed, and no source copied, before the second.
         middle = SiteFiles(pages={**before.pages, **made.pages}, data={**before.data, **made.data},
                            sources=before.sources, searchable=made.searchable)
-        changes = differences(before, middle, set())
+        changes = Differences(pages={p: t for p, t in made.pages.items() if before.pages.get(p) != t},
+                              removed_pages=set(), data={p: b for p, b in made.data.items() if before.data.get(p) != b},
+                              removed_data=set(), sources={}, removed_sources=set())
         site_dir = Path(live.config.site_dir)
         live.site = middle  # the plugin's on_page_content sees the report pages now
         outcome.pages = self.render(live, changes)
