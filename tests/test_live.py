@@ -215,3 +215,29 @@ def test_changed_files_are_taken_as_the_folder_listing_would_take_them_or_the_fo
     assert [r.source["path"] for r in watched.corpus.records] == [r.source["path"] for r in listed.corpus.records]
     assert [x.path for x in watched.corpus.rejected] == [x.path for x in listed.corpus.rejected] == ["sub/c.txt"]
     assert watched.corpus.ignored == listed.corpus.ignored and watched.corpus.inputs == listed.corpus.inputs == 2
+
+
+def test_when_the_second_stage_fails_the_next_change_is_a_full_rebuild(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    import gknb.publish.live as live_module
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        shown, _rest = staged(*args, **kwargs)
+
+        def rest() -> Any:
+            raise RuntimeError("the open data could not be made")
+        return shown, rest
+
+    staged = live_module.generate_staged
+    _config, server, full_builds = served(project)
+    source = project / "content" / "下冶镇人民政府-2021.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("行政许可\t1\t", "行政许可\t7\t"), encoding="utf-8")
+    monkeypatch.setattr(live_module, "generate_staged", failing)
+    server.builder()
+    server.builder.wait()
+    assert server.builder.broken and not full_builds
+    monkeypatch.setattr(live_module, "generate_staged", staged)
+    server.builder()
+    assert full_builds == [1] and not server.builder.broken
+    built(project, tmp_path / "full")
+    assert tree(project / "site") == tree(tmp_path / "full")

@@ -238,6 +238,7 @@ class LiveBuilder:
         try:
             outcome, finish = self.updated(live, started)
         except BaseException:
+            self.broken = True  # the site is part updated: the next change rebuilds it in full
             collect()
             raise
         if finish is None:
