@@ -7,6 +7,7 @@ import json
 import random
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,12 @@ from conftest import site_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from gknb.publish.live import LiveBuilder
+from watchdog.events import DirCreatedEvent, DirModifiedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent, \
+    FileOpenedEvent
+
+from gknb.corpus.pipeline import Options, build_corpus
+from gknb.corpus.update import fingerprints, update_corpus, watched_paths
+from gknb.publish.live import ContentWatcher, LiveBuilder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -27,9 +33,10 @@ pytestmark = pytest.mark.site
 SERVE_URL = live.SERVE_URL
 
 
-def served(project: Path) -> tuple[Any, live.Server, list[int]]:
-    """The project built as `mkdocs serve` builds it, and its server's builder (full builds counted)."""
-    config, server, full_builds, _seconds = live.served(project, project / "site")
+def served(project: Path, watch: bool = False) -> tuple[Any, live.Server, list[int]]:
+    """The project built as `mkdocs serve` builds it, and its server's builder (full builds counted);
+    `watch`: with MkDocs' file watcher running (stop it with server.close())."""
+    config, server, full_builds, _seconds = live.served(project, project / "site", watch)
     return config, server, full_builds
 
 
@@ -74,8 +81,7 @@ def test_a_live_update_gives_the_site_a_full_build_gives(project: Path, tmp_path
     builder: LiveBuilder = server.builder
     assert isinstance(builder, LiveBuilder) and not full_builds
     assert builder.last is not None and builder.last.touched >= 3 and builder.last.pages >= 3
-    if builder.search is not None:
-        builder.search.join()
+    builder.wait()
     built(project, tmp_path / "full")
     live, full = tree(project / "site"), tree(tmp_path / "full")
     assert sorted(live) == sorted(full)
@@ -93,14 +99,17 @@ def test_a_second_year_turns_a_lone_bodys_address_into_its_timeline_and_back(pro
     added = content / "柱濮镇-2024.txt"
     added.write_text((content / "柱濮镇-2023.txt").read_text(encoding="utf-8").replace("2023", "2024"), encoding="utf-8")
     server.builder()
-    assert "data-timeline" in body.read_text(encoding="utf-8") and not full_builds
+    assert "data-timeline" in body.read_text(encoding="utf-8") and not full_builds  # the first stage
+    server.builder.wait()
     summary = site / "stats" / "region" / "141181" / "index.html"   # 孝义市: a summary once it has two reports
     assert summary.is_file()
     built(project, tmp_path / "full")
     assert tree(site) == tree(tmp_path / "full")
     added.unlink()
     server.builder()
-    assert "gknb-scope" not in body.read_text(encoding="utf-8") and not summary.exists()
+    assert "gknb-scope" not in body.read_text(encoding="utf-8")
+    server.builder.wait()
+    assert not summary.exists()
     built(project, tmp_path / "full-again")
     assert tree(site) == tree(tmp_path / "full-again")
 
@@ -112,6 +121,7 @@ def test_a_changed_number_shows_in_the_data_and_only_the_pages_showing_the_repor
     source = project / "content" / "下冶镇人民政府-2021.txt"
     source.write_text(source.read_text(encoding="utf-8").replace("行政许可\t1\t", "行政许可\t7\t"), encoding="utf-8")
     server.builder()
+    server.builder.wait()
     record = json.loads(next((site / "data" / "reports").rglob("下冶镇/2021.json")).read_text(encoding="utf-8"))
     assert record["tables"]["active"]["licensing"]["decisions"]["value"] == 7
     changed = sorted(p.relative_to(site).as_posix() for p, data in before.items()
@@ -129,3 +139,109 @@ def test_a_change_to_the_docs_is_a_full_rebuild(project: Path) -> None:
     server.builder()
     assert full_builds == [1]
     assert "更多说明" in (project / "site" / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def test_with_the_file_watcher_an_update_reads_the_changed_files_only_and_gives_the_full_build(
+        project: Path, tmp_path: Path) -> None:
+    """Under a running watcher (MkDocs' polling observer) the update takes the changed files from it,
+    lists no folder, and the site is still the full build's: an edit, an addition and a removal."""
+    _config, server, full_builds = served(project, watch=True)
+    try:
+        content = project / "content"
+        time.sleep(1.0)  # the observer's first listing of the folder
+        edited = content / "下冶镇人民政府-2021.txt"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("行政许可\t1\t", "行政许可\t7\t"), encoding="utf-8")
+        suffix, data = synthetic(11)
+        added = content / f"added{suffix}"
+        added.write_bytes(data)
+        removed = next(content.glob("synth-2.*"))
+        removed.unlink()
+        assert all(server.seen(path) for path in (edited, added, removed))
+        server.builder()
+        builder: LiveBuilder = server.builder
+        assert builder.changed == {edited, added, removed} and not full_builds
+        assert builder.last is not None and builder.last.touched >= 3
+        builder.wait()
+    finally:
+        server.close()
+    built(project, tmp_path / "full")
+    assert tree(project / "site") == tree(tmp_path / "full")
+
+
+def test_the_watcher_names_changed_files_and_gives_up_on_folders(tmp_path: Path) -> None:
+    watcher = ContentWatcher()
+    watcher.on_any_event(FileModifiedEvent(str(tmp_path / "a.txt")))
+    watcher.on_any_event(FileMovedEvent(str(tmp_path / "b.txt"), str(tmp_path / "c.txt")))
+    watcher.on_any_event(DirModifiedEvent(str(tmp_path)))        # a file made or removed in it
+    watcher.on_any_event(FileOpenedEvent(str(tmp_path / "d.txt")))  # read, not changed
+    assert watcher.take() == {tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"}
+    assert watcher.take() == set()
+    watcher.on_any_event(FileDeletedEvent(str(tmp_path / "a.txt")))
+    watcher.on_any_event(DirCreatedEvent(str(tmp_path / "new")))
+    assert watcher.take() is None
+    assert watcher.take() == set()
+
+
+def test_changed_files_are_taken_as_the_folder_listing_would_take_them_or_the_folder_is_listed(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "sub").mkdir(parents=True)
+    for name, seed in (("a", 0), ("sub/b", 1)):
+        suffix, data = synthetic(seed)
+        (content / f"{name}{suffix}").write_bytes(data)
+    (content / "stray.yml").write_text("agency: 无主\n", encoding="utf-8")  # a sidecar of no report: ignored
+    corpus, prints = build_corpus(content), fingerprints(content)
+    assert sorted(prints) == ["a.txt", "sub/b.txt"] and [i.path for i in corpus.ignored] == ["stray.yml"]
+
+    def taken(*names: str) -> tuple[list[str], list[str]] | None:
+        found = watched_paths(corpus, prints, content, {content / n for n in names})
+        return None if found is None else (list(found[0]), sorted(found[1]))
+
+    (content / "sub" / "b.txt.yml").write_text("year: 2020\n", encoding="utf-8")
+    assert taken("sub/b.txt.yml") == (["a.txt", "sub/b.txt"], ["sub/b.txt"])    # its report is read again
+    (content / "sub" / "c.txt").write_text("新的报告\n", encoding="utf-8")
+    (content / "a.txt").unlink()
+    assert taken("sub/c.txt", "a.txt", "gone.tmp") == (["sub/b.txt", "sub/c.txt"], ["a.txt", "sub/c.txt"])
+    (content / ".hidden.txt").write_text("x", encoding="utf-8")
+    (content / "link.txt").symlink_to(content / "sub" / "c.txt")
+    (content / "stray.txt").write_text("认领 stray.yml\n", encoding="utf-8")
+    for name in (".hidden.txt", "link.txt", "stray.yml", "stray.txt", "sub", "new/x.yml"):
+        assert taken(name) is None, name  # the listing names these (ignored, or a sidecar claimed)
+    assert watched_paths(corpus, prints, content, {tmp_path / "elsewhere.txt"}) is None
+    # Through update_corpus: the same corpus as listing the folder gives.
+    (content / ".hidden.txt").unlink()
+    (content / "link.txt").unlink()
+    (content / "stray.txt").unlink()
+    watched = update_corpus(corpus, prints, content, Options(), {content / "a.txt", content / "sub/c.txt",
+                                                                         content / "sub/b.txt.yml"})
+    listed = update_corpus(corpus, prints, content, Options())
+    assert watched.fingerprints == listed.fingerprints and watched.touched == listed.touched == {"a.txt", "sub/b.txt",
+                                                                                                 "sub/c.txt"}
+    assert [r.source["path"] for r in watched.corpus.records] == [r.source["path"] for r in listed.corpus.records]
+    assert [x.path for x in watched.corpus.rejected] == [x.path for x in listed.corpus.rejected] == ["sub/c.txt"]
+    assert watched.corpus.ignored == listed.corpus.ignored and watched.corpus.inputs == listed.corpus.inputs == 2
+
+
+def test_when_the_second_stage_fails_the_next_change_is_a_full_rebuild(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    import gknb.publish.live as live_module
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        shown, _rest = staged(*args, **kwargs)
+
+        def rest() -> Any:
+            raise RuntimeError("the open data could not be made")
+        return shown, rest
+
+    staged = live_module.generate_staged
+    _config, server, full_builds = served(project)
+    source = project / "content" / "下冶镇人民政府-2021.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("行政许可\t1\t", "行政许可\t7\t"), encoding="utf-8")
+    monkeypatch.setattr(live_module, "generate_staged", failing)
+    server.builder()
+    server.builder.wait()
+    assert server.builder.broken and not full_builds
+    monkeypatch.setattr(live_module, "generate_staged", staged)
+    server.builder()
+    assert full_builds == [1] and not server.builder.broken
+    built(project, tmp_path / "full")
+    assert tree(project / "site") == tree(tmp_path / "full")

@@ -10,13 +10,14 @@ was, which is how the portal's per-report pieces know they need not be made agai
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gknb.check.across_years import body_key
 from gknb.check.registry import run_corpus_checks
-from gknb.corpus.pipeline import (Corpus, Options, Outcome, inventory, known_outcome, parser_version, relative_name,
-                                  report_or_rejection, store)
+from gknb.corpus.pipeline import (MAX_DEPTH, SIDECAR_SUFFIXES, Corpus, Options, Outcome, inventory, known_outcome,
+                                  parser_version, relative_name, report_or_rejection, store)
 from gknb.model.record import Record
 from gknb.parse.sidecar import sidecar_names
 from gknb.read.common import use_cache
@@ -84,13 +85,86 @@ def read_again(path: Path, relative: str, version: str, options: Options) -> Out
     return outcome
 
 
-def update_corpus(before: Corpus, prints: dict[str, Fingerprint], content_dir: Path, options: Options) -> Update:
-    """`before` (built from the files as `prints` saw them) brought up to date with the folder now."""
-    found = inventory(content_dir, options.links_within)
+def regular_file(path: Path) -> bool | None:
+    """True for a regular file (not a link), False for nothing there, None for anything else."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode) or None
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return None
+
+
+def sidecar_owners(relative: str, prints: dict[str, Fingerprint]) -> list[str]:
+    """The known reports beside a sidecar that would take it as theirs (sidecar_names)."""
+    folder, _slash, name = relative.rpartition("/")
+    return [r for r in prints if r.rpartition("/")[0] == folder and name in sidecar_names(Path(r))]
+
+
+def walked_folder(path: Path, content_dir: Path) -> bool:
+    """The file's folder is one the inventory walks: no link, nothing hidden, not too deep."""
+    parts = path.relative_to(content_dir).parts
+    if len(parts) - 1 >= MAX_DEPTH or any(part.startswith(".") for part in parts):
+        return False
+    return not any(os.path.islink(folder) for folder in path.parents if folder != content_dir
+                   and folder.is_relative_to(content_dir))
+
+
+def watched_paths(before: Corpus, prints: dict[str, Fingerprint], content_dir: Path,
+                  changed: set[Path]) -> tuple[dict[str, Path], set[str]] | None:
+    """The input files (display path → file) after only these files changed, as the inventory would
+    list them, and the display paths to fingerprint again; None when this cannot be told without
+    listing the folder (links or undecodable names in it, a folder, link, hidden or ignored file, a
+    sidecar of no known report among the changes)."""
+    if before.origins:
+        return None
+    ignored = {i.path for i in before.ignored}
+    paths = {r: content_dir / r for r in prints}
+    again: set[str] = set()
+    for path in changed:
+        try:
+            relative = path.relative_to(content_dir).as_posix()
+        except ValueError:
+            return None
+        kind = regular_file(path)
+        if kind is None or relative in ignored:
+            return None
+        if relative in prints:
+            again.add(relative)
+            if not kind:
+                del paths[relative]
+        elif path.suffix.lower() in SIDECAR_SUFFIXES:
+            owners = sidecar_owners(relative, prints)
+            if not owners:
+                return None
+            again.update(owners)
+        elif kind:  # a new report: only where the inventory would take it, and claiming no ignored sidecar
+            if not walked_folder(path, content_dir) or any(
+                    str(Path(relative).with_name(n)) in ignored for n in sidecar_names(path)):
+                return None
+            paths[relative] = path
+            again.add(relative)
+    return dict(sorted(paths.items())), again
+
+
+def update_corpus(before: Corpus, prints: dict[str, Fingerprint], content_dir: Path, options: Options,
+                  changed_files: set[Path] | None = None) -> Update:
+    """`before` (built from the files as `prints` saw them) brought up to date with the folder now.
+    `changed_files`: the files changed since (from `mkdocs serve`'s watcher), when known: then only
+    those are looked at, unless watched_paths needs the folder listed."""
+    watched = watched_paths(before, prints, content_dir, changed_files) if changed_files is not None else None
+    if watched is None:
+        found = inventory(content_dir, options.links_within)
+        paths = {relative_name(path, content_dir): path for path in found.files}
+        now = prints_of(paths)
+        inputs, ignored = len(found.files), found.ignored
+    else:
+        paths, again = watched
+        fresh = prints_of({r: paths[r] for r in again if r in paths})
+        now = {r: fresh[r] if r in fresh else prints[r] for r in paths}
+        inputs, ignored = len(paths), before.ignored
     use_cache(options.cache_dir if isinstance(options.cache_dir, Path) else None)
     version = parser_version() if options.cache_dir else ""
-    paths = {relative_name(path, content_dir): path for path in found.files}
-    now = prints_of(paths)
     changed = {r for r in now if prints.get(r) != now[r]} | (prints.keys() - now.keys())
     previous: dict[str, Outcome] = {display_path(r): r for r in before.records}
     previous.update((x.path, x) for x in before.rejected)
@@ -101,7 +175,7 @@ def update_corpus(before: Corpus, prints: dict[str, Fingerprint], content_dir: P
     mates = {r for r, o in previous.items() if r in paths and r not in outcomes
              and isinstance(o, Record) and body_key(o) in keys_of}
     outcomes.update({r: read_again(paths[r], r, version, options) for r in mates})
-    corpus = Corpus(inputs=len(found.files), ignored=found.ignored,
+    corpus = Corpus(inputs=inputs, ignored=ignored,
                     origins={r: p for r, p in paths.items() if r != p.relative_to(content_dir).as_posix()})
     for relative in paths:
         outcome = outcomes[relative] if relative in outcomes else previous[relative]

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from gknb.check.across_years import body_name
 from gknb.model.record import Record
@@ -89,12 +89,19 @@ def distinct(wanted: Sequence[tuple[str, Any]]) -> list[str]:
     return given
 
 
-def name_addresses(records: Sequence[Record]) -> list[str]:
+def name_parts(record: Record) -> tuple[str, str]:
+    """(name_key, wanted_name_address) of a record."""
+    return name_key(record), wanted_name_address(record)
+
+
+def name_addresses(records: Sequence[Record], parts: Callable[[Record], tuple[str, str]] = name_parts) -> list[str]:
     """`<region>/<body>` per record, one per distinct body (two bodies whose names give the same
-    segment are told apart in the order of their keys)."""
-    keys = sorted({name_key(r): wanted_name_address(r) for r in records}.items())
+    segment are told apart in the order of their keys). `parts`: name_parts, or one that remembers
+    them (a live update reads most records again)."""
+    named = [parts(r) for r in records]
+    keys = sorted(dict(named).items())
     resolved = dict(zip((k for k, _a in keys), distinct([(address, key) for key, address in keys])))
-    return [resolved[name_key(r)] for r in records]
+    return [resolved[key] for key, _address in named]
 
 
 def report_ids(records: Sequence[Record], names: Sequence[str]) -> list[str]:
@@ -136,8 +143,8 @@ class Address(NamedTuple):
     legacy: str    # the hash address of earlier builds: a redirect to `report`
 
 
-def addresses(records: Sequence[Record]) -> list[Address]:
-    """Every record's addresses, in the order of `records`."""
-    names = name_addresses(records)
+def addresses(records: Sequence[Record], parts: Callable[[Record], tuple[str, str]] = name_parts) -> list[Address]:
+    """Every record's addresses, in the order of `records` (`parts`: see name_addresses)."""
+    names = name_addresses(records, parts)
     return [Address(*parts) for parts in zip(report_ids(records, names), body_addresses(records, names),
                                              legacy_ids(records), strict=True)]

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from gknb.parse import divisions
 from gknb.check.across_years import ACROSS_REQUIREMENTS, body_id, body_key
-from gknb.portal.addresses import addresses, version
+from gknb.portal.addresses import addresses, name_parts, version
 from gknb.check.declare import Scope
 from gknb.check.registry import CHECK_TITLES, CHECKS, CHECKS_BY_ID, PROBLEM_KINDS, check_ids, problem_kinds
 from gknb.portal.charts import Series, bar_chart, column_chart, stacked_chart
@@ -94,6 +94,15 @@ class Entry:
         """The numbers the summaries add up, read once: every region level sums them again."""
         return figures_of(self.record)
 
+    @cached_property
+    def row(self) -> dict[str, Any]:
+        """The report as a row of a list, but for its link: read once for the five or so lists it
+        is in (its region's levels, its type, its year), and kept across live updates (same_entry)."""
+        record = self.record
+        return {"name": agency_name(record), "type": record.agency.get("type") or TYPE_UNKNOWN,
+                "region": region_text(record), "year": record.year or "", "status": record.status,
+                "word": STATUS_WORDS[record.status], "figures": [figure(record) for _name, figure in LIST_FIGURES]}
+
 
 # ---- URLs --------------------------------------------------------------------------------------
 
@@ -111,9 +120,21 @@ def link(from_src: str, target: str) -> str:
     base = page_url(from_src) or "."
     if target.endswith(".md"):
         goal = page_url(target)
-        relative = posixpath.relpath(goal or ".", base)
+        relative = relative_path(goal or ".", base)
         return "./" if relative == "." else quote(relative) + "/"
-    return quote(posixpath.relpath(target, base))
+    return quote(relative_path(target, base))
+
+
+def relative_path(path: str, start: str) -> str:
+    """posixpath.relpath of two site paths, without its two calls of os.getcwd (a listing page makes
+    a link per report)."""
+    if not path or path.startswith("/") or start.startswith("/") or ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    to, at = [p for p in path.split("/") if p not in ("", ".")], [p for p in start.split("/") if p not in ("", ".")]
+    common = 0
+    while common < min(len(to), len(at)) and to[common] == at[common]:
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
 def absolute_url(site_url: str, src: str) -> str:
@@ -123,10 +144,13 @@ def absolute_url(site_url: str, src: str) -> str:
 
 # ---- grouping ----------------------------------------------------------------------------------
 
-def entries_of(records: Iterable[Record]) -> list[Entry]:
-    """Every record with its addresses (from what the report is, `addresses`), in listing order."""
+def entries_of(records: Iterable[Record], scope: PageScope | None = None) -> list[Entry]:
+    """Every record with its addresses (from what the report is, `addresses`), in listing order;
+    what each record wants of them remembered in the `scope`."""
     records = list(records)
-    return sorted((Entry(a.report, r, a.body, a.legacy) for r, a in zip(records, addresses(records), strict=True)),
+    parts = name_parts if scope is None else (
+        lambda r: scope.of_record("name", str(r.source.get("path")), r, lambda: name_parts(r)))
+    return sorted((Entry(a.report, r, a.body, a.legacy) for r, a in zip(records, addresses(records, parts), strict=True)),
                   key=sort_key)
 
 
@@ -187,11 +211,7 @@ FIGURE_NAMES = tuple(name for name, _figure in LIST_FIGURES)
 
 
 def row_view(entry: Entry, from_src: str) -> dict[str, Any]:
-    record = entry.record
-    return {"url": link(from_src, entry.src), "name": agency_name(record),
-            "type": record.agency.get("type") or TYPE_UNKNOWN, "region": region_text(record),
-            "year": record.year or "", "status": record.status, "word": STATUS_WORDS[record.status],
-            "figures": [figure(record) for _name, figure in LIST_FIGURES]}
+    return {"url": link(from_src, entry.src), **entry.row}
 
 
 def region_src(code: str) -> str:
@@ -1020,7 +1040,52 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     the report pages; default all cores; `site_url`: mkdocs' `site_url`, "" when not set). With a
     `scope` that made the last run's files, and the source paths of the reports `touched` since,
     only what shows one of them is made; the scope's `kept` lists the rest (portal/scope.py)."""
-    entries = entries_of(corpus.records)
+    shown, rest = generate_staged(corpus, content_dir, jobs, site_url, scope, touched)
+    try:
+        later = rest()  # while the workers make the report pages
+    finally:  # the workers are waited for (and stopped) even when a page failed
+        first = shown()
+    return whole(first, later)
+
+
+# The families of generated pages and data files, in the order a build adds them (MkDocs' files, and
+# so the sitemap, follow it): generate_staged makes them in two stages, `whole` puts them in order.
+PAGE_FAMILIES = ("home", "regions", "types", "years", "timelines", "region_stats", "year_stats", "ranking",
+                 "findings", "rejected", "compare", "fields", "reports")
+DATA_FAMILIES = ("open_data", "catalog", "redirects", "terms", "layouts", "bodies", "workbooks")
+
+
+@dataclass
+class Staged:
+    """Part of a run of generate: pages and data files by family (PAGE_FAMILIES, DATA_FAMILIES)."""
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
+    data: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    sources: dict[str, Path] = field(default_factory=dict)
+    searchable: set[str] = field(default_factory=set)
+
+    def files(self) -> SiteFiles:
+        return SiteFiles(pages={p: t for part in self.pages.values() for p, t in part.items()},
+                         data={p: b for part in self.data.values() for p, b in part.items()},
+                         sources=self.sources, searchable=self.searchable)
+
+
+def whole(shown: Staged, rest: Staged) -> SiteFiles:
+    pages, data = {**shown.pages, **rest.pages}, {**shown.data, **rest.data}
+    return SiteFiles(pages={p: t for family in PAGE_FAMILIES for p, t in pages.get(family, {}).items()},
+                     data={p: b for family in DATA_FAMILIES for p, b in data.get(family, {}).items()},
+                     sources=rest.sources, searchable=shown.searchable)
+
+
+def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_url: str = "",
+                    scope: PageScope | None = None, touched: set[str] | None = None
+                    ) -> tuple[Callable[[], Staged], Callable[[], Staged]]:
+    """generate in two stages, each given by one of the returned functions: what shows a report (its
+    pages, the listings it is in, its addresses), and the rest (home, statistics, findings, the open
+    data, workbooks, feeds and index files, the copies of the sources; in a build the workers make
+    the workbooks with the report pages). A live update
+    (publish/live.py) writes the first before it makes the second; a build makes the second while
+    the workers make the report pages. Call both: the first waits for the workers."""
+    entries = entries_of(corpus.records, scope)
     if scope is not None:
         entries = [same_entry(scope, e) for e in entries]
     by_body = bodies(entries)
@@ -1030,39 +1095,50 @@ def generate(corpus: Corpus, content_dir: Path, jobs: int | None = None, site_ur
     listed = [published(e, site_url) for e in entries]
     keys = cell_keys([], each(scope, "keys", entries, lambda e: record_keys(e.record)))
     # The workers' rows are not remembered in the scope (they live in the workers): in a live update
-    # there are a few workbooks, made here.
-    farm = start_farm(Farmed(rendered_entries, by_body, site_url, workbook_groups(listed, scope), keys),
-                      1 if scope is not None and scope.changed is not None else jobs or os.cpu_count() or 1)
-    site = SiteFiles()
+    # there are a few workbooks, made here, in the second stage (they are open data, not pages).
+    live = scope is not None and scope.changed is not None
+    books = workbook_groups(listed, scope)
+    farm = start_farm(Farmed(rendered_entries, by_body, site_url, [] if live else books, keys),
+                      1 if live else jobs or os.cpu_count() or 1)
+    shown = Staged(searchable={e.src for e in entries})
     try:
-        site.pages["index.md"] = home_page(corpus, entries)
-        site.pages.update(region_pages(entries, scope))
-        site.pages.update(facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order, scope=scope))
-        site.pages.update(facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
-                                      lambda y: (not y.isdigit(), y), year_stats_src, scope=scope))
-        site.pages.update(timeline_pages(by_body, scope, site_url))
-        site.pages.update(region_stats_pages(entries, scope))
-        site.pages.update(year_stats_pages(entries, scope))
-        site.pages.update(ranking_pages(entries, scope))
-        site.pages.update(findings_pages(entries, by_body, scope=scope))
-        site.pages["findings/rejected.md"] = rejected_page(corpus)
-        site.pages[COMPARE_SRC] = compare_page(keys)
-        site.pages["fields.md"] = fields_page(keys, workbook_views(
-            [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))
-        site.data, site.sources = data_files(corpus, listed, content_dir, scope, keys, workbooks=False)
-        site.data.update(catalog_files(listed, site_url, scope))
-        site.data.update(redirects(entries, by_body, site_url, scope))
-        site.data[TERMS_FILE] = terms_json(e.record for e in entries)
-        site.data[LAYOUTS_SCRIPT] = layouts_script()
-        site.data[BODIES_FILE] = bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
-                                             for e in entries)
-    finally:  # the workers are waited for (and stopped) even when a page above failed
+        shown.pages["regions"] = region_pages(entries, scope)
+        shown.pages["types"] = facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order, scope=scope)
+        shown.pages["years"] = facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
+                                           lambda y: (not y.isdigit(), y), year_stats_src, scope=scope)
+        shown.pages["timelines"] = timeline_pages(by_body, scope, site_url)
+        shown.pages["ranking"] = ranking_pages(entries, scope)
+        shown.data["redirects"] = redirects(entries, by_body, site_url, scope)
+    except BaseException:
+        farm()  # the workers are waited for (and stopped) even when a page above failed
+        raise
+
+    def first() -> Staged:
         rendered, workbooks = farm()
-    for entry, page in zip(rendered_entries, rendered, strict=True):
-        site.pages[entry.src] = page
-    site.data.update(workbooks)
-    site.searchable.update(e.src for e in entries)
-    return site
+        shown.pages["reports"] = {entry.src: page for entry, page in zip(rendered_entries, rendered, strict=True)}
+        shown.data["workbooks"] = workbooks
+        return shown
+
+    def rest() -> Staged:
+        made = Staged()
+        made.pages["home"] = {"index.md": home_page(corpus, entries)}
+        made.pages["region_stats"] = region_stats_pages(entries, scope)
+        made.pages["year_stats"] = year_stats_pages(entries, scope)
+        made.pages["findings"] = findings_pages(entries, by_body, scope=scope)
+        made.pages["rejected"] = {"findings/rejected.md": rejected_page(corpus)}
+        made.pages["compare"] = {COMPARE_SRC: compare_page(keys)}
+        made.pages["fields"] = {"fields.md": fields_page(keys, workbook_views(
+            [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))}
+        made.data["open_data"], made.sources = data_files(corpus, listed, content_dir, scope, keys, workbooks=False)
+        made.data["catalog"] = catalog_files(listed, site_url, scope)
+        made.data["terms"] = {TERMS_FILE: terms_json(e.record for e in entries)}
+        made.data["layouts"] = {LAYOUTS_SCRIPT: layouts_script()}
+        made.data["bodies"] = {BODIES_FILE: bodies_json((str(e.record.agency.get("name") or ""), region_text(e.record))
+                                                        for e in entries)}
+        if live:
+            made.data["workbooks"] = start_farm(Farmed([], by_body, site_url, books, keys), 1)()[1]
+        return made
+    return first, rest
 
 
 def ranking_src(province: str, year: int | None) -> str:

@@ -54,12 +54,17 @@ class PageScope:
     def remembered(self, kind: str, report: Shown, make: Callable[[], T]) -> T:
         """What `make` gives for this report, made again only when its record is another object
         (read again) than the one it was made from."""
-        known = self.memo.get((kind, report.id))
-        if known is not None and known[0] is report.record:
+        return self.of_record(kind, report.id, report.record, make)
+
+    def of_record(self, kind: str, key: str, record: Record, make: Callable[[], T]) -> T:
+        """What `make` gives for `record` (known by `key` in this kind), made again only when the
+        record is another object than the one it was made from."""
+        known = self.memo.get((kind, key))
+        if known is not None and known[0] is record:
             value: T = known[1]
             return value
         made = make()
-        self.memo[(kind, report.id)] = (report.record, made)
+        self.memo[(kind, key)] = (record, made)
         return made
 
 

@@ -9,6 +9,12 @@ navigation, files and theme of the last build, writes the data files that change
 is gone, and indexes the report pages for search again. Any other change (a page of docs/,
 mkdocs.yml, the theme overrides) is MkDocs' full rebuild, as before.
 
+An update has two stages (pages.generate_staged): the changed reports' own pages, the listings
+they appear in and their addresses are made and written before the builder returns (MkDocs then
+reloads the browser); the home page, statistics, findings, the open data, workbooks, feeds, index
+files and source copies are made in a background thread, then the search index. The next
+change waits for both.
+
 The per-page steps are MkDocs' `_populate_page` and `_build_page` (mkdocs 1.6): private, so the
 version is pinned in pyproject.toml and tests/test_live.py compares a live-updated site with a
 full build of the same content, page by page.
@@ -32,10 +38,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from watchdog.events import EVENT_TYPE_CLOSED_NO_WRITE, EVENT_TYPE_MODIFIED, EVENT_TYPE_OPENED, FileSystemEvent, \
+    FileSystemEventHandler
 
 from gknb.corpus.pipeline import Corpus, Options
 from gknb.corpus.update import Fingerprint, update_corpus
-from gknb.portal.pages import SiteFiles, generate
+from gknb.portal.pages import SiteFiles, generate_staged, whole
 from gknb.portal.render import lift_html_blocks
 from gknb.portal.scope import PageScope
 from gknb.publish.build import rezip_sitemap
@@ -95,13 +103,44 @@ class LiveSite:
         gc.freeze()
 
 
+class ContentWatcher(FileSystemEventHandler):
+    """The files of the content folder that changed, as `mkdocs serve`'s watcher (watchdog, on the
+    folder the plugin asks it to watch) reports them: an update then looks at those files only, not
+    at a listing of the whole folder (corpus/update.py). A folder made, moved or removed is a change
+    it cannot tell file by file: the update then lists the folder, as it does without a watcher."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.paths: set[Path] = set()
+        self.unknown = False
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE):
+            return
+        with self.lock:
+            if event.is_directory:  # a folder "modified" is a file in it made or removed: that file's own event says which
+                self.unknown = self.unknown or event.event_type != EVENT_TYPE_MODIFIED
+                return
+            for path in (event.src_path, event.dest_path):
+                if path:
+                    self.paths.add(Path(os.path.abspath(os.fsdecode(path))))
+
+    def take(self) -> set[Path] | None:
+        """The files changed since the last call, None when not known file by file."""
+        with self.lock:
+            paths, unknown = self.paths, self.unknown
+            self.paths, self.unknown = set(), False
+        return None if unknown else paths
+
+
 @dataclass
 class Outcome:
     pages: int = 0       # pages rendered again
     removed: int = 0     # pages and files removed
     files: int = 0       # data files and sources written
     touched: int = 0     # input files read again
-    seconds: float = 0.0
+    seconds: float = 0.0      # until the first stage is written: the changed reports' pages and listings
+    all_seconds: float = 0.0  # until the second is (all but the search index)
 
 
 @dataclass
@@ -131,6 +170,13 @@ def differences(before: SiteFiles, now: SiteFiles, touched_sources: set[str]) ->
         removed_sources=before.sources.keys() - now.sources.keys())
 
 
+def collect() -> None:
+    """The collector back on after an update, and what the update kept out of its view (see ready)."""
+    gc.enable()
+    gc.collect()
+    gc.freeze()
+
+
 def remove_output(site_dir: Path, relative: str) -> None:
     """A built file gone, and the folders it leaves empty."""
     path = site_dir / relative
@@ -145,63 +191,119 @@ class LiveBuilder:
     """`mkdocs serve`'s builder, with the plugin's own update in front of it."""
 
     def __init__(self, live: Callable[[], LiveSite | None], full: Callable[[], None],
-                 lifted: Callable[[], dict[str, list[str]]], index: Callable[[Path, list[tuple[str, str]]], None]) -> None:
+                 lifted: Callable[[], dict[str, list[str]]], index: Callable[[Path, list[tuple[str, str]]], None],
+                 watcher: ContentWatcher | None = None) -> None:
         """`live`: the plugin's LiveSite; `full`: MkDocs' builder; `lifted`: the plugin's HTML blocks
         set aside per page, which its on_page_content puts back; `index`: the search index written
-        into the site folder from (URL, content) of every report page, in the full build's order."""
+        into the site folder from (URL, content) of every report page, in the full build's order;
+        `watcher`: the changed content files, when `mkdocs serve`'s watcher reports them to it."""
         self.live, self.full, self.lifted, self.index = live, full, lifted, index
+        self.watcher = watcher
         self.search: threading.Thread | None = None
         self.search_lock = threading.Lock()
+        self.rest: threading.Thread | None = None  # the last update's second stage
+        self.broken = False                         # a second stage failed: the next change is a full build
+        self.changed: set[Path] | None = None       # the content files the watcher saw change, this update
         self.last: Outcome | None = None
 
     def __call__(self) -> None:
+        self.wait_written()  # the last update's second stage first: one update at a time
         site = self.live()
-        if site is None or site.files is None or tree_prints(site.watched_others()) != site.others:
+        self.changed = self.watcher.take() if self.watcher is not None else None
+        if site is None or site.files is None or self.broken or tree_prints(site.watched_others()) != site.others:
+            self.broken = False
             self.full()
             return
         self.last = self.update(site)
-        log.info("gknb: live update: %d input file(s) read again, %d page(s) rendered, %d file(s) written, "
-                 "%d removed in %.2f s", self.last.touched, self.last.pages, self.last.files, self.last.removed,
-                 self.last.seconds)
+        log.info("gknb: live update: %d input file(s) read again, %d page(s) rendered, %d file(s) written "
+                 "in %.2f s (the report's pages and listings; the rest follows)", self.last.touched, self.last.pages,
+                 self.last.files, self.last.seconds)
+
+    def wait_written(self) -> None:
+        """Until the last update has written everything but its search index."""
+        if self.rest is not None:
+            self.rest.join()
+
+    def wait(self) -> None:
+        """Until the last update has written everything, its search index too."""
+        self.wait_written()
+        if self.search is not None:
+            self.search.join()
 
     def update(self, live: LiveSite) -> Outcome:
+        """The first stage here (the changed reports' pages and listings: what the browser reloads
+        when this returns), the second in the background (made while the page is on screen)."""
         started = time.perf_counter()
         gc.disable()  # an update makes few objects that die young; a collection mid-way costs more
         try:
-            return self.updated(live, started)
-        finally:
-            gc.enable()
-            gc.collect()
-            gc.freeze()
+            outcome, finish = self.updated(live, started)
+        except BaseException:
+            self.broken = True  # the site is part updated: the next change rebuilds it in full
+            collect()
+            raise
+        if finish is None:
+            collect()
+            return outcome
 
-    def updated(self, live: LiveSite, started: float) -> Outcome:
-        update = update_corpus(live.corpus, live.prints, live.content_dir, live.options)
+        def run() -> None:
+            try:
+                finish()
+            except Exception:  # noqa: BLE001 — the thread has no caller: say it, and rebuild in full next time
+                log.exception("gknb: live update: the second stage failed; the next change rebuilds the site")
+                self.broken = True
+            finally:
+                collect()
+                outcome.all_seconds = time.perf_counter() - started
+                log.info("gknb: live update: %d page(s) rendered, %d file(s) written, %d removed in %.2f s in all",
+                         outcome.pages, outcome.files, outcome.removed, outcome.all_seconds)
+
+        self.rest = threading.Thread(target=run, name="gknb-live-rest", daemon=True)
+        self.rest.start()
+        return outcome
+
+    def updated(self, live: LiveSite, started: float) -> tuple[Outcome, Callable[[], None] | None]:
+        update = update_corpus(live.corpus, live.prints, live.content_dir, live.options, self.changed)
         outcome = Outcome(touched=len(update.touched))
         if not update.touched:
-            return outcome
-        made = generate(update.corpus, live.content_dir, jobs=1, site_url=live.config.site_url or "",
-                        scope=live.scope, touched=update.touched)
-        now = merged(live.site, made, live.scope.kept)
-        touched_files = {update.corpus.origins.get(t, live.content_dir / t) for t in update.touched}
-        touched_sources = {p for p, source in now.sources.items() if source in touched_files}
-        changes = differences(live.site, now, touched_sources)
+            return outcome, None
+        shown, rest = generate_staged(update.corpus, live.content_dir, jobs=1, site_url=live.config.site_url or "",
+                                      scope=live.scope, touched=update.touched)
+        first = shown()
+        before = live.site
+        made = first.files()
+        # The site with the first stage in it: nothing is removed, and no source copied, before the second.
+        middle = SiteFiles(pages={**before.pages, **made.pages}, data={**before.data, **made.data},
+                           sources=before.sources, searchable=made.searchable)
+        changes = Differences(pages={p: t for p, t in made.pages.items() if before.pages.get(p) != t},
+                              removed_pages=set(), data={p: b for p, b in made.data.items() if before.data.get(p) != b},
+                              removed_data=set(), sources={}, removed_sources=set())
         site_dir = Path(live.config.site_dir)
-        before, live.site = live.site, now  # the plugin's on_page_content sees the report pages now
+        live.site = middle  # the plugin's on_page_content sees the report pages now
         outcome.pages = self.render(live, changes)
         outcome.files = self.write(site_dir, changes)
-        for relative in [*changes.removed_data, *changes.removed_sources]:
-            remove_output(site_dir, relative)
-        outcome.removed = len(changes.removed_pages) + len(changes.removed_data) + len(changes.removed_sources)
-        for path in (p for p in list(live.scope.shows) if p not in now.pages and p not in now.data):
-            del live.scope.shows[path]
-        for src in before.searchable - now.searchable:
-            live.search_html.pop(src, None)
-        live.corpus, live.prints = update.corpus, update.fingerprints
-        if changes.pages or changes.removed_pages:
-            # in the order of generate's entries, as the full build feeds them to the index
-            self.reindex(site_dir, live, [f"reports/{report}.md" for report in live.scope.ids.values()])
         outcome.seconds = time.perf_counter() - started
-        return outcome
+        shown_changed = bool(changes.pages)
+
+        def finish() -> None:
+            now = merged(before, whole(first, rest()), live.scope.kept)
+            touched_files = {update.corpus.origins.get(t, live.content_dir / t) for t in update.touched}
+            touched_sources = {p for p, source in now.sources.items() if source in touched_files}
+            later = differences(middle, now, touched_sources)
+            live.site = now
+            outcome.pages += self.render(live, later)
+            outcome.files += self.write(site_dir, later)
+            for relative in [*later.removed_data, *later.removed_sources]:
+                remove_output(site_dir, relative)
+            outcome.removed = len(later.removed_pages) + len(later.removed_data) + len(later.removed_sources)
+            for path in (p for p in list(live.scope.shows) if p not in now.pages and p not in now.data):
+                del live.scope.shows[path]
+            for src in before.searchable - now.searchable:
+                live.search_html.pop(src, None)
+            live.corpus, live.prints = update.corpus, update.fingerprints
+            if shown_changed or later.pages or later.removed_pages:
+                # in the order of generate's entries, as the full build feeds them to the index
+                self.reindex(site_dir, live, [f"reports/{report}.md" for report in live.scope.ids.values()])
+        return outcome, finish
 
     def render(self, live: LiveSite, changes: Differences) -> int:
         """The changed pages through MkDocs' per-page steps, with the last build's nav, files and theme."""

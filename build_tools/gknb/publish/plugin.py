@@ -31,7 +31,7 @@ from gknb.corpus.pipeline import Options, build_corpus
 from gknb.corpus.update import fingerprints
 from gknb.portal.scope import PageScope
 from gknb.publish import parallel
-from gknb.publish.live import LiveBuilder, LiveSite
+from gknb.publish.live import ContentWatcher, LiveBuilder, LiveSite
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
 from gknb.publish.slim import collapse_whitespace
@@ -222,8 +222,15 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         # A changed report is a live update (publish/live.py); any other change MkDocs' full rebuild.
-        server.watch(str(content_path(config, self.config.content_dir)))
-        server.builder = LiveBuilder(lambda: self.live, builder, lambda: self.lifted, self.index_again)
+        content = str(content_path(config, self.config.content_dir))
+        server.watch(content)
+        # The same watcher tells which content files changed: an update need not list the folder.
+        watcher = ContentWatcher()
+        observer = getattr(server, "observer", None)
+        if observer is not None:
+            observer.schedule(watcher, content, recursive=True)
+        server.builder = LiveBuilder(lambda: self.live, builder, lambda: self.lifted, self.index_again,
+                                     watcher if observer is not None else None)
         return server
 
     def index_again(self, site_dir: Path, pages: list[tuple[str, str]]) -> None:
