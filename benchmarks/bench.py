@@ -270,7 +270,8 @@ def measure(size: int, work: Path, seed: int, layouts: tuple[str, ...], shape: s
         "pagefind_index_mb": tree_bytes(ours / "site" / "pagefind") / 1e6,
         "material_search_index_mb": index.stat().st_size / 1e6 if index.exists() else None,
         "pagefind_query_kb": (lambda b: b / 1e3 if b is not None else None)(pagefind_query_bytes(ours / "site")),
-        "live_update_s": served.get("live_update_s"), "live_with_search_s": served.get("with_search_s"),
+        "live_update_s": served.get("live_update_s"), "live_all_written_s": served.get("all_written_s"),
+        "live_with_search_s": served.get("with_search_s"),
     }
 
 
@@ -316,7 +317,7 @@ def main() -> None:
               f"{row['kb_per_report']:.0f} KB with them; peak {row['peak_rss_mb']:.0f} MB"
               + (f" {versus(float(row['peak_rss_mb'] or 0), TARGET_PEAK_MB, False)}" if row["reports"] == 5000 else "")
               + (f"; live update {row['live_update_s']:.2f} s {versus(float(row['live_update_s'] or 0), TARGET_LIVE_S, False)}"
-                 f" ({row['live_with_search_s']:.2f} s with its search entry)" if row.get("live_update_s") is not None else ""))
+                 f" (every page and file {row['live_all_written_s']:.2f} s, its search entry {row['live_with_search_s']:.2f} s)" if row.get("live_update_s") is not None else ""))
 
 
 def parse_rates(work: Path, args: argparse.Namespace, layouts: tuple[str, ...], cores: int) -> None:
