@@ -349,10 +349,13 @@ def big_build(size: int, work: Path, seed: int, layouts: tuple[str, ...]) -> str
     ours = project(work / "ours", content)
     seconds, rss = timed([sys.executable, "-m", "gknb.cli", "build", "--no-cache", "--site-dir", "site"], ours)
     site = tree_bytes(ours / "site")
+    sources = tree_bytes(ours / "site" / "data" / "sources") if (ours / "site" / "data" / "sources").is_dir() else 0
     pages = sum(1 for _ in (ours / "site").rglob("*.html"))
     shutil.rmtree(work, ignore_errors=True)
     return (f"{size} reports, one build: {seconds:.0f} s ({size / seconds:.0f} reports/s), peak RSS {rss:.0f} MB, "
-            f"{pages} HTML pages, site {site / 1e9:.2f} GB ({site / size / 1e3:.0f} KB per report)")
+            f"{pages} HTML pages, site {site / 1e9:.2f} GB ({site / size / 1e3:.0f} KB per report, "
+            f"{(site - sources) / size / 1e3:.0f} KB without the sources "
+            f"{versus((site - sources) / size / 1e3, TARGET_KB_PER_REPORT, False)})")
 
 
 if __name__ == "__main__":
