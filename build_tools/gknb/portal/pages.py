@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from markupsafe import Markup
@@ -362,11 +362,11 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
         title = "按地区浏览" if not code else f"{division_name(code)}的年度报告"
         crumbs = [{"url": link(src, s), "name": n} for s, n in trail]
         province = code[:2]
+        summary_link = summary_or_report(code, members)
         links = ((f"{division_name(province)}的校验问题", findings_region_src(province)),
                  ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
         pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=bool(code),
-                                  group_label=level, trail=crumbs, stats=region_stats_src(code) if not code or summarised(members) else "",
-                                  lone=members[0].src if code and not summarised(members) else "",
+                                  group_label=level, trail=crumbs, stats=summary_link.stats, lone=summary_link.lone,
                                   problems=problem_rows(members, src) if code else None, links=links,
                                   feed=province, bodies=body_rows(members, src, by_body) if several_years(code, members) else None,
                                   coverage=coverage_rows(code, members, src) if code else None)
@@ -825,11 +825,25 @@ def summarised(members: list[Entry]) -> bool:
     return len(members) > 1
 
 
+class SummaryLink(NamedTuple):
+    stats: str  # the region's summary page, "" when it has none
+    lone: str   # the region's one report, when that report's page stands in for a summary
+
+
+def summary_or_report(code: str, members: list[Entry]) -> SummaryLink:
+    """A region's summary page or, for a region of one report, that report; the whole corpus ("")
+    always has its summary."""
+    if not code or summarised(members):
+        return SummaryLink(region_stats_src(code), "")
+    return SummaryLink("", members[0].src)
+
+
 def stats_or_report(code: str, members: list[Entry]) -> str:
     """Where a summary links a sub-region: its summary page, or its one report; "" for neither."""
     if not region_stats_src(code):
         return ""
-    return region_stats_src(code) if summarised(members) else members[0].src
+    summary_link = summary_or_report(code, members)
+    return summary_link.stats or summary_link.lone
 
 
 def year_stats_src(year: str) -> str:
