@@ -40,7 +40,7 @@ from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
-from gknb.portal.scope import PageScope, each, wanted
+from gknb.portal.scope import PageScope, each, per_record, wanted
 from gknb.portal.open_data import Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_json_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import region_year_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
@@ -148,8 +148,7 @@ def entries_of(records: Iterable[Record], scope: PageScope | None = None) -> lis
     """Every record with its addresses (from what the report is, `addresses`), in listing order;
     what each record wants of them remembered in the `scope`."""
     records = list(records)
-    parts = name_parts if scope is None else (
-        lambda r: scope.of_record("name", str(r.source.get("path")), r, lambda: name_parts(r)))
+    parts = per_record(scope, "name", name_parts)
     return sorted((Entry(a.report, r, a.body, a.legacy) for r, a in zip(records, addresses(records, parts), strict=True)),
                   key=sort_key)
 

@@ -80,3 +80,11 @@ def each(scope: PageScope | None, kind: str, reports: Iterable[S], make: Callabl
     if scope is None:
         return [make(r) for r in reports]
     return [scope.remembered(kind, r, lambda r=r: make(r)) for r in reports]  # type: ignore[misc]
+
+
+def per_record(scope: PageScope | None, kind: str, make: Callable[[Record], T]) -> Callable[[Record], T]:
+    """`make`, remembered in the scope for each record (known by its source path: a record has no
+    report id before its addresses are made, which is what this serves)."""
+    if scope is None:
+        return make
+    return lambda record: scope.of_record(kind, str(record.source.get("path")), record, lambda: make(record))
