@@ -178,6 +178,19 @@ def test_on_a_phone_a_report_list_is_cards_each_value_after_its_heading(browser:
     assert labels[1:] == [f'"{h}"' for h in heads[1:]] and labels[0] == "none"
 
 
+def test_on_a_phone_without_scripts_a_report_list_stays_a_table_under_its_headings(browser: Any, base_url: str) -> None:
+    """Without gknb.js no cell has its heading: the list is not made cards that would show bare values."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "browse/region/32/")
+    head_shown = page.eval_on_selector("table.gknb-reports thead", "h => getComputedStyle(h).position !== 'absolute' && h.offsetHeight > 0")
+    row_display = page.eval_on_selector("table.gknb-reports tbody tr", "tr => getComputedStyle(tr).display")
+    shot(page, "list-table-phone-no-js")
+    context.close()
+    assert head_shown
+    assert row_display == "table-row"
+
+
 def test_home_and_header_search_boxes_lead_to_results(page: Any, base_url: str) -> None:
     page.goto(base_url)
     page.fill("#gknb-home-q", "海阳市")
