@@ -168,7 +168,7 @@ def test_on_a_phone_a_report_list_is_cards_each_value_after_its_heading(browser:
     and the phone layout prints it before the value."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    page.goto(base_url + "browse/region/32/")
+    page.goto(base_url + "browse/region/320813/")  # a county's page lists its reports
     heads = page.eval_on_selector_all("table.gknb-reports thead th", "ths => ths.map(t => t.textContent.trim())")
     labels = page.eval_on_selector("table.gknb-reports tbody tr", """tr => Array.from(tr.cells).map(
         td => getComputedStyle(td, '::before').content)""")
@@ -182,7 +182,7 @@ def test_on_a_phone_without_scripts_a_report_list_stays_a_table_under_its_headin
     """Without gknb.js no cell has its heading: the list is not made cards that would show bare values."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False)
     page = context.new_page()
-    page.goto(base_url + "browse/region/32/")
+    page.goto(base_url + "browse/region/320813/")
     head_shown = page.eval_on_selector("table.gknb-reports thead", "h => getComputedStyle(h).position !== 'absolute' && h.offsetHeight > 0")
     row_display = page.eval_on_selector("table.gknb-reports tbody tr", "tr => getComputedStyle(tr).display")
     shot(page, "list-table-phone-no-js")

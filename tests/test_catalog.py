@@ -315,6 +315,37 @@ def test_at_5000_reports_every_findings_page_stays_small() -> None:
     assert len([s for s in made if s.startswith("findings/region/14")]) > 5  # 2,500 reports of 山西: paged
 
 
+# ---- region pages: which reports each lists one by one -----------------------------------------
+
+def listed_sources(page: str, src: str) -> list[str]:
+    block = re.search(r'<table class="gknb-list gknb-reports".*?</table>', page, re.S)
+    rows = lxml.html.fragment_fromstring(block[0]).xpath("tbody/tr") if block else []
+    return [posixpath_join(src, r.xpath("td[1]/a")[0].get("href")) for r in rows]
+
+
+def test_a_county_lists_all_its_reports_and_a_province_or_prefecture_only_its_own_bodies() -> None:
+    """A province's and a prefecture's departments sit on their pages; every other report is a row of
+    its county's page only (the levels above count them)."""
+    records = synthetic(24)
+    for record, (code, city, body) in zip(records[:2], (("140000000000", None, "山西省教育厅"),
+                                                        ("141000000000", "临汾市", "临汾市教育局"))):
+        record.region = {"province": "山西省", "city": city, "county": None, "town": None, "code": code}
+        record.agency = {"name": body, "type": "省级部门" if city is None else "市级部门"}
+    made = site_of(records)
+    entries = entries_of(records)
+    expected = {"14": [e.src for e in entries if e.region_code == "14"],
+                "1410": [e.src for e in entries if e.region_code == "1410"],
+                "141002": [e.src for e in entries if e.region_code.startswith("141002")]}
+    assert [len(v) for v in expected.values()] == [1, 1, 5]
+    for code, sources in expected.items():
+        src = f"browse/region/{code}.md"
+        assert listed_sources(made.pages[src], src) == sources, code
+        total = sum(1 for e in entries if e.region_code.startswith(code))
+        assert f"共 {total} 份报告" in made.pages[src]
+    assert "下级地区的报告逐份列在其所属县区的页面上；本页列出本级机关的报告。" in made.pages["browse/region/14.md"]
+    assert "下级地区的报告逐份列在其所属县区的页面上" not in made.pages["browse/region/141002.md"]
+
+
 # ---- region pages: the problems by body ---------------------------------------------------------
 
 def test_region_pages_list_each_report_with_a_problem_and_its_kinds(site: pages.SiteFiles,

@@ -227,6 +227,19 @@ def region_children(entries: list[Entry], code: str) -> dict[str, list[Entry]]:
     return children
 
 
+def listed_here(code: str, members: list[Entry]) -> list[Entry]:
+    """The reports a region's page lists one by one (none on the whole corpus's index). A county (the
+    lowest level with pages) lists all of its own; a province or prefecture only those of bodies of
+    its own level (its departments): the others are on their county's page, one click down. Else each
+    report would be a row on three pages, and a province's page of a province's corpus (tens of
+    thousands of reports) would be megabytes."""
+    if not code:
+        return []
+    if len(code) >= REGION_LEVELS[-1][0]:
+        return members
+    return [e for e in members if e.region_code == code]
+
+
 def group_view(src: str, target: str, name: str, entries: list[Entry]) -> dict[str, Any]:
     return {"url": link(src, target), "name": name, "count": len(entries), "status": status_counts(entries)}
 
@@ -238,18 +251,20 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                  stats: str = "", problems: list[dict[str, Any]] | None = None,
                  links: tuple[tuple[str, str], ...] = (), feed: str = "",
                  bodies: tuple[list[int], list[dict[str, Any]]] | None = None,
-                 coverage: tuple[list[int], list[dict[str, Any]]] | None = None, listed: bool = True,
-                 lone: str = "") -> str:
+                 coverage: tuple[list[int], list[dict[str, Any]]] | None = None,
+                 listed: list[Entry] | None = None, lone: str = "") -> str:
     """`stats`: the summary page of the same reports, if there is one; `lone`: the one report of a
     region without a summary page (its figures are that report's); `problems`: the region's
     problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
     whose Atom feed the page announces; `bodies`, `coverage`: (years, rows) of body_rows and
-    coverage_rows; `listed`: the reports listed one by one (an index of groups only counts them:
-    the whole corpus on one page is megabytes, and any change would make it again)."""
+    coverage_rows; `listed`: the reports listed one by one, all of `entries` unless said (none on an
+    index of groups, which only counts them: the whole corpus on one page is megabytes, and any
+    change would make it again; a region's own bodies above the county level, listed_here)."""
     body_years, body_list = bodies or ([], [])
     coverage_years, coverage_list = coverage or ([], [])
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
-                  rows=[row_view(e, src) for e in entries] if listed else [], total=len(entries),
+                  rows=[row_view(e, src) for e in (entries if listed is None else listed)], total=len(entries),
+                  own_level=listed is not None and len(listed) < len(entries),
                   groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
                   stats_url=link(src, stats) if stats else "", lone_url=link(src, lone) if lone else "",
@@ -364,10 +379,11 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
         summary_link = summary_or_report(code, members)
         links = ((f"{division_name(province)}的校验问题", findings_region_src(province)),
                  ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
-        pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=bool(code),
+        own = listed_here(code, members)
+        pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=own,
                                   group_label=level, trail=crumbs, stats=summary_link.stats, lone=summary_link.lone,
                                   problems=problem_rows(members, src) if code else None, links=links,
-                                  feed=province, bodies=body_rows(members, src, by_body) if several_years(code, members) else None,
+                                  feed=province, bodies=body_rows(own, src, by_body) if several_years(code, own) else None,
                                   coverage=coverage_rows(code, members, src) if code else None)
 
     visit("", known, [])
@@ -388,7 +404,7 @@ def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[En
         grouped.setdefault(value(entry), []).append(entry)
     index = f"browse/{kind}/index.md"
     values = sorted(grouped, key=order)
-    pages = {index: listing_page(index, title, entries, listed=False, group_label=title[1:].replace("浏览", ""), groups=[
+    pages = {index: listing_page(index, title, entries, listed=[], group_label=title[1:].replace("浏览", ""), groups=[
         group_view(index, f"browse/{kind}/{slug(v)}.md", v, grouped[v]) for v in values])}
     for v in values:
         src = f"browse/{kind}/{slug(v)}.md"
