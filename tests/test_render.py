@@ -237,7 +237,7 @@ def test_the_reports_own_problems_are_listed_apart_from_reading_notes() -> None:
     entries = entries_of([rec])
     page = report_page(entries[0], bodies(entries))
     source, reading = page.index('data-about="source"'), page.index('data-about="reading"')
-    assert source < reading and "appeal&#95;total" in page[source:reading] and "digit&#95;runs" in page[reading:]
+    assert source < reading and "appeal_total" in page[source:reading] and "digit_runs" in page[reading:]
 
 
 def test_no_likely_cell_when_every_cell_is_named_once() -> None:

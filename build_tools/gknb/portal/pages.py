@@ -118,13 +118,14 @@ def page_url(src: str) -> str:
 
 def link(from_src: str, target: str) -> str:
     """Relative URL from a page to a page (`.md`) or a file of the site (`url_path`: body names stay
-    Chinese, 3 bytes a character; the browser encodes them on the way out)."""
+    Chinese, 3 bytes a character; the browser encodes them on the way out). Markup: `url_path` leaves
+    nothing an HTML attribute or Markdown would read (`check/row_total/`, not `row&#95;total`)."""
     base = page_url(from_src) or "."
     if target.endswith(".md"):
         goal = page_url(target)
         relative = relative_path(goal or ".", base)
-        return "./" if relative == "." else url_path(relative) + "/"
-    return url_path(relative_path(target, base))
+        return Markup("./" if relative == "." else url_path(relative) + "/")
+    return Markup(url_path(relative_path(target, base)))
 
 
 # What a path in an HTML attribute must not hold as is: ASCII that ends or changes a URL or an attribute
