@@ -120,11 +120,24 @@ def test_untrusted_names_become_one_safe_segment(text: str, expected: str) -> No
     assert segment(text, "body") == expected
 
 
-def test_links_to_chinese_addresses_are_percent_encoded_and_relative() -> None:
-    assert link("index.md", "reports/419001110/下冶镇/2021.md") == \
-        "reports/419001110/%E4%B8%8B%E5%86%B6%E9%95%87/2021/"
+def test_links_to_chinese_addresses_keep_the_characters_and_are_relative() -> None:
+    assert link("index.md", "reports/419001110/下冶镇/2021.md") == "reports/419001110/下冶镇/2021/"
     assert link("reports/419001110/下冶镇/2021.md", "bodies/419001110/下冶镇.md") == \
-        "../../../../bodies/419001110/%E4%B8%8B%E5%86%B6%E9%95%87/"
+        "../../../../bodies/419001110/下冶镇/"
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("a b/c#d?e.md", "a%20b/c%23d%3Fe/"),                       # would end the path or start a query
+    ("100%/x.md", "100%25/x/"),                                 # would read as an escape
+    ('say "hi" \'x\'/y.md', "say%20%22hi%22%20%27x%27/y/"),        # would end an attribute
+    ("<b>&amp;/z.md", "%3Cb%3E%26amp;/z/"),                     # markup, an entity
+    ("c:/x.md", "c%3A/x/"),                                     # a scheme
+    ("全角\u3000空格\u200b隐形\u202e反向/x.md", "全角%E3%80%80空格%E2%80%8B隐形%E2%80%AE反向/x/"),  # hidden characters
+    ("a+b\\c\tz/x.md", "a%2Bb%5Cc%09z/x/"),
+])
+def test_links_encode_what_would_break_or_hide_in_an_address(path: str, expected: str) -> None:
+    assert link("index.md", path) == expected
+    assert unquote(expected) == page_url(path)
 
 
 # ---- the addresses of earlier builds lead on ----------------------------------------------------

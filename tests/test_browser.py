@@ -333,6 +333,27 @@ def test_links_and_badges_meet_wcag_aa_in_light_and_dark(browser: Any, base_url:
     assert contrast(colours["badge"], colours["badgeBg"]) >= 4.5
 
 
+def test_the_light_dark_toggle_switches_and_the_choice_holds_on_the_next_page(page: Any, base_url: str) -> None:
+    """The toggle is drawn by gknb-palette.js (not written into every page): one button shown, a click
+    switches the scheme and the other button, and the next page opens in the chosen scheme."""
+    page.goto(base_url + "browse/region/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    shown = "[...document.querySelectorAll('form[data-md-component=palette] label')].filter(l => !l.hidden).map(l => l.title)"
+    assert page.evaluate(scheme) == "default" and page.evaluate(shown) == ["切换到深色模式"]
+    page.click("form[data-md-component=palette] label:not([hidden])")
+    assert page.evaluate(scheme) == "slate" and page.evaluate(shown) == ["切换到浅色模式"]
+    # the scheme as the parser reaches <main>, long before Material's bundle at the end of the body: the
+    # stored choice is applied by the blocking script in the header, so nothing flashes the other scheme
+    page.add_init_script("""new MutationObserver((changes, observer) => {
+        if (document.querySelector('main')) { window.gknbFirst = document.body.getAttribute('data-md-color-scheme'); observer.disconnect(); }
+    }).observe(document, {childList: true, subtree: true});""")
+    page.goto(base_url + "stats/")
+    assert page.evaluate("window.gknbFirst") == "slate"
+    assert page.evaluate(scheme) == "slate" and page.evaluate(shown) == ["切换到浅色模式"]
+    page.click("form[data-md-component=palette] label:not([hidden])")
+    assert page.evaluate(scheme) == "default"
+
+
 def test_a_province_findings_page_leads_to_its_region_and_feed_without_errors(page: Any, base_url: str,
                                                                                site: BuiltSite) -> None:
     page.goto(base_url + "findings/")

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import lxml.html
+import yaml
 import markdown
 import pytest
 from markdown_it import MarkdownIt
@@ -20,7 +21,7 @@ from gknb.portal.pages import bodies, entries_of, generate, link, page_url, repo
 from gknb.corpus.pipeline import Corpus, Rejection, read_report
 from gknb.model.record import Cell, CellState, Finding, Record, Section, Severity
 from gknb.portal.render import (GRID_BUILDERS, LIKELY_WRONG, Grid, check_views, format_number, grids, likely_wrong_cells,
-                         lift_html_blocks, neutralise, numbered_findings, paragraphs, plain_title, render,
+                         identifier, lift_html_blocks, neutralise, numbered_findings, paragraphs, plain_title, render,
                          restore_html_blocks)
 from gknb.publish.search import spaced_html, spaced_text
 from gknb.portal.open_data import Published, cell_keys, reports_csv
@@ -116,6 +117,23 @@ def test_templates_cannot_print_unescaped_values() -> None:
 
 
 # ---- text cleanup ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("trusted", ["not_run", "denied.third_party", "review litigation_direct", "2019", ""])
+def test_our_identifiers_are_printed_as_they_are(trusted: str) -> None:
+    assert str(identifier(trusted)) == trusted and str(neutralise(identifier(trusted))) == trusted
+
+
+@pytest.mark.parametrize("untrusted", ['x" onmouseover="alert(1)', "a<b", "a&#95;b", "下冶镇", "a\nb", "a*b*", "a/b", "a#b"])
+def test_anything_but_an_identifier_is_refused_the_unescaped_way(untrusted: str) -> None:
+    with pytest.raises(ValueError):
+        identifier(untrusted)
+
+
+def test_identifiers_in_tables_and_badges_are_unescaped() -> None:
+    page = report_markdown(record())
+    assert 'data-row="denied.third_party"' in page and 'data-check="row_total"' in page
+    assert "gknb-checks-rest--pass" in page and "&#95;" not in page
+
 
 def test_converter_debris_is_removed_from_paragraphs() -> None:
     text = "正文一。[bookmark: _GoBack]\n-1-\n— 2 —\n第 3 页 共 8 页\n 3/8 \n\n正文二 -3- 之间。"
@@ -219,7 +237,7 @@ def test_the_reports_own_problems_are_listed_apart_from_reading_notes() -> None:
     entries = entries_of([rec])
     page = report_page(entries[0], bodies(entries))
     source, reading = page.index('data-about="source"'), page.index('data-about="reading"')
-    assert source < reading and "appeal&#95;total" in page[source:reading] and "digit&#95;runs" in page[reading:]
+    assert source < reading and "appeal_total" in page[source:reading] and "digit_runs" in page[reading:]
 
 
 def test_no_likely_cell_when_every_cell_is_named_once() -> None:
@@ -297,7 +315,9 @@ def test_a_body_with_one_report_has_its_address_lead_to_the_report() -> None:
     report_src = next(path for path in site.pages if path.startswith("reports/"))
     front = site.pages[body].split("\n---\n", 1)[0]
     target = link(body, report_src)
-    assert "template: gknb-redirect.html" in front and f'gknb_redirect: "{target}"' in front
+    assert yaml.safe_load(front.split("---\n", 1)[1]) == {"template": "gknb-redirect.html", "gknb_redirect": target,
+                                                          "gknb_canonical": target}
+    assert target == "../../../reports/419001/测试县/2021/"
     assert html_of(site.pages[body]).xpath("//a/@href") == [target]
     page = html_of(site.pages[report_src])
     assert page.xpath("//a[contains(@class,'gknb-timeline-link')]") == []

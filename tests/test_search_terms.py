@@ -108,3 +108,15 @@ def test_table_residue_is_shown_but_not_indexed() -> None:
     shown = [(p.text_content(), p.get("data-pagefind-ignore")) for p in tree.iterfind(".//div[@class='gknb-text']/p")]
     assert ("本年度收到申请3件。", None) in shown
     assert ("（七）总计 0 0 00 0 0 0", "") in shown
+
+
+def test_a_run_of_table_rows_is_one_block_a_line_each() -> None:
+    rec = record()
+    rec.sections[2].text = "本年度收到申请3件。\n（六）其他处理 0 0 0 0 0 0 0\n（七）总计 0 0 1 0 0 0 1\n说明<b>。\n四、结转 0 0 0 0 0 0 0"
+    tree = html_of(report_markdown(rec))
+    blocks = tree.findall(".//div[@data-section='applications']/p")
+    assert [(p.get("class"), [p.text or ""] + [br.tail or "" for br in p.iterfind("br")]) for p in blocks] == [
+        (None, ["本年度收到申请3件。"]),
+        ("gknb-tabletext", ["（六）其他处理 0 0 0 0 0 0 0", "（七）总计 0 0 1 0 0 0 1"]),
+        (None, ["说明<b>。"]),
+        ("gknb-tabletext", ["四、结转 0 0 0 0 0 0 0"])]

@@ -8,7 +8,7 @@ hence the same address; the file's hash is the report's version. A body's timeli
 `bodies/<region>/<body>/` (`bodies/same-as/<value>/` for bodies a sidecar's `same_as` joins).
 
 Names stay Chinese: MkDocs writes the files under these names, Pagefind indexes them, links carry
-them percent-encoded (`pages.link`) and browsers show them decoded. A transliteration would be
+them as UTF-8 (`pages.link`, `pages.url_path`) and browsers show them as they are. A transliteration would be
 lossy (同音 names collide) and would change with the romanisation table; a hash is what this replaces.
 Report text is untrusted, so a name becomes a path segment through `segment`: letters and digits of
 any script are kept, every run of anything else (slashes, dots, spaces, punctuation, controls) is one "-".

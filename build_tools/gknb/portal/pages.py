@@ -11,6 +11,8 @@ import json
 import multiprocessing
 import os
 import posixpath
+import re
+import unicodedata
 import shutil
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -115,14 +117,32 @@ def page_url(src: str) -> str:
 
 
 def link(from_src: str, target: str) -> str:
-    """Relative URL from a page to a page (`.md`) or a file of the site, percent-encoded (addresses
-    hold body names: MkDocs writes `下冶镇/` and serves it as `%E4%B8%8B…/`)."""
+    """Relative URL from a page to a page (`.md`) or a file of the site (`url_path`: body names stay
+    Chinese, 3 bytes a character; the browser encodes them on the way out). Markup: `url_path` leaves
+    nothing an HTML attribute or Markdown would read (`check/row_total/`, not `row&#95;total`)."""
     base = page_url(from_src) or "."
     if target.endswith(".md"):
         goal = page_url(target)
         relative = relative_path(goal or ".", base)
-        return "./" if relative == "." else quote(relative) + "/"
-    return quote(relative_path(target, base))
+        return Markup("./" if relative == "." else url_path(relative) + "/")
+    return Markup(url_path(relative_path(target, base)))
+
+
+# What a path in an HTML attribute must not hold as is: ASCII that ends or changes a URL or an attribute
+# (space, quotes, <>, #, ?, %, &, a colon that would read as a scheme, backslash …) and, beyond ASCII,
+# controls, invisible formatting, separators and unassigned code points (they would hide in an address).
+_URL_UNSAFE = re.compile(r'[\x00-\x20\x7f"#%&\'+<>?\\^`{|}:\[\]]')
+_URL_OTHER = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"))
+
+
+def url_path(path: str) -> str:
+    """A site path as a relative URL for an HTML attribute: percent-encoded only where it must be
+    (`_URL_UNSAFE`, `_URL_OTHER`); other non-ASCII stays UTF-8, which HTML allows in URLs (9 bytes a
+    Chinese character encoded, 3 as is). XML that wants URIs (sitemap, feeds) uses `absolute_url`."""
+    if path.isascii() and not _URL_UNSAFE.search(path):
+        return path
+    return "".join(quote(ch, safe="") if _URL_UNSAFE.match(ch) or (ch > "\x7f" and unicodedata.category(ch) in _URL_OTHER)
+                   else ch for ch in path)
 
 
 def relative_path(path: str, start: str) -> str:
@@ -528,7 +548,7 @@ COMPARED_AT_MOST = 4
 
 def compare_link(from_src: str, entries: list[Entry], add: bool = False) -> str:
     """The compare page with these reports (`?r=` replaces the reader's choice, `?add=` adds to it)."""
-    ids = ",".join(quote(e.id, safe="/") for e in entries)
+    ids = ",".join(url_path(e.id) for e in entries)
     return f"{link(from_src, COMPARE_SRC)}?{'add' if add else 'r'}={ids}"
 
 

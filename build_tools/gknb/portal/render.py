@@ -52,6 +52,20 @@ def neutralised_text(text: str) -> Markup:
     return Markup(_MARKDOWN_CHARS.sub(lambda m: MARKDOWN_ENTITIES[m.group()], escaped))
 
 
+# Our own identifiers (check ids, table, row and section keys, states, template years) are declared in
+# code, never taken from a report: ASCII words, printed as they are (`not_run`, not `not&#95;run`).
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_.\- ]*")
+
+
+def identifier(value: Any) -> Markup:
+    """One of our identifiers, unescaped; anything but plain ASCII words raises, so that report text
+    cannot take this way past `neutralise`."""
+    text = str(value)
+    if not _IDENTIFIER.fullmatch(text):
+        raise ValueError(f"not an identifier: {text!r}")
+    return Markup(text)
+
+
 def pagefind_value(value: Any) -> str:
     """A value for data-pagefind-filter/meta: Pagefind splits those attributes at ASCII commas."""
     return str("" if value is None else value).replace(",", "，")
@@ -86,6 +100,7 @@ def environment() -> Environment:
     env.filters["number"] = lambda value: format_number(value, grouped=True)
     env.filters["plain_number"] = format_number
     env.filters["pf"] = pagefind_value
+    env.filters["identifier"] = identifier
     env.filters["grid_html"] = grid_html
     return env
 
@@ -184,8 +199,16 @@ def paragraphs(text: str) -> list[str]:
 
 
 def paragraph_views(text: str) -> list[dict[str, Any]]:
-    """The paragraphs, each saying whether it is a flattened table row (kept out of the search index)."""
-    return [{"text": line, "table": table_residue(line)} for line in paragraphs(text)]
+    """The paragraphs as blocks of `lines`, each saying whether it is flattened table rows (kept out of
+    the search index): a run of such rows is one block, a line each (one element, not ~24 per report)."""
+    blocks: list[dict[str, Any]] = []
+    for line in paragraphs(text):
+        table = table_residue(line)
+        if table and blocks and blocks[-1]["table"]:
+            blocks[-1]["lines"].append(line)
+        else:
+            blocks.append({"lines": [line], "table": table})
+    return blocks
 
 
 # ---- tables laid out like the official ones -----------------------------------------------------
@@ -243,7 +266,7 @@ def row_of(key: str) -> str:
 
 def grid_row_html(row: list[GridCell]) -> str:
     rows = " ".join(dict.fromkeys(row_of(c.key) for c in row if not c.header and c.key))
-    data_row = f' data-row="{neutralise(rows)}"' if rows else ""
+    data_row = f' data-row="{identifier(rows)}"' if rows else ""
     return f"<tr{data_row}>{''.join(grid_cell_html(c) for c in row)}</tr>\n"
 
 
@@ -253,7 +276,7 @@ def grid_rows_html(rows: list[list[GridCell]]) -> str:
 
 def grid_html(grid: Grid) -> Markup:
     """One official table as HTML: merged header cells, then a row per template row."""
-    caption, key, template = neutralise(grid.caption), neutralise(grid.key), neutralise(grid.template)
+    caption, key, template = neutralise(grid.caption), identifier(grid.key), identifier(grid.template)
     head = f"<thead>\n{grid_rows_html(grid.head)}</thead>\n" if grid.head else ""
     note = f'\n<p class="gknb-note">{neutralise(grid.note)}</p>\n' if grid.note else ""
     return Markup(f'<div class="gknb-scroll" role="region" tabindex="0" aria-label="{caption}" data-pagefind-ignore>\n'
