@@ -272,19 +272,20 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                  links: tuple[tuple[str, str], ...] = (), feed: str = "",
                  bodies: tuple[list[int], list[dict[str, Any]]] | None = None,
                  coverage: tuple[list[int], list[dict[str, Any]]] | None = None,
-                 listed: list[Entry] | None = None, lone: str = "") -> str:
+                 listed: list[Entry] | None = None, own_level: bool = False, lone: str = "") -> str:
     """`stats`: the summary page of the same reports, if there is one; `lone`: the one report of a
     region without a summary page (its figures are that report's); `problems`: the region's
     problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
     whose Atom feed the page announces; `bodies`, `coverage`: (years, rows) of body_rows and
     coverage_rows; `listed`: the reports listed one by one, all of `entries` unless said (none on an
     index of groups, which only counts them: the whole corpus on one page is megabytes, and any
-    change would make it again; a region's own bodies above the county level, listed_here)."""
+    change would make it again; a region's own bodies above the county level, listed_here), and
+    `own_level` says it is the latter."""
     body_years, body_list = bodies or ([], [])
     coverage_years, coverage_list = coverage or ([], [])
     return render("listing.md.j2", title=title, plain_title=plain_title(title), intro=intro, figure_names=FIGURE_NAMES,
                   rows=[row_view(e, src) for e in (entries if listed is None else listed)], total=len(entries),
-                  own_level=listed is not None and len(listed) < len(entries),
+                  own_level=own_level,
                   groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
                   stats_url=link(src, stats) if stats else "", lone_url=link(src, lone) if lone else "",
@@ -401,6 +402,7 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
                  ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
         own = listed_here(code, members)
         pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=own,
+                                  own_level=0 < len(code) < REGION_LEVELS[-1][0],
                                   group_label=level, trail=crumbs, stats=summary_link.stats, lone=summary_link.lone,
                                   problems=problem_rows(members, src) if code else None, links=links,
                                   feed=province, bodies=body_rows(own, src, by_body) if several_years(code, own) else None,
