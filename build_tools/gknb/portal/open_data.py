@@ -288,9 +288,7 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path, sc
     """Site path → bytes for the data files; site path → input file for the sources (`keys`: cell_keys
     of the records, when already known; `workbooks`: False when the caller writes them)."""
     keys = keys if keys is not None else cell_keys(p.record for p in published)
-    lines = each(scope, "json", published, record_line)
-    line_of = {item.id: line for item, line in zip(published, lines, strict=True)}
-    members = each(scope, "json.gz", published, lambda item: gzip_member(line_of[item.id]))
+    members = each(scope, "json.gz", published, lambda item: gzip_member(record_line(item)))
     data = {
         f"{DATA_DIR}/reports.csv": reports_csv(published, keys, scope),
         f"{DATA_DIR}/findings.csv": findings_csv(published, scope),
