@@ -75,12 +75,13 @@ class PagesHandler(QuietHandler):
             self.wfile.write(body)
 
 
-def serve_under(www: Path, site: Path, sub_path: str) -> Iterator[str]:
-    """Serve `site` at http://127.0.0.1:PORT/<sub_path>/ (a link, so the site knows nothing of it)."""
+def serve_under(www: Path, site: Path, sub_path: str, kind: type[PagesHandler] | None = None) -> Iterator[str]:
+    """Serve `site` at http://127.0.0.1:PORT/<sub_path>/ (a link, so the site knows nothing of it);
+    `kind`: another server's habits than GitHub Pages' (a PagesHandler)."""
     www.mkdir(exist_ok=True)
     if not (www / sub_path).exists():
         (www / sub_path).symlink_to(site, target_is_directory=True)
-    handler = type("Handler", (PagesHandler,), {"not_found": site / "404.html"})
+    handler = type("Handler", (kind or PagesHandler,), {"not_found": site / "404.html"})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(www)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from gknb.check.across_years import body_id
 from gknb.portal.pages import entries_of, page_url
 from gknb.portal.render import format_number
-from conftest import serve_under
+from conftest import PagesHandler, serve_under
 from test_site import BuiltSite, built_site
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,12 @@ def base_url(site: BuiltSite) -> Iterator[str]:
 
 @pytest.fixture()
 def page(browser: Any, base_url: str) -> Iterator[Any]:
-    """A page that lets only the local server answer; anything else is recorded, aborted and fails."""
+    yield from guarded_page(browser, base_url)
+
+
+def guarded_page(browser: Any, base_url: str, init_script: str = "") -> Iterator[Any]:
+    """A page that lets only the local server answer; anything else is recorded, aborted and fails, as
+    does an error in the page (`init_script`: run in the page before its own scripts)."""
     local = urlsplit(base_url).netloc
     outside: list[str] = []
     errors: list[str] = []
@@ -61,6 +66,8 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
             route.continue_()
 
     context.route("**/*", guard)
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).scheme in {"http", "https"}
             and urlsplit(r.url).netloc != local else None)
@@ -602,6 +609,70 @@ def test_reports_of_two_bodies_are_added_to_the_comparison(page: Any, base_url: 
     page.click(".gknb-compare__remove >> nth=0")
     expect(page.locator(".gknb-compare-table thead th a")).to_have_count(1)
     expect(page.locator(".gknb-compare__status")).to_contain_text("再加入一份报告")
+
+
+class EncodingHandler(PagesHandler):
+    """As Apache with `AddEncoding gzip .gz` serves the site: a .gz file with Content-Encoding: gzip (and a
+    record as application/json), which the browser decodes before the page's script sees its bytes."""
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return "application/json" if str(path).endswith(".json.gz") else super().guess_type(path)
+
+    def end_headers(self) -> None:
+        if urlsplit(self.path).path.endswith(".gz"):
+            self.send_header("Content-Encoding", "gzip")
+        super().end_headers()
+
+
+def two_compared(site: BuiltSite) -> list[Any]:
+    return [e for e in entries_of(site.corpus.records) if e.record.source["path"] in
+            ("hongze_district_2024.pdf", "inconsistent-2021.txt")]
+
+
+def compare_records(page: Any, base_url: str, entries: list[Any]) -> list[tuple[str, str | None, bytes]]:
+    """The compare page with these reports: asserts it shows their cells; the records it fetched (address,
+    Content-Encoding, the bytes the page got)."""
+    responses: list[Any] = []
+    page.on("response", lambda r: responses.append(r) if "/data/reports/" in r.url else None)
+    page.goto(base_url + "compare/?r=" + ",".join(quote(e.id, safe="/") for e in entries))
+    expect(page.locator(".gknb-compare-table thead th a")).to_have_count(len(entries))
+    label = "表三 · 一、本年新收政府信息公开申请数量 · 总计"
+    row = page.locator(".gknb-compare-table tbody tr", has=page.locator(f"th:text-is('{label}')"))
+    values = [e.record.cell("applications.new_received.total").value for e in entries]
+    assert row.locator("td").all_inner_texts() == [format_number(v, grouped=True) for v in values]
+    assert len(set(values)) == 2 and "gknb-diff" in (row.get_attribute("class") or "")
+    return sorted((unquote(r.url), r.headers.get("content-encoding"), r.body()) for r in responses)
+
+
+def test_the_compare_page_reads_the_gzip_record_files(page: Any, base_url: str, site: BuiltSite) -> None:
+    entries = two_compared(site)
+    fetched = compare_records(page, base_url, entries)
+    assert [url for url, _, _ in fetched] == sorted(f"{base_url}data/reports/{e.id}.json.gz" for e in entries)
+    for (_, encoding, body), entry in zip(fetched, sorted(entries, key=lambda e: f"{e.id}.json.gz")):
+        assert encoding is None and body == (site.site / f"data/reports/{entry.id}.json.gz").read_bytes()
+
+
+def test_the_compare_page_reads_records_a_server_sends_gzip_encoded(browser: Any, site: BuiltSite,
+                                                                    tmp_path: Path) -> None:
+    served = serve_under(tmp_path / "www", site.site, SUB_PATH, EncodingHandler)
+    base_url = next(served)
+    entries = two_compared(site)
+    for page in guarded_page(browser, base_url):
+        fetched = compare_records(page, base_url, entries)
+        # The browser has decoded them: the page's script got the JSON text itself.
+        assert [(encoding, body[:1]) for _, encoding, body in fetched] == [("gzip", b"{")] * 2
+    next(served, None)
+
+
+def test_a_browser_that_cannot_decompress_says_so_on_the_compare_page(browser: Any, base_url: str,
+                                                                      site: BuiltSite) -> None:
+    entries = two_compared(site)
+    for page in guarded_page(browser, base_url, "delete window.DecompressionStream;"):
+        page.goto(base_url + "compare/?r=" + ",".join(quote(e.id, safe="/") for e in entries))
+        expect(page.locator(".gknb-compare__status")).to_contain_text("这个浏览器不能解压报告的 JSON 记录")
+        expect(page.locator(".gknb-compare-table thead th")).to_have_count(0)
+        # The choice is kept for a browser that can read the records.
+        assert page.evaluate("() => JSON.parse(localStorage.getItem('gknb-compare'))") == [e.id for e in entries]
 
 
 def test_a_countys_coverage_shows_which_governments_reported(page: Any, base_url: str, site: BuiltSite) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import gzip
 import hashlib
 import io
 import json
@@ -68,7 +69,7 @@ def test_with_site_url_the_data_carries_absolute_page_addresses(project: Path) -
     assert rows and all(r["page"].startswith(base + "reports/") for r in rows)
     for row in rows:
         assert (site / row["page"][len(base):] / "index.html").is_file()
-        record = json.loads((site / row["json"]).read_text(encoding="utf-8"))
+        record = json.loads(gzip.decompress((site / row["json"]).read_bytes()))
         assert record["portal"]["page"] == row["page"]
     atom = "{http://www.w3.org/2005/Atom}"
     feed = lxml.etree.fromstring((site / "feed.xml").read_bytes())

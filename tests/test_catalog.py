@@ -195,7 +195,7 @@ def test_site_url_makes_every_page_address_absolute(records: list[Record]) -> No
     address = base + page_url(entry.src)
     rows = list(csv.DictReader(io.StringIO(site.data["data/reports.csv"].decode("utf-8-sig"))))
     assert {r["page"] for r in rows} == {base + page_url(e.src) for e in entries_of(records)}
-    record = json.loads(site.data[f"data/reports/{entry.id}.json"])
+    record = json.loads(gzip.decompress(site.data[f"data/reports/{entry.id}.json.gz"]))
     jsonschema.validate(record, SCHEMA)
     assert record["portal"] == {"id": entry.id, "page": address, "body_id": rows[0]["body_id"],
                                 "version": entry.record.source["sha256"][:12],
@@ -214,7 +214,7 @@ def test_site_url_makes_every_page_address_absolute(records: list[Record]) -> No
 
 def test_without_site_url_addresses_are_site_paths(site: pages.SiteFiles, records: list[Record]) -> None:
     entry = entries_of(records)[0]
-    record = json.loads(site.data[f"data/reports/{entry.id}.json"])
+    record = json.loads(gzip.decompress(site.data[f"data/reports/{entry.id}.json.gz"]))
     jsonschema.validate(record, SCHEMA)
     assert record["portal"]["page"] == page_url(entry.src)
     feed = lxml.etree.fromstring(site.data[feed_path("62")])

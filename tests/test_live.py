@@ -3,6 +3,7 @@ the live-updated site is the site a full build of the new content gives, file fo
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import shutil
@@ -69,6 +70,8 @@ def project(tmp_path: Path) -> Path:
 def test_a_live_update_gives_the_site_a_full_build_gives(project: Path, tmp_path: Path) -> None:
     _config, server, full_builds = served(project)
     content = project / "content"
+    ids = {p["path"]: p["id"] for p in json.loads((project / "site/data/build-report.json").read_bytes())["published"]}
+    records_before = {path: records_of(project / "site", ids[path]) for path in ("柱濮镇-2023.txt", "synth-1.txt")}
     edited = content / "柱濮镇-2023.txt"
     edited.write_text(edited.read_text(encoding="utf-8").replace("本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量 ", 1),
                       encoding="utf-8")
@@ -86,6 +89,17 @@ def test_a_live_update_gives_the_site_a_full_build_gives(project: Path, tmp_path
     live, full = tree(project / "site"), tree(tmp_path / "full")
     assert sorted(live) == sorted(full)
     assert [path for path in full if live[path] != full[path]] == []
+    # The edited report's record file written again, the removed one's gone.
+    edited_record, removed_record = records_before.values()
+    assert removed_record[0] not in live
+    assert live[edited_record[0]] != edited_record[1]
+    assert gzip.decompress(live[edited_record[0]]) in gzip.decompress(live["data/reports.jsonl.gz"]).splitlines(keepends=True)
+
+
+def records_of(site: Path, report_id: str) -> tuple[str, bytes]:
+    """A report's record file: its site path and bytes."""
+    path = f"data/reports/{report_id}.json.gz"
+    return path, (site / path).read_bytes()
 
 
 def test_a_second_year_turns_a_lone_bodys_address_into_its_timeline_and_back(project: Path, tmp_path: Path) -> None:
@@ -122,7 +136,7 @@ def test_a_changed_number_shows_in_the_data_and_only_the_pages_showing_the_repor
     source.write_text(source.read_text(encoding="utf-8").replace("行政许可\t1\t", "行政许可\t7\t"), encoding="utf-8")
     server.builder()
     server.builder.wait()
-    record = json.loads(next((site / "data" / "reports").rglob("下冶镇/2021.json")).read_text(encoding="utf-8"))
+    record = json.loads(gzip.decompress(next((site / "data" / "reports").rglob("下冶镇/2021.json.gz")).read_bytes()))
     assert record["tables"]["active"]["licensing"]["decisions"]["value"] == 7
     changed = sorted(p.relative_to(site).as_posix() for p, data in before.items()
                      if not p.is_file() or p.read_bytes() != data)

@@ -46,14 +46,15 @@ def test_frictionless_validates_the_published_package() -> None:
 
 
 def test_the_bulk_file_is_each_published_record_gzipped_without_a_date() -> None:
-    """reports.jsonl.gz: what zcat or Python's gzip reads from it is, line by line, each report's JSON file,
-    in one gzip member per report that names no time or file (two builds give the same bytes)."""
+    """reports.jsonl.gz: each report's record file (reports.csv's `json`, a .json.gz) one after the other, one
+    gzip member per report that names no time or file (two builds give the same bytes); what zcat or
+    Python's gzip reads from it is, line by line, each report's record."""
     data = (DATA / "reports.jsonl.gz").read_bytes()
     golden = DATA.parent
     lines = gzip.decompress(data).splitlines(keepends=True)
-    pages = [row["json"] for row in rows_of("reports.csv")]
-    assert len(lines) == len(pages) == 5
-    assert lines == [(golden / page).read_bytes() for page in pages]
+    files = [(golden / row["json"]).read_bytes() for row in rows_of("reports.csv")]
+    assert len(lines) == len(files) == 5 and all(row["json"].endswith(".json.gz") for row in rows_of("reports.csv"))
+    assert data == b"".join(files) and lines == [gzip.decompress(f) for f in files]
     assert data.count(b"\x1f\x8b\x08\x00\x00\x00\x00\x00") == len(lines)   # magic, deflate, no flags, mtime 0
     assert len(data) * 3 < sum(map(len, lines))
 
@@ -188,7 +189,7 @@ def test_region_workbook_lists_each_finding() -> None:
 # ---- addresses in the open data -------------------------------------------------------------------
 
 def test_records_carry_their_page_address_and_version() -> None:
-    """reports.csv, reports.jsonl.gz and each report's JSON name the page by what the report is, and
+    """reports.csv, reports.jsonl.gz and each report's record file name the page by what the report is, and
     give the file's hash as its version; the published records validate against the record schema."""
     golden = ROOT / "tests/golden/seeds"
     rows = rows_of("reports.csv")
@@ -202,5 +203,5 @@ def test_records_carry_their_page_address_and_version() -> None:
         assert row["version"] == row["source.sha256"][:12]
         assert line["portal"] == {"id": row["id"], "page": row["page"], "version": row["version"],
                                   "body_page": row["body_page"], "body_id": row["body_id"] or None}
-        assert json.loads((golden / row["json"]).read_text(encoding="utf-8")) == line
+        assert json.loads(gzip.decompress((golden / row["json"]).read_bytes())) == line
         jsonschema.validate(line, schema)

@@ -203,14 +203,29 @@ def test_every_report_has_a_page_json_and_its_source(site: BuiltSite) -> None:
         page = site.site / item["page"] / "index.html"
         html = lxml.html.parse(str(page)).getroot()
         links = {unquote(a.get("href")): a for a in html.iter("a")}
-        json_link = next(h for h in links if h.endswith(f"data/reports/{item['id']}.json"))
-        data = json.loads((page.parent / json_link).resolve().read_text(encoding="utf-8"))
+        json_link = next(h for h in links if h.endswith(f"data/reports/{item['id']}.json.gz"))
+        assert links[json_link].text_content() == "本报告的 JSON 记录（gzip 压缩）"
+        data = json.loads(gzip.decompress((page.parent / json_link).resolve().read_bytes()))
         assert data["source"]["path"] == item["path"]
         assert data["portal"] == {"id": item["id"], "page": item["page"], "version": data["source"]["sha256"][:12],
                                   "body_page": data["portal"]["body_page"], "body_id": data["portal"]["body_id"]}
         assert item["version"] == data["source"]["sha256"][:12]
         source_link = next(h for h in links if "/data/sources/" in h)
         assert (page.parent / source_link).resolve().read_bytes() == (site.content / item["path"]).read_bytes()
+
+
+def test_the_bulk_records_are_the_report_files_one_after_the_other(site: BuiltSite) -> None:
+    """Each record is published once: data/reports/<id>.json.gz is the report's gzip member of
+    reports.jsonl.gz, and nothing else of a record is left beside it."""
+    published = json.loads((site.site / "data/build-report.json").read_text(encoding="utf-8"))["published"]
+    files = [(site.site / "data/reports" / f"{item['id']}.json.gz").read_bytes() for item in published]
+    bulk = (site.site / "data/reports.jsonl.gz").read_bytes()
+    assert len(files) == len(site.corpus.records) > 1 and bulk == b"".join(files)
+    lines = gzip.decompress(bulk).splitlines(keepends=True)
+    assert [gzip.decompress(f) for f in files] == lines and all(f[:2] == b"\x1f\x8b" for f in files)
+    assert [json.loads(line)["portal"]["id"] for line in lines] == [item["id"] for item in published]
+    others = [p for p in (site.site / "data/reports").rglob("*") if p.is_file() and not p.name.endswith(".json.gz")]
+    assert others == []
 
 
 def test_csv_has_a_bom_one_row_per_report_and_cell_columns(site: BuiltSite) -> None:

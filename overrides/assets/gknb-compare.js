@@ -1,13 +1,14 @@
 /* The compare page: reports chosen by ?r=ID,ID (replaces the choice), ?add=ID (adds one), the form, or
-   the list kept in this browser; each report's published JSON read and laid out row by row. Values are
-   set as textContent. */
+   the list kept in this browser; each report's published record (gzip-compressed JSON) read and laid out
+   row by row. Values are set as textContent. */
 (function () {
   "use strict";
   var root = document.getElementById("gknb-compare");
   if (!root) return;
   var ROWS = JSON.parse(root.getAttribute("data-rows"));
   var MARKS = JSON.parse(root.getAttribute("data-marks"));
-  var JSON_BASE = root.getAttribute("data-json"), PAGE_BASE = root.getAttribute("data-pages");
+  var JSON_BASE = root.getAttribute("data-json"), JSON_SUFFIX = root.getAttribute("data-json-suffix");
+  var PAGE_BASE = root.getAttribute("data-pages");
   var MAX = 4, KEY = "gknb-compare";
   var status = root.querySelector(".gknb-compare__status");
   var table = root.querySelector("table"), onlyDiff = document.getElementById("gknb-compare-diff");
@@ -94,15 +95,36 @@
     });
   }
 
+  // A record file is its report's gzip member of reports.jsonl.gz. GitHub Pages, nginx and MkDocs' server
+  // send those bytes as they are; a server that adds Content-Encoding: gzip for .gz (Apache's AddEncoding)
+  // has the browser decode them already. So only what still starts with gzip's magic bytes is decompressed.
+  var NO_GUNZIP = new Error("DecompressionStream");
+
+  function record(response) {
+    return response.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+      if (typeof DecompressionStream !== "function") throw NO_GUNZIP;
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+    });
+  }
+
+  function clear(text) { status.textContent = text; table.tHead.textContent = ""; table.tBodies[0].textContent = ""; }
+
   async function show(ids) {
-    if (!ids.length) { status.textContent = "尚未选择报告。"; table.tHead.textContent = ""; table.tBodies[0].textContent = ""; return; }
-    var found = [], kept = [], missing = [];
+    if (!ids.length) { clear("尚未选择报告。"); return; }
+    var found = [], kept = [], missing = [], unreadable = false;
     await Promise.all(ids.map(function (id, i) {
-      return fetch(JSON_BASE + encodeURI(id) + ".json").then(function (response) {
+      return fetch(JSON_BASE + encodeURI(id) + JSON_SUFFIX).then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
-        return response.json();
-      }).then(function (record) { found[i] = record; }, function () { missing.push(id); });
+        return record(response);
+      }).then(function (data) { found[i] = data; }, function (e) { if (e === NO_GUNZIP) unreadable = true; else missing.push(id); });
     }));
+    if (unreadable) {  // the choice is kept for a browser that can read it
+      clear("这个浏览器不能解压报告的 JSON 记录（gzip 压缩，需要 DecompressionStream），无法对比。" +
+            "请换用较新的浏览器（Chrome 或 Edge 80、Firefox 113、Safari 16.4 及以上）。");
+      return;
+    }
     ids.forEach(function (id, i) { if (found[i]) kept.push(id); });
     store(kept);
     draw(kept, found.filter(Boolean));

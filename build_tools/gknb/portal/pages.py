@@ -43,7 +43,7 @@ from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.scope import PageScope, each, per_record, wanted
-from gknb.portal.open_data import Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_json_path, report_xlsx_path, source_path
+from gknb.portal.open_data import RECORD_SUFFIX, REPORTS_DIR, Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_json_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import region_year_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
@@ -564,7 +564,8 @@ def compare_page(keys: list[str]) -> str:
     return render("compare.md.j2", rows_json=json.dumps(compare_rows(keys), ensure_ascii=False),
                   marks_json=json.dumps({state.value: list(marks) for state, marks in STATE_MARKS.items()},
                                         ensure_ascii=False),
-                  json_base=link(COMPARE_SRC, "data/reports/") + "/", pages_base=link(COMPARE_SRC, "reports/") + "/")
+                  json_base=link(COMPARE_SRC, REPORTS_DIR) + "/", json_suffix=RECORD_SUFFIX,
+                  pages_base=link(COMPARE_SRC, "reports/") + "/")
 
 
 # ---- findings: an index, a page per check and a page per province ------------------------------
