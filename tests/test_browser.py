@@ -144,7 +144,7 @@ def test_report_page_shows_the_numbers_and_the_badge(page: Any, base_url: str, s
 
 
 def test_listing_filters_and_sorts_in_the_page(page: Any, base_url: str) -> None:
-    page.goto(base_url + "browse/year/2023/")  # the year index counts its years; a year lists its reports
+    page.goto(base_url)  # the home page lists the recent reports of every province
     total = page.locator("table.gknb-list tbody tr").count()
     jiangsu = page.eval_on_selector_all("table.gknb-list tbody tr", "rs => rs.filter(r => r.textContent.includes('江苏省')).length")
     box = page.locator("xpath=//div[@class='gknb-filter'][following-sibling::div[1]//table[contains(@class,'gknb-list')]]//input")
@@ -196,6 +196,16 @@ def test_on_a_phone_without_scripts_a_report_list_stays_a_table_under_its_headin
     context.close()
     assert head_shown
     assert row_display == "table-row"
+
+
+def test_a_types_province_leads_to_the_search_filtered_by_both(page: Any, base_url: str, site: BuiltSite) -> None:
+    townships = [r for r in site.corpus.records if r.agency.get("type") == "乡镇" and r.region.get("province") == "河南省"]
+    page.goto(base_url + "browse/type/township/")
+    page.click("table.gknb-groups a:text('河南省')")
+    expect(page.locator(".gknb-search__status")).to_have_text(f"找到 {len(townships)} 份报告。")
+    assert page.locator("select[data-facet='type']").input_value() == "乡镇"
+    assert page.locator("select[data-facet='province']").input_value() == "河南省"
+    assert len(townships) >= 2
 
 
 def test_home_and_header_search_boxes_lead_to_results(page: Any, base_url: str) -> None:

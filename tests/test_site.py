@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import lxml.etree
 import lxml.html
@@ -34,7 +34,7 @@ from markdown_it.token import Token
 
 from conftest import keyed_cells
 from gknb.portal import pages
-from gknb.portal.pages import SiteFiles, entries_of, generate, page_url
+from gknb.portal.pages import SiteFiles, entries_of, generate, link, page_url, province_name
 from gknb.corpus.pipeline import Corpus, build_corpus
 from gknb.model.record import CellState, Record
 from gknb.portal.render import CHECK_TITLES, format_number, printed_rows, unread_row
@@ -397,6 +397,25 @@ def test_region_pages_nest_with_counts(site: BuiltSite) -> None:
         assert "共 2 份报告" in pages[path]
 
 
+def test_a_year_or_type_page_counts_its_reports_by_province_and_links_where_they_are_listed(site: BuiltSite) -> None:
+    """A national page with a row per report of a year would be tens of megabytes: a year's page links
+    each province's ranking page of that year, a type's page the search filtered by type and province."""
+    entries = entries_of(site.corpus.records)
+    for src, members, target in (
+            ("browse/year/2021.md", [e for e in entries if e.record.year == 2021],
+             lambda p, n: link("browse/year/2021.md", f"ranking/{p or 'unknown'}-2021.md")),
+            ("browse/type/township.md", [e for e in entries if e.record.agency.get("type") == "乡镇"],
+             lambda p, n: str(link("browse/type/township.md", "search.md")) + "?" + urlencode({"type": "乡镇", "province": n}))):
+        tables = [t for b in html_blocks(tokens_of(site.files.pages[src])) for t in b.iter("table")]
+        assert [t.get("class") for t in tables] == ["gknb-groups"], src
+        provinces = sorted({e.region_code[:2] for e in members}, key=lambda p: (not p, p))
+        expected = [(target(p, n), n, sum(1 for e in members if e.region_code[:2] == p))
+                    for p in provinces for n in [province_name(p)]]
+        assert [(tr.xpath("th/a")[0].get("href"), tr.xpath("th/a")[0].text_content(), int(tr[1].text_content()))
+                for tr in tables[0].xpath("tbody/tr")] == expected, src
+        assert len(expected) >= 2
+
+
 def test_listings_are_sortable_tables_of_reports(site: BuiltSite) -> None:
     for path in ("browse/region/index.md", "browse/type/index.md", "browse/year/index.md"):
         # an index counts its groups; their own pages list the reports (all of them on one page
@@ -404,7 +423,7 @@ def test_listings_are_sortable_tables_of_reports(site: BuiltSite) -> None:
         tables = [t for b in html_blocks(tokens_of(site.files.pages[path])) for t in b.iter("table")]
         assert [t.get("class") for t in tables] == ["gknb-groups"]
         assert sum(int(tr[1].text_content()) for tr in tables[0].xpath("tbody/tr")) == len(site.corpus.records)
-    for path in ("browse/year/2021.md", "browse/region/419001.md", "index.md"):
+    for path in ("ranking/41-2021.md", "browse/region/419001.md", "index.md"):
         lists = [t for b in html_blocks(tokens_of(site.files.pages[path])) for t in b.iter("table")
                  if "gknb-list" in t.get("class") and t.get("data-problems") is None]
         assert lists and all(t.get("data-gknb-sortable") is not None for t in lists)

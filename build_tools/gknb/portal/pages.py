@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from markupsafe import Markup
 
@@ -37,7 +37,8 @@ from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
 from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
                                 LAYOUTS_SCRIPT, correction_views, layouts_script,
-                                grids, legend, finding_message, inferred_words, ocr_note, plain_title, region_text, render, report_title, section_views)
+                                grids, legend, finding_message, inferred_words, ocr_note, pagefind_value, plain_title, region_text, render,
+                                report_title, section_views)
 from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
 from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
@@ -416,11 +417,18 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
     return pages
 
 
+# Where a province's reports of one value of a facet are listed, as a URL from the facet's page:
+# (the value, the facet page, the province code, its name) → URL, "" for none.
+ProvinceLink = Callable[[str, str, str, str], str]
+
+
 def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[Entry], str],
-                slug: Callable[[str], str], order: Callable[[str], Any],
+                slug: Callable[[str], str], order: Callable[[str], Any], by_province: ProvinceLink,
                 stats: Callable[[str], str] = lambda _v: "", scope: PageScope | None = None) -> dict[str, str]:
-    """An index of the values of one field (type, year) and a listing page per value;
-    `stats`: a value's summary page, "" when it has none."""
+    """An index of the values of one field (type, year) and a page per value with its reports counted
+    by province, each province linking to where they are listed (`by_province`; a value whose
+    provinces have no such page lists its reports). Every report a row of one national page (a
+    year's 140,000) would be tens of megabytes; `stats`: a value's summary page, "" when it has none."""
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
         grouped.setdefault(value(entry), []).append(entry)
@@ -431,9 +439,43 @@ def facet_pages(entries: list[Entry], kind: str, title: str, value: Callable[[En
     for v in values:
         src = f"browse/{kind}/{slug(v)}.md"
         if wanted(scope, src, grouped[v]):
+            groups = province_groups(grouped[v], lambda code, name: by_province(v, src, code, name))
             pages[src] = listing_page(src, v, grouped[v], trail=[{"url": link(src, index), "name": title}],
-                                      stats=stats(v))
+                                      stats=stats(v), groups=groups or None, group_label="省份",
+                                      listed=[] if groups else None, intro=FACET_NOTES[kind] if groups else "")
     return pages
+
+
+FACET_NOTES = {"year": "各省本年度的报告逐份列在该省的年度排行页上（点击列名可按任一列排序）。",
+               "type": "点击省份，在检索页按本类型和该省筛选报告（检索页需要浏览器运行脚本）；各报告也列在其所属县区的页面上。"}
+
+
+def province_groups(members: list[Entry], target: Callable[[str, str], str]) -> list[dict[str, Any]]:
+    """The members by province (unknown last), each linking to `target(code, name)`; [] when a province
+    has no target."""
+    provinces: dict[str, list[Entry]] = {}
+    for entry in members:
+        provinces.setdefault(entry.region_code[:2], []).append(entry)
+    groups = []
+    for code in sorted(provinces, key=lambda p: (not p, p)):
+        url = target(code, province_name(code))
+        if not url:
+            return []
+        groups.append({"url": url, "name": province_name(code), "count": len(provinces[code]),
+                       "status": status_counts(provinces[code])})
+    return groups
+
+
+def year_ranking(year: str, src: str, province: str, _name: str) -> str:
+    """A province's reports of a year: its ranking page (none for an unknown year)."""
+    return link(src, ranking_src(province, int(year))) if year.isdigit() else ""
+
+
+def type_search(body_type: str, src: str, province: str, name: str) -> str:
+    """A province's reports of a body type: the search page filtered by both (the filters' values are
+    the words the report pages give Pagefind; an unknown province is 未识别)."""
+    query = urlencode({"type": pagefind_value(body_type), "province": pagefind_value(name if province else "未识别")})
+    return f"{link(src, 'search.md')}?{query}"
 
 
 def type_of(entry: Entry) -> str:
@@ -1155,9 +1197,10 @@ def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, 
     shown = Staged(searchable={e.src for e in entries})
     try:
         shown.pages["regions"] = region_pages(entries, scope)
-        shown.pages["types"] = facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order, scope=scope)
+        shown.pages["types"] = facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order,
+                                           type_search, scope=scope)
         shown.pages["years"] = facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
-                                           lambda y: (not y.isdigit(), y), year_stats_src, scope=scope)
+                                           lambda y: (not y.isdigit(), y), year_ranking, year_stats_src, scope=scope)
         shown.pages["timelines"] = timeline_pages(by_body, scope, site_url)
         shown.pages["ranking"] = ranking_pages(entries, scope)
         shown.data["redirects"] = redirects(entries, by_body, site_url, scope)
