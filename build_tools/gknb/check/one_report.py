@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Container, Iterable, Iterator
 
 from gknb.check.declare import (KNOWN_YEAR, SCANNED, Issue, Requirement, Sum, check, complete_relation, has_table,
                                 issue, number, table_present, values)
@@ -84,8 +84,8 @@ def printed_outcome_rows(record: Record) -> tuple[str, ...]:
     tables = OFFICIAL_TABLES.get(record.template or "")
     if tables is None:
         return ()
-    table, printed = tables[1], record.tables.get("applications", {})
-    return printed_outcome_keys(table, tuple(key for key in alternative_rows(table) if key in printed))
+    table = tables[1]
+    return printed_outcome_keys(table, printed_alternatives(table, record.tables.get("applications", {})))
 
 
 @lru_cache(maxsize=256)  # asked by several checks of every report: made once for each set of alternatives
@@ -96,6 +96,11 @@ def printed_outcome_keys(table: Table, alternatives: tuple[str, ...]) -> tuple[s
 @lru_cache(maxsize=None)  # the few official tables
 def alternative_rows(table: Table) -> tuple[str, ...]:
     return tuple(row.key for row in table.rows if row.instead_of)
+
+
+def printed_alternatives(table: Table, printed: Container[str]) -> tuple[str, ...]:
+    """The table's outdated alternative rows that the report printed: all printed_rows depends on."""
+    return tuple(key for key in alternative_rows(table) if key in printed)
 
 
 @lru_cache(maxsize=256)
@@ -244,8 +249,7 @@ def is_printed_row(record: Record, key: str) -> bool:
     table = next((t for t in OFFICIAL_TABLES.get(record.template or "", ()) if t.key == table_key), None)
     if table is None:
         return True
-    printed = record.tables.get(table_key, {})
-    return row_key in printed_row_keys(table, tuple(key for key in alternative_rows(table) if key in printed))
+    return row_key in printed_row_keys(table, printed_alternatives(table, record.tables.get(table_key, {})))
 
 
 def listed_cells(record: Record, state: CellState, keys: list[str]) -> str:
