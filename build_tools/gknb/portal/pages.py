@@ -256,13 +256,23 @@ def listed_here(code: str, members: list[Entry]) -> list[Entry]:
     thousands of reports) would be megabytes."""
     if not code:
         return []
-    if len(code) >= REGION_LEVELS[-1][0]:
-        return members
-    return [e for e in members if e.region_code == code]
+    if lists_own_level(code):
+        return [e for e in members if e.region_code == code]
+    return members
+
+
+def lists_own_level(code: str) -> bool:
+    """A province's or prefecture's page: it lists only its own bodies' reports (listed_here)."""
+    return 0 < len(code) < REGION_LEVELS[-1][0]
 
 
 def group_view(src: str, target: str, name: str, entries: list[Entry]) -> dict[str, Any]:
-    return {"url": link(src, target), "name": name, "count": len(entries), "status": status_counts(entries)}
+    return group_row(link(src, target), name, entries)
+
+
+def group_row(url: str, name: str, entries: list[Entry]) -> dict[str, Any]:
+    """A row of a table of groups: the group's link, its name, its count of reports and their states."""
+    return {"url": url, "name": name, "count": len(entries), "status": status_counts(entries)}
 
 
 # ---- pages -------------------------------------------------------------------------------------
@@ -403,7 +413,7 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
                  ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
         own = listed_here(code, members)
         pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=own,
-                                  own_level=0 < len(code) < REGION_LEVELS[-1][0],
+                                  own_level=lists_own_level(code),
                                   group_label=level, trail=crumbs, stats=summary_link.stats, lone=summary_link.lone,
                                   problems=problem_rows(members, src) if code else None, links=links,
                                   feed=province, bodies=body_rows(own, src, by_body) if several_years(code, own) else None,
@@ -461,8 +471,7 @@ def province_groups(members: list[Entry], target: Callable[[str, str], str]) -> 
         url = target(code, province_name(code))
         if not url:
             return []
-        groups.append({"url": url, "name": province_name(code), "count": len(provinces[code]),
-                       "status": status_counts(provinces[code])})
+        groups.append(group_row(url, province_name(code), provinces[code]))
     return groups
 
 
