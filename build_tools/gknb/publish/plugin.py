@@ -34,7 +34,7 @@ from gknb.publish import parallel
 from gknb.publish.live import ContentWatcher, LiveBuilder, LiveSite
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
-from gknb.publish.slim import collapse_whitespace
+from gknb.publish.slim import slim_page
 from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
@@ -183,7 +183,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         return restored
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return collapse_whitespace(output)
+        return slim_page(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         rendering, self.rendering = self.rendering, None

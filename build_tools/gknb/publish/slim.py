@@ -20,9 +20,20 @@ _UNFILLED = ('<div data-md-component="announce">\n</div>\n',
              '<div class="md-dialog" data-md-component="dialog">\n<div class="md-dialog__inner md-typeset"></div>\n</div>\n')
 
 
+def slim_page(html: str) -> str:
+    """The page as published: whitespace collapsed, without the places Material leaves unfilled."""
+    return without_unfilled(collapse_whitespace(html))
+
+
+def without_unfilled(html: str) -> str:
+    """The page without the empty places of `_UNFILLED` (after collapse_whitespace, whose line breaks they match)."""
+    for unfilled in _UNFILLED:
+        html = html.replace(unfilled, "", 1)
+    return html
+
+
 def collapse_whitespace(html: str) -> str:
-    """The page with every whitespace run containing a newline reduced to a newline, kept elements aside,
-    and without the places Material leaves unfilled (`_UNFILLED`)."""
+    """The page with every whitespace run containing a newline reduced to a newline, kept elements aside."""
     parts = _KEPT.split(html)
     # split() with two groups yields: text, whole kept element, tag name, text, ...
     out: list[str] = []
@@ -30,7 +41,4 @@ def collapse_whitespace(html: str) -> str:
         out.append(_BREAK_RUN.sub("\n", parts[index]))
         if index + 1 < len(parts):
             out.append(parts[index + 1])
-    page = "".join(out).lstrip("\n")
-    for unfilled in _UNFILLED:
-        page = page.replace(unfilled, "", 1)
-    return page
+    return "".join(out).lstrip("\n")
