@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gknb.corpus.pipeline import Corpus, build_corpus
-from gknb.model.record import Record
+from gknb.model.record import Cell, CellState, Finding, Record, Severity
 from gknb.portal.pages import generate
 from gknb.portal.search_terms import (BODIES_FILE, TERMS_FILE, bare_name, name_aliases, region_filters,
                                       table_residue)
@@ -108,6 +108,38 @@ def test_table_residue_is_shown_but_not_indexed() -> None:
     shown = [(p.text_content(), p.get("data-pagefind-ignore")) for p in tree.iterfind(".//div[@class='gknb-text']/p")]
     assert ("本年度收到申请3件。", None) in shown
     assert ("（七）总计 0 0 00 0 0 0", "") in shown
+
+
+def read_whole_applications() -> Record:
+    """The test record with table 三 read whole: every cell a number read in place, no finding on it."""
+    rec = record(findings=[])
+    for row in rec.tables["applications"].values():
+        for key in row:
+            row[key] = Cell(1, CellState.OK, "1")
+    rec.sections[2].text = "本年度收到申请3件。\n（六）其他处理 0 0 0 0 0 0 0\n（七）总计 0 0 1 0 0 0 1"
+    return rec
+
+
+def shown_paragraphs(rec: Record) -> list[str]:
+    tree = html_of(report_markdown(rec))
+    return [p.text_content() for p in tree.findall(".//div[@data-section='applications']/p")]
+
+
+def test_the_rows_of_a_table_read_whole_are_left_off_its_section() -> None:
+    assert shown_paragraphs(read_whole_applications()) == ["本年度收到申请3件。"]
+
+
+@pytest.mark.parametrize("state", [CellState.RECOVERED, CellState.GARBLED, CellState.AMBIGUOUS, CellState.MISSING])
+def test_the_rows_stay_beside_a_table_with_a_cell_not_read_as_written(state: CellState) -> None:
+    rec = read_whole_applications()
+    rec.tables["applications"]["partial"]["total"] = Cell(None, state, "")
+    assert len(shown_paragraphs(rec)) == 2
+
+
+def test_the_rows_stay_beside_a_table_a_finding_names() -> None:
+    rec = read_whole_applications()
+    rec.findings = [Finding("balance", Severity.ERROR, "不平衡", ("applications.partial.total",))]
+    assert len(shown_paragraphs(rec)) == 2
 
 
 def test_a_run_of_table_rows_is_one_block_a_line_each() -> None:

@@ -578,7 +578,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
                   crumbs=report_trail(entry, by_body), year_label=f"{record.year} 年度" if record.year else "年度未知",
                   original=original_link(record), cite=cite_view(entry, title, site_url),
                   checks=check_views(record, other_reports(entry, by_body, entry.src)),
-                  sections=section_views(record), grids=tables, ocr_note=ocr_note(record),
+                  sections=section_views(record, tables), grids=tables, ocr_note=ocr_note(record),
                   inferred=inferred_words(record), aliases=name_aliases(record.agency.get("name")),
                   regions=region_filters(record),
                   corrections=correction_views(record),

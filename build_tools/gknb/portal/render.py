@@ -599,13 +599,30 @@ def check_views(record: Record, links: Mapping[str, str] | None = None) -> list[
     return views
 
 
-def section_views(record: Record) -> list[dict[str, Any]]:
-    """The six sections under their official headings, in order, with the table each one holds."""
+# A cell the table shows as the source wrote it: a number read in its place, or stated blank or not
+# applicable, with no finding naming it.
+SETTLED_CLASSES = frozenset({OK_CLASS, f"cell-{CellState.BLANK.value}", f"cell-{CellState.NA.value}"})
+
+
+def read_whole(grid: Grid) -> bool:
+    """Whether the table shows every cell as the source wrote it: then its rows flattened into the
+    section's text say nothing the table does not (and the source file is linked on the page)."""
+    return not grid.note and all(set(c.classes) <= SETTLED_CLASSES for row in grid.body for c in row if not c.header)
+
+
+def section_views(record: Record, tables: Mapping[str, Grid]) -> list[dict[str, Any]]:
+    """The six sections under their official headings, in order, with the table each one holds; a
+    section's flattened table rows are left out when its table (`tables`, from grids) is read whole."""
     by_key = {s.key: s for s in record.sections}
     table_of = {section: table for table, section in TABLE_SECTION.items()}
-    return [{"key": key, "heading": heading, "present": key in by_key, "table": table_of.get(key, ""),
-             "paragraphs": paragraph_views(by_key[key].text) if key in by_key else []}
-            for key, heading, _phrases in SECTIONS]
+    views = []
+    for key, heading, _phrases in SECTIONS:
+        table = table_of.get(key, "")
+        blocks = paragraph_views(by_key[key].text) if key in by_key else []
+        if table in tables and read_whole(tables[table]):
+            blocks = [block for block in blocks if not block["table"]]
+        views.append({"key": key, "heading": heading, "present": key in by_key, "table": table, "paragraphs": blocks})
+    return views
 
 
 # ---- HTML blocks kept out of Markdown ----------------------------------------------------------
