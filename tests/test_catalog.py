@@ -83,7 +83,8 @@ def json_of(site: pages.SiteFiles, path: str) -> Any:
 
 # ---- the JSON index files ---------------------------------------------------------------------
 
-def test_each_region_and_year_file_lists_exactly_its_reports(site: pages.SiteFiles, records: list[Record]) -> None:
+def test_each_region_and_year_file_counts_its_reports_and_lists_each_report_once(
+        site: pages.SiteFiles, records: list[Record]) -> None:
     entries = entries_of(records)
     index = json_of(site, INDEX)
     assert index["count"] == len(records) and index["site_url"] is None
@@ -94,11 +95,20 @@ def test_each_region_and_year_file_lists_exactly_its_reports(site: pages.SiteFil
         for region in (code[:2], code[:4], code[:6]):
             expected.setdefault((region, entry.record.year or 0), set()).add(entry.id)
     assert set(listed) == set(expected)
+    seen: list[str] = []
     for (region, year), ids in expected.items():
         data = json_of(site, index["path"].format(code=region, year=year))
         assert data["region"]["code"] == region and data["year"] == year and data["count"] == len(ids)
         assert listed[(region, year)] == len(ids)
-        assert {r["id"] for r in data["reports"]} == ids
+        # A county lists all its reports; a province or prefecture only its own bodies', and counts
+        # the rest by the sub-regions whose files list them.
+        own = {e.id for e in entries if e.region_code == region} if len(region) < 6 else ids
+        assert {r["id"] for r in data["reports"]} == own
+        below = {(r["code"], r["count"]) for r in data["regions"]}
+        assert sum(count for _code, count in below) == len(ids) - len(own)
+        assert all(listed[(code, year)] == count and code.startswith(region) for code, count in below)
+        seen += [r["id"] for r in data["reports"]]
+    assert sorted(seen) == sorted(e.id for e in entries)      # each report in exactly one file
     assert {r["code"]: r["level"] for r in index["regions"]}["1410"] == "city"
     assert {r["code"]: r["parent"] for r in index["regions"]}["141002"] == "1410"
     assert index["feed"] == FEED and index["feeds"] == {p: feed_path(p) for p in ("14", "37", "62")}

@@ -188,7 +188,10 @@ def test_top_level_has_the_dictionary_findings_feeds_and_index_of_every_shard(sp
     provinces_listed = {r["code"]: r for r in index["regions"] if r["level"] == "province"}
     assert set(provinces_listed) == {"37", "62"} and index["feeds"] == {"37": "feeds/37.xml", "62": "feeds/62.xml"}
     assert provinces_listed["62"]["years"] == {"2021": 1}
-    listed = json.loads((split.site / index["path"].format(code="62", year=2021)).read_text(encoding="utf-8"))
+    province = json.loads((split.site / index["path"].format(code="62", year=2021)).read_text(encoding="utf-8"))
+    assert province["count"] == 1 and province["reports"] == [] and province["regions"] == [
+        {"code": "6204", "name": "白银市", "count": 1}]                     # listed by its county's file
+    listed = json.loads((split.site / index["path"].format(code="620422", year=2021)).read_text(encoding="utf-8"))
     assert [r["body"] for r in listed["reports"]] == [BODIES["62"]]
     assert listed["reports"][0]["page"].startswith("shards/62/reports/")
     assert (split.site / listed["reports"][0]["page"] / "index.html").is_file()

@@ -108,12 +108,45 @@ def region_view(region: str) -> dict[str, Any]:
             "level": level_of(region), "parent": parent_of(region)}
 
 
+def lists_own_level(region: str) -> bool:
+    """A province's or prefecture's page or index file: it lists only its own bodies' reports (its
+    departments); the others are on their county's, one step down. A county (the lowest level with
+    pages) lists all of its own, townships too. Else each report would be listed three times, and a
+    province's file of a province's corpus (tens of thousands of reports) would be megabytes."""
+    return region != UNKNOWN and 0 < len(region) < REGION_LEVELS[-1][0]
+
+
+def next_level(region: str) -> int:
+    """The code length of the level below a province or prefecture."""
+    return next(n for n, _level, _words in REGION_LEVELS if n > len(region))
+
+
+def region_listing(region: str, members: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What a region's index file of a year holds: the rows it lists (lists_own_level) and its
+    sub-regions holding the others, each with its count (and a file of its own)."""
+    if not lists_own_level(region):
+        return members, []
+    counts: dict[str, int] = {}
+    for row in members:
+        code = region_of(row)
+        if code != region:
+            counts[code[:next_level(region)]] = counts.get(code[:next_level(region)], 0) + 1
+    own = [row for row in members if region_of(row) == region]
+    return own, [{"code": code, "name": division_name(code), "count": counts[code]} for code in sorted(counts)]
+
+
+def index_file(region: str, year: int | None, members: list[dict[str, Any]]) -> bytes:
+    own, below = region_listing(region, members)
+    return json_bytes({"region": region_view(region), "year": year, "count": len(members), "reports": own,
+                       "regions": below}, indent=None)
+
+
 def index_files(rows: list[dict[str, Any]], site_url: str, feeds: dict[str, str],
                 made: Callable[[str, list[dict[str, Any]]], bool] = lambda _path, _rows: True) -> dict[str, bytes]:
     """`data/index/<region>/<year>.json` for every region level and year, and `data/index.json`
     listing them (compact: 2,500 regions at 5,000 reports); `feeds`: region → its Atom feed's site
-    path ("" → the national one); `made(path, rows)`: whether an index file is written (a live
-    update writes only those listing a changed report)."""
+    path ("" → the national one); `made(path, rows)`: whether an index file is written, given all
+    the reports it counts (a live update writes only those counting a changed report)."""
     files: dict[str, bytes] = {}
     regions = []
     groups = grouped(rows)
@@ -122,8 +155,7 @@ def index_files(rows: list[dict[str, Any]], site_url: str, feeds: dict[str, str]
         for year in sorted(groups[region], key=year_order):
             members = groups[region][year]
             if made(index_path(region, year), members):
-                files[index_path(region, year)] = json_bytes({"region": region_view(region), "year": year,
-                                                              "count": len(members), "reports": members}, indent=None)
+                files[index_path(region, year)] = index_file(region, year, members)
             years[year_key(year)] = len(members)
         regions.append({**region_view(region), "count": sum(years.values()), "years": years})
     files[INDEX] = json_bytes({

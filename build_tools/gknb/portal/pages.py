@@ -41,7 +41,8 @@ from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVER
                                 report_title, section_views)
 from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
 from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
-from gknb.portal.catalog import REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row
+from gknb.portal.catalog import (REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row,
+                                 lists_own_level)
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.scope import PageScope, each, per_record, wanted
 from gknb.portal.open_data import RECORD_SUFFIX, REPORTS_DIR, Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_json_path, report_xlsx_path, source_path
@@ -259,11 +260,6 @@ def listed_here(code: str, members: list[Entry]) -> list[Entry]:
     if lists_own_level(code):
         return [e for e in members if e.region_code == code]
     return members
-
-
-def lists_own_level(code: str) -> bool:
-    """A province's or prefecture's page: it lists only its own bodies' reports (listed_here)."""
-    return 0 < len(code) < REGION_LEVELS[-1][0]
 
 
 def group_view(src: str, target: str, name: str, entries: list[Entry]) -> dict[str, Any]:

@@ -352,9 +352,9 @@ def prefixed_record(key: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def index_rows(shard: Shard) -> list[dict[str, Any]]:
-    """The shard's reports as its JSON index files list them (catalog.index_row), each once (from the
-    province-level files), with their paths as seen from the top-level site."""
-    from gknb.portal.catalog import INDEX, UNKNOWN as NO_REGION
+    """The shard's reports as its JSON index files list them (catalog.index_row), each once (every
+    file lists the reports of its own level), with their paths as seen from the top-level site."""
+    from gknb.portal.catalog import INDEX
 
     path = shard.site / INDEX
     if not path.is_file():
@@ -362,12 +362,11 @@ def index_rows(shard: Shard) -> list[dict[str, Any]]:
     index = json.loads(path.read_text(encoding="utf-8"))
     rows = []
     for region in index.get("regions", []):
-        if region.get("level") == "province" or region.get("code") == NO_REGION:
-            for year in region.get("years", {}):
-                listed = json.loads((shard.site / index["path"].format(code=region["code"], year=year))
-                                    .read_text(encoding="utf-8"))
-                rows += [{**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}}
-                         for row in listed["reports"]]
+        for year in region.get("years", {}):
+            listed = json.loads((shard.site / index["path"].format(code=region["code"], year=year))
+                                .read_text(encoding="utf-8"))
+            rows += [{**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}}
+                     for row in listed["reports"]]
     return rows
 
 
