@@ -17,7 +17,8 @@ from gknb.model.official_tables import OFFICIAL_TABLES, TABLE_NAMES, Column, Row
 
 # The two CSV files described here, as the portal publishes them: gzip-compressed (open_data.csv_file).
 # reports.csv has a column per cell, ~1.1 KB a report: 150 MB at the national scale (140,000 reports a
-# year), over GitHub Pages' 100 MB a file; compressed, a tenth of that. pandas reads .csv.gz directly.
+# year), over GitHub Pages' 100 MB a file; compressed, about a fifth (0.25 KB a report on the synthetic
+# corpus, whose numbers are random). pandas reads .csv.gz directly.
 REPORTS_CSV = "reports.csv.gz"
 FINDINGS_CSV = "findings.csv.gz"
 
