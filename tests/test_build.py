@@ -7,7 +7,6 @@ import csv
 import filecmp
 import gzip
 import hashlib
-import io
 import json
 import shutil
 import subprocess
@@ -21,6 +20,8 @@ from conftest import site_project
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
+from gknb.portal.dictionary import REPORTS_CSV
+from gknb.portal.open_data import csv_text
 from gknb.publish import plugin
 from gknb.publish.search import PagefindFeed, SearchIndexError, read_pagefind_file, run_pagefind
 
@@ -65,7 +66,7 @@ def test_with_site_url_the_data_carries_absolute_page_addresses(project: Path) -
     result = gknb(project, "--config", "mkdocs-url.yml", "--site-dir", "site-url")
     assert result.returncode == 0, result.stderr[-2000:]
     site = project / "site-url"
-    rows = list(csv.DictReader(io.StringIO((site / "data" / "reports.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.DictReader(csv_text((site / "data" / REPORTS_CSV).read_bytes())))
     assert rows and all(r["page"].startswith(base + "reports/") for r in rows)
     for row in rows:
         assert (site / row["page"][len(base):] / "index.html").is_file()

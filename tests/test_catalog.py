@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 import json
 import re
 from dataclasses import replace
@@ -29,6 +28,8 @@ from gknb.corpus.pipeline import Corpus
 from gknb.model.record import Correction, Record, Severity
 from gknb.portal import pages
 from gknb.portal.catalog import INDEX
+from gknb.portal.dictionary import REPORTS_CSV
+from gknb.portal.open_data import csv_text
 from gknb.portal.feeds import FEED, FEED_SIZE, feed_path
 from gknb.portal.pages import Entry, bodies, entries_of, findings_pages, generate, link, page_url
 from gknb.publish.shards import prefixed, prefixed_record
@@ -203,7 +204,7 @@ def test_site_url_makes_every_page_address_absolute(records: list[Record]) -> No
     site = site_of(records, base)
     entry = entries_of(records)[0]
     address = base + page_url(entry.src)
-    rows = list(csv.DictReader(io.StringIO(site.data["data/reports.csv"].decode("utf-8-sig"))))
+    rows = list(csv.DictReader(csv_text(site.data[f"data/{REPORTS_CSV}"])))
     assert {r["page"] for r in rows} == {base + page_url(e.src) for e in entries_of(records)}
     record = json.loads(gzip.decompress(site.data[f"data/reports/{entry.id}.json.gz"]))
     jsonschema.validate(record, SCHEMA)

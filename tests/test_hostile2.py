@@ -66,7 +66,7 @@ def test_a_file_name_that_is_not_utf8_is_published_under_its_decoded_name(tmp_pa
     corpus = build_corpus(content, Options(jobs=1, cache_dir=tmp_path / "cache" if cache else None))
     assert [r.source["path"] for r in corpus.records] == ["下冶镇人民政府-2021.txt"]
     site = generate(corpus, content, jobs=1)
-    for path, data in site.data.items():  # every text data file is valid UTF-8 (reports.csv, reports.jsonl.gz …)
+    for path, data in site.data.items():  # every text data file is valid UTF-8 (reports.csv.gz, reports.jsonl.gz …)
         if path.endswith(".xlsx"):  # a zip package: its XML parts were written from the decoded name
             assert any(c.value == "下冶镇人民政府-2021.txt" for row in openpyxl.load_workbook(io.BytesIO(data))
                        .worksheets[0].iter_rows() for c in row) or "province-" in path

@@ -1,5 +1,5 @@
 """The open data for researchers: the data dictionary (Chinese titles, Frictionless Table Schemas
-validated by frictionless-py), findings.csv, body_id across years, and the Excel workbooks read
+validated by frictionless-py), findings.csv.gz, body_id across years, and the Excel workbooks read
 back with openpyxl. The seed corpus's data files are those of the golden site (tests/golden/seeds)."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from frictionless import Package
 from gknb.check.across_years import record_body_id
 from gknb.check.registry import check_report
 from gknb.model.record import Record
-from gknb.portal.dictionary import METADATA_FIELDS, cell_title
-from gknb.portal.open_data import Published, cell_keys, data_files
+from gknb.portal.dictionary import FINDINGS_CSV, METADATA_FIELDS, REPORTS_CSV, cell_title
+from gknb.portal.open_data import Published, cell_keys, csv_text, data_files
 from gknb.portal.workbooks import region_workbook
 
 from tests.checks.reports import report
@@ -29,7 +29,7 @@ DATA = ROOT / "tests" / "golden" / "seeds" / "data"
 
 
 def rows_of(name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO((DATA / name).read_text(encoding="utf-8-sig"))))
+    return list(csv.DictReader(csv_text((DATA / name).read_bytes())))
 
 
 def records() -> list[dict[str, object]]:
@@ -46,17 +46,33 @@ def test_frictionless_validates_the_published_package() -> None:
 
 
 def test_the_bulk_file_is_each_published_record_gzipped_without_a_date() -> None:
-    """reports.jsonl.gz: each report's record file (reports.csv's `json`, a .json.gz) one after the other, one
+    """reports.jsonl.gz: each report's record file (reports.csv.gz's `json`, a .json.gz) one after the other, one
     gzip member per report that names no time or file (two builds give the same bytes); what zcat or
     Python's gzip reads from it is, line by line, each report's record."""
     data = (DATA / "reports.jsonl.gz").read_bytes()
     golden = DATA.parent
     lines = gzip.decompress(data).splitlines(keepends=True)
-    files = [(golden / row["json"]).read_bytes() for row in rows_of("reports.csv")]
-    assert len(lines) == len(files) == 5 and all(row["json"].endswith(".json.gz") for row in rows_of("reports.csv"))
+    files = [(golden / row["json"]).read_bytes() for row in rows_of(REPORTS_CSV)]
+    assert len(lines) == len(files) == 5 and all(row["json"].endswith(".json.gz") for row in rows_of(REPORTS_CSV))
     assert data == b"".join(files) and lines == [gzip.decompress(f) for f in files]
     assert data.count(b"\x1f\x8b\x08\x00\x00\x00\x00\x00") == len(lines)   # magic, deflate, no flags, mtime 0
     assert len(data) * 3 < sum(map(len, lines))
+
+
+def test_the_csv_files_are_published_gzipped_without_a_date_and_described_so() -> None:
+    """reports.csv.gz and findings.csv.gz: one gzip member each naming no time or file, holding UTF-8
+    CSV with a BOM; the data package says so, and no uncompressed copy is published beside them."""
+    package = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"]: r for r in package["resources"] if r["format"] == "csv"}
+    assert set(described) == {REPORTS_CSV, FINDINGS_CSV} == {"reports.csv.gz", "findings.csv.gz"}
+    for name, resource in described.items():
+        data = (DATA / name).read_bytes()
+        assert data.startswith(b"\x1f\x8b\x08\x00\x00\x00\x00\x00") and data.count(b"\x1f\x8b\x08") == 1
+        text = gzip.decompress(data)
+        assert text.startswith(b"\xef\xbb\xbf") and text.endswith(b"\r\n")
+        assert (resource["compression"], resource["encoding"], resource["mediatype"]) == ("gz", "utf-8-sig", "text/csv")
+    assert len((DATA / REPORTS_CSV).read_bytes()) * 3 < len(gzip.decompress((DATA / REPORTS_CSV).read_bytes()))
+    assert sorted(p.name for p in DATA.glob("*.csv*")) == ["findings.csv.gz", "reports.csv.gz"]
 
 
 def test_every_column_has_a_chinese_title_and_a_description() -> None:
@@ -65,7 +81,7 @@ def test_every_column_has_a_chinese_title_and_a_description() -> None:
         if resource["format"] != "csv":
             continue
         fields = resource["schema"]["fields"]
-        header = next(csv.reader(io.StringIO((DATA / resource["path"]).read_text(encoding="utf-8-sig"))))
+        header = next(csv.reader(csv_text((DATA / resource["path"]).read_bytes())))
         assert [f["name"] for f in fields] == header
         assert all(f["title"] and f["description"] and f["title"] != f["name"] for f in fields)
         assert len({f["title"] for f in fields}) == len(fields), "two columns share a title"
@@ -93,14 +109,14 @@ def test_region_codes_are_text_in_the_schema() -> None:
         assert code["type"] == "string" and code["constraints"]["pattern"] == "^[0-9]{2,12}$"
 
 
-# ---- body_id, source_url, findings.csv ----------------------------------------------------------
+# ---- body_id, source_url, findings.csv.gz -------------------------------------------------------
 
 def test_body_id_is_the_same_across_years_and_names_and_is_the_timeline_key() -> None:
     earlier = report(name="会宁县人民政府", year=2021, path="a.txt")
     later = report(name="白银市会宁县人民政府", year=2022, path="b.txt")
     other = report(name="会宁县乡村振兴局", year=2022, path="c.txt")
     assert record_body_id(earlier) == record_body_id(later) != record_body_id(other)
-    rows = rows_of("reports.csv")
+    rows = rows_of(REPORTS_CSV)
     assert all(len(r["body_id"]) == 12 for r in rows)
     golden = ROOT / "tests/golden/seeds"
     # The timeline lives at its readable address; the body_id address of earlier builds leads there.
@@ -113,7 +129,7 @@ def test_source_url_from_the_sidecar_is_a_column() -> None:
     record.source["url"] = "http://www.example.gov.cn/gk/2022/1.html"
     check_report(record)
     data, _sources = data_files_of([record])
-    (row,) = csv.DictReader(io.StringIO(data["data/reports.csv"].decode("utf-8-sig")))
+    (row,) = csv.DictReader(csv_text(data[f"data/{REPORTS_CSV}"]))
     assert row["source.url"] == record.source["url"]
     assert row["region.code"] == "620422000000"
     assert row["not_run"].startswith("deadline:no_publication_date;")
@@ -127,10 +143,10 @@ def data_files_of(records_: list[Record]) -> tuple[dict[str, bytes], object]:
 
 
 def test_findings_csv_has_a_row_per_finding() -> None:
-    rows, published = rows_of("findings.csv"), records()
+    rows, published = rows_of(FINDINGS_CSV), records()
     expected = [(r["source"]["path"], f["check"], f["severity"], f["about"], f["message"], ";".join(f["cells"]))
                 for r in published for f in r["findings"]]  # type: ignore[index, union-attr]
-    paths = {row["id"]: row["source.path"] for row in rows_of("reports.csv")}
+    paths = {row["id"]: row["source.path"] for row in rows_of(REPORTS_CSV)}
     assert [(paths[r["id"]], r["check"], r["severity"], r["about"], r["message"], r["cells"]) for r in rows] == expected
     assert {r["about"] for r in rows} <= {"source", "reading"}
     assert all(r["region.code"].isdigit() and r["check_title"] for r in rows)
@@ -155,7 +171,7 @@ def test_workbooks_are_deterministic_and_carry_a_fixed_date() -> None:
 def test_the_province_workbook_has_a_row_per_report_with_text_codes() -> None:
     golden = sorted((DATA / "xlsx").glob("province-*.xlsx"))
     per_key = {}
-    for row in rows_of("reports.csv"):
+    for row in rows_of(REPORTS_CSV):
         per_key.setdefault(f"province-{row['region.code'][:2]}-{row['year']}.xlsx", []).append(row)
     assert sorted(p.name for p in golden) == sorted(per_key)
     titles = [f.title for f in METADATA_FIELDS]
@@ -173,7 +189,7 @@ def test_the_province_workbook_has_a_row_per_report_with_text_codes() -> None:
 
 
 def test_every_report_has_its_workbook() -> None:
-    for row in rows_of("reports.csv"):
+    for row in rows_of(REPORTS_CSV):
         assert (DATA.parent / row["xlsx"]).is_file()
 
 
@@ -189,10 +205,10 @@ def test_region_workbook_lists_each_finding() -> None:
 # ---- addresses in the open data -------------------------------------------------------------------
 
 def test_records_carry_their_page_address_and_version() -> None:
-    """reports.csv, reports.jsonl.gz and each report's record file name the page by what the report is, and
+    """reports.csv.gz, reports.jsonl.gz and each report's record file name the page by what the report is, and
     give the file's hash as its version; the published records validate against the record schema."""
     golden = ROOT / "tests/golden/seeds"
-    rows = rows_of("reports.csv")
+    rows = rows_of(REPORTS_CSV)
     assert {r["page"] for r in rows} == {"reports/141002200/段店乡/2022/", "reports/141181106/柱濮镇/2023/",
                                          "reports/370687108/行村镇/2020/", "reports/419001110/下冶镇/2021/",
                                          "reports/620422/乡村振兴局/2021/"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 from urllib.parse import unquote
@@ -24,7 +23,7 @@ from gknb.portal.render import (GRID_BUILDERS, LIKELY_WRONG, Grid, check_views, 
                          identifier, lift_html_blocks, neutralise, numbered_findings, paragraphs, plain_title, render,
                          restore_html_blocks)
 from gknb.publish.search import spaced_html, spaced_text
-from gknb.portal.open_data import Published, cell_keys, reports_csv
+from gknb.portal.open_data import Published, cell_keys, csv_text, reports_csv
 from gknb.model.official_tables import SECTIONS, OFFICIAL_TABLES
 
 ATTACKS = [
@@ -266,7 +265,7 @@ def test_csv_columns_are_metadata_then_every_cell_key() -> None:
     rec = record()
     keys = cell_keys([rec])
     assert keys[0] == "active.regulations.issued" and "active.procurement.amount" in keys
-    rows = list(csv.reader(io.StringIO(reports_csv([Published("abc", rec, "reports/abc/")], keys).decode("utf-8-sig"))))
+    rows = list(csv.reader(csv_text(reports_csv([Published("abc", rec, "reports/abc/")], keys))))
     values = dict(zip(rows[0], rows[1]))
     assert values["applications.new_received.total"] == "95"
     assert values["applications.granted.total"] == ""      # blank stays blank

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
 import re
 import shutil
@@ -26,6 +25,8 @@ import pytest
 
 from conftest import serve_under
 from gknb import cli
+from gknb.portal.dictionary import FINDINGS_CSV, REPORTS_CSV
+from gknb.portal.open_data import csv_text
 from gknb.publish import shards
 
 pytestmark = pytest.mark.site  # builds whole sites: `pytest -m 'not site and not browser'` skips them
@@ -143,7 +144,7 @@ def test_top_level_data_merges_the_shards(split: Split) -> None:
     data = split.site / "data"
     records = [json.loads(line) for line in gzip.decompress((data / "reports.jsonl.gz").read_bytes()).splitlines()]
     assert [r["source"]["path"] for r in records] == [SEEDS["37"][0], SEEDS["62"][0]]
-    rows = list(csv.DictReader(io.StringIO((data / "reports.csv").read_text(encoding="utf-8-sig"))))
+    rows = list(csv.DictReader(csv_text((data / REPORTS_CSV).read_bytes())))
     assert [r["agency.name"] for r in rows] == [BODIES["37"], BODIES["62"]]
     for row in rows:
         assert (split.site / row["page"] / "index.html").is_file()
@@ -160,7 +161,7 @@ def test_top_level_data_merges_the_shards(split: Split) -> None:
 def test_top_level_has_the_dictionary_findings_feeds_and_index_of_every_shard(split: Split) -> None:
     fields = html(split.site / "fields" / "index.html")
     columns = [td.text_content() for td in fields.xpath("(//table[contains(@class,'gknb-fields')])[1]/tbody/tr/td[1]")]
-    header = next(csv.reader(io.StringIO((split.site / "data/reports.csv").read_text(encoding="utf-8-sig"))))
+    header = next(csv.reader(csv_text((split.site / "data" / REPORTS_CSV).read_bytes())))
     assert columns == header
     workbooks = [a.get("href") for a in fields.xpath("//ul[@class='gknb-workbooks']//a")]
     assert workbooks == ["../shards/37/data/xlsx/province-37-2020.xlsx", "../shards/62/data/xlsx/province-62-2021.xlsx"]
@@ -174,8 +175,7 @@ def test_top_level_has_the_dictionary_findings_feeds_and_index_of_every_shard(sp
     assert all((split.site / "findings" / h / "index.html").resolve().is_file() for h in provinces.values())
     checks = {tr.xpath("td[1]/code")[0].text: int(tr.xpath("td[4]")[0].text)
               for tr in findings.xpath("//table[@data-findings='checks']/tbody/tr")}
-    rows = [r for r in csv.DictReader(io.StringIO((split.site / "data/findings.csv").read_text(encoding="utf-8-sig")))
-            if r["severity"] != "info"]
+    rows = [r for r in csv.DictReader(csv_text((split.site / "data" / FINDINGS_CSV).read_bytes())) if r["severity"] != "info"]
     assert checks == {c: sum(1 for r in rows if r["check"] == c) for c in {r["check"] for r in rows}}
     # The feeds and the JSON index: rebuilt from the shards' index files, paths into the shards.
     feed = lxml.etree.fromstring((split.site / "feed.xml").read_bytes())

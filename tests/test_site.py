@@ -33,6 +33,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from conftest import keyed_cells
+from gknb.portal.dictionary import REPORTS_CSV
+from gknb.portal.open_data import csv_text
 from gknb.portal import pages
 from gknb.portal.pages import SiteFiles, entries_of, generate, link, page_url, province_name
 from gknb.corpus.pipeline import Corpus, build_corpus
@@ -229,7 +231,7 @@ def test_the_bulk_records_are_the_report_files_one_after_the_other(site: BuiltSi
 
 
 def test_csv_has_a_bom_one_row_per_report_and_cell_columns(site: BuiltSite) -> None:
-    raw = (site.site / "data/reports.csv").read_bytes()
+    raw = gzip.decompress((site.site / "data" / REPORTS_CSV).read_bytes())
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == len(site.corpus.records)
@@ -261,8 +263,8 @@ def test_datapackage_describes_the_files(site: BuiltSite) -> None:
     package = json.loads((site.site / "data/datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:
         assert (site.site / "data" / resource["path"]).is_file()
-    csv_resource = next(r for r in package["resources"] if r["path"] == "reports.csv")
-    header = next(csv.reader(io.StringIO((site.site / "data/reports.csv").read_text(encoding="utf-8-sig"))))
+    csv_resource = next(r for r in package["resources"] if r["path"] == REPORTS_CSV)
+    header = next(csv.reader(csv_text((site.site / "data" / REPORTS_CSV).read_bytes())))
     assert [f["name"] for f in csv_resource["schema"]["fields"]] == header
 
 

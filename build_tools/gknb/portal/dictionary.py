@@ -15,6 +15,13 @@ from typing import Any, Iterable
 
 from gknb.model.official_tables import OFFICIAL_TABLES, TABLE_NAMES, Column, Row, Table
 
+# The two CSV files described here, as the portal publishes them: gzip-compressed (open_data.csv_file).
+# reports.csv has a column per cell, ~1.1 KB a report: 150 MB at the national scale (140,000 reports a
+# year), over GitHub Pages' 100 MB a file; compressed, about a fifth (0.25 KB a report on the synthetic
+# corpus, whose numbers are random). pandas reads .csv.gz directly.
+REPORTS_CSV = "reports.csv.gz"
+FINDINGS_CSV = "findings.csv.gz"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -69,7 +76,7 @@ METADATA_FIELDS: tuple[Field, ...] = (
     Field("doc_number", "string", "文号", "报告的文号"),
     Field("status", "string", "校验结论", "pass（通过）、warn（有警告）或 fail（有错误）",
           {"enum": ["pass", "warn", "fail"]}),
-    Field("findings", "integer", "问题条数", "该报告的校验问题数，明细见 findings.csv"),
+    Field("findings", "integer", "问题条数", f"该报告的校验问题数，明细见 {FINDINGS_CSV}"),
     Field("checks", "string", "有问题的校验项", "有问题的校验项编号，分号分隔"),
     Field("not_run", "string", "未检查的校验项", "因缺少条件未运行的校验项及原因代码（编号:原因），分号分隔"),
     Field("inferred", "string", "推断字段", "由解析推断而非从报告读出的字段，分号分隔"),
@@ -77,9 +84,9 @@ METADATA_FIELDS: tuple[Field, ...] = (
 METADATA_NAMES = tuple(f.name for f in METADATA_FIELDS)
 
 FINDING_FIELDS: tuple[Field, ...] = (
-    Field("id", "string", "报告编号", "与 reports.csv 的 id 相同", {"required": True}),
+    Field("id", "string", "报告编号", f"与 {REPORTS_CSV} 的 id 相同", {"required": True}),
     Field("agency.name", "string", "机关名称", "报告标题中的机关名称"),
-    Field("body_id", "string", "机关编号", "同一机关跨年度不变的编号（同 reports.csv）"),
+    Field("body_id", "string", "机关编号", f"同一机关跨年度不变的编号（同 {REPORTS_CSV}）"),
     Field("region.code", "string", "统计用区划代码", "按文本保存的统计用区划代码", REGION_CODE),
     Field("year", "integer", "报告年度", "报告统计的年度"),
     Field("check", "string", "校验项", "校验项编号，如 balance、deadline"),

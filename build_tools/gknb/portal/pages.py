@@ -40,7 +40,7 @@ from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVER
                                 grids, legend, finding_message, inferred_words, ocr_note, pagefind_value, plain_title, region_text, render,
                                 report_title, section_views)
 from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
-from gknb.portal.dictionary import FINDING_FIELDS, METADATA_FIELDS, cell_field
+from gknb.portal.dictionary import FINDING_FIELDS, FINDINGS_CSV, METADATA_FIELDS, REPORTS_CSV, cell_field
 from gknb.portal.catalog import (REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row,
                                  lists_own_level)
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
@@ -748,7 +748,7 @@ def findings_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
     src = FINDINGS_INDEX
     checks_view = [{**row, "severity": SEVERITY_WORDS[CHECKS_BY_ID[row["code"]].severity] if row["code"] in CHECKS_BY_ID
                     else ""} for row in count_rows(src, [(CHECK_TITLES.get(c, c), c, check_src(c), by_check[c]) for c in checks])]
-    pages[src] = render("findings.md.j2", checks=checks_view, csv_url=link(src, "data/findings.csv"),
+    pages[src] = render("findings.md.j2", checks=checks_view, csv_url=link(src, f"data/{FINDINGS_CSV}"),
                         rejected_url=link(src, "findings/rejected.md"),
                         provinces=count_rows(src, [(province_name(p), p, findings_region_src(p),
                                                     by_province.get(p, [])) for p in provinces]))
@@ -768,10 +768,10 @@ def region_xlsx_name(key: str) -> str:
 
 def fields_page(keys: list[str], workbooks: list[dict[str, Any]]) -> str:
     """字段说明: every column of the CSV files, from the data dictionary; the Excel workbooks."""
-    tables = [{"file": "reports.csv", "fields": [*METADATA_FIELDS, *map(cell_field, keys)],
+    tables = [{"file": REPORTS_CSV, "fields": [*METADATA_FIELDS, *map(cell_field, keys)],
                "about": "每份报告一行：元数据，以及三张表的每个单元格一列（单元格不是数字时为空）。"},
-              {"file": "findings.csv", "fields": list(FINDING_FIELDS),
-               "about": "每条校验问题一行，按 reports.csv 的报告顺序。"}]
+              {"file": FINDINGS_CSV, "fields": list(FINDING_FIELDS),
+               "about": f"每条校验问题一行，按 {REPORTS_CSV} 的报告顺序。"}]
     return render("fields.md.j2", tables=tables, reasons=not_run_reasons(), workbooks=workbooks,
                   datapackage_url=link("fields.md", "data/datapackage.json"))
 

@@ -25,6 +25,7 @@ from gknb.read.cleanup import clean_line
 from gknb.model.record import (CHECK_STATE_WORDS, SEVERITY_WORDS, STATUS_WORDS, About, Cell, CellState, CheckState,
                                Finding, Record, Severity)
 from gknb.model.official_tables import SECTIONS, TABLE_SECTION, OFFICIAL_TABLES, Row, Table, cell_label
+from gknb.portal.dictionary import FINDINGS_CSV, REPORTS_CSV
 from gknb.portal.search_terms import table_residue
 
 # ---- escaping ---------------------------------------------------------------------------------
@@ -102,6 +103,7 @@ def environment() -> Environment:
     env.filters["pf"] = pagefind_value
     env.filters["identifier"] = identifier
     env.filters["grid_html"] = grid_html
+    env.globals.update(reports_csv=REPORTS_CSV, findings_csv=FINDINGS_CSV)   # the open data's file names
     return env
 
 

@@ -13,7 +13,7 @@ MkDocs builds a site in one process and Pagefind's indexer grows steeply in memo
   they build, so `make -j` or a CI matrix can build them on many machines; every page links
   relatively, so a shard works under `shards/<key>/` of the top-level site.
 * `build_index` builds the top-level site from the shards' *built output* (their
-  `data/build-report.json`, `data/reports.jsonl.gz` and `data/reports.csv`; nothing is parsed
+  `data/build-report.json`, `data/reports.jsonl.gz` and `data/reports.csv.gz`; nothing is parsed
   again): a home page with the counts per shard, a browse page linking into the shards, the
   merged data files, and a search page that loads the first shard's Pagefind bundle and
   merges the others into it (Pagefind's `mergeIndex`, see overrides/assets/gknb.js).
@@ -31,6 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -38,6 +39,7 @@ from typing import Any, Iterable
 import yaml
 
 from gknb.parse import divisions
+from gknb.portal.dictionary import FINDINGS_CSV, REPORTS_CSV
 from gknb.publish.build import BuildFailed, build_site
 from gknb.parse.sidecar import sidecar_files
 from gknb.corpus.pipeline import Ignored, Options, build_corpus, input_files, inventory, relative_name
@@ -322,16 +324,16 @@ def built_shards(site_dir: Path) -> list[str]:
 
 
 def read_shard(site_dir: Path, key: str) -> Shard:
-    from gknb.portal.open_data import BULK_RECORDS, read_bulk_records
+    from gknb.portal.open_data import BULK_RECORDS, csv_text, read_bulk_records
 
     site = shard_site(site_dir, key)
     data = site / "data"
     try:
         report = json.loads((data / "build-report.json").read_text(encoding="utf-8"))
         lines = [line.decode("utf-8") for line in read_bulk_records((data / BULK_RECORDS).read_bytes())]
-        reader = csv.DictReader(io.StringIO((data / "reports.csv").read_text(encoding="utf-8-sig"), newline=""))
+        reader = csv.DictReader(csv_text((data / REPORTS_CSV).read_bytes()))
         rows = list(reader)
-    except (OSError, ValueError, EOFError) as error:   # EOFError: a truncated gzip file
+    except (OSError, ValueError, EOFError, zlib.error) as error:   # also a truncated or damaged gzip file
         raise ShardError(f"shard {key} is not built or incomplete in {site}: {error}") from error
     return Shard(key, report, [json.loads(line) for line in lines if line.strip()],
                  list(reader.fieldnames or []), rows, site)
@@ -381,6 +383,8 @@ def catalog_data(shards: list[Shard], site_url: str) -> dict[str, bytes]:
 
 
 def merged_csv(shards: list[Shard]) -> bytes:
+    from gknb.portal.open_data import csv_file
+
     header: dict[str, None] = {}
     for shard in shards:
         header.update(dict.fromkeys(shard.csv_header))
@@ -390,17 +394,19 @@ def merged_csv(shards: list[Shard]) -> bytes:
     for shard in shards:
         for row in shard.csv_rows:
             writer.writerow({**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}})
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_file(buffer.getvalue())
 
 
 def merged_findings_csv(shards: list[Shard]) -> bytes:
-    """The shards' findings.csv one after the other, under one header (every shard writes the same one)."""
+    """The shards' findings.csv.gz one after the other, under one header (every shard writes the same one)."""
+    from gknb.portal.open_data import csv_file, csv_text
+
     header, rows = "", list[str]()
     for shard in shards:
-        path = shard.site / "data" / "findings.csv"
-        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True) if path.is_file() else []
+        path = shard.site / "data" / FINDINGS_CSV
+        lines = list(csv_text(path.read_bytes())) if path.is_file() else []
         header, rows = (lines[0] if lines else header), rows + lines[1:]
-    return (header + "".join(rows)).encode("utf-8-sig")
+    return csv_file(header + "".join(rows))
 
 
 def merged_build_report(shards: list[Shard], ignored: list[Ignored]) -> dict[str, Any]:
@@ -419,10 +425,11 @@ def merged_build_report(shards: list[Shard], ignored: list[Ignored]) -> dict[str
 
 
 def cell_columns(csv_data: bytes) -> list[str]:
-    """The cell columns of a merged reports.csv (every column after the metadata ones)."""
+    """The cell columns of a merged reports.csv.gz (every column after the metadata ones)."""
     from gknb.portal.dictionary import METADATA_NAMES
+    from gknb.portal.open_data import csv_text
 
-    header = next(csv.reader(io.StringIO(csv_data.decode("utf-8-sig"))))
+    header = next(csv.reader(csv_text(csv_data)))
     return [k for k in header if k not in set(METADATA_NAMES)]
 
 
@@ -433,8 +440,8 @@ def merged_data(shards: list[Shard], ignored: list[Ignored], site_url: str = "")
     return {
         f"data/{BULK_RECORDS}": bulk_records(json_bytes(prefixed_record(s.key, r), indent=None)
                                              for s in shards for r in s.records),
-        "data/reports.csv": csv_data,
-        "data/findings.csv": merged_findings_csv(shards),
+        f"data/{REPORTS_CSV}": csv_data,
+        f"data/{FINDINGS_CSV}": merged_findings_csv(shards),
         "data/build-report.json": json_bytes(merged_build_report(shards, ignored)),
         "data/datapackage.json": json_bytes(datapackage(cell_columns(csv_data))),
         "data/record.schema.json": record_schema(),
@@ -550,13 +557,14 @@ def fields_page(shards: list[Shard], csv_data: bytes) -> str:
 
 
 def findings_page(shards: list[Shard], findings_csv: bytes) -> str:
-    """校验问题 of the whole corpus from the merged findings.csv: counts per check and per shard, the
+    """校验问题 of the whole corpus from the merged findings.csv.gz: counts per check and per shard, the
     shards' province pages linked (each check's own pages are in the shards)."""
     from gknb.check.registry import CHECK_TITLES, CHECKS_BY_ID
     from gknb.model.record import SEVERITY_WORDS, Severity
+    from gknb.portal.open_data import csv_text
     from gknb.portal.render import render
 
-    rows = [r for r in csv.DictReader(io.StringIO(findings_csv.decode("utf-8-sig"))) if r["severity"] != "info"]
+    rows = [r for r in csv.DictReader(csv_text(findings_csv)) if r["severity"] != "info"]
     order = list(CHECKS_BY_ID)
     checks = sorted({r["check"] for r in rows}, key=lambda c: (order.index(c) if c in order else len(order), c))
 
@@ -573,7 +581,7 @@ def findings_page(shards: list[Shard], findings_csv: bytes) -> str:
         page = next((u for u in (f"findings/region/{shard.key}/", "findings/") if shard.exists(u)), "")
         url = relative("findings/", f"{SHARDS_DIR}/{shard.key}/{page}") if page else ""
         provinces.append(counts(shard.name, shard.key, url, [r for r in rows if shard_of.get(r["id"]) == shard.key]))
-    return render("findings.md.j2", csv_url=relative("findings/", "data/findings.csv"), rejected_url="",
+    return render("findings.md.j2", csv_url=relative("findings/", f"data/{FINDINGS_CSV}"), rejected_url="",
                   checks=[{**counts(CHECK_TITLES.get(c, c), c, "", [r for r in rows if r["check"] == c]),
                            "severity": SEVERITY_WORDS[CHECKS_BY_ID[c].severity] if c in CHECKS_BY_ID else ""}
                           for c in checks], provinces=provinces)
@@ -648,8 +656,8 @@ def build_index(project: Project, site_dir: Path, keys: list[str] | None = None,
         ignored = inventory(project.content_dir).ignored if project.content_dir.is_dir() else []
         data_files = merged_data(shards, ignored, str(project.config.get("site_url") or ""))
         generated = {"index.md": home_page(project, shards), "browse/region/index.md": browse_page(shards),
-                     "fields.md": fields_page(shards, data_files["data/reports.csv"]),
-                     "findings/index.md": findings_page(shards, data_files["data/findings.csv"])}
+                     "fields.md": fields_page(shards, data_files[f"data/{REPORTS_CSV}"]),
+                     "findings/index.md": findings_page(shards, data_files[f"data/{FINDINGS_CSV}"])}
         for path, text in generated.items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(text, encoding="utf-8")
