@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from watchdog.events import DirCreatedEvent, DirModifiedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent, \
     FileOpenedEvent
 
-from gknb.corpus.pipeline import Options, build_corpus
+from gknb.corpus.pipeline import MAX_DEPTH, Options, build_corpus
 from gknb.corpus.update import fingerprints, update_corpus, watched_paths
 from gknb.publish.live import ContentWatcher, LiveBuilder
 
@@ -218,8 +218,22 @@ def test_changed_files_are_taken_as_the_folder_listing_would_take_them_or_the_fo
     (content / ".hidden.txt").write_text("x", encoding="utf-8")
     (content / "link.txt").symlink_to(content / "sub" / "c.txt")
     (content / "stray.txt").write_text("认领 stray.yml\n", encoding="utf-8")
-    for name in (".hidden.txt", "link.txt", "stray.yml", "stray.txt", "sub", "new/x.yml"):
+    (content / ".git").mkdir()
+    (content / ".git" / "d.txt").write_text("x", encoding="utf-8")
+    (content / "linked").symlink_to(content / "sub", target_is_directory=True)
+    deep = content.joinpath(*[f"d{n}" for n in range(MAX_DEPTH)])
+    deep.mkdir(parents=True)
+    (deep / "e.txt").write_text("x", encoding="utf-8")
+    (deep.parent / "e.txt").write_text("x", encoding="utf-8")
+    assert taken(str((deep.parent / "e.txt").relative_to(content))) is not None   # the deepest folder walked
+    for name in (".hidden.txt", "link.txt", "stray.yml", "stray.txt", "sub", "new/x.yml", ".git/d.txt",
+                 "linked/c.txt", str((deep / "e.txt").relative_to(content))):
         assert taken(name) is None, name  # the listing names these (ignored, or a sidecar claimed)
+    for made in (deep.parent / "e.txt", deep / "e.txt", content / ".git" / "d.txt"):
+        made.unlink()
+    shutil.rmtree(content / "d0")
+    shutil.rmtree(content / ".git")
+    (content / "linked").unlink()
     assert watched_paths(corpus, prints, content, {tmp_path / "elsewhere.txt"}) is None
     # Through update_corpus: the same corpus as listing the folder gives.
     (content / ".hidden.txt").unlink()

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Iterator
+from typing import Iterator, Protocol
 
 from gknb.check.registry import check_report, run_corpus_checks
 from gknb.model.document import Document
@@ -151,11 +151,23 @@ def link_target_outside(path: Path, root: Path) -> bool:
         return True
 
 
-def ignore_reason(entry: os.DirEntry[str], links_within: Path, depth: int) -> str | None:
-    """Why an entry of the content folder is not read, or None when it is (a file) or walked (a folder)."""
+class FolderEntry(Protocol):
+    """What ignore_reason reads of an entry: an os.DirEntry while walking, a Path when a live update
+    asks about the folders above one changed file."""
+    @property
+    def name(self) -> str: ...
+    def is_symlink(self) -> bool: ...
+    def is_dir(self) -> bool: ...
+    def is_file(self) -> bool: ...
+    def __fspath__(self) -> str: ...
+
+
+def ignore_reason(entry: FolderEntry, links_within: Path, depth: int) -> str | None:
+    """Why an entry of the content folder (at `depth`, 1 for its own entries) is not read, or None
+    when it is (a file) or walked (a folder)."""
     if entry.name.startswith("."):
         return "隐藏文件或文件夹（名称以 . 开头，如 .git），未读取"
-    path = Path(entry.path)
+    path = Path(os.fspath(entry))
     if entry.is_symlink() and link_target_outside(path, links_within):
         return "符号链接指向内容文件夹之外（或不存在），未跟随"
     if entry.is_dir():

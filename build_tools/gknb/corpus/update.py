@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gknb.check.across_years import body_key
 from gknb.check.registry import run_corpus_checks
-from gknb.corpus.pipeline import (MAX_DEPTH, SIDECAR_SUFFIXES, Corpus, Options, Outcome, inventory, known_outcome,
+from gknb.corpus.pipeline import (SIDECAR_SUFFIXES, Corpus, Options, Outcome, ignore_reason, inventory, known_outcome,
                                   parser_version, relative_name, report_or_rejection, store)
 from gknb.model.record import Record
 from gknb.parse.sidecar import sidecar_names
@@ -102,12 +102,11 @@ def sidecar_owners(relative: str, prints: dict[str, Fingerprint]) -> list[str]:
 
 
 def walked_folder(path: Path, content_dir: Path) -> bool:
-    """The file's folder is one the inventory walks: no link, nothing hidden, not too deep."""
-    parts = path.relative_to(content_dir).parts
-    if len(parts) - 1 >= MAX_DEPTH or any(part.startswith(".") for part in parts):
-        return False
-    return not any(os.path.islink(folder) for folder in path.parents if folder != content_dir
-                   and folder.is_relative_to(content_dir))
+    """The file is in a folder the inventory walks (each folder on the way passes its ignore_reason:
+    none hidden, linked or too deep) and its name is not hidden."""
+    folders = [folder for folder in reversed(path.parents) if folder.is_relative_to(content_dir) and folder != content_dir]
+    return not path.name.startswith(".") and all(
+        ignore_reason(folder, content_dir, depth) is None for depth, folder in enumerate(folders, start=1))
 
 
 def watched_paths(before: Corpus, prints: dict[str, Fingerprint], content_dir: Path,
