@@ -405,6 +405,40 @@ def test_ranking_index_links_each_province_and_year() -> None:
     assert [th.text_content() for th in index.xpath("//tbody/tr/th")] == ["河南省"]
 
 
+def many_reports(count: int) -> list[Record]:
+    """`count` reports of one province and year, 本年新收 0, 1, 2, … (the first gives none: blank)."""
+    made = []
+    for n in range(count):
+        rec = record(agency={"name": f"第{n}镇人民政府", "type": "乡镇"},
+                     source={"path": f"r{n}.txt", "sha256": f"{n:064x}", "format": "txt", "encoding": "utf-8"})
+        rec.tables["applications"]["new_received"]["total"] = Cell(n, CellState.OK, str(n)) if n else Cell(
+            None, CellState.BLANK, "")
+        made.append(rec)
+    return made
+
+
+def test_a_province_year_of_up_to_100_reports_is_ranked_in_full() -> None:
+    page = html_of(pages_of(*many_reports(100))["ranking/41-2021.md"])
+    (table,) = page.xpath("//table[contains(@class, 'gknb-list')]")
+    assert [tr.xpath("td")[4].text_content() for tr in table.xpath("tbody/tr")][:3] == ["99", "98", "97"]
+    assert len(table.xpath("tbody/tr")) == 100
+
+
+def test_a_larger_province_year_gives_each_figures_leaders_and_the_workbook_for_the_rest() -> None:
+    page = html_of(pages_of(*many_reports(130))["ranking/41-2021.md"])
+    tables = page.xpath("//table[contains(@class, 'gknb-list')]")
+    assert [h.text_content() for h in page.xpath("//h2")] == [
+        "本年新收最多的 50 份", "予以公开率最高的 50 份", "行政复议最多的 50 份", "行政诉讼最多的 50 份", "问题数最多的 50 份"]
+    received = [int(tr.xpath("td")[4].text_content()) for tr in tables[0].xpath("tbody/tr")]
+    assert received == list(range(129, 79, -1))
+    # 予以公开率: the 予以公开 总计 is blank in every report, so no report gives it: an empty list.
+    assert [len(t.xpath("tbody/tr")) for t in tables] == [50, 0, 50, 50, 50]
+    assert page.xpath("//a[contains(@href, 'province-41-2021.xlsx')]")
+    assert "全部 130 份报告" in page.text_content()
+    bigger = html_of(pages_of(*many_reports(260))["ranking/41-2021.md"])
+    assert len(bigger.xpath("//table[contains(@class, 'gknb-list')]/tbody/tr")) == 200   # as many rows: bounded
+
+
 def test_an_unreadable_row_shows_its_text_once_and_only_numbers_wear_the_error_frame() -> None:
     rec = record()
     rec.tables["applications"]["denied.third_party"] = {c: Cell(None, CellState.GARBLED, "6324215913311357768")

@@ -1245,6 +1245,34 @@ def ranking_src(province: str, year: int | None) -> str:
     return f"ranking/{province or 'unknown'}-{year or 'unknown'}.md"
 
 
+# A province's year of reports is ranked in full up to this many; above it (a province of the national
+# corpus has thousands a year: a page of megabytes) the page gives each figure's leaders, TOP_RANKED
+# each, and the workbook of the province's year holds every report.
+RANKED_IN_FULL = 100
+TOP_RANKED = 50
+
+
+def ranking_page(src: str, title: str, members: list[Entry]) -> str:
+    trail = [{"url": link(src, "ranking/index.md"), "name": "排行"}]
+    if len(members) <= RANKED_IN_FULL:
+        ordered = sorted(members, key=lambda e: (-(flow(e.record, "new_received").value or -1), sort_key(e)))
+        return listing_page(src, title, ordered, trail=trail,
+                            intro="按本年新收申请数从多到少排列；点击列名可按任一列排序。“—”表示报告没有给出该数字。")
+    tops = [{"heading": f"{name}{'最高' if name.endswith('率') else '最多'}的 {TOP_RANKED} 份",
+             "rows": [row_view(e, src) for e in leaders(members, index)]} for index, name in enumerate(FIGURE_NAMES)]
+    return render("ranking_tops.md.j2", title=title, plain_title=plain_title(title), trail=trail, tops=tops,
+                  total=len(members), counts=status_counts(members), statuses=STATUS_WORDS, figure_names=FIGURE_NAMES,
+                  limit=TOP_RANKED, xlsx_url=link(src, report_xlsx_path(members[0].record)))
+
+
+def leaders(members: list[Entry], figure: int) -> list[Entry]:
+    """The TOP_RANKED reports with the highest value of one list figure (LIST_FIGURES), those not
+    giving it or giving 0 left out; ties in list order."""
+    values = {e.id: float(e.row["figures"][figure][1] or 0) for e in members}
+    given = [e for e in members if values[e.id] > 0]
+    return sorted(given, key=lambda e: (-values[e.id], sort_key(e)))[:TOP_RANKED]
+
+
 def ranking_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[str, str]:
     """排行: for each province and year, its reports with their figures, most requests first (every
     column sorts), and an index of provinces × years. "The 2023 reports of 江苏 with the most 行政复议"
@@ -1267,12 +1295,10 @@ def ranking_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[
             cells.append({"url": link("ranking/index.md", src), "count": len(members)})
             if not wanted(scope, src, members):
                 continue
-            ordered = sorted(members, key=lambda e: (-(flow(e.record, "new_received").value or -1), sort_key(e)))
-            pages[src] = listing_page(src, f"{name} · {year} 年度报告排行", ordered,
-                                      trail=[{"url": link(src, "ranking/index.md"), "name": "排行"}],
-                                      intro="按本年新收申请数从多到少排列；点击列名可按任一列排序。“—”表示报告没有给出该数字。")
+            pages[src] = ranking_page(src, f"{name} · {year} 年度报告排行", members)
         rows.append({"name": name, "cells": cells})
-    pages["ranking/index.md"] = render("ranking.md.j2", title="排行", plain_title="排行", years=years, rows=rows)
+    pages["ranking/index.md"] = render("ranking.md.j2", title="排行", plain_title="排行", years=years, rows=rows,
+                                       in_full=RANKED_IN_FULL, top=TOP_RANKED)
     return pages
 
 
