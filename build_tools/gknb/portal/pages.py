@@ -1258,7 +1258,8 @@ def ranking_page(src: str, title: str, members: list[Entry]) -> str:
         ordered = sorted(members, key=lambda e: (-(flow(e.record, "new_received").value or -1), sort_key(e)))
         return listing_page(src, title, ordered, trail=trail,
                             intro="按本年新收申请数从多到少排列；点击列名可按任一列排序。“—”表示报告没有给出该数字。")
-    tops = [{"heading": f"{name}{'最高' if name.endswith('率') else '最多'}的 {TOP_RANKED} 份",
+    most = {name: f"{name}{'最高' if name.endswith('率') else '最多'}" for name in FIGURE_NAMES}
+    tops = [{"heading": f"{most[name]}的 {TOP_RANKED} 份", "caption": most[name],
              "rows": [row_view(e, src) for e in leaders(members, index)]} for index, name in enumerate(FIGURE_NAMES)]
     return render("ranking_tops.md.j2", title=title, plain_title=plain_title(title), trail=trail, tops=tops,
                   total=len(members), counts=status_counts(members), statuses=STATUS_WORDS, figure_names=FIGURE_NAMES,
