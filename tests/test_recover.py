@@ -75,6 +75,37 @@ def test_a_run_no_reading_fits_is_garbled(tmp_path: Path) -> None:
     assert (cell.state, cell.value, cell.raw) == (CellState.GARBLED, None, "1999")
 
 
+TABLE_THREE_HEAD = """某县人民政府2024年政府信息公开工作年度报告
+信息内容 本年收费金额（单位：万元）
+三、收到和处理政府信息公开申请情况
+（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）
+申请人情况
+自然人 法人或其他组织 总计
+商业企业 科研机构 社会公益组织 法律服务机构 其他
+一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119
+二、上年结转政府信息公开申请数量 34 0 0 0 0 0 34
+（一）予以公开 1288 21 0 0 50 3 1362
+"""
+
+
+@pytest.mark.parametrize(("wrapped", "partial"), [
+    # As a PDF's text layer gives it (淮安 2024): the label wraps, its values after the tail.
+    ("（二）部分公开（区分处理的，只计这一情\n形，不计其他情形） 447 7 0 0 0 0 454\n",
+     [(447, CellState.OK), (7, CellState.OK), (0, CellState.OK), (454, CellState.OK)]),
+    # Numbers that are not one per column are not the row's: nothing read, nothing invented.
+    ("（二）部分公开（区分处理的，只计这一情\n形，不计其他情形） 2023年 共 447 件\n",
+     [(None, CellState.BLANK)] * 4),
+])
+def test_a_row_label_wrapped_onto_the_line_of_its_values(tmp_path: Path, wrapped: str,
+                                                         partial: list[tuple[int | None, CellState]]) -> None:
+    path = tmp_path / "wrapped.txt"
+    path.write_text(TABLE_THREE_HEAD + wrapped + "（三）不予公开 1.属于国家秘密 2 0 0 0 0 0 2\n", encoding="utf-8")
+    record = read_report(path)
+    cells = [record.cell(f"applications.partial.{column}") for column in ("natural_person", "commercial", "research", "total")]
+    assert [(c.value, c.state) for c in cells] == partial
+    assert record.cell("applications.denied.state_secret.total").value == 2
+
+
 SUM_OF_PARTS: tuple[Relation, ...] = ((("a", "b"), ("total",)),)
 KNOWN_PARTS = {"a": [19.0, 0.0, 19.0], "b": [0.0, 1.0, 0.0]}  # column sums 19, 1, 19 (row adds to 20)
 

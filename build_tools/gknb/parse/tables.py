@@ -193,7 +193,20 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
                     last_valued = row.key
         elif current is not None and current_valued:
             current = None  # unmatched text after the values: a group label or the table's end
+        elif current is not None and label_key is not None and wrapped_values(parts.numbers, table.row(label_key)):
+            # The row's label wrapped onto this line, its values after the tail (`形，不计其他情形） 447 7 …`).
+            current.extend(Token(TokenKind.NUMBER, n, token.line, glued=True) for n in parts.numbers)
+            current_valued = has_values(current)
+            if current_valued:
+                valued.add(label_key)
+                last_valued = label_key
     return rows
+
+
+def wrapped_values(numbers: Sequence[str], row: Row) -> bool:
+    """Numbers on a text line after a label without values: that row's own only when there is one
+    for each of its columns (else they may be a sentence's, or another row's)."""
+    return len(numbers) == len(row.columns)
 
 
 def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], table: Table) -> dict[str, list[Token]]:
