@@ -126,11 +126,12 @@ def region_listing(region: str, members: list[dict[str, Any]]) -> tuple[list[dic
     sub-regions holding the others, each with its count (and a file of its own)."""
     if not lists_own_level(region):
         return members, []
+    below = next_level(region)
     counts: dict[str, int] = {}
     for row in members:
         code = region_of(row)
         if code != region:
-            counts[code[:next_level(region)]] = counts.get(code[:next_level(region)], 0) + 1
+            counts[code[:below]] = counts.get(code[:below], 0) + 1
     own = [row for row in members if region_of(row) == region]
     return own, [{"code": code, "name": division_name(code), "count": counts[code]} for code in sorted(counts)]
 
