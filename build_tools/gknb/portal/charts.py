@@ -41,14 +41,20 @@ def _svg(ident: str, title: str, height: int, body: list[str], desc: str = "") -
     return Markup(head + described + "".join(body) + "</svg>")
 
 
+def _at(value: float) -> str:
+    """A coordinate to a tenth of a unit, without a trailing .0 (a chart has a hundred of them)."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 def _text(x: float, y: float, text: str, anchor: str = "start", css: str = "") -> str:
     extra = f' class="{css}"' if css else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{neutralise(text)}</text>'
+    aligned = f' text-anchor="{anchor}"' if anchor != "start" else ""   # start: SVG's default
+    return f'<text x="{_at(x)}" y="{_at(y)}"{aligned}{extra}>{neutralise(text)}</text>'
 
 
 def _rect(x: float, y: float, width: float, height: float, colour: str, label: str, css: str = "gknb-bar") -> str:
     # The <title> inside the bar is its tooltip on hover.
-    return (f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{max(width, 0):.1f}" height="{height:.1f}" '
+    return (f'<rect class="{css}" x="{_at(x)}" y="{_at(y)}" width="{_at(max(width, 0))}" height="{_at(height)}" '
             f'fill="{colour}"><title>{neutralise(label)}</title></rect>')
 
 
