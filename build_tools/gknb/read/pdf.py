@@ -579,8 +579,14 @@ def is_scanned(page: PageContent) -> bool:
 
 def scanned_page_count(path: Path) -> int:
     """How many pages of a PDF `is_scanned` will send to OCR (for progress): a quick look through
-    pdfium's character count and image objects, 0 for anything unreadable."""
+    pdfium's character count and image objects, 0 for anything unreadable.
+
+    A file without the name /Image has no image XObject, so no scanned page as scanners make them
+    (an inline image drawing a page is not looked for): it is not opened, since loading its pages
+    and their text cost as much again as reading it."""
     try:
+        if b"/Image" not in path.read_bytes():
+            return 0
         import pypdfium2
         import pypdfium2.raw as pdfium_c
 
