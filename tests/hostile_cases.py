@@ -49,6 +49,22 @@ def flate_bomb_pdf(path: Path, inflated: int = 2200 * 1024 * 1024) -> Path:
     return pdf_file(path, page_objects(stream, b"/Filter /FlateDecode "))
 
 
+def font_program(inflated: int, length: bytes = b"", extra: bytes = b"") -> bytes:
+    """A stream object that holds no content operators (a TrueType program: it has /Length1) of
+    `inflated` zeros, deflated; its /Length given as `length` (by default its true length)."""
+    compressor = zlib.compressobj(9)
+    block = b"\0" * (1 << 20)
+    whole, rest = divmod(inflated, len(block))
+    data = b"".join(compressor.compress(block) for _ in range(whole)) + compressor.compress(b"\0" * rest) + compressor.flush()
+    return (b"<< /Length %s /Length1 %d /Filter /FlateDecode %s>>\nstream\n" % (length or b"%d" % len(data), inflated, extra)
+            + data + b"\nendstream")
+
+
+def font_bomb_pdf(path: Path, inflated: int = 300 * 1024 * 1024) -> Path:
+    """A page and a font program inflating to 300 MB (more than a PDF may unpack to), in a 300 KB file."""
+    return pdf_file(path, page_objects(b"BT ET") + [font_program(inflated)])
+
+
 def inline_image_content(inflated: int, filters: bytes = b"/F /Fl") -> bytes:
     """A content stream drawing one inline image whose data (zeros, deflated) inflates to `inflated` bytes."""
     compressor = zlib.compressobj(9)

@@ -20,8 +20,9 @@ from typing import Callable
 
 import openpyxl
 import pytest
-from hostile_cases import (billion_laughs, docx_xml_over_limit, encrypted_pdf, flate_bomb_pdf, inline_image_bomb_pdf,
-                           inline_image_content, lzw_bomb_pdf, lzw_zeros, run_length_bomb_pdf)
+from hostile_cases import (billion_laughs, docx_xml_over_limit, encrypted_pdf, flate_bomb_pdf, font_bomb_pdf, font_program,
+                           inline_image_bomb_pdf, inline_image_content, lzw_bomb_pdf, lzw_zeros, page_objects,
+                           run_length_bomb_pdf)
 
 import gknb.corpus.pipeline as pipeline
 from gknb.corpus.pipeline import Options, build_corpus, read_report
@@ -317,6 +318,57 @@ def test_an_inline_image_cut_across_pieces_is_still_counted(size: int) -> None:
             images.feed(content[at:at + size])
         images.close()
         assert budget.left == 0
+
+
+def pdf_bytes(objects: list[bytes]) -> bytes:
+    return b"".join(b"%d 0 obj\n%s\nendobj\n" % (number, body) for number, body in enumerate(objects, 1))
+
+
+def spent_on(data: bytes, limit: int) -> int:
+    """What measuring the streams of `data` spends of a budget of `limit` bytes."""
+    from gknb.read.pdf import measure_streams
+
+    with inflating(Budget("x.pdf", "PDF 的数据流", limit=limit)) as budget:
+        measure_streams(data)
+    return limit - budget.left
+
+
+def test_a_font_program_is_inflated_only_when_its_bound_may_exceed_the_budget() -> None:
+    """300,000 zeros deflate to a few hundred bytes, which can unpack to at most 1,032 times as
+    many: within a roomy budget they are not inflated; within one the bound exceeds, every byte
+    is counted, and one byte fewer refuses the file."""
+    data = pdf_bytes(page_objects(b"BT ET") + [font_program(300_000)])  # an unfiltered content stream costs nothing
+    assert spent_on(data, 100_000_000) == 0
+    assert spent_on(data, 300_000) == 300_000
+    with pytest.raises(TooLarge, match="压缩炸弹"):
+        spent_on(data, 299_999)
+
+
+@pytest.mark.parametrize(("length", "extra"), [(b"9 0 R", b""), (b"", b"/Note (a string could hide a key)"),
+                                               (b"", b"/DecodeParms << /Predictor 1 >>"), (b"", b"/N#61me 1"),
+                                               (b"", b"/Filter [/FlateDecode /FlateDecode]")])
+def test_a_font_program_whose_dictionary_is_not_plain_is_inflated(length: bytes, extra: bytes) -> None:
+    """An indirect /Length, or a dictionary a regex could misread (a string, a nested dictionary, an
+    escaped name, a second /Filter), gives no bound: the stream is inflated and counted as before."""
+    data = pdf_bytes(page_objects(b"BT ET") + [font_program(300_000, length, extra)])
+    assert spent_on(data, 100_000_000) == 300_000
+
+
+def test_a_font_programs_bound_reaches_the_endstream_pdfium_would_stop_at() -> None:
+    """A /Length that lies short, and "endstream" inside the data but not as a word: the bound runs
+    to the first "endstream" standing alone, where pdfium stops reading."""
+    from gknb.read.pdf import DEFLATE_MAX_RATIO, _inflated_bound, _streams
+
+    data = pdf_bytes([b"<< /Length 10 /Length1 5 /Filter /FlateDecode >>\nstream\n" + b"A" * 100 + b"xendstream "
+                      + b"B" * 10_000 + b"\nendstream"])
+    (start, head, filters, images), = _streams(data)
+    bound = _inflated_bound(data, start, head, filters)
+    assert images is None and bound is not None and bound >= DEFLATE_MAX_RATIO * 10_111
+
+
+def test_a_font_program_bomb_is_rejected_within_bounded_memory(tmp_path: Path) -> None:
+    outcome = in_a_process_of_at_most(1024, font_bomb_pdf(tmp_path / "font.pdf"))
+    assert outcome.startswith("Rejection") and "压缩炸弹" in outcome, outcome
 
 
 def test_lzw_zeros_are_what_pdfminer_decodes() -> None:

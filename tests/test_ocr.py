@@ -122,6 +122,24 @@ def test_a_long_scan_is_refused_up_front(tmp_path: Path, monkeypatch: pytest.Mon
         read_report(path)
 
 
+def test_the_progress_counts_scanned_pages_and_opens_no_pdf_without_an_image(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from gknb.read import pdf
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(image_pdf(3))
+    assert pdf.scanned_page_count(path) == 3
+    assert pdf.scanned_page_count(tmp_path / "missing.pdf") == 0
+
+    import pypdfium2
+
+    opened: list[Any] = []
+    document = pypdfium2.PdfDocument
+    monkeypatch.setattr(pypdfium2, "PdfDocument", lambda *args: opened.append(args) or document(*args))
+    assert pdf.scanned_page_count(REAL / "kiro_hongzequ_2023_report.pdf") == 0
+    assert pdf.scanned_page_count(path) == 3 and len(opened) == 1  # the scan alone
+
+
 def drawn_table() -> np.ndarray[Any, np.dtype[np.uint8]]:
     """A white page with a ruled 3 × 3 table whose first row is one merged cell, and a tall 1 in a cell."""
     page = np.full((800, 1000), 255, dtype=np.uint8)

@@ -8,7 +8,7 @@ import logging
 import re
 import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -407,28 +407,94 @@ def _ignore(piece: bytes) -> None:
     pass
 
 
+# Deflate packs at most 1032 bytes into one (a 258-byte match in two bits of code)
+DEFLATE_MAX_RATIO = 1032
+# A stream dictionary with nothing in it that could hide a key from a regex: names, numbers,
+# references and flat arrays only, no string, nested dictionary or #-escaped name (as "bj …": the
+# head begins after the "o" of "obj")
+_FLAT_DICTIONARY = re.compile(rb"bj\s*<<[/A-Za-z0-9\s.+\-\[\]]*>>\s*")
+_LENGTH = re.compile(rb"/Length(?![A-Za-z0-9_])\s*(\d*)(\s+\d+\s+R)?")
+# The blanks around "endstream" that make it the word pdfium looks for at the end of a stream
+# (fewer than pdfium's blanks, so that the one found is never before pdfium's)
+_BLANKS = frozenset(b"\t\n\r ")
+
+
+def _inflated_bound(data: bytes, start: int, head: bytes, filters: list[str]) -> int | None:
+    """At most what pdfium can inflate this Flate stream to, without inflating it; None when that
+    cannot be told from its dictionary. pdfium reads a stream's /Length bytes when "endstream"
+    follows them, else up to the first "endstream" (or "endobj") standing as a word: never more
+    than the larger of the two."""
+    if filters != ["flate"] or head.count(b"/Filter") != 1 or not _FLAT_DICTIONARY.fullmatch(head):
+        return None  # a second /Filter could be the one pdfium keeps
+    lengths = _LENGTH.findall(head)
+    if not lengths or any(reference or not digits for digits, reference in lengths):
+        return None  # no /Length, or one pdfium reads from another object
+    end = _endstream_word(data, start)
+    if end < 0:
+        return None
+    read = max(max(int(digits) for digits, _ in lengths), end - start)
+    return DEFLATE_MAX_RATIO * (read + 64)  # a few bytes more, for where pdfium starts reading
+
+
+def _endstream_word(data: bytes, start: int) -> int:
+    """Where the first "endstream" after `start` with a blank on each side (or the file's end after
+    it) begins; -1 when there is none."""
+    at = data.find(b"endstream", start)
+    while at >= 0 and not (data[at - 1] in _BLANKS and (at + 9 == len(data) or data[at + 9] in _BLANKS)):
+        at = data.find(b"endstream", at + 1)
+    return at
+
+
+def _streams(data: bytes) -> Iterator[tuple[int, bytes, list[str], InlineImages | None]]:
+    """Each stream of the file: where its data starts, its dictionary, its unpacking filters, and
+    an inline-image reader when it may hold content operators."""
+    at = data.find(b"stream")
+    while at >= 0:
+        found = _STREAM_START.match(data, at)
+        if found and data[at - 1:at] not in _WORD_BYTES:  # "endstream", "xstream" are not the keyword
+            head = _stream_head(data, at)
+            images = None if NOT_CONTENT.search(head) else InlineImages(_EXPANDING, _decode)
+            yield found.end(), head, _stream_filters(head), images
+        at = data.find(b"stream", at + 6)
+
+
+def _measure(data: bytes, start: int, filters: list[str], images: InlineImages | None) -> None:
+    """Spend the budget on what the stream at `start` unpacks to, its inline images' too."""
+    try:
+        if filters or images is not None:
+            _decode_chain(data, start, filters, _ignore if images is None else images.feed)
+    except (ValueError, zlib.error):
+        pass  # undecodable: pdfium gets nothing out of it either
+    if images is not None:
+        images.close()
+
+
 def measure_streams(data: bytes) -> None:
     """Spend the current budget on every stream of the file, before pdfium (which inflates with no
     limit) opens it: a Flate, LZW or RunLength bomb is refused here as pdfminer's readers refuse it,
     and so is one in an inline image of a content stream (`pdf_inline`).
 
     The streams are found in the bytes, not through the cross-reference table, so a stream an
-    update replaced is counted too, and a damaged table hides none."""
-    at = data.find(b"stream")
-    while at >= 0:
-        found = _STREAM_START.match(data, at)
-        if found and data[at - 1:at] not in _WORD_BYTES:  # "endstream", "xstream" are not the keyword
-            head = _stream_head(data, at)
-            filters = _stream_filters(head)
-            images = None if NOT_CONTENT.search(head) else InlineImages(_EXPANDING, _decode)
-            try:
-                if filters or images is not None:
-                    _decode_chain(data, found.end(), filters, _ignore if images is None else images.feed)
-            except (ValueError, zlib.error):
-                pass  # undecodable: pdfium gets nothing out of it either
-            if images is not None:
-                images.close()
-        at = data.find(b"stream", at + 6)
+    update replaced is counted too, and a damaged table hides none.
+
+    A Flate stream that holds no content (a font program, most of a text PDF's bytes) has a bound
+    its bytes set (`_inflated_bound`): those are inflated, the largest first, only until the bounds
+    of the rest fit in what is left of the budget, since the rest cannot then exceed it. Inflating
+    every one took about a twentieth of the time a text PDF is read in, to count bytes that are
+    far from any limit."""
+    bounded: list[tuple[int, int]] = []
+    for start, head, filters, images in _streams(data):
+        bound = None if images is not None else _inflated_bound(data, start, head, filters)
+        if bound is None:
+            _measure(data, start, filters, images)
+        else:
+            bounded.append((bound, start))
+    left = sum(bound for bound, _ in bounded)
+    for bound, start in sorted(bounded, reverse=True):
+        if left <= room():
+            return
+        _measure(data, start, ["flate"], None)
+        left -= bound
 
 
 def pdfminer_cause(error: Exception) -> Exception:
@@ -513,8 +579,14 @@ def is_scanned(page: PageContent) -> bool:
 
 def scanned_page_count(path: Path) -> int:
     """How many pages of a PDF `is_scanned` will send to OCR (for progress): a quick look through
-    pdfium's character count and image objects, 0 for anything unreadable."""
+    pdfium's character count and image objects, 0 for anything unreadable.
+
+    A file without the name /Image has no image XObject, so no scanned page as scanners make them
+    (an inline image drawing a page is not looked for): it is not opened, since loading its pages
+    and their text cost as much again as reading it."""
     try:
+        if b"/Image" not in path.read_bytes():
+            return 0
         import pypdfium2
         import pypdfium2.raw as pdfium_c
 

@@ -106,7 +106,8 @@ class _Pdfium:
         self.char_p = backend.new_pointer_type(backend.new_primitive_type("char"))
         self.proven = 0  # paths whose segments in memory were found to be what the API gives
         self.in_memory = True  # until a path's are not
-        self.FORM, self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
+        self.TEXT, self.FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+        self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
         self.MOVETO, self.BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 
     def handle(self, pointer: Any) -> Any:
@@ -214,10 +215,12 @@ class _Reader:
         XObjects (as pdfminer does); text objects are left out (the text page has their characters)."""
         f = self.f
         count, get = (f.count_form_objects, f.form_object) if form else (f.count_objects, f.page_object)
-        object_type, FORM, PATH, IMAGE = f.object_type, f.FORM, f.PATH, f.IMAGE
+        object_type, TEXT, FORM, PATH, IMAGE = f.object_type, f.TEXT, f.FORM, f.PATH, f.IMAGE
         for index in range(count(container)):
             obj = get(container, index)
             kind = object_type(obj)
+            if kind == TEXT:  # most of a page's objects: asked first
+                continue
             if kind == IMAGE:
                 yield obj, kind, IDENTITY  # no geometry needed
             elif kind == PATH or kind == FORM:
