@@ -305,21 +305,34 @@ def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Ce
 
 
 def plain_row_cells(tokens: list[Token], keys: Sequence[str]) -> dict[str, Cell] | None:
-    """The common row, checked first as it is cheap: as many cells as columns, none run on from a label
-    nor loose in text, no sign, not OCR'd, and in a real grid or ending with a value (a text row's
-    trailing empty cells are dropped and the row aligned: row_cells). Its cells are the tokens in order,
-    as row_cells gives them: a digit run needs a glued token or no empty cell and fewer values than
-    columns, a marked run a glued token or a sign. None for any other row."""
-    if not tokens or len(tokens) != len(keys):
+    """The common row, checked first as it is cheap: no token signed or OCR'd, a value for every column
+    if some ran on from the label or stand loose in text, and, once the empty cells `align` drops are
+    dropped (a tab row's trailing tab, a grid's surplus end cells), as many cells as columns. Its cells
+    are then the tokens in order, as row_cells gives them: no digit run (that needs fewer values than
+    columns) and no marked run (a sign, or one glued value for two columns). None for any other row."""
+    width = len(keys)
+    if not tokens or len(tokens) < width:
         return None
-    grid = True
+    grid, unplaced, values, empty = True, False, 0, TokenKind.EMPTY
     for token in tokens:
-        if token.glued or token.loose or token.confidence is not None or "+" in token.raw or "-" in token.raw:
+        if token.confidence is not None or "+" in token.raw or "-" in token.raw:
             return None
         grid = grid and token.exact
-    if not grid and tokens[-1].kind is TokenKind.EMPTY:
-        return None
-    return {key: cell_of(token.kind, token.raw) for key, token in zip(keys, tokens)}
+        unplaced = unplaced or token.glued or token.loose
+        values += token.kind is not empty
+    if unplaced and values < width:
+        return None  # is_unplaceable, or a digit run: which columns the values fill is not shown
+    start, end = 0, len(tokens)
+    if not grid:  # align: a text row's trailing empty cells go, whatever is left
+        while end > start and tokens[end - 1].kind is empty:
+            end -= 1
+    while end - start > width and tokens[end - 1].kind is empty:  # align_grid: surplus empty ends
+        end -= 1
+    while end - start > width and tokens[start].kind is empty:
+        start += 1
+    if end - start != width:
+        return None  # padded, or more values than columns: row_cells lays it out or garbles it
+    return {key: cell_of(token.kind, token.raw) for key, token in zip(keys, tokens[start:end])}
 
 
 def span_of(lines: Sequence[NumberedLine], used: Sequence[Token]) -> tuple[int, int] | None:
