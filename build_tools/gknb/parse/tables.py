@@ -186,7 +186,7 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
                 current = None
             else:
                 numbers = parts.numbers  # most labels have none run on: no list to make, nothing to look at
-                current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in numbers] if numbers else []
+                current = rows[row.key] = glued_tokens(numbers, token.line) if numbers else []
                 current_valued = bool(numbers) and has_values(current)
                 if current_valued:
                     valued.add(row.key)
@@ -194,6 +194,13 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
         elif current is not None and current_valued:
             current = None  # unmatched text after the values: a group label or the table's end
     return rows
+
+
+def glued_tokens(numbers: Sequence[str], line: int) -> list[Token]:
+    """Numbers run on from a label as tokens: Token(NUMBER, n, line, glued=True) built as the tuple it is,
+    as tokenise does (the named tuple's keyword __new__ cost more than the rest of collecting a row)."""
+    make, number = tuple.__new__, TokenKind.NUMBER
+    return [make(Token, (number, n, line, True, False, False, None)) for n in numbers]
 
 
 def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], table: Table) -> dict[str, list[Token]]:
@@ -505,7 +512,7 @@ def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False) -> lis
             continue
         parts = split_label_numbers(tokens[start].raw)
         glued = [] if parts.interleaved else parts.numbers
-        data: list[Token] = [Token(TokenKind.NUMBER, n, tokens[start].line, glued=True) for n in glued]
+        data = glued_tokens(glued, tokens[start].line)
         for token in tokens[start + 1:]:
             if token.kind is TokenKind.TEXT:
                 break
