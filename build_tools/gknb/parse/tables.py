@@ -50,18 +50,12 @@ def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
     return indented / len(tab_lines) >= ONE_CELL_PER_LINE_SHARE
 
 
-def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
-    """The cells a line contributes: pipe fragments lose their empty noise, indentation is dropped,
-    and a text line of space-separated numbers (layout-preserving PDF text) is a row of cells."""
-    if line.kind is LineKind.PIPES:
-        return tuple(c for c in line.cells if c.strip())
-    if line.kind is LineKind.TEXT:
-        if len(line.cells) == 1 and is_number_row(line.cells[0]):
-            return tuple(line.cells[0].split())
-        return tuple(c for c in line.cells if c.strip())
-    if one_cell_per_line and line.kind is LineKind.TABS and len(line.cells) == 2 and not line.cells[0].strip():
-        return (line.cells[1],)
-    return line.cells
+def text_cells(line: Line) -> tuple[str, ...]:
+    """The cells a pipe or text line contributes: pipe fragments lose their empty noise, and a text line
+    of space-separated numbers (layout-preserving PDF text) is a row of cells."""
+    if line.kind is LineKind.TEXT and len(line.cells) == 1 and is_number_row(line.cells[0]):
+        return tuple(line.cells[0].split())
+    return tuple(c for c in line.cells if c.strip())
 
 
 def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
@@ -71,9 +65,14 @@ def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     grid, tabs, text = LineKind.GRID, LineKind.TABS, LineKind.TEXT
     for index, line in lines:
         line_kind = line.kind
-        # line_cells gives a grid row's cells, and a tab row's outside the one-cell-per-line layout, as they are
-        plain = line_kind is grid or (line_kind is tabs and not one_per_line)
-        cells = line.cells if plain else line_cells(line, one_per_line)
+        # A grid row's cells are as they are, and a tab row's, but in the one-cell-per-line layout, where
+        # a row is its indented cell (the indentation dropped); inline, as this runs for every line
+        cells = line.cells
+        if line_kind is tabs and one_per_line:
+            if len(cells) == 2 and not cells[0].strip():
+                cells = cells[1:]
+        elif line_kind is not grid and line_kind is not tabs:
+            cells = text_cells(line)
         exact, loose = line_kind is grid, line_kind is text
         if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
             # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) built as the tuple it is: keyword
