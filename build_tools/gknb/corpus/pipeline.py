@@ -204,7 +204,8 @@ def inventory(content_dir: Path, links_within: Path | None = None) -> Inventory:
                 sidecars.append(path)
             else:
                 found.files.append(path)
-    claimed = {sidecar for report in found.files for sidecar in sidecar_files(report)}
+    # each report's sidecars are looked for again when it is read: here only to find the unclaimed ones
+    claimed = {sidecar for report in found.files for sidecar in sidecar_files(report)} if sidecars else set()
     found.ignored.extend(Ignored(relative_name(s, content_dir), "侧车元数据文件没有对应的报告文件，未使用")
                          for s in sidecars if s not in claimed)
     found.files.sort(key=lambda p: p.relative_to(content_dir).as_posix())

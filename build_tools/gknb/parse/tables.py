@@ -50,18 +50,12 @@ def is_one_cell_per_line(lines: Sequence[NumberedLine]) -> bool:
     return indented / len(tab_lines) >= ONE_CELL_PER_LINE_SHARE
 
 
-def line_cells(line: Line, one_cell_per_line: bool) -> tuple[str, ...]:
-    """The cells a line contributes: pipe fragments lose their empty noise, indentation is dropped,
-    and a text line of space-separated numbers (layout-preserving PDF text) is a row of cells."""
-    if line.kind is LineKind.PIPES:
-        return tuple(c for c in line.cells if c.strip())
-    if line.kind is LineKind.TEXT:
-        if len(line.cells) == 1 and is_number_row(line.cells[0]):
-            return tuple(line.cells[0].split())
-        return tuple(c for c in line.cells if c.strip())
-    if one_cell_per_line and line.kind is LineKind.TABS and len(line.cells) == 2 and not line.cells[0].strip():
-        return (line.cells[1],)
-    return line.cells
+def text_cells(line: Line) -> tuple[str, ...]:
+    """The cells a pipe or text line contributes: pipe fragments lose their empty noise, and a text line
+    of space-separated numbers (layout-preserving PDF text) is a row of cells."""
+    if line.kind is LineKind.TEXT and len(line.cells) == 1 and is_number_row(line.cells[0]):
+        return tuple(line.cells[0].split())
+    return tuple(c for c in line.cells if c.strip())
 
 
 def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
@@ -71,9 +65,14 @@ def tokenise(lines: Sequence[NumberedLine]) -> list[Token]:
     grid, tabs, text = LineKind.GRID, LineKind.TABS, LineKind.TEXT
     for index, line in lines:
         line_kind = line.kind
-        # line_cells gives a grid row's cells, and a tab row's outside the one-cell-per-line layout, as they are
-        plain = line_kind is grid or (line_kind is tabs and not one_per_line)
-        cells = line.cells if plain else line_cells(line, one_per_line)
+        # A grid row's cells are as they are, and a tab row's, but in the one-cell-per-line layout, where
+        # a row is its indented cell (the indentation dropped); inline, as this runs for every line
+        cells = line.cells
+        if line_kind is tabs and one_per_line:
+            if len(cells) == 2 and not cells[0].strip():
+                cells = cells[1:]
+        elif line_kind is not grid and line_kind is not tabs:
+            cells = text_cells(line)
         exact, loose = line_kind is grid, line_kind is text
         if not line.confidence and not line.covered:  # text that was not OCR'd, no merged cells: the common line
             # Token(cell_kind(cell), cell, index, exact=exact, loose=loose) built as the tuple it is: keyword
@@ -186,16 +185,16 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
                 current = None
             else:
                 numbers = parts.numbers  # most labels have none run on: no list to make, nothing to look at
-                current = rows[row.key] = [Token(TokenKind.NUMBER, n, token.line, glued=True) for n in numbers] if numbers else []
+                current = rows[row.key] = glued_tokens(numbers, token.line) if numbers else []
                 current_valued = bool(numbers) and has_values(current)
                 if current_valued:
                     valued.add(row.key)
                     last_valued = row.key
         elif current is not None and current_valued:
             current = None  # unmatched text after the values: a group label or the table's end
-        elif current is not None and label_key is not None and wrapped_values(parts.numbers, table.row(label_key)):
+        elif current is not None and parts.numbers and label_key is not None and wrapped_values(parts.numbers, table.row(label_key)):
             # The row's label wrapped onto this line, its values after the tail (`形，不计其他情形） 447 7 …`).
-            current.extend(Token(TokenKind.NUMBER, n, token.line, glued=True) for n in parts.numbers)
+            current.extend(glued_tokens(parts.numbers, token.line))
             current_valued = has_values(current)
             if current_valued:
                 valued.add(label_key)
@@ -207,6 +206,13 @@ def wrapped_values(numbers: Sequence[str], row: Row) -> bool:
     """Numbers on a text line after a label without values: that row's own only when there is one
     for each of its columns (else they may be a sentence's, or another row's)."""
     return len(numbers) == len(row.columns)
+
+
+def glued_tokens(numbers: Sequence[str], line: int) -> list[Token]:
+    """Numbers run on from a label as tokens: Token(NUMBER, n, line, glued=True) built as the tuple it is,
+    as tokenise does (the named tuple's keyword __new__ cost more than the rest of collecting a row)."""
+    make, number = tuple.__new__, TokenKind.NUMBER
+    return [make(Token, (number, n, line, True, False, False, None)) for n in numbers]
 
 
 def place_orphans(found: dict[str, list[Token]], orphans: Sequence[Orphan], table: Table) -> dict[str, list[Token]]:
@@ -318,21 +324,34 @@ def row_cells(tokens: list[Token] | None, row: Row, side: Align) -> dict[str, Ce
 
 
 def plain_row_cells(tokens: list[Token], keys: Sequence[str]) -> dict[str, Cell] | None:
-    """The common row, checked first as it is cheap: as many cells as columns, none run on from a label
-    nor loose in text, no sign, not OCR'd, and in a real grid or ending with a value (a text row's
-    trailing empty cells are dropped and the row aligned: row_cells). Its cells are the tokens in order,
-    as row_cells gives them: a digit run needs a glued token or no empty cell and fewer values than
-    columns, a marked run a glued token or a sign. None for any other row."""
-    if not tokens or len(tokens) != len(keys):
+    """The common row, checked first as it is cheap: no token signed or OCR'd, a value for every column
+    if some ran on from the label or stand loose in text, and, once the empty cells `align` drops are
+    dropped (a tab row's trailing tab, a grid's surplus end cells), as many cells as columns. Its cells
+    are then the tokens in order, as row_cells gives them: no digit run (that needs fewer values than
+    columns) and no marked run (a sign, or one glued value for two columns). None for any other row."""
+    width = len(keys)
+    if not tokens or len(tokens) < width:
         return None
-    grid = True
+    grid, unplaced, values, empty = True, False, 0, TokenKind.EMPTY
     for token in tokens:
-        if token.glued or token.loose or token.confidence is not None or "+" in token.raw or "-" in token.raw:
+        if token.confidence is not None or "+" in token.raw or "-" in token.raw:
             return None
         grid = grid and token.exact
-    if not grid and tokens[-1].kind is TokenKind.EMPTY:
-        return None
-    return {key: cell_of(token.kind, token.raw) for key, token in zip(keys, tokens)}
+        unplaced = unplaced or token.glued or token.loose
+        values += token.kind is not empty
+    if unplaced and values < width:
+        return None  # is_unplaceable, or a digit run: which columns the values fill is not shown
+    start, end = 0, len(tokens)
+    if not grid:  # align: a text row's trailing empty cells go, whatever is left
+        while end > start and tokens[end - 1].kind is empty:
+            end -= 1
+    while end - start > width and tokens[end - 1].kind is empty:  # align_grid: surplus empty ends
+        end -= 1
+    while end - start > width and tokens[start].kind is empty:
+        start += 1
+    if end - start != width:
+        return None  # padded, or more values than columns: row_cells lays it out or garbles it
+    return {key: cell_of(token.kind, token.raw) for key, token in zip(keys, tokens[start:end])}
 
 
 def span_of(lines: Sequence[NumberedLine], used: Sequence[Token]) -> tuple[int, int] | None:
@@ -505,7 +524,7 @@ def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False) -> lis
             continue
         parts = split_label_numbers(tokens[start].raw)
         glued = [] if parts.interleaved else parts.numbers
-        data: list[Token] = [Token(TokenKind.NUMBER, n, tokens[start].line, glued=True) for n in glued]
+        data = glued_tokens(glued, tokens[start].line)
         for token in tokens[start + 1:]:
             if token.kind is TokenKind.TEXT:
                 break

@@ -244,6 +244,12 @@ def part_xml(package: zipfile.ZipFile, partname: str) -> Any:
     return etree.fromstring(package.read(partname.lstrip("/")), _PARSER)
 
 
+# The small parts that say where the document and its styles are, and their types, are read once per
+# distinct part: documents made by one program or template carry the same bytes, and parsing each
+# again was a twentieth of reading a report. A larger part (a crafted one) is read and not kept.
+MAX_KEPT_PART = 64 * 1024
+
+
 def related_part(package: zipfile.ZipFile, source: str, relation: str) -> str | None:
     """The part name (/word/document.xml) the first internal relationship of this type from `source`
     ("/" for the package) points to, or None."""
@@ -251,16 +257,28 @@ def related_part(package: zipfile.ZipFile, source: str, relation: str) -> str | 
     rels = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels.lstrip("/") not in package.namelist():
         return None
-    for rel in part_xml(package, rels).iter(_RELATIONSHIP):
+    data = package.read(rels.lstrip("/"))
+    return (relationship_target if len(data) <= MAX_KEPT_PART else relationship_target.__wrapped__)(data, folder, relation)
+
+
+@lru_cache(maxsize=64)
+def relationship_target(rels_xml: bytes, folder: str, relation: str) -> str | None:
+    for rel in etree.fromstring(rels_xml, _PARSER).iter(_RELATIONSHIP):
         if rel.get("Type") == _RELATION_TYPES + relation and rel.get("TargetMode") != "External":
             return posixpath.abspath(posixpath.join(folder, str(rel.get("Target"))))
     return None
 
 
 def content_type(package: zipfile.ZipFile, partname: str) -> str | None:
+    data = package.read("[Content_Types].xml")
+    return (declared_type if len(data) <= MAX_KEPT_PART else declared_type.__wrapped__)(data, partname)
+
+
+@lru_cache(maxsize=64)
+def declared_type(types_xml: bytes, partname: str) -> str | None:
     """The part's type in [Content_Types].xml: its Override, else the Default of its extension (both
     compared without case, as python-docx did)."""
-    types = part_xml(package, "[Content_Types].xml")
+    types = etree.fromstring(types_xml, _PARSER)
     for override in types.iter(f"{_CONTENT_TYPES}Override"):
         if str(override.get("PartName", "")).lower() == partname.lower():
             return str(override.get("ContentType"))

@@ -109,7 +109,7 @@ def table_bounds(state: Any, start: int, end: int, silent: bool) -> bool:
     opened = state.push("table_open", "table", 1)
     line, filled = start + 2, 0
     while line < end and state.sCount[line] >= state.blkIndent:
-        if any(rule(state, line, end, True) for rule in stops):
+        if not opens_with_pipe(state, line) and any(rule(state, line, end, True) for rule in stops):
             break
         text = gfm.mdTrim(gfm.getLine(state, line))
         if not text or state.is_code_block(line):
@@ -122,6 +122,14 @@ def table_bounds(state: Any, start: int, end: int, silent: bool) -> bool:
     state.push("table_close", "table", -1)
     state.line = line
     return True
+
+
+def opens_with_pipe(state: Any, line: int) -> bool:
+    """The line's first character after its indentation is a pipe, as nearly every row of a table: no
+    block that may end a table (fence, block quote, rule, list, HTML, heading) starts with one, so its
+    rules need not be asked (they were most of reading a Markdown report's tables)."""
+    start = state.bMarks[line] + state.tShift[line]
+    return bool(state.src[start:start + 1] == "|")
 
 
 def cell_count(text: str) -> int:
