@@ -1253,6 +1253,8 @@ TOP_RANKED = 50
 
 
 def ranking_page(src: str, title: str, members: list[Entry]) -> str:
+    """A province's year: every report, most requests first, or above RANKED_IN_FULL each list
+    figure's leaders (a 率 ranks by the highest, the counts by the most)."""
     trail = [{"url": link(src, "ranking/index.md"), "name": "排行"}]
     if len(members) <= RANKED_IN_FULL:
         ordered = sorted(members, key=lambda e: (-(flow(e.record, "new_received").value or -1), sort_key(e)))
