@@ -12,7 +12,6 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -153,9 +152,6 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         return nav
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        # A page's address as a reader reads it (the printed address line): MkDocs' page.url is
-        # percent-encoded, which prints a Chinese name as %E5%BA%9C…; the template escapes the result.
-        env.filters["gknb_unquote"] = unquote
         self.built = (files, env)
         if self.live is not None:
             self.live.files, self.live.env = files, env
