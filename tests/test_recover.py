@@ -106,6 +106,16 @@ def test_a_row_label_wrapped_onto_the_line_of_its_values(tmp_path: Path, wrapped
     assert record.cell("applications.denied.state_secret.total").value == 2
 
 
+def test_a_lone_number_after_a_short_rows_label_is_not_taken_as_its_value(tmp_path: Path) -> None:
+    """表二's 行政许可 row has one column: a number on the next text line may be a note's."""
+    path = tmp_path / "note.txt"
+    path.write_text(TABLE_THREE_HEAD.replace("信息内容 本年收费金额（单位：万元）\n",
+                                             "信息内容 本年收费金额（单位：万元）\n行政事业性收费\n另有说明事项 5\n"),
+                    encoding="utf-8")
+    record = read_report(path)
+    assert not record.cell("active.fees.amount_wan_yuan").is_number
+
+
 SUM_OF_PARTS: tuple[Relation, ...] = ((("a", "b"), ("total",)),)
 KNOWN_PARTS = {"a": [19.0, 0.0, 19.0], "b": [0.0, 1.0, 0.0]}  # column sums 19, 1, 19 (row adds to 20)
 

@@ -202,10 +202,16 @@ def collect_rows(tokens: Sequence[Token], table: Table, orphans: list[Orphan] | 
     return rows
 
 
+# A wrapped label's values are taken only for rows this wide: one or two numbers on a line of text
+# after a short label (表二's 行政许可, 行政事业性收费) may as well be a note's as the row's.
+WRAPPED_MIN_COLUMNS = 3
+
+
 def wrapped_values(numbers: Sequence[str], row: Row) -> bool:
     """Numbers on a text line after a label without values: that row's own only when there is one
-    for each of its columns (else they may be a sentence's, or another row's)."""
-    return len(numbers) == len(row.columns)
+    for each of its columns, and it has WRAPPED_MIN_COLUMNS or more (else they may be a sentence's,
+    or another row's)."""
+    return len(numbers) == len(row.columns) >= WRAPPED_MIN_COLUMNS
 
 
 def glued_tokens(numbers: Sequence[str], line: int) -> list[Token]:
