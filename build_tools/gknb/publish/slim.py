@@ -34,9 +34,9 @@ _ROW_END = re.compile(r"</t[dh]></tr>\n?(?=<tr[\s>]|</t(?:body|head|foot)>|</tab
 
 
 def slim_page(html: str) -> str:
-    """The page as published: whitespace collapsed, optional table end tags left out, without the
-    places Material leaves unfilled."""
-    return without_unfilled(without_optional_end_tags(collapse_whitespace(html)))
+    """The page as published: whitespace collapsed, optional table end tags left out (in one pass
+    over the page's text outside the kept elements), without the places Material leaves unfilled."""
+    return without_unfilled(outside_kept(html, lambda text: _end_tags_left_out(_collapsed(text))).lstrip("\n"))
 
 
 def outside_kept(html: str, change: Callable[[str], str]) -> str:
@@ -53,7 +53,15 @@ def outside_kept(html: str, change: Callable[[str], str]) -> str:
 
 def without_optional_end_tags(html: str) -> str:
     """The page without the end tags of table cells and rows that HTML lets it leave out."""
-    return outside_kept(html, lambda text: _CELL_END.sub("", _ROW_END.sub("", text)))
+    return outside_kept(html, _end_tags_left_out)
+
+
+def _end_tags_left_out(text: str) -> str:
+    return _CELL_END.sub("", _ROW_END.sub("", text))
+
+
+def _collapsed(text: str) -> str:
+    return _BREAK_RUN.sub("\n", text)
 
 
 def without_unfilled(html: str) -> str:
@@ -65,4 +73,4 @@ def without_unfilled(html: str) -> str:
 
 def collapse_whitespace(html: str) -> str:
     """The page with every whitespace run containing a newline reduced to a newline, kept elements aside."""
-    return outside_kept(html, lambda text: _BREAK_RUN.sub("\n", text)).lstrip("\n")
+    return outside_kept(html, _collapsed).lstrip("\n")
