@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lxml import etree  # type: ignore[import-untyped]  # no stubs installed; elements are Any
 
@@ -19,6 +19,9 @@ from gknb.model.document import Document, Line
 from gknb.model.errors import ReadError
 from gknb.read.common import covered_slots, expand_spans, grid_lines, join_wrapped, normalise_space, sha256_of, text_line
 from gknb.read.limits import MAX_UNPACKED_BYTES
+
+if TYPE_CHECKING:
+    from functools import _lru_cache_wrapper
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -248,6 +251,13 @@ def part_xml(package: zipfile.ZipFile, partname: str) -> Any:
 # distinct part: documents made by one program or template carry the same bytes, and parsing each
 # again was a twentieth of reading a report. A larger part (a crafted one) is read and not kept.
 MAX_KEPT_PART = 64 * 1024
+Found = TypeVar("Found")
+
+
+def read_once(reader: _lru_cache_wrapper[Found], data: bytes, *args: str) -> Found:
+    """`reader(data, *args)`, from its cache when `data` is a small part (MAX_KEPT_PART), else read
+    without keeping it."""
+    return (reader if len(data) <= MAX_KEPT_PART else reader.__wrapped__)(data, *args)
 
 
 def related_part(package: zipfile.ZipFile, source: str, relation: str) -> str | None:
@@ -258,7 +268,7 @@ def related_part(package: zipfile.ZipFile, source: str, relation: str) -> str | 
     if rels.lstrip("/") not in package.namelist():
         return None
     data = package.read(rels.lstrip("/"))
-    return (relationship_target if len(data) <= MAX_KEPT_PART else relationship_target.__wrapped__)(data, folder, relation)
+    return read_once(relationship_target, data, folder, relation)
 
 
 @lru_cache(maxsize=64)
@@ -271,7 +281,7 @@ def relationship_target(rels_xml: bytes, folder: str, relation: str) -> str | No
 
 def content_type(package: zipfile.ZipFile, partname: str) -> str | None:
     data = package.read("[Content_Types].xml")
-    return (declared_type if len(data) <= MAX_KEPT_PART else declared_type.__wrapped__)(data, partname)
+    return read_once(declared_type, data, partname)
 
 
 @lru_cache(maxsize=64)
