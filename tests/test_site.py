@@ -36,7 +36,9 @@ from conftest import keyed_cells
 from gknb.portal.dictionary import REPORTS_CSV
 from gknb.portal.open_data import csv_text
 from gknb.portal import pages
-from gknb.portal.pages import SiteFiles, entries_of, generate, link, page_url, province_name
+from gknb.portal.catalog import division_name
+from gknb.portal.pages import (SUMMARY_MIN_REPORTS, Entry, SiteFiles, entries_of, generate, link, page_url,
+                               province_name)
 from gknb.corpus.pipeline import Corpus, build_corpus
 from gknb.model.record import CellState, Record
 from gknb.portal.render import CHECK_TITLES, format_number, printed_rows, unread_row
@@ -581,7 +583,7 @@ def numeric_sum(records: list[Record], key: str) -> tuple[str, int]:
     return format_number(sum(c.value or 0 for c in cells)), len(cells)
 
 
-@pytest.mark.parametrize("code", ["32", "3208", "320813", "41", "419001"])
+@pytest.mark.parametrize("code", ["35", "3501", "350128", "41", "419001"])
 def test_region_summary_totals_equal_the_sum_over_its_reports(site: BuiltSite, code: str) -> None:
     records = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith(code)]
     page = html_page(site, f"stats/region/{code}.md")
@@ -601,13 +603,13 @@ def test_region_summary_totals_equal_the_sum_over_its_reports(site: BuiltSite, c
 
 
 def test_outcome_shares_are_of_the_reports_with_a_whole_breakdown(site: BuiltSite) -> None:
-    page = html_page(site, "stats/region/32.md")
+    page = html_page(site, "stats/region/35.md")
     outcomes = stats_table(page, "outcomes")
-    hongze = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith("32")]
-    granted = sum(r.cell("applications.granted.total").value or 0 for r in hongze)
-    processed = sum(r.cell("applications.total_processed.total").value or 0 for r in hongze)
+    fujian = [e.record for e in entries_of(site.corpus.records) if e.region_code.startswith("35")]
+    granted = sum(r.cell("applications.granted.total").value or 0 for r in fujian)
+    processed = sum(r.cell("applications.total_processed.total").value or 0 for r in fujian)
     assert outcomes["予以公开"] == [format_number(granted), f"{100 * granted / processed:.1f}%"]
-    denied = sum(c.value or 0 for r in hongze for row, cols in r.tables["applications"].items()
+    denied = sum(c.value or 0 for r in fujian for row, cols in r.tables["applications"].items()
                  if row.startswith("denied.") for k, c in cols.items() if k == "total")
     assert outcomes["不予公开"][0] == format_number(denied)
 
@@ -626,27 +628,55 @@ def test_corpus_and_year_summaries_count_their_reports(site: BuiltSite) -> None:
 
 
 def test_region_and_year_listings_link_their_summary(site: BuiltSite) -> None:
-    for listing, summary in (("browse/region/32.md", "stats/region/32.md"), ("browse/region/index.md", "stats/index.md"),
+    for listing, summary in (("browse/region/41.md", "stats/region/41.md"), ("browse/region/index.md", "stats/index.md"),
                              ("browse/year/2023.md", "stats/year/2023.md")):
         href = html_page(site, listing).xpath("//a[@class='gknb-stats-link']")[0].get("href")
         assert resolves_to(site, listing, href) == site.site / page_url(summary) / "index.html"
 
 
-def test_a_one_report_region_has_no_summary_page_and_every_link_to_one_leads_to_the_report(site: BuiltSite) -> None:
-    entries = entries_of(site.corpus.records)
+def regions_by_count(entries: list[Entry]) -> dict[str, list[Entry]]:
     codes = {e.region_code[:n] for e in entries for n in (2, 4, 6) if len(e.region_code) >= n}
-    lone = {c: [e for e in entries if e.region_code.startswith(c)] for c in codes}
-    lone = {c: m[0] for c, m in lone.items() if len(m) == 1}
-    assert lone, "the seeds have regions with one report"
+    return {c: [e for e in entries if e.region_code.startswith(c)] for c in codes}
+
+
+def refresh_target(site: BuiltSite, src: str) -> Path:
+    """Where a page that only leads on (gknb-redirect.html) sends its reader."""
+    page = lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()
+    assert not page.xpath("//*[@data-md-component]"), src          # no theme: the small page
+    url = page.xpath("//meta[@http-equiv='refresh']")[0].get("content").split("url=", 1)[1]
+    return resolves_to(site, src, url)
+
+
+def test_a_one_report_region_leads_up_and_the_page_above_links_its_report(site: BuiltSite) -> None:
+    regions = regions_by_count(entries_of(site.corpus.records))
+    lone = {c: m[0] for c, m in regions.items() if len(m) == 1}
+    assert len(lone) >= 4, "the seeds have regions with one report"
     for code, entry in lone.items():
         assert not (site.site / "stats" / "region" / code).exists(), code
-        listing = f"browse/region/{code}.md"
-        page = html_page(site, listing)
+        parent = code[:-2] if len(code) > 2 else ""
+        above = f"browse/region/{parent}.md" if parent else "browse/region/index.md"
+        assert refresh_target(site, f"browse/region/{code}.md") == site.site / page_url(above) / "index.html", code
+        if parent and len(regions[parent]) > 1:
+            row = html_page(site, above).xpath(f"//table[@class='gknb-groups']//a[text()='{division_name(code)}']")[0]
+            assert resolves_to(site, above, row.get("href")) == site.site / page_url(entry.src) / "index.html"
+
+
+def test_a_region_of_fewer_than_three_reports_has_its_list_but_no_summary(site: BuiltSite) -> None:
+    regions = regions_by_count(entries_of(site.corpus.records))
+    few = [c for c, m in regions.items() if 1 < len(m) < SUMMARY_MIN_REPORTS]
+    many = [c for c, m in regions.items() if len(m) >= SUMMARY_MIN_REPORTS]
+    assert few and many
+    for code in few:
+        assert not (site.site / "stats" / "region" / code).exists(), code
+        page = html_page(site, f"browse/region/{code}.md")
         assert not page.xpath("//a[@class='gknb-stats-link']")
-        href = page.xpath("//a[@class='gknb-lone-report']")[0].get("href")
-        assert resolves_to(site, listing, href) == site.site / page_url(entry.src) / "index.html"
-    # Every link of the summary and region pages leads to a built file (a one-report sub-region's
-    # row of a summary links that report).
+        assert page.xpath("//span[@class='gknb-no-summary']")[0].text_content().startswith(f"不足 {SUMMARY_MIN_REPORTS} 份报告")
+    for code in many:
+        assert (site.site / "stats" / "region" / code / "index.html").is_file(), code
+
+
+def test_every_link_of_the_summary_and_region_pages_leads_to_a_built_file(site: BuiltSite) -> None:
+    """A sub-region's row links its summary, its list or its one report, whichever it has."""
     linked = 0
     for built in [*(site.site / "stats").rglob("index.html"), *(site.site / "browse" / "region").rglob("index.html")]:
         src = built.parent.relative_to(site.site).as_posix() + ".md"
@@ -703,7 +733,7 @@ def test_home_page_leads_to_the_summaries(site: BuiltSite) -> None:
 
 
 def test_feeds_are_announced_and_the_open_data_page_links_feed_and_index(site: BuiltSite) -> None:
-    for src, feeds in (("index.md", ["feed.xml"]), ("browse/region/62.md", ["feed.xml", "feeds/62.xml"]),
+    for src, feeds in (("index.md", ["feed.xml"]), ("browse/region/35.md", ["feed.xml", "feeds/35.xml"]),
                        ("findings/region/14.md", ["feed.xml", "feeds/14.xml"])):
         page = html_page(site, src)
         links = page.xpath("//head/link[@type='application/atom+xml']")

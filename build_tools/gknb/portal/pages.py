@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable
 from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from markupsafe import Markup
@@ -279,9 +279,9 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                  links: tuple[tuple[str, str], ...] = (), feed: str = "",
                  bodies: tuple[list[int], list[dict[str, Any]]] | None = None,
                  coverage: tuple[list[int], list[dict[str, Any]]] | None = None,
-                 listed: list[Entry] | None = None, own_level: bool = False, lone: str = "") -> str:
-    """`stats`: the summary page of the same reports, if there is one; `lone`: the one report of a
-    region without a summary page (its figures are that report's); `problems`: the region's
+                 listed: list[Entry] | None = None, own_level: bool = False, too_few: bool = False) -> str:
+    """`stats`: the summary page of the same reports, if there is one; `too_few`: the page says its
+    region has too few reports for one (summarised); `problems`: the region's
     problem list (problem_rows); `links`: (words, target) beside the counts; `feed`: the province
     whose Atom feed the page announces; `bodies`, `coverage`: (years, rows) of body_rows and
     coverage_rows; `listed`: the reports listed one by one, all of `entries` unless said (none on an
@@ -295,7 +295,7 @@ def listing_page(src: str, title: str, entries: list[Entry], *, groups: list[dic
                   own_level=own_level,
                   groups=groups or [], group_label=group_label,
                   trail=trail or [], counts=status_counts(entries), statuses=STATUS_WORDS,
-                  stats_url=link(src, stats) if stats else "", lone_url=link(src, lone) if lone else "",
+                  stats_url=link(src, stats) if stats else "", too_few=too_few, summary_min=SUMMARY_MIN_REPORTS,
                   problems=problems or [],
                   kinds=[k.words for k in PROBLEM_KINDS],
                   links=[{"url": link(src, target), "name": words} for words, target in links], **feed_meta(feed),
@@ -382,8 +382,32 @@ def coverage_rows(code: str, members: list[Entry], src: str) -> tuple[list[int],
     return years, [{"name": d.display, "cells": year_cells(src, reports.get(d.code, {}), years)} for d in governments]
 
 
-def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[str, str]:
-    """Province → prefecture → county pages, each with its children's counts and all its reports."""
+def listed_apart(members: list[Entry]) -> bool:
+    """A region has a page of its own when it has more than one report: a page listing one report
+    would cost a page of chrome per county of a scattered corpus, where most counties have one; the
+    pages above it count that report and link it."""
+    return len(members) > 1
+
+
+def region_target(code: str, members: list[Entry]) -> str:
+    """Where a link to a region's reports leads: its page, or its one report."""
+    return region_src(code) if listed_apart(members) else members[0].src
+
+
+def lone_region_page(code: str, above: tuple[str, str], entry: Entry, site_url: str) -> str:
+    """The address of a region with one report leads up to the page above (`above`: its source and
+    name), which counts and links that report. Up, not to the report: the report's own breadcrumb
+    links this address. Permanent: it becomes the region's page when a second report comes."""
+    src, (parent, parent_name) = region_src(code), above
+    url = link(src, parent)
+    return render("lone_region.md.j2", url=url, canonical=absolute_url(site_url, parent) or url,
+                  parent=parent_name, region=division_name(code),
+                  report_url=link(src, entry.src), report=report_title(entry.record))
+
+
+def region_pages(entries: list[Entry], scope: PageScope | None = None, site_url: str = "") -> dict[str, str]:
+    """Province → prefecture → county pages, each with its children's counts and all its reports; a
+    region of one report has the small page that leads up (lone_region_page)."""
     pages: dict[str, str] = {}
     known = [e for e in entries if e.region_code]
     unknown = [e for e in entries if not e.region_code]
@@ -397,20 +421,24 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None) -> dict[s
                 visit(child, child_members, trail + [(src, division_name(code) if code else "全部地区")])
         if not wanted(scope, src, members if code else entries):
             return
-        groups = [group_view(src, region_src(c), division_name(c), m) for c, m in sorted(children.items())]
+        if code and not listed_apart(members):
+            pages[src] = lone_region_page(code, trail[-1], members[0], site_url)
+            return
+        groups = [group_view(src, region_target(c, m), division_name(c), m) for c, m in sorted(children.items())]
         if not code and unknown:
             groups.append(group_view(src, region_src(""), REGION_UNKNOWN, unknown))
         level = next((label for n, label in REGION_LEVELS if n > len(code)), "")
         title = "按地区浏览" if not code else f"{division_name(code)}的年度报告"
         crumbs = [{"url": link(src, s), "name": n} for s, n in trail]
         province = code[:2]
-        summary_link = summary_or_report(code, members)
         links = ((f"{division_name(province)}的校验问题", findings_region_src(province)),
                  ("订阅更新（Atom）", feed_path(province))) if code else (("校验问题", FINDINGS_INDEX),)
         own = listed_here(code, members)
         pages[src] = listing_page(src, title, members if code else entries, groups=groups, listed=own,
                                   own_level=lists_own_level(code),
-                                  group_label=level, trail=crumbs, stats=summary_link.stats, lone=summary_link.lone,
+                                  group_label=level, trail=crumbs,
+                                  stats=region_stats_src(code) if not code or summarised(members) else "",
+                                  too_few=bool(code) and not summarised(members),
                                   problems=problem_rows(members, src) if code else None, links=links,
                                   feed=province, bodies=body_rows(own, src, by_body) if several_years(code, own) else None,
                                   coverage=coverage_rows(code, members, src) if code else None)
@@ -903,32 +931,22 @@ def region_stats_src(code: str) -> str:
     return f"stats/region/{code}.md" if len(code) <= REGION_LEVELS[-1][0] else ""
 
 
+# A region has a summary page from this many reports: the totals and shares of one or two reports are
+# those reports' own figures, which the region's list gives row by row (a summary page repeating them
+# would cost a page of chrome and charts per county of a scattered corpus, where most have one or two).
+SUMMARY_MIN_REPORTS = 3
+
+
 def summarised(members: list[Entry]) -> bool:
-    """A region has a summary page when it has more than one report: the totals, shares and results of
-    one report are that report's own figures, on its page (a page repeating them would cost a page of
-    chrome per county of a scattered corpus, where most counties have one report)."""
-    return len(members) > 1
-
-
-class SummaryLink(NamedTuple):
-    stats: str  # the region's summary page, "" when it has none
-    lone: str   # the region's one report, when that report's page stands in for a summary
-
-
-def summary_or_report(code: str, members: list[Entry]) -> SummaryLink:
-    """A region's summary page or, for a region of one report, that report; the whole corpus ("")
-    always has its summary."""
-    if not code or summarised(members):
-        return SummaryLink(region_stats_src(code), "")
-    return SummaryLink("", members[0].src)
+    return len(members) >= SUMMARY_MIN_REPORTS
 
 
 def stats_or_report(code: str, members: list[Entry]) -> str:
-    """Where a summary links a sub-region: its summary page, or its one report; "" for neither."""
+    """Where a summary links a sub-region: its summary page, else its list or its one report; "" for
+    a level without summaries."""
     if not region_stats_src(code):
         return ""
-    summary_link = summary_or_report(code, members)
-    return summary_link.stats or summary_link.lone
+    return region_stats_src(code) if summarised(members) else region_target(code, members)
 
 
 def year_stats_src(year: str) -> str:
@@ -1201,7 +1219,7 @@ def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, 
                       1 if live else jobs or os.cpu_count() or 1)
     shown = Staged(searchable={e.src for e in entries})
     try:
-        shown.pages["regions"] = region_pages(entries, scope)
+        shown.pages["regions"] = region_pages(entries, scope, site_url)
         shown.pages["types"] = facet_pages(entries, "type", "按机关类型浏览", type_of, type_slug, type_order,
                                            type_search, scope=scope)
         shown.pages["years"] = facet_pages(entries, "year", "按年度浏览", year_of, lambda y: y,
