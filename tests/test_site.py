@@ -364,6 +364,14 @@ def test_report_text_is_escaped(site: BuiltSite) -> None:
     assert "<" not in title and "恶意镇" in title
 
 
+def test_a_printed_page_says_its_address_as_a_reader_reads_it(site: BuiltSite) -> None:
+    for path in ("下冶镇人民政府-2021.txt", "hostile-2021.txt"):
+        src, _record = record_of(site, path)
+        printed = html_page(site, src).xpath("//p[@class='gknb-print-meta']")[0].text_content()
+        assert f"本页地址：{page_url(src)} · " in printed and "%" not in printed   # 下冶镇, not %E4%B8%8B…
+    assert "下冶镇" in page_url(record_of(site, "下冶镇人民政府-2021.txt")[0])
+
+
 def test_report_page_links_the_same_body_in_other_years(site: BuiltSite) -> None:
     src, _record = record_of(site, "下冶镇人民政府-2021.txt")
     page = lxml.html.parse(str(site.site / page_url(src) / "index.html")).getroot()

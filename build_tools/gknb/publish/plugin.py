@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -152,6 +153,11 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
         return nav
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # A page's address as a reader reads it (the printed address line): MkDocs' page.url is
+        # percent-encoded, which prints a Chinese name as %E5%BA%9C…. A global, not a filter: main.html
+        # asks `is defined`, so builds that render it without this plugin (the shards' top level,
+        # Zensical) print the encoded address; a filter unknown to them fails their template.
+        env.globals["gknb_unquote"] = unquote
         self.built = (files, env)
         if self.live is not None:
             self.live.files, self.live.env = files, env
