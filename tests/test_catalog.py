@@ -353,7 +353,7 @@ def test_a_county_lists_all_its_reports_and_a_province_or_prefecture_only_its_ow
         assert listed_sources(made.pages[src], src) == sources, code
         total = sum(1 for e in entries if e.region_code.startswith(code))
         assert f"共 {total} 份报告" in made.pages[src]
-    assert "下级地区的报告逐份列在其所属县区的页面上；本页列出本级机关的报告。" in made.pages["browse/region/14.md"]
+    assert "下级地区的报告逐份列在其所属县区的页面上（只有一份报告的地区，链接直接指向那份报告）；本页列出本级机关的报告。" in made.pages["browse/region/14.md"]
     assert "下级地区的报告逐份列在其所属县区的页面上" not in made.pages["browse/region/141002.md"]
 
 
