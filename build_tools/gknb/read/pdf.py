@@ -82,8 +82,10 @@ def _outside(chars: Sequence[dict[str, Any]], bboxes: Sequence[Bbox], centres: C
         by_height, heights = centres
         total = sum(heights)
         if total == total:  # no NaN, which sorts anywhere (bisection could miss a character)
-            inside = set()
+            inside: set[int] = set()
             for x0, top, x1, bottom in bboxes:
+                if top != top or bottom != bottom:
+                    continue  # a NaN edge: the box holds nothing
                 inside.update(index for _, index, h, _ in by_height[bisect_left(heights, top):bisect_right(heights, bottom)]
                               if x0 <= h <= x1)
             return [char for index, char in enumerate(chars) if index not in inside]
@@ -244,10 +246,13 @@ def _smallest_cell(point: tuple[float, float], later_column: list[tuple[float, f
     return None
 
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
 def _centres(chars: Sequence[dict[str, Any]]) -> Centres:
-    centres = sorted((((c["top"] + c["bottom"]) / 2, index, (c["x0"] + c["x1"]) / 2, c) for index, c in enumerate(chars)),
-                     key=itemgetter(0))
-    return centres, [item[0] for item in centres]
+    centres = sorted([((c["top"] + c["bottom"]) / 2, index, (c["x0"] + c["x1"]) / 2, c) for index, c in enumerate(chars)],
+                     key=_FIRST)
+    return centres, list(map(_FIRST, centres))
 
 
 def _table_text(rows: Sequence[Row], centres: Centres) -> list[list[str]]:
@@ -258,18 +263,18 @@ def _table_text(rows: Sequence[Row], centres: Centres) -> list[list[str]]:
     for row in rows:
         x0, top, x1, bottom = row.bbox
         # the row's characters by the x of their centre, each cell's found by bisection
-        in_row = sorted(((h, index, v, c) for v, index, h, c in by_height[bisect_left(heights, top):bisect_left(heights, bottom)]
-                         if x0 <= h < x1), key=itemgetter(0))
-        xs = [item[0] for item in in_row]
+        in_row = sorted([(h, index, v, c) for v, index, h, c in by_height[bisect_left(heights, top):bisect_left(heights, bottom)]
+                         if x0 <= h < x1], key=_FIRST)
+        xs = list(map(_FIRST, in_row))
         cells = []
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 continue
             left, upper, right, lower = cell
-            inside = sorted((index, c) for _, index, v, c in in_row[bisect_left(xs, left):bisect_left(xs, right)]
-                            if upper <= v < lower)  # in the page's order, as pdfplumber
-            cells.append(pdf_cell_text(extract_text([c for _, c in inside])) if inside else "")
+            inside = sorted([(index, c) for _, index, v, c in in_row[bisect_left(xs, left):bisect_left(xs, right)]
+                             if upper <= v < lower], key=_FIRST)  # in the page's order, as pdfplumber
+            cells.append(pdf_cell_text(extract_text(list(map(_SECOND, inside)))) if inside else "")
         table.append(cells)
     return table
 

@@ -19,7 +19,6 @@ TOLERANCE = 3.0
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 _LIGATURE_CHARS = frozenset("".join(LIGATURES))
 _UPRIGHT, _X0, _TEXT, _TOP = itemgetter("upright"), itemgetter("x0"), itemgetter("text"), itemgetter("top")
-_X1, _BOTTOM = itemgetter("x1"), itemgetter("bottom")
 _PLACE = itemgetter("text", "x0", "x1", "top")
 
 
@@ -51,24 +50,28 @@ def _word(chars: list[Obj]) -> Word:
 
 def _line_words(line: list[Obj]) -> list[Word]:
     """One line's characters (sorted by x0) as words: a blank ends a word, so does a gap of more
-    than the tolerance, a step back, or a character off the line. Each word is a slice of the line."""
+    than the tolerance, a step back, or a character off the line."""
     words: list[list[Obj]] = []
-    start = 0  # where the word being read begins in `line`
-    last_x0 = last_x1 = last_top = 0.0  # the last character of that word
-    for index, (text, x0, x1, top) in enumerate(map(_PLACE, line)):
-        if not text or text.isspace():
-            if index > start:
-                words.append(line[start:index])
-            if not text:  # pdfplumber: "" is "in" the empty punctuation set, a word of its own
-                words.append(line[index:index + 1])
-            start = index + 1
+    current: list[Obj] = []
+    last_x0 = last_x1 = last_top = 0.0  # the last character of `current`
+    for char in line:
+        text, x0, x1, top = _PLACE(char)
+        if text.isspace() or text == "":
+            if current:
+                words.append(current)
+            current = [char] if text == "" else []  # pdfplumber: "" is "in" the empty punctuation set
+            if text == "":
+                words.append(current)
+                current = []
             continue
-        if index > start and (x0 < last_x0 or x0 > last_x1 + TOLERANCE or abs(top - last_top) > TOLERANCE):
-            words.append(line[start:index])
-            start = index
+        if current and (x0 < last_x0 or x0 > last_x1 + TOLERANCE or abs(top - last_top) > TOLERANCE):
+            words.append(current)
+            current = [char]
+        else:
+            current.append(char)
         last_x0, last_x1, last_top = x0, x1, top
-    if start < len(line):
-        words.append(line[start:])
+    if current:
+        words.append(current)
     return [_word(chars) for chars in words]
 
 
@@ -78,7 +81,7 @@ def words(chars: Sequence[Obj]) -> list[Word]:
     found: list[Word] = []
     for _upright, run in groupby(chars, key=_UPRIGHT):
         group = list(run)
-        tops = list(map(_TOP, group))
+        tops = [c["top"] for c in group]
         if max(tops) <= min(tops) + TOLERANCE:  # one line (a table cell's, mostly): no clusters to find
             found.extend(_line_words(sorted(group, key=_X0)))
             continue
@@ -129,6 +132,6 @@ def text_lines(chars: Sequence[Obj]) -> list[TextLine]:
         if not text:
             continue
         inked = [c for w in line for c in w.chars]
-        lines.append(TextLine(text, min(map(_X0, inked)), min([w.top for w in line]),  # a word's top: its chars' least
-                              max(map(_X1, inked)), max(map(_BOTTOM, inked))))
+        lines.append(TextLine(text, min([c["x0"] for c in inked]), min([c["top"] for c in inked]),
+                              max([c["x1"] for c in inked]), max([c["bottom"] for c in inked])))
     return lines
