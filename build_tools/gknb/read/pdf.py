@@ -34,6 +34,9 @@ Bbox = tuple[float, float, float, float]
 # An intersection of rules: its point, the boxes of the vertical and of the horizontal edges through it
 Intersections = dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
+# The page's characters by the height of their centre: (height, index on the page, x of the
+# centre, character) sorted by height, and the heights alone (to bisect)
+Centres = tuple[list[tuple[float, int, float, dict[str, Any]]], list[float]]
 MIN_TEXT_CHARS = 20  # a page with fewer characters in its text layer is a scan (or a stamp on a scan)
 
 
@@ -70,10 +73,22 @@ def _is_real_table(rows: Sequence[Sequence[str]]) -> bool:
 
 
 
-def _outside(chars: Sequence[dict[str, Any]], bboxes: Sequence[Bbox]) -> list[dict[str, Any]]:
-    """The characters whose centre is in none of the boxes."""
+def _outside(chars: Sequence[dict[str, Any]], bboxes: Sequence[Bbox], centres: Centres | None) -> list[dict[str, Any]]:
+    """The characters whose centre is in none of the boxes (their edges included). With the
+    page's `centres`, each box's characters are found by bisection on their heights."""
     if not bboxes:
         return list(chars)
+    if centres is not None:
+        by_height, heights = centres
+        total = sum(heights)
+        if total == total:  # no NaN, which sorts anywhere (bisection could miss a character)
+            inside: set[int] = set()
+            for x0, top, x1, bottom in bboxes:
+                if top != top or bottom != bottom:
+                    continue  # a NaN edge: the box holds nothing
+                inside.update(index for _, index, h, _ in by_height[bisect_left(heights, top):bisect_right(heights, bottom)]
+                              if x0 <= h <= x1)
+            return [char for index, char in enumerate(chars) if index not in inside]
     kept = []
     for char in chars:
         cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
@@ -109,9 +124,10 @@ def _open_ends(verticals: Sequence[dict[str, Any]], horizontals: Sequence[dict[s
     return rules
 
 
-def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
+def _page_tables(content: PageContent) -> tuple[list[tuple[Bbox, list[list[str]]]], Centres | None]:
     """The page's ruled tables (pdfplumber's "lines" strategy with its default settings, plus the
-    rules `_open_ends` supplies): each one's box and its cells' text row by row."""
+    rules `_open_ends` supplies): each one's box and its cells' text row by row; and the page's
+    `_centres` when it has a table (None when it has none)."""
     verticals = [e for e in content.edges if e["orientation"] == "v"]
     horizontals = [e for e in content.edges if e["orientation"] == "h"]
     closing = _open_ends(verticals, horizontals, "top") + _open_ends(verticals, horizontals, "bottom")
@@ -123,7 +139,7 @@ def _page_tables(content: PageContent) -> list[tuple[Bbox, list[list[str]]]]:
     for group in _cells_to_tables(cells):
         centres = centres or _centres(content.chars)
         tables.append((table_bbox(group), _table_text(table_rows(group), centres)))
-    return tables
+    return tables, centres
 
 
 def _cells_to_tables(cells: list[Bbox]) -> list[list[Bbox]]:
@@ -182,10 +198,6 @@ def _cells(intersections: Intersections) -> list[Bbox]:
     """pdfplumber's `intersections_to_cells`: from each intersection, the smallest cell whose four
     corners are intersections joined by edges. Points are indexed by column and by row instead of
     scanning every later point."""
-    def connects(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        return (a[0] == b[0] and not intersections[a][0].isdisjoint(intersections[b][0])) or (
-            a[1] == b[1] and not intersections[a][1].isdisjoint(intersections[b][1]))
-
     points = sorted(intersections)
     below: dict[float, list[tuple[float, float]]] = {}
     right: dict[float, list[tuple[float, float]]] = {}
@@ -198,41 +210,49 @@ def _cells(intersections: Intersections) -> list[Bbox]:
     cells: list[Bbox] = []
     for point in points:
         cell = _smallest_cell(point, below[point[0]][in_column[point] + 1:], right[point[1]][in_row[point] + 1:],
-                              intersections, connects)
+                              intersections)
         if cell is not None:
             cells.append(cell)
     return cells
 
 
 def _smallest_cell(point: tuple[float, float], later_column: list[tuple[float, float]],
-                   later_row: list[tuple[float, float]], intersections: dict[tuple[float, float], Any],
-                   connects: Callable[[tuple[float, float], tuple[float, float]], bool]) -> Bbox | None:
+                   later_row: list[tuple[float, float]], intersections: Intersections) -> Bbox | None:
     """pdfplumber's `find_smallest_cell`, each point right of `point` asked once whether it connects
-    (pdfplumber asks again for every point below), and only as far as a cell is found."""
+    (pdfplumber asks again for every point below), and only as far as a cell is found.
+
+    pdfplumber's `edge_connects(a, b)` holds when a and b share x and a vertical edge, or share y
+    and a horizontal one. Every pair asked here is two points of one column (a vertical edge
+    is what joins them) or of one row (a horizontal edge), never both: each is asked only that.
+    A coordinate that is NaN equals nothing, not even itself: no cell has it as a corner."""
+    if point[0] != point[0] or point[1] != point[1]:
+        return None
+    verticals, horizontals = intersections[point]
     linked: list[bool] = []  # whether `point` connects to later_row[i], for the first len(linked)
     for below_point in later_column:
-        if not connects(point, below_point):
+        if verticals.isdisjoint(intersections[below_point][0]):
             continue
+        below_horizontals = intersections[below_point][1]
         for index, right_point in enumerate(later_row):
             if index == len(linked):
-                linked.append(connects(point, right_point))
+                linked.append(not horizontals.isdisjoint(intersections[right_point][1]))
             if not linked[index]:
                 continue
             corner = (right_point[0], below_point[1])
-            if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
+            found = intersections.get(corner) if corner[0] == corner[0] and corner[1] == corner[1] else None
+            if (found is not None and not found[0].isdisjoint(intersections[right_point][0])
+                    and not found[1].isdisjoint(below_horizontals)):
                 return (point[0], point[1], corner[0], corner[1])
     return None
 
 
-# The page's characters by the height of their centre: (height, index on the page, x of the
-# centre, character) sorted by height, and the heights alone (to bisect)
-Centres = tuple[list[tuple[float, int, float, dict[str, Any]]], list[float]]
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _centres(chars: Sequence[dict[str, Any]]) -> Centres:
-    centres = sorted((((c["top"] + c["bottom"]) / 2, index, (c["x0"] + c["x1"]) / 2, c) for index, c in enumerate(chars)),
-                     key=itemgetter(0))
-    return centres, [item[0] for item in centres]
+    centres = sorted([((c["top"] + c["bottom"]) / 2, index, (c["x0"] + c["x1"]) / 2, c) for index, c in enumerate(chars)],
+                     key=_FIRST)
+    return centres, list(map(_FIRST, centres))
 
 
 def _table_text(rows: Sequence[Row], centres: Centres) -> list[list[str]]:
@@ -243,25 +263,25 @@ def _table_text(rows: Sequence[Row], centres: Centres) -> list[list[str]]:
     for row in rows:
         x0, top, x1, bottom = row.bbox
         # the row's characters by the x of their centre, each cell's found by bisection
-        in_row = sorted(((h, index, v, c) for v, index, h, c in by_height[bisect_left(heights, top):bisect_left(heights, bottom)]
-                         if x0 <= h < x1), key=itemgetter(0))
-        xs = [item[0] for item in in_row]
+        in_row = sorted([(h, index, v, c) for v, index, h, c in by_height[bisect_left(heights, top):bisect_left(heights, bottom)]
+                         if x0 <= h < x1], key=_FIRST)
+        xs = list(map(_FIRST, in_row))
         cells = []
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 continue
             left, upper, right, lower = cell
-            inside = sorted((index, c) for _, index, v, c in in_row[bisect_left(xs, left):bisect_left(xs, right)]
-                            if upper <= v < lower)  # in the page's order, as pdfplumber
-            cells.append(pdf_cell_text(extract_text([c for _, c in inside])) if inside else "")
+            inside = sorted([(index, c) for _, index, v, c in in_row[bisect_left(xs, left):bisect_left(xs, right)]
+                             if upper <= v < lower], key=_FIRST)  # in the page's order, as pdfplumber
+            cells.append(pdf_cell_text(extract_text(list(map(_SECOND, inside)))) if inside else "")
         table.append(cells)
     return table
 
 
-def _page_text(content: PageContent, boxes: Sequence[Bbox]) -> list[PageText]:
+def _page_text(content: PageContent, boxes: Sequence[Bbox], centres: Centres | None) -> list[PageText]:
     """Text lines outside the tables (pdfplumber's `extract_text_lines`), page numbers removed."""
-    raw = [ln for ln in text_lines(_outside(content.chars, boxes)) if ln.text.strip()]
+    raw = [ln for ln in text_lines(_outside(content.chars, boxes, centres)) if ln.text.strip()]
     lines: list[PageText] = []
     for index, ln in enumerate(raw):
         text = normalise_space(ln.text)
@@ -276,9 +296,10 @@ def _page_text(content: PageContent, boxes: Sequence[Bbox]) -> list[PageText]:
 
 def _page_items(content: PageContent) -> PageItems:
     """Tables and text lines of one page, top to bottom."""
-    kept = [(bbox, PageTable(rows, float(bbox[1]))) for bbox, rows in _page_tables(content) if _is_real_table(rows)]
+    tables, centres = _page_tables(content)
+    kept = [(bbox, PageTable(rows, float(bbox[1]))) for bbox, rows in tables if _is_real_table(rows)]
     items: PageItems = [item for _, item in kept]
-    items.extend(_page_text(content, [bbox for bbox, _ in kept]))
+    items.extend(_page_text(content, [bbox for bbox, _ in kept], centres))
     return sorted(items, key=lambda item: item.top)
 
 

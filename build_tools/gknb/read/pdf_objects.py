@@ -108,7 +108,6 @@ class _Pdfium:
         self.in_memory = True  # until a path's are not
         self.TEXT, self.FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
         self.PATH, self.IMAGE = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE
-        self.MOVETO, self.BEZIERTO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
 
     def handle(self, pointer: Any) -> Any:
         """A pypdfium2 handle (a ctypes pointer) as cffi's `void*`."""
@@ -272,28 +271,56 @@ class _Reader:
 
     def subpaths(self, path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
         """pdfminer's view of a path: per subpath the operators (m, l, c, h) and each one's end point."""
-        MOVETO, BEZIERTO = self.f.MOVETO, self.f.BEZIERTO
-        a, b, c, d, e, f = matrix
-        shape, points = "", list[Point]()
-        pending_curve = 0
-        for x, y, kind, closes in self.segments(path):
-            if kind == MOVETO:
-                if shape:
-                    yield shape, points
-                shape, points, pending_curve = "m", [(a * x + c * y + e, b * x + d * y + f)], 0
+        return _subpaths(self.segments(path), matrix)
+
+
+# pdfium's segment types (fpdf_edit.h): fixed by its API
+LINETO, BEZIERTO, MOVETO = 0, 1, 2
+
+
+def _subpaths(segments: list[Segment], matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
+    """pdfminer's view of a path's segments: per subpath the operators (m, l, c, h) and each one's end point."""
+    a, b, c, d, e, f = matrix
+    shape, points = "", list[Point]()
+    pending_curve = 0
+    for x, y, kind, closes in segments:
+        if kind == MOVETO:
+            if shape:
+                yield shape, points
+            shape, points, pending_curve = "m", [(a * x + c * y + e, b * x + d * y + f)], 0
+            continue
+        if kind == BEZIERTO:
+            pending_curve += 1  # a curve is three points in pdfium, one operator in pdfminer
+            if pending_curve < 3:
                 continue
-            if kind == BEZIERTO:
-                pending_curve += 1  # a curve is three points in pdfium, one operator in pdfminer
-                if pending_curve < 3:
-                    continue
-                pending_curve = 0
-            shape += "c" if kind == BEZIERTO else "l"
-            points.append((a * x + c * y + e, b * x + d * y + f))
-            if closes and points:
-                shape += "h"
-                points.append(points[0])
-        if shape:
-            yield shape, points
+            pending_curve = 0
+        shape += "c" if kind == BEZIERTO else "l"
+        points.append((a * x + c * y + e, b * x + d * y + f))
+        if closes and points:
+            shape += "h"
+            points.append(points[0])
+    if shape:
+        yield shape, points
+
+
+def _is_background_rect(segments: list[Segment], matrix: Matrix) -> bool:
+    """Whether a filled, unstroked path is one rectangle thicker than 2 pt drawn as m and four l
+    (closed or not): what `_path_edges` drops as a background, told from the segments without
+    making the subpath (most paths of some exporters' pages). Any other path: False, and it is
+    judged the long way."""
+    if len(segments) != 5:
+        return False
+    (x0, y0, k0, _), (x1, y1, k1, c1), (x2, y2, k2, c2), (x3, y3, k3, c3), (x4, y4, k4, _) = segments
+    if k0 != MOVETO or k1 != LINETO or k2 != LINETO or k3 != LINETO or k4 != LINETO or c1 or c2 or c3:
+        return False
+    a, b, c, d, e, f = matrix  # the same arithmetic as `_subpaths`
+    X0, Y0, X1, Y1 = a * x0 + c * y0 + e, b * x0 + d * y0 + f, a * x1 + c * y1 + e, b * x1 + d * y1 + f
+    X2, Y2, X3, Y3 = a * x2 + c * y2 + e, b * x2 + d * y2 + f, a * x3 + c * y3 + e, b * x3 + d * y3 + f
+    if a * x4 + c * y4 + e != X0 or b * x4 + d * y4 + f != Y0:  # not closed on its start: no rectangle
+        return False
+    if not ((X0 == X1 and Y1 == Y2 and X2 == X3 and Y3 == Y0) or (Y0 == Y1 and X1 == X2 and Y2 == Y3 and X3 == X0)):
+        return False
+    return min(max(X0, X2) - min(X0, X2), max(Y0, Y2) - min(Y0, Y2)) > 2
 
 
 def _box(points: list[Point], height: float) -> Obj:
@@ -352,14 +379,19 @@ def _path_edges(shape: str, points: list[Point], filled: bool, stroked: bool, he
 
 def _page_edges(page: Any, height: float) -> tuple[list[Obj], bool]:
     reader = _Reader()
+    IMAGE = reader.f.IMAGE
     edges: list[Obj] = []
     has_image = False
     for obj, kind, matrix in reader.objects(reader.f.handle(page), False, None):
-        if kind == reader.f.IMAGE:
+        if kind == IMAGE:
             has_image = True
             continue
-        filled, stroked = reader.draw_mode(obj)
-        for shape, points in reader.subpaths(obj, matrix):
+        segments = reader.segments(obj)
+        # only a rectangle's edges depend on how the path is painted, and it takes four segments
+        filled, stroked = reader.draw_mode(obj) if len(segments) >= 4 else (False, False)
+        if filled and not stroked and _is_background_rect(segments, matrix):
+            continue
+        for shape, points in _subpaths(segments, matrix):
             edges.extend(_path_edges(shape, points, filled, stroked, height))
     return edges, has_image
 
