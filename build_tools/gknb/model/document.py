@@ -33,12 +33,17 @@ class Line:
     text: str = field(init=False, compare=False, repr=False)
     """The line as one string (cells joined by a space): every stage asks for it, so made once."""
 
-    def __post_init__(self) -> None:
-        cells = self.cells
-        if len(cells) == 1:  # a paragraph: the join below, without a generator for one cell
-            object.__setattr__(self, "text", cells[0] if cells[0].strip() else "")
+    def __init__(self, kind: LineKind, cells: tuple[str, ...], heading_level: int = 0,
+                 confidence: tuple[float | None, ...] = (), covered: frozenset[int] = frozenset()) -> None:
+        # The __init__ dataclass would write (the fields above, their defaults), setting the fields in one
+        # update of the instance's dict: a frozen dataclass sets each through object.__setattr__, which
+        # was half of making a line, and readers make ~90 a report.
+        if len(cells) == 1:  # a paragraph: the join below, without a list for one cell
+            text = cells[0] if cells[0].strip() else ""
         else:
-            object.__setattr__(self, "text", " ".join(c for c in cells if c.strip()))
+            text = " ".join([c for c in cells if c.strip()])
+        self.__dict__.update(kind=kind, cells=cells, heading_level=heading_level, confidence=confidence,
+                             covered=covered, text=text)
 
 
 @dataclass
