@@ -18,6 +18,9 @@ class LineKind(str, Enum):
     GRID = "grid"      # a row of a real table (HTML, DOCX, ruled PDF): cells are exact
 
 
+_set = object.__setattr__
+
+
 @dataclass(frozen=True)
 class Line:
     kind: LineKind
@@ -35,15 +38,18 @@ class Line:
 
     def __init__(self, kind: LineKind, cells: tuple[str, ...], heading_level: int = 0,
                  confidence: tuple[float | None, ...] = (), covered: frozenset[int] = frozenset()) -> None:
-        # The __init__ dataclass would write (the fields above, their defaults), setting the fields in one
-        # update of the instance's dict: a frozen dataclass sets each through object.__setattr__, which
-        # was half of making a line, and readers make ~90 a report.
+        # The __init__ dataclass would write (the fields above, their defaults) and the text made in it,
+        # not in a __post_init__: readers make ~90 lines a report. Set through object.__setattr__ as a
+        # frozen dataclass does (writing the instance's __dict__ would make every later read slower).
+        _set(self, "kind", kind)
+        _set(self, "cells", cells)
+        _set(self, "heading_level", heading_level)
+        _set(self, "confidence", confidence)
+        _set(self, "covered", covered)
         if len(cells) == 1:  # a paragraph: the join below, without a list for one cell
-            text = cells[0] if cells[0].strip() else ""
+            _set(self, "text", cells[0] if cells[0].strip() else "")
         else:
-            text = " ".join([c for c in cells if c.strip()])
-        self.__dict__.update(kind=kind, cells=cells, heading_level=heading_level, confidence=confidence,
-                             covered=covered, text=text)
+            _set(self, "text", " ".join([c for c in cells if c.strip()]))
 
 
 @dataclass
