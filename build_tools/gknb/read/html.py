@@ -169,7 +169,7 @@ def table_cells(table: Any) -> list[list[tuple[str, int, int]]] | None:
     for row, index in nested:
         cell = row[index]
         row[index] = (_html_cell_text(cell), _span_of(cell, "rowspan"), _span_of(cell, "colspan"))
-    return rows  # type: ignore[return-value]  # every cell with markup is read now
+    return rows  # every cell with markup is read now
 
 
 _CELL_TAGS = ("td", "th")
