@@ -18,9 +18,6 @@ class LineKind(str, Enum):
     GRID = "grid"      # a row of a real table (HTML, DOCX, ruled PDF): cells are exact
 
 
-_set = object.__setattr__
-
-
 @dataclass(frozen=True)
 class Line:
     kind: LineKind
@@ -36,20 +33,12 @@ class Line:
     text: str = field(init=False, compare=False, repr=False)
     """The line as one string (cells joined by a space): every stage asks for it, so made once."""
 
-    def __init__(self, kind: LineKind, cells: tuple[str, ...], heading_level: int = 0,
-                 confidence: tuple[float | None, ...] = (), covered: frozenset[int] = frozenset()) -> None:
-        # The __init__ dataclass would write (the fields above, their defaults) and the text made in it,
-        # not in a __post_init__: readers make ~90 lines a report. Set through object.__setattr__ as a
-        # frozen dataclass does (writing the instance's __dict__ would make every later read slower).
-        _set(self, "kind", kind)
-        _set(self, "cells", cells)
-        _set(self, "heading_level", heading_level)
-        _set(self, "confidence", confidence)
-        _set(self, "covered", covered)
-        if len(cells) == 1:  # a paragraph: the join below, without a list for one cell
-            _set(self, "text", cells[0] if cells[0].strip() else "")
+    def __post_init__(self) -> None:
+        cells = self.cells
+        if len(cells) == 1:  # a paragraph: the join below, without a generator for one cell
+            object.__setattr__(self, "text", cells[0] if cells[0].strip() else "")
         else:
-            _set(self, "text", " ".join([c for c in cells if c.strip()]))
+            object.__setattr__(self, "text", " ".join(c for c in cells if c.strip()))
 
 
 @dataclass
