@@ -43,13 +43,15 @@ def style_names(styles_xml: bytes) -> dict[str, str]:
     return names
 
 
+_P_PR, _P_STYLE = f"{_W}pPr", f"{_W}pStyle"
 DEFAULT_STYLE = ""  # the key of the default paragraph style: python-docx's style of a paragraph without one
 
 
 def _docx_heading_level(paragraph: Any, names: dict[str, str]) -> int:
     """Heading depth from the paragraph style ('Heading 2', '标题 2'; 'Title' counts as 1); a paragraph
     without a style, or with one the styles part does not define, has the default style (as in Word)."""
-    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+    # paragraph.find("w:pPr/w:pStyle"), the first w:pStyle of its w:pPr, without lxml's Python path parser
+    style = next((s for p in paragraph.iterchildren(_P_PR) for s in p.iterchildren(_P_STYLE)), None)
     style_id = str(style.get(f"{_W}val")) if style is not None else DEFAULT_STYLE
     name = names.get(style_id, names.get(DEFAULT_STYLE, ""))
     match = _HEADING_STYLE.match(name.strip())

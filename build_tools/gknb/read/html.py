@@ -142,19 +142,37 @@ def _span(value: object) -> int:
 _OWN_ROWS = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
 
 
-def is_layout_table(table: Any) -> bool:
-    """Old portals lay whole pages out with tables: a cell holding a table or a page of text
-    is layout, to be read as blocks. The report's own tables have short cells."""
+def table_cells(table: Any) -> list[list[tuple[str, int, int]]] | None:
+    """Each row's cells as (text, rowspan, colspan), or None for a layout table: old portals lay whole
+    pages out with tables, and a cell holding a table or a page of text is layout, to be read as blocks
+    (the report's own tables have short cells). One pass over the cells decides and reads them."""
+    rows: list[list[tuple[str, int, int] | Any]] = []
+    nested: list[tuple[list[tuple[str, int, int] | Any], int]] = []  # cells with markup, read once the table is known not layout
     for tr in table.xpath(_OWN_ROWS):
+        row: list[tuple[str, int, int] | Any] = []
         for cell in tr:
-            if not isinstance(cell.tag, str):
+            tag = cell.tag
+            if not isinstance(tag, str):
                 continue
             if len(cell) == 0:  # no child: no table below, and its text is all it holds
-                if longer_than_text(str(cell.text or ""), 300):
-                    return True
+                text = str(cell.text or "")
+                if longer_than_text(text, 300):
+                    return None
+                if tag.lower() in _CELL_TAGS:
+                    row.append((normalise_space(text), _span_of(cell, "rowspan"), _span_of(cell, "colspan")))
             elif holds_table(cell) or longer_than(cell, 300):
-                return True
-    return False
+                return None
+            elif tag.lower() in _CELL_TAGS:
+                nested.append((row, len(row)))
+                row.append(cell)
+        rows.append(row)
+    for row, index in nested:
+        cell = row[index]
+        row[index] = (_html_cell_text(cell), _span_of(cell, "rowspan"), _span_of(cell, "colspan"))
+    return rows  # every cell with markup is read now
+
+
+_CELL_TAGS = ("td", "th")
 
 
 def holds_table(cell: Any) -> bool:
@@ -171,22 +189,9 @@ def longer_than_text(text: str, size: int) -> bool:
     return len(text) > size and len(normalise_space(text)) > size
 
 
-def html_table_cells(table: Any) -> list[list[tuple[str, int, int]]]:
-    """Each row's cells as (text, rowspan, colspan)."""
-    return [
-        [(_html_cell_text(td), _span_of(td, "rowspan"), _span_of(td, "colspan"))
-         for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
-        for tr in table.xpath(_OWN_ROWS)
-    ]  # fmt: skip
-
-
 def _span_of(cell: Any, name: str) -> int:
     value = cell.get(name)
     return 1 if value is None else _span(value)
-
-
-def html_table_rows(table: Any) -> list[list[str]]:
-    return expand_spans(html_table_cells(table))
 
 
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
@@ -207,9 +212,8 @@ class _HtmlWalker:
 
     def walk(self, element: Any) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        if tag == "table" and not is_layout_table(element):
+        if tag == "table" and (cells := table_cells(element)) is not None:
             self.flush()
-            cells = html_table_cells(element)
             self.lines.extend(grid_lines(expand_spans(cells), covered_slots(cells)))
         elif tag == "br":
             self.flush()
