@@ -941,7 +941,7 @@ def summarised(members: list[Entry]) -> bool:
     return len(members) >= SUMMARY_MIN_REPORTS
 
 
-def stats_or_report(code: str, members: list[Entry]) -> str:
+def summary_part_target(code: str, members: list[Entry]) -> str:
     """Where a summary links a sub-region: its summary page, else its list or its one report; "" for
     a level without summaries."""
     if not region_stats_src(code):
@@ -1013,7 +1013,7 @@ def region_stats_pages(entries: list[Entry], scope: PageScope | None = None) -> 
                 visit(child, child_members, trail + [(src, division_name(code) if code else "全部报告")])
         if not wanted(scope, src, entries if not code else members):
             return
-        parts = [(division_name(c), stats_or_report(c, m), m) for c, m in sorted(children.items())]
+        parts = [(division_name(c), summary_part_target(c, m), m) for c, m in sorted(children.items())]
         if not code and len(known) < len(entries):
             parts.append((REGION_UNKNOWN, "", [e for e in entries if not e.region_code]))
         level = next((label for n, label in REGION_LEVELS if n > len(code)), "")
