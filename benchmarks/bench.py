@@ -40,7 +40,7 @@ import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -195,11 +195,11 @@ def pagefind_query_bytes(site: Path) -> int | None:
     """Bytes the search page fetches from /pagefind/ for one query, in a real browser."""
     if not Path("/usr/bin/chromium").exists():
         return None
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error as PlaywrightError, Request, sync_playwright
 
     handler = partial(SimpleHTTPRequestHandler, directory=str(site))
     SimpleHTTPRequestHandler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     fetched = 0
     try:
@@ -208,7 +208,16 @@ def pagefind_query_bytes(site: Path) -> int | None:
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
             page = browser.new_page()
             sizes: list[int] = []
-            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]) if "/pagefind/" in r.url else None)
+
+            def finished(request: Request) -> None:
+                if "/pagefind/" not in request.url:
+                    return
+                try:
+                    sizes.append(request.sizes()["responseBodySize"])
+                except PlaywrightError:  # still loading when the window ended and the browser closed
+                    pass
+
+            page.on("requestfinished", finished)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={QUERY}")
             page.get_by_text("找到", exact=False).first.wait_for(timeout=120_000)  # CSP forbids eval
             page.wait_for_timeout(500)
@@ -217,6 +226,14 @@ def pagefind_query_bytes(site: Path) -> int | None:
     finally:
         server.shutdown()
     return fetched
+
+
+class QuietServer(ThreadingHTTPServer):
+    """The search benchmark's server: a browser closed with fragments still loading breaks their
+    connections, which is no error of the measurement."""
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 def live_update(ours: Path) -> dict[str, float]:
