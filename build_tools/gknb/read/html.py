@@ -145,31 +145,25 @@ _OWN_ROWS = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
 def table_cells(table: Any) -> list[list[tuple[str, int, int]]] | None:
     """Each row's cells as (text, rowspan, colspan), or None for a layout table: old portals lay whole
     pages out with tables, and a cell holding a table or a page of text is layout, to be read as blocks
-    (the report's own tables have short cells). One pass over the cells decides and reads them."""
-    rows: list[list[tuple[str, int, int] | Any]] = []
-    nested: list[tuple[list[tuple[str, int, int] | Any], int]] = []  # cells with markup, read once the table is known not layout
+    (the report's own tables have short cells). One pass over the cells decides and keeps them; their
+    text is read once the table is known not to be layout."""
+    rows: list[list[Any]] = []
     for tr in table.xpath(_OWN_ROWS):
-        row: list[tuple[str, int, int] | Any] = []
+        row = []
         for cell in tr:
             tag = cell.tag
             if not isinstance(tag, str):
                 continue
             if len(cell) == 0:  # no child: no table below, and its text is all it holds
-                text = str(cell.text or "")
-                if longer_than_text(text, 300):
+                if longer_than_text(str(cell.text or ""), 300):
                     return None
-                if tag.lower() in _CELL_TAGS:
-                    row.append((normalise_space(text), _span_of(cell, "rowspan"), _span_of(cell, "colspan")))
             elif holds_table(cell) or longer_than(cell, 300):
                 return None
-            elif tag.lower() in _CELL_TAGS:
-                nested.append((row, len(row)))
+            if tag.lower() in _CELL_TAGS:
                 row.append(cell)
         rows.append(row)
-    for row, index in nested:
-        cell = row[index]
-        row[index] = (_html_cell_text(cell), _span_of(cell, "rowspan"), _span_of(cell, "colspan"))
-    return rows  # every cell with markup is read now
+    return [[(_html_cell_text(cell), _span_of(cell, "rowspan"), _span_of(cell, "colspan")) for cell in row]
+            for row in rows]
 
 
 _CELL_TAGS = ("td", "th")
