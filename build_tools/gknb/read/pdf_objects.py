@@ -269,10 +269,6 @@ class _Reader:
             found.append((x, y, f.segment_type(segment), int(f.segment_closes(segment) != 0)))
         return found
 
-    def subpaths(self, path: Any, matrix: Matrix) -> Iterator[tuple[str, list[Point]]]:
-        """pdfminer's view of a path: per subpath the operators (m, l, c, h) and each one's end point."""
-        return _subpaths(self.segments(path), matrix)
-
 
 # pdfium's segment types (fpdf_edit.h): fixed by its API
 LINETO, BEZIERTO, MOVETO = 0, 1, 2
@@ -314,13 +310,11 @@ def _is_background_rect(segments: list[Segment], matrix: Matrix) -> bool:
     if k0 != MOVETO or k1 != LINETO or k2 != LINETO or k3 != LINETO or k4 != LINETO or c1 or c2 or c3:
         return False
     a, b, c, d, e, f = matrix  # the same arithmetic as `_subpaths`
-    X0, Y0, X1, Y1 = a * x0 + c * y0 + e, b * x0 + d * y0 + f, a * x1 + c * y1 + e, b * x1 + d * y1 + f
-    X2, Y2, X3, Y3 = a * x2 + c * y2 + e, b * x2 + d * y2 + f, a * x3 + c * y3 + e, b * x3 + d * y3 + f
-    if a * x4 + c * y4 + e != X0 or b * x4 + d * y4 + f != Y0:  # not closed on its start: no rectangle
+    p0, p2 = (a * x0 + c * y0 + e, b * x0 + d * y0 + f), (a * x2 + c * y2 + e, b * x2 + d * y2 + f)
+    if (a * x4 + c * y4 + e, b * x4 + d * y4 + f) != p0:  # not closed on its start: no rectangle
         return False
-    if not ((X0 == X1 and Y1 == Y2 and X2 == X3 and Y3 == Y0) or (Y0 == Y1 and X1 == X2 and Y2 == Y3 and X3 == X0)):
-        return False
-    return min(max(X0, X2) - min(X0, X2), max(Y0, Y2) - min(Y0, Y2)) > 2
+    p1, p3 = (a * x1 + c * y1 + e, b * x1 + d * y1 + f), (a * x3 + c * y3 + e, b * x3 + d * y3 + f)
+    return _square(p0, p1, p2, p3) and _background_size(p0, p2)
 
 
 def _box(points: list[Point], height: float) -> Obj:
@@ -356,9 +350,19 @@ def _curve_edges(points: list[Point], height: float) -> list[Obj]:
 def _is_rect(shape: str, points: list[Point]) -> bool:
     if shape not in ("mlllh", "mllll"):
         return False
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
-    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
-    return points[0] == points[4] and square
+    return points[0] == points[4] and _square(*points[:4])
+
+
+def _square(p0: Point, p1: Point, p2: Point, p3: Point) -> bool:
+    """Four corners, in order, of a rectangle with sides along the axes."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = p0, p1, p2, p3
+    return (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+
+
+def _background_size(corner: Point, opposite: Point) -> bool:
+    """A rectangle thicker than 2 pt: filled and not stroked, a background, not a rule."""
+    (xa, ya), (xb, yb) = corner, opposite
+    return min(max(xa, xb) - min(xa, xb), max(ya, yb) - min(ya, yb)) > 2
 
 
 def _path_edges(shape: str, points: list[Point], filled: bool, stroked: bool, height: float) -> list[Obj]:
@@ -370,8 +374,7 @@ def _path_edges(shape: str, points: list[Point], filled: bool, stroked: bool, he
     if shape in ("mlh", "ml"):
         return [_line(points, height)]
     if _is_rect(shape, points):
-        (xa, ya), (xb, yb) = points[0], points[2]
-        if filled and not stroked and min(max(xa, xb) - min(xa, xb), max(ya, yb) - min(ya, yb)) > 2:
+        if filled and not stroked and _background_size(points[0], points[2]):
             return []  # most paths of some exporters' pages: judged before any edge is made
         return _rect_edges(_box([points[0], points[2]], height))
     return _curve_edges(points, height)
