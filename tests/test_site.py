@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -277,6 +278,21 @@ def test_no_resource_is_loaded_from_another_host(site: BuiltSite) -> None:
             url = element.get("src") or (element.get("href") if element.tag == "link" else None) or ""
             assert not re.match(r"^(https?:)?//", url), f"{page}: {url}"
         assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
+
+
+def test_the_theme_files_no_page_asks_for_are_left_out_and_those_asked_for_are_there(site: BuiltSite) -> None:
+    served = {str(p.relative_to(site.site)) for p in site.site.rglob("*") if p.is_file()}
+    assert not [p for p in served if p.endswith(".map") or p.startswith(("assets/javascripts/lunr/",
+                                                                         "assets/javascripts/workers/"))]
+    asked = set()
+    for page in site.site.rglob("*.html"):
+        html = lxml.html.parse(str(page)).getroot()
+        for element in html.iter("script", "link"):
+            url = element.get("src") or (element.get("href") if element.get("rel") in ("stylesheet", "icon") else None)
+            if url and not url.startswith("data:"):
+                asked.add(os.path.normpath(os.path.join(str(page.parent.relative_to(site.site)), url)))
+    assert "assets/gknb.js" in asked and any(a.startswith("assets/javascripts/bundle.") for a in asked)
+    assert asked <= served, asked - served
 
 
 def test_pagefind_index_is_written(site: BuiltSite) -> None:
