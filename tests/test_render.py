@@ -436,7 +436,7 @@ def test_a_larger_province_year_gives_each_figures_leaders_and_the_workbook_for_
     assert received == list(range(129, 79, -1))
     # 予以公开率: the 予以公开 总计 is blank in every report, so no report gives it: an empty list.
     assert [len(t.xpath("tbody/tr")) for t in tables] == [50, 0, 50, 50, 50]
-    assert page.xpath("//a[contains(@href, 'province-41-2021.xlsx')]")
+    assert page.xpath("//a[contains(@href, 'province-41.xlsx')]")
     assert "全部 130 份报告" in page.text_content()
     bigger = html_of(pages_of(*many_reports(260))["ranking/41-2021.md"])
     assert len(bigger.xpath("//table[contains(@class, 'gknb-list')]/tbody/tr")) == 200   # as many rows: bounded

@@ -164,7 +164,7 @@ def test_top_level_has_the_dictionary_findings_feeds_and_index_of_every_shard(sp
     header = next(csv.reader(csv_text((split.site / "data" / REPORTS_CSV).read_bytes())))
     assert columns == header
     workbooks = [a.get("href") for a in fields.xpath("//ul[@class='gknb-workbooks']//a")]
-    assert workbooks == ["../shards/37/data/xlsx/province-37-2020.xlsx", "../shards/62/data/xlsx/province-62-2021.xlsx"]
+    assert workbooks == ["../shards/37/data/xlsx/province-37.xlsx", "../shards/62/data/xlsx/province-62.xlsx"]
     assert all((split.site / "fields" / w).resolve().is_file() for w in workbooks)
     nav = {a.text_content().strip() for a in html(split.site / "index.html").xpath("//nav[contains(@class,'md-nav--primary')]//a")}
     assert {"字段说明", "按校验项与省份"} <= nav

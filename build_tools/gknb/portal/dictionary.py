@@ -52,7 +52,7 @@ METADATA_FIELDS: tuple[Field, ...] = (
     Field("version", "string", "版本", "原始文件 SHA-256 的前 12 位：文件内容改变时随之改变，报告编号与页面不变",
           {"pattern": "^[0-9a-f]{12}$"}),
     Field("json", "string", "报告 JSON", f"该报告的完整记录（含单元格状态），gzip 压缩的 JSON，{RELATIVE}"),
-    Field("xlsx", "string", "报告 Excel", f"含该报告一行的本省本年度 Excel 工作簿，{RELATIVE}"),
+    Field("xlsx", "string", "报告 Excel", f"含该报告一行的本省 Excel 工作簿，{RELATIVE}"),
     Field("body_id", "string", "机关编号",
           "同一机关跨年度不变的编号（区划代码与去掉地名、“人民政府”后的机关名称，或配套文件的 same_as）；"
           "机关名称未识别时为空"),

@@ -26,7 +26,7 @@ from gknb.model.official_tables import OFFICIAL_TABLES
 from gknb.portal.dictionary import (FINDING_FIELDS, FINDINGS_CSV, METADATA_NAMES, REPORTS_CSV, findings_schema,
                                     reports_schema)
 from gknb.portal.scope import PageScope, each, wanted
-from gknb.portal.workbooks import region_workbook, region_year_key
+from gknb.portal.workbooks import province_key, region_workbook, year_order
 
 DATA_DIR = "data"
 
@@ -64,29 +64,29 @@ def report_json_path(report_id: str) -> str:
 
 
 def report_xlsx_path(record: Record) -> str:
-    """The Excel file holding the report: its province and year's workbook (a row per report). A workbook
+    """The Excel file holding the report: its province's workbook (a row per report). A workbook
     per report in the official layout weighed ~10 KB each, two thirds of it a workbook's fixed parts
     (theme, styles, zip entries), for numbers the report page, the CSV and this row already carry."""
-    return region_xlsx_path(region_year_key(record))
+    return region_xlsx_path(province_key(record))
 
 
 def region_xlsx_path(key: str) -> str:
-    """The workbook of a province and year (`workbooks.region_year_key`: 62-2021, unknown-2021 …)."""
+    """The workbook of a province (`workbooks.province_key`: 62, unknown)."""
     return f"{DATA_DIR}/xlsx/province-{key}.xlsx"
 
 
 def workbook_groups(published: list[Published], scope: PageScope | None = None) -> list[tuple[str, list[Published]]]:
-    """The province-and-year workbooks to write (site path, its reports in order): all of them, or
-    in a live update those holding a changed report."""
+    """The province workbooks to write (site path, its reports year by year, in order within a year):
+    all of them, or in a live update those holding a changed report."""
     by_key: dict[str, list[Published]] = {}
-    for item in published:
-        by_key.setdefault(region_year_key(item.record), []).append(item)
+    for item in sorted(published, key=lambda item: year_order(item.record)):
+        by_key.setdefault(province_key(item.record), []).append(item)
     return [(region_xlsx_path(key), items) for key, items in sorted(by_key.items())
             if wanted(scope, region_xlsx_path(key), items)]
 
 
 def group_workbook(items: list[Published], keys: list[str], scope: PageScope | None = None) -> bytes:
-    """An .xlsx of one province and year (a row per report)."""
+    """An .xlsx of one province (a row per report)."""
     return region_workbook(each(scope, "meta", items, metadata_row), [(i.id, i.record) for i in items], keys)
 
 

@@ -46,7 +46,7 @@ from gknb.portal.catalog import (REGION_LEVELS as INDEX_LEVELS, absolute, divisi
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.scope import PageScope, each, per_record, wanted
 from gknb.portal.open_data import RECORD_SUFFIX, REPORTS_DIR, Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_json_path, report_xlsx_path, source_path
-from gknb.portal.workbooks import region_year_key
+from gknb.portal.workbooks import province_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
 
@@ -784,14 +784,12 @@ def findings_pages(entries: list[Entry], by_body: dict[str, list[Entry]],
 
 
 def workbook_views(workbooks: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """The province-and-year workbooks (site path, `workbooks.region_year_key`), as the fields page lists them."""
+    """The province workbooks (site path, `workbooks.province_key`), as the fields page lists them."""
     return [{"url": link("fields.md", path), "name": region_xlsx_name(key)} for path, key in workbooks]
 
 
 def region_xlsx_name(key: str) -> str:
-    code, year = key.split("-", 1)
-    province = division_name(code.ljust(12, "0")) if code.isdigit() else "地区未识别"
-    return f"{province} {year} 年度" if year.isdigit() else f"{province} 年度未识别"
+    return division_name(key.ljust(12, "0")) if key.isdigit() else "地区未识别"
 
 
 def fields_page(keys: list[str], workbooks: list[dict[str, Any]]) -> str:
@@ -1246,7 +1244,7 @@ def generate_staged(corpus: Corpus, content_dir: Path, jobs: int | None = None, 
         made.pages["rejected"] = {"findings/rejected.md": rejected_page(corpus)}
         made.pages["compare"] = {COMPARE_SRC: compare_page(keys)}
         made.pages["fields"] = {"fields.md": fields_page(keys, workbook_views(
-            [(region_xlsx_path(key), key) for key in sorted({region_year_key(e.record) for e in entries})]))}
+            [(region_xlsx_path(key), key) for key in sorted({province_key(e.record) for e in entries})]))}
         made.data["open_data"], made.sources = data_files(corpus, listed, content_dir, scope, keys, workbooks=False)
         made.data["catalog"] = catalog_files(listed, site_url, scope)
         made.data["terms"] = {TERMS_FILE: terms_json(e.record for e in entries)}

@@ -541,7 +541,7 @@ def browse_page(shards: list[Shard]) -> str:
 
 
 def workbooks(shards: list[Shard]) -> list[tuple[str, str]]:
-    """The shards' province-and-year workbooks: (site path, workbooks.region_year_key)."""
+    """The shards' province workbooks: (site path, workbooks.province_key)."""
     found = []
     for shard in shards:
         for path in sorted((shard.site / "data" / "xlsx").glob("province-*.xlsx")):
