@@ -68,10 +68,10 @@ def test_with_site_url_the_data_carries_absolute_page_addresses(project: Path) -
     site = project / "site-url"
     rows = list(csv.DictReader(csv_text((site / "data" / REPORTS_CSV).read_bytes())))
     assert rows and all(r["page"].startswith(base + "reports/") for r in rows)
+    records = [json.loads(line) for line in gzip.decompress((site / "data/reports.jsonl.gz").read_bytes()).splitlines()]
+    assert [r["portal"]["page"] for r in records] == [row["page"] for row in rows]
     for row in rows:
         assert (site / row["page"][len(base):] / "index.html").is_file()
-        record = json.loads(gzip.decompress((site / row["json"]).read_bytes()))
-        assert record["portal"]["page"] == row["page"]
     atom = "{http://www.w3.org/2005/Atom}"
     feed = lxml.etree.fromstring((site / "feed.xml").read_bytes())
     pages = {e.find(f"{atom}link").get("href") for e in feed.iter(f"{atom}entry")}

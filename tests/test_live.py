@@ -71,7 +71,7 @@ def test_a_live_update_gives_the_site_a_full_build_gives(project: Path, tmp_path
     _config, server, full_builds = served(project)
     content = project / "content"
     ids = {p["path"]: p["id"] for p in json.loads((project / "site/data/build-report.json").read_bytes())["published"]}
-    records_before = {path: records_of(project / "site", ids[path]) for path in ("柱濮镇-2023.txt", "synth-1.txt")}
+    records_before = record_lines((project / "site/data/reports.jsonl.gz").read_bytes())
     edited = content / "柱濮镇-2023.txt"
     edited.write_text(edited.read_text(encoding="utf-8").replace("本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量 ", 1),
                       encoding="utf-8")
@@ -89,17 +89,17 @@ def test_a_live_update_gives_the_site_a_full_build_gives(project: Path, tmp_path
     live, full = tree(project / "site"), tree(tmp_path / "full")
     assert sorted(live) == sorted(full)
     assert [path for path in full if live[path] != full[path]] == []
-    # The edited report's record file written again, the removed one's gone.
-    edited_record, removed_record = records_before.values()
-    assert removed_record[0] not in live
-    assert live[edited_record[0]] != edited_record[1]
-    assert gzip.decompress(live[edited_record[0]]) in gzip.decompress(live["data/reports.jsonl.gz"]).splitlines(keepends=True)
+    # The edited report's record read again, the removed one's gone, in the one copy of the records.
+    records_now = record_lines(live["data/reports.jsonl.gz"])
+    edited_id, removed_id = ids["柱濮镇-2023.txt"], ids["synth-1.txt"]
+    assert removed_id in records_before and removed_id not in records_now
+    assert records_now[edited_id] != records_before[edited_id]
+    assert not [path for path in live if path.startswith("data/reports/")]
 
 
-def records_of(site: Path, report_id: str) -> tuple[str, bytes]:
-    """A report's record file: its site path and bytes."""
-    path = f"data/reports/{report_id}.json.gz"
-    return path, (site / path).read_bytes()
+def record_lines(bulk: bytes) -> dict[str, bytes]:
+    """Report id → its record line in reports.jsonl.gz."""
+    return {json.loads(line)["portal"]["id"]: line for line in gzip.decompress(bulk).splitlines()}
 
 
 def test_a_second_year_turns_a_lone_bodys_address_into_its_timeline_and_back(project: Path, tmp_path: Path) -> None:
@@ -137,7 +137,8 @@ def test_a_changed_number_shows_in_the_data_and_only_the_pages_showing_the_repor
     source.write_text(source.read_text(encoding="utf-8").replace("行政许可\t1\t", "行政许可\t7\t"), encoding="utf-8")
     server.builder()
     server.builder.wait()
-    record = json.loads(gzip.decompress(next((site / "data" / "reports").rglob("下冶镇/2021.json.gz")).read_bytes()))
+    record = next(json.loads(line) for line in gzip.decompress((site / "data/reports.jsonl.gz").read_bytes()).splitlines()
+                  if json.loads(line)["portal"]["id"].endswith("下冶镇/2021"))
     assert record["tables"]["active"]["licensing"]["decisions"]["value"] == 7
     changed = sorted(p.relative_to(site).as_posix() for p, data in before.items()
                      if not p.is_file() or p.read_bytes() != data)

@@ -148,7 +148,7 @@ def test_top_level_data_merges_the_shards(split: Split) -> None:
     assert [r["agency.name"] for r in rows] == [BODIES["37"], BODIES["62"]]
     for row in rows:
         assert (split.site / row["page"] / "index.html").is_file()
-        assert (split.site / row["json"]).is_file()
+        assert "json" not in row and (split.site / row["xlsx"]).is_file()
     report = json.loads((data / "build-report.json").read_text(encoding="utf-8"))
     assert report["inputs"] == 3 and [s["key"] for s in report["shards"]] == ["37", "62", "unknown"]
     assert report["rejected"] == [{"path": UNREADABLE, "reason": report["rejected"][0]["reason"], "shard": "unknown"}]
@@ -195,7 +195,7 @@ def test_top_level_has_the_dictionary_findings_feeds_and_index_of_every_shard(sp
     assert [r["body"] for r in listed["reports"]] == [BODIES["62"]]
     assert listed["reports"][0]["page"].startswith("shards/62/reports/")
     assert (split.site / listed["reports"][0]["page"] / "index.html").is_file()
-    assert (split.site / listed["reports"][0]["json"]).is_file()
+    assert "json" not in listed["reports"][0] and (split.site / listed["reports"][0]["xlsx"]).is_file()
     record = json.loads(gzip.decompress((split.site / "data/reports.jsonl.gz").read_bytes()).splitlines()[1])
     assert record["portal"]["page"] == listed["reports"][0]["page"]
 

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -202,15 +203,19 @@ def test_every_input_is_a_report_or_a_rejection(site: BuiltSite) -> None:
     assert "no_text_layer.pdf" in page and "没有文字层" in page
 
 
-def test_every_report_has_a_page_json_and_its_source(site: BuiltSite) -> None:
+def test_every_report_has_a_page_its_record_and_its_source(site: BuiltSite) -> None:
+    """Each report page links the bulk records file, which holds the report's record (its only copy)."""
     report = json.loads((site.site / "data/build-report.json").read_text(encoding="utf-8"))
+    bulk = site.site / "data/reports.jsonl.gz"
+    records = {r["portal"]["id"]: r for r in map(json.loads, gzip.decompress(bulk.read_bytes()).splitlines())}
     for item in report["published"]:
         page = site.site / item["page"] / "index.html"
         html = lxml.html.parse(str(page)).getroot()
         links = {unquote(a.get("href")): a for a in html.iter("a")}
-        json_link = next(h for h in links if h.endswith(f"data/reports/{item['id']}.json.gz"))
-        assert links[json_link].text_content() == "本报告的 JSON 记录（gzip 压缩）"
-        data = json.loads(gzip.decompress((page.parent / json_link).resolve().read_bytes()))
+        json_link = next(h for h in links if h.endswith("data/reports.jsonl.gz"))
+        assert links[json_link].text_content() == "全部报告的 JSON 记录（reports.jsonl.gz，每行一份）"
+        assert (page.parent / json_link).resolve() == bulk.resolve()
+        data = records[item["id"]]
         assert data["source"]["path"] == item["path"]
         assert data["portal"] == {"id": item["id"], "page": item["page"], "version": data["source"]["sha256"][:12],
                                   "body_page": data["portal"]["body_page"], "body_id": data["portal"]["body_id"]}
@@ -219,18 +224,27 @@ def test_every_report_has_a_page_json_and_its_source(site: BuiltSite) -> None:
         assert (page.parent / source_link).resolve().read_bytes() == (site.content / item["path"]).read_bytes()
 
 
-def test_the_bulk_records_are_the_report_files_one_after_the_other(site: BuiltSite) -> None:
-    """Each record is published once: data/reports/<id>.json.gz is the report's gzip member of
-    reports.jsonl.gz, and nothing else of a record is left beside it."""
+def gzip_members(data: bytes) -> list[bytes]:
+    """What each gzip member of `data` holds, member by member (gzip.decompress would join them)."""
+    members = []
+    while data:
+        reader = zlib.decompressobj(wbits=31)
+        members.append(reader.decompress(data) + reader.flush())
+        data = reader.unused_data
+    return members
+
+
+def test_the_bulk_records_are_one_gzip_member_per_report_and_the_only_copy(site: BuiltSite) -> None:
+    """Each record is published once: reports.jsonl.gz holds one gzip member per report, in the
+    build report's order, each that report's record line; no data/reports/ folder is published."""
     published = json.loads((site.site / "data/build-report.json").read_text(encoding="utf-8"))["published"]
-    files = [(site.site / "data/reports" / f"{item['id']}.json.gz").read_bytes() for item in published]
     bulk = (site.site / "data/reports.jsonl.gz").read_bytes()
-    assert len(files) == len(site.corpus.records) > 1 and bulk == b"".join(files)
-    lines = gzip.decompress(bulk).splitlines(keepends=True)
-    assert [gzip.decompress(f) for f in files] == lines and all(f[:2] == b"\x1f\x8b" for f in files)
-    assert [json.loads(line)["portal"]["id"] for line in lines] == [item["id"] for item in published]
-    others = [p for p in (site.site / "data/reports").rglob("*") if p.is_file() and not p.name.endswith(".json.gz")]
-    assert others == []
+    members = gzip_members(bulk)
+    assert len(members) == len(site.corpus.records) > 1
+    assert members == gzip.decompress(bulk).splitlines(keepends=True)
+    assert [json.loads(m)["portal"]["id"] for m in members] == [item["id"] for item in published]
+    assert not (site.site / "data/reports").exists()
+    assert not [p for p in site.site.rglob("*.json.gz")]
 
 
 def test_csv_has_a_bom_one_row_per_report_and_cell_columns(site: BuiltSite) -> None:

@@ -4,14 +4,17 @@
    The page names no cell's key: each table row's data-row lists its official rows, and the layout
    (gknb-layouts.js, generated from model/official_tables.py) their columns; a row printed as one run
    of unread text (cell-row-raw) is one cell, its first column's. portal/render.py row_cell_keys is the
-   same rule in Python. */
+   same rule in Python. The compare page loads this file for window.gknbCellKeys only (it has no
+   keyed table of its own). */
 (function () {
   "use strict";
   var box = null, owner = null;
 
-  function keyCells() {
-    var layouts = window.gknbLayouts || {};
-    document.querySelectorAll("table.gknb-table[data-template]").forEach(function (table) {
+  // Key → td for every cell of the official tables under `root` (a document or element): the one rule,
+  // also used by the compare page on the report pages it fetches (window.gknbCellKeys).
+  function cellKeys(root) {
+    var layouts = window.gknbLayouts || {}, found = {};
+    root.querySelectorAll("table.gknb-table[data-template]").forEach(function (table) {
       var name = table.getAttribute("data-table");
       var layout = (layouts[table.getAttribute("data-template")] || {})[name] || {};
       table.querySelectorAll("tr[data-row]").forEach(function (tr) {
@@ -20,13 +23,21 @@
           var columns = layout[row] || [];
           if (tds[at] && tds[at].classList.contains("cell-row-raw")) columns = columns.slice(0, 1);
           columns.forEach(function (column) {
-            var td = tds[at++], key = name + "." + row + "." + column;
-            if (!td) return;
-            td.id = "cell-" + key;
-            td.setAttribute("data-key", key);
+            var td = tds[at++];
+            if (td) found[name + "." + row + "." + column] = td;
           });
         });
       });
+    });
+    return found;
+  }
+  window.gknbCellKeys = cellKeys;
+
+  function keyCells() {
+    var found = cellKeys(document);
+    Object.keys(found).forEach(function (key) {
+      found[key].id = "cell-" + key;
+      found[key].setAttribute("data-key", key);
     });
   }
   keyCells();

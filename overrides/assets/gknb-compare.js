@@ -1,18 +1,16 @@
 /* The compare page: reports chosen by ?r=ID,ID (replaces the choice), ?add=ID (adds one), the form, or
-   the list kept in this browser; each report's published record (gzip-compressed JSON) read and laid out
-   row by row. Values are set as textContent. */
+   the list kept in this browser; each report's own page read (its card and its tables, each cell keyed
+   by window.gknbCellKeys, the rule of the report pages) and laid out row by row, so a cell shows here
+   what its report page shows. Values are set as textContent (report text is untrusted). */
 (function () {
   "use strict";
   var root = document.getElementById("gknb-compare");
   if (!root) return;
   var ROWS = JSON.parse(root.getAttribute("data-rows"));
-  var MARKS = JSON.parse(root.getAttribute("data-marks"));
-  var JSON_BASE = root.getAttribute("data-json"), JSON_SUFFIX = root.getAttribute("data-json-suffix");
   var PAGE_BASE = root.getAttribute("data-pages");
   var MAX = 4, KEY = "gknb-compare";
   var status = root.querySelector(".gknb-compare__status");
   var table = root.querySelector("table"), onlyDiff = document.getElementById("gknb-compare-diff");
-  var grouped = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
 
   function stored() { try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch (e) { return []; } }
   function store(ids) { try { localStorage.setItem(KEY, JSON.stringify(ids)); } catch (e) { /* private mode */ } }
@@ -32,19 +30,23 @@
     return match ? match[1] : text.trim().replace(/^\/+|\/+$/g, "");
   }
 
-  function cell(record, key) {
-    var parts = key.split("."), table = (record.tables || {})[parts[0]] || {};
-    var row = table[parts.slice(1, -1).join(".")];
-    return row ? row[parts[parts.length - 1]] : undefined;
+  function textOf(node) { return node ? node.textContent.trim() : ""; }
+
+  // What compare needs of one report page: its card's rows (dt → dd text) and its cells' texts by key.
+  function reportOf(html) {
+    var page = new DOMParser().parseFromString(html, "text/html"), card = {}, cells = {};
+    // A page that is not a report (a redirect page, a server's own 404 page sent as 200) is not found.
+    if (!page.querySelector("dl.gknb-card")) throw new Error("not a report page");
+    page.querySelectorAll("dl.gknb-card > dt").forEach(function (dt) {
+      var dd = dt.nextElementSibling;
+      if (dd && dd.tagName === "DD") card[textOf(dt)] = textOf(dd);
+    });
+    var keyed = window.gknbCellKeys ? window.gknbCellKeys(page) : {};
+    Object.keys(keyed).forEach(function (key) { cells[key] = textOf(keyed[key]); });
+    return { card: card, cells: cells };
   }
 
-  function shown(c) {
-    if (!c) return "—";
-    var number = typeof c.value === "number" ? grouped.format(c.value) : "";
-    var mark = c.state === "ok" ? "" : (MARKS[c.state] || [""])[0];
-    if (c.state === "na" || c.state === "garbled") return (c.raw || "") + mark;
-    return (number || "—") + mark;
-  }
+  function shown(value) { return value === undefined ? "—" : value; }  // a cell the page lacks
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -69,17 +71,18 @@
     tr.appendChild(el("th", "项目", { scope: "col" }));
     records.forEach(function (r, i) {
       var th = el("th", "", { scope: "col" });
-      var a = el("a", (r.agency.name || "（未识别机关）") + " " + (r.year || "") + " 年度", { href: PAGE_BASE + encodeURI(ids[i]) + "/" });
+      var a = el("a", (r.card["发布机关"] || "（未识别机关）") + " " + (r.card["报告年度"] || "") + " 年度",
+                 { href: PAGE_BASE + encodeURI(ids[i]) + "/" });
       var drop = el("button", "移除", { type: "button", "data-remove": ids[i], "class": "gknb-compare__remove" });
       th.appendChild(a); th.appendChild(el("br")); th.appendChild(drop);
       tr.appendChild(th);
     });
     head.appendChild(tr);
-    addRow(body, "机关类型", records.map(function (r) { return r.agency.type || "—"; }), "meta");
-    addRow(body, "发布日期", records.map(function (r) { return r.published || "—"; }), "meta");
-    addRow(body, "表格模板", records.map(function (r) { return r.template || "—"; }), "meta");
+    ["机关类型", "发布日期", "表格模板"].forEach(function (label) {
+      addRow(body, label, records.map(function (r) { return shown(r.card[label]); }), "meta");
+    });
     ROWS.forEach(function (row) {
-      var cells = records.map(function (r) { return cell(r, row[0]); });
+      var cells = records.map(function (r) { return r.cells[row[0]]; });
       if (cells.every(function (c) { return c === undefined; })) return;  // no report has this row (template)
       addRow(body, row[1], cells.map(shown));
     });
@@ -95,36 +98,17 @@
     });
   }
 
-  // A record file is its report's gzip member of reports.jsonl.gz. GitHub Pages, nginx and MkDocs' server
-  // send those bytes as they are; a server that adds Content-Encoding: gzip for .gz (Apache's AddEncoding)
-  // has the browser decode them already. So only what still starts with gzip's magic bytes is decompressed.
-  var NO_GUNZIP = new Error("DecompressionStream");
-
-  function record(response) {
-    return response.arrayBuffer().then(function (buffer) {
-      var bytes = new Uint8Array(buffer);
-      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
-      if (typeof DecompressionStream !== "function") throw NO_GUNZIP;
-      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
-    });
-  }
-
   function clear(text) { status.textContent = text; table.tHead.textContent = ""; table.tBodies[0].textContent = ""; }
 
   async function show(ids) {
     if (!ids.length) { clear("尚未选择报告。"); return; }
-    var found = [], kept = [], missing = [], unreadable = false;
+    var found = [], kept = [], missing = [];
     await Promise.all(ids.map(function (id, i) {
-      return fetch(JSON_BASE + encodeURI(id) + JSON_SUFFIX).then(function (response) {
+      return fetch(PAGE_BASE + encodeURI(id) + "/").then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
-        return record(response);
-      }).then(function (data) { found[i] = data; }, function (e) { if (e === NO_GUNZIP) unreadable = true; else missing.push(id); });
+        return response.text();
+      }).then(function (html) { found[i] = reportOf(html); }, function () { missing.push(id); });
     }));
-    if (unreadable) {  // the choice is kept for a browser that can read it
-      clear("这个浏览器不能解压报告的 JSON 记录（gzip 压缩，需要 DecompressionStream），无法对比。" +
-            "请换用较新的浏览器（Chrome 或 Edge 80、Firefox 113、Safari 16.4 及以上）。");
-      return;
-    }
     ids.forEach(function (id, i) { if (found[i]) kept.push(id); });
     store(kept);
     draw(kept, found.filter(Boolean));

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 from gknb.check.registry import PROBLEM_KINDS, problem_kinds
 from gknb.model.record import Record, Severity
 from gknb.parse import divisions
-from gknb.portal.open_data import DATA_DIR, Published, json_bytes, report_json_path, report_xlsx_path
+from gknb.portal.open_data import DATA_DIR, Published, json_bytes, report_xlsx_path
 from gknb.portal.render import TYPE_UNKNOWN, region_text, report_title
 
 # The region levels that have pages and index files: code length, key in the index files, words on pages.
@@ -54,14 +54,14 @@ def latest_date(record: Record) -> str | None:
 
 def index_row(report: Published) -> dict[str, Any]:
     """One report as the index files and the feeds list it."""
-    report_id, record = report.id, report.record
+    record = report.record
     counts = {s.value: sum(1 for f in record.findings if f.severity is s) for s in Severity}
     portal = report.portal()
     return {"id": portal["id"], "title": report_title(record), "body": record.agency.get("name"),
             "body_id": portal["body_id"], "type": record.agency.get("type") or TYPE_UNKNOWN,
             "region": {"code": record.region.get("code"), "name": region_text(record)}, "year": record.year,
             "published": record.published, "updated": latest_date(record),
-            "version": portal["version"], "page": portal["page"], "body_page": portal["body_page"], "json": report_json_path(report_id),
+            "version": portal["version"], "page": portal["page"], "body_page": portal["body_page"],
             "xlsx": report_xlsx_path(record), "status": record.status, "findings": counts,
             "problems": [kind.key for kind in problem_kinds(record)]}
 

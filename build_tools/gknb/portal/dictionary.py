@@ -51,7 +51,6 @@ METADATA_FIELDS: tuple[Field, ...] = (
     Field("page", "string", "报告页面", f"该报告的网页：{ADDRESS}（网址中的中文按 UTF-8 百分号编码）"),
     Field("version", "string", "版本", "原始文件 SHA-256 的前 12 位：文件内容改变时随之改变，报告编号与页面不变",
           {"pattern": "^[0-9a-f]{12}$"}),
-    Field("json", "string", "报告 JSON", f"该报告的完整记录（含单元格状态），gzip 压缩的 JSON，{RELATIVE}"),
     Field("xlsx", "string", "报告 Excel", f"含该报告一行的本省 Excel 工作簿，{RELATIVE}"),
     Field("body_id", "string", "机关编号",
           "同一机关跨年度不变的编号（区划代码与去掉地名、“人民政府”后的机关名称，或配套文件的 same_as）；"

@@ -81,7 +81,6 @@ def entry(row: dict[str, Any], site_url: str) -> str:
         f"    <id>urn:gknb:report:{text(row['id'])}</id>",
         f"    <title>{text(row.get('title'))}</title>",
         f'    <link rel="alternate" type="text/html" href={attribute(absolute(str(row["page"]), site_url))}/>',
-        f'    <link rel="related" type="application/gzip" href={attribute(absolute(str(row["json"]), site_url))}/>',
         f"    <updated>{timestamp(entry_date(row))}</updated>",
     ]
     if row.get("published"):

@@ -53,16 +53,6 @@ class Published(NamedTuple):
         return {**self.record.to_dict(), "portal": self.portal()}
 
 
-REPORTS_DIR = f"{DATA_DIR}/reports"
-RECORD_SUFFIX = ".json.gz"
-
-
-def report_json_path(report_id: str) -> str:
-    """The report's published record, gzip-compressed: its own member of reports.jsonl.gz, byte for byte
-    (see BULK_RECORDS), so the record is published once."""
-    return f"{REPORTS_DIR}/{report_id}{RECORD_SUFFIX}"
-
-
 def report_xlsx_path(record: Record) -> str:
     """The Excel file holding the report: its province's workbook (a row per report). A workbook
     per report in the official layout weighed ~10 KB each, two thirds of it a workbook's fixed parts
@@ -130,10 +120,9 @@ def cell_keys(records: Iterable[Record], extras: Iterable[frozenset[str]] | None
 
 
 def metadata_row(published: Published) -> dict[str, Any]:
-    report_id, record = published.id, published.record
+    record = published.record
     data = record.to_dict()
-    row: dict[str, Any] = {**published.portal(), "json": report_json_path(report_id),
-                           "xlsx": report_xlsx_path(record)}
+    row: dict[str, Any] = {**published.portal(), "xlsx": report_xlsx_path(record)}
     for name in METADATA_NAMES:
         if "." in name:
             group, key = name.split(".", 1)
@@ -223,9 +212,8 @@ def record_line(item: Published) -> bytes:
 
 # The bulk file is the records' lines gzip-compressed (about a fifth of their size), one gzip member per
 # record (RFC 1952: members concatenated read as their data concatenated; gunzip, zcat and Python's gzip
-# read the whole file). Each member is also the report's own file, data/reports/<id>.json.gz, which the
-# compare page and API users read one by one: the bulk file is those files concatenated in order, so
-# the record is published once (a 13.8 KB record is 2.7 KB compressed). A live update compresses again
+# read the whole file). It is the one published copy of each record (a 13.8 KB record is 2.7 KB
+# compressed): the compare page reads the report pages, not records. A live update compresses again
 # only the records read again; a member carries no time or name, so two builds give the same bytes.
 BULK_RECORDS = "reports.jsonl.gz"
 
@@ -268,8 +256,7 @@ def datapackage(keys: list[str]) -> dict[str, Any]:
              "format": "jsonl", "mediatype": "application/jsonl", "encoding": "utf-8", "compression": "gz",
              "title": "每份报告一个 JSON 对象（gknb parse 的输出），含单元格状态、问题与各校验项是否运行",
              # A JSON Schema, not a Table Schema: named in its own resource, which frictionless accepts.
-             "description": "每行的结构由 JSON Schema record.schema.json 描述；每份报告的记录另有单独的文件"
-                            " reports/<报告编号>.json.gz，即本文件中该报告的一段（gzip 成员），本文件是它们按顺序的连接"},
+             "description": "每行的结构由 JSON Schema record.schema.json 描述；每份报告一个 gzip 成员，与 reports.csv.gz 的行同序"},
             {"name": "record-schema", "type": "file", "path": "record.schema.json", "profile": "data-resource",
              "format": "json", "mediatype": "application/schema+json", "encoding": "utf-8",
              "title": "reports.jsonl.gz 每行记录的 JSON Schema"},
@@ -313,9 +300,6 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path, sc
     }
     if workbooks:
         data.update(region_workbooks(published, keys, scope))
-    for item, member in zip(published, members, strict=True):
-        if wanted(scope, report_json_path(item.id), [item]):
-            data[report_json_path(item.id)] = member
     sources = {source_path(p.id, p.record): source_file(corpus, content_dir, str(p.record.source.get("path")))
                for p in published}
     return data, sources

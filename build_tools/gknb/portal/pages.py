@@ -35,7 +35,7 @@ from gknb.model.official_tables import cell_label
 from gknb.model.body_types import BodyType, body_type
 from gknb.model.numbers import format_number
 from gknb.model.record import SEVERITY_WORDS, STATUS_WORDS, Finding, Record, Severity
-from gknb.portal.render import (REGION_UNKNOWN, STATE_MARKS, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
+from gknb.portal.render import (REGION_UNKNOWN, TYPE_UNKNOWN, SEVERITY_STATUS, agency_name, check_views,
                                 LAYOUTS_SCRIPT, correction_views, layouts_script,
                                 grids, legend, finding_message, inferred_words, ocr_note, pagefind_value, plain_title, region_text, render,
                                 report_title, section_views)
@@ -45,7 +45,7 @@ from gknb.portal.catalog import (REGION_LEVELS as INDEX_LEVELS, absolute, divisi
                                  lists_own_level)
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.scope import PageScope, each, per_record, wanted
-from gknb.portal.open_data import RECORD_SUFFIX, REPORTS_DIR, Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_json_path, report_xlsx_path, source_path
+from gknb.portal.open_data import BULK_RECORDS, DATA_DIR, Published, cell_keys, data_files, group_workbook, record_keys, workbook_groups, region_xlsx_path, report_xlsx_path, source_path
 from gknb.portal.workbooks import province_key
 from gknb.portal.stats import (APPEAL_RESULTS, Figure, Figures, Summary, appeal, figures_of, flow, key_figures, litigation,
                                outcome, summarise)
@@ -609,7 +609,7 @@ def report_page(entry: Entry, by_body: dict[str, list[Entry]], site_url: str = "
                   legend=legend(tables),
                   source_url=link(entry.src, source), viewable=source.endswith(".pdf"),
                   source_name=Path(str(record.source.get("path") or "")).name,
-                  json_url=link(entry.src, report_json_path(entry.id)),
+                  json_url=link(entry.src, f"{DATA_DIR}/{BULK_RECORDS}"),
                   xlsx_url=link(entry.src, report_xlsx_path(record)),
                   others=other_years(entry, by_body), compare_add=compare_link(entry.src, [entry], add=True),
                   timeline_url=link(entry.src, entry.body_src) if timeline_src(entry, by_body) else "",
@@ -637,9 +637,6 @@ def compare_rows(keys: list[str]) -> list[tuple[str, str]]:
 
 def compare_page(keys: list[str]) -> str:
     return render("compare.md.j2", rows_json=json.dumps(compare_rows(keys), ensure_ascii=False),
-                  marks_json=json.dumps({state.value: list(marks) for state, marks in STATE_MARKS.items()},
-                                        ensure_ascii=False),
-                  json_base=link(COMPARE_SRC, REPORTS_DIR) + "/", json_suffix=RECORD_SUFFIX,
                   pages_base=link(COMPARE_SRC, "reports/") + "/")
 
 

@@ -367,7 +367,7 @@ def index_rows(shard: Shard) -> list[dict[str, Any]]:
         for year in region.get("years", {}):
             listed = json.loads((shard.site / index["path"].format(code=region["code"], year=year))
                                 .read_text(encoding="utf-8"))
-            rows += [{**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}}
+            rows += [{**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "xlsx")}}
                      for row in listed["reports"]]
     return rows
 
@@ -393,7 +393,7 @@ def merged_csv(shards: list[Shard]) -> bytes:
     writer.writeheader()
     for shard in shards:
         for row in shard.csv_rows:
-            writer.writerow({**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "json", "xlsx")}})
+            writer.writerow({**row, **{name: prefixed(shard.key, row.get(name)) for name in ("page", "xlsx")}})
     return csv_file(buffer.getvalue())
 
 
