@@ -4,6 +4,7 @@ import functools
 import http.server
 import os
 import threading
+import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -121,3 +122,13 @@ def keyed_cells(page: Any) -> dict[str, Any]:
             assert len(keys) == len(tds), (tr.get("data-row"), len(keys), len(tds))
             cells.update(zip(keys, tds))
     return cells
+
+
+def gzip_members(data: bytes) -> list[bytes]:
+    """What each gzip member of `data` holds, member by member (gzip.decompress would join them)."""
+    members = []
+    while data:
+        reader = zlib.decompressobj(wbits=31)
+        members.append(reader.decompress(data) + reader.flush())
+        data = reader.unused_data
+    return members

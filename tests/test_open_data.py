@@ -8,7 +8,6 @@ import csv
 import gzip
 import io
 import json
-import zlib
 from pathlib import Path
 
 import jsonschema
@@ -23,6 +22,7 @@ from gknb.portal.dictionary import FINDINGS_CSV, METADATA_FIELDS, REPORTS_CSV, c
 from gknb.portal.open_data import Published, cell_keys, csv_text, data_files
 from gknb.portal.workbooks import region_workbook
 
+from conftest import gzip_members
 from tests.checks.reports import report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,16 +44,6 @@ def test_frictionless_validates_the_published_package() -> None:
     assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])
     assert [task.name for task in report.tasks] == ["reports-csv", "findings-csv", "reports-jsonl", "record-schema",
                                                     "build-report"]
-
-
-def gzip_members(data: bytes) -> list[bytes]:
-    """What each gzip member of `data` holds, member by member (gzip.decompress would join them)."""
-    members = []
-    while data:
-        reader = zlib.decompressobj(wbits=31)
-        members.append(reader.decompress(data) + reader.flush())
-        data = reader.unused_data
-    return members
 
 
 def test_the_bulk_file_is_each_published_record_gzipped_without_a_date() -> None:

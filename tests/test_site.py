@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import tempfile
-import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +33,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from conftest import keyed_cells
+from conftest import gzip_members, keyed_cells
 from gknb.portal.dictionary import REPORTS_CSV
 from gknb.portal.open_data import csv_text
 from gknb.portal import pages
@@ -222,16 +221,6 @@ def test_every_report_has_a_page_its_record_and_its_source(site: BuiltSite) -> N
         assert item["version"] == data["source"]["sha256"][:12]
         source_link = next(h for h in links if "/data/sources/" in h)
         assert (page.parent / source_link).resolve().read_bytes() == (site.content / item["path"]).read_bytes()
-
-
-def gzip_members(data: bytes) -> list[bytes]:
-    """What each gzip member of `data` holds, member by member (gzip.decompress would join them)."""
-    members = []
-    while data:
-        reader = zlib.decompressobj(wbits=31)
-        members.append(reader.decompress(data) + reader.flush())
-        data = reader.unused_data
-    return members
 
 
 def test_the_bulk_records_are_one_gzip_member_per_report_and_the_only_copy(site: BuiltSite) -> None:
