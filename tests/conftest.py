@@ -63,6 +63,13 @@ class PagesHandler(QuietHandler):
     404.html, with status 404, at that address."""
     not_found: Path | None = None
 
+    def send_head(self) -> Any:
+        # GitHub Pages revalidates by ETag, which changes with the bytes; http.server's Last-Modified
+        # counts whole seconds, so a page rebuilt within the second it was first fetched would come
+        # back 304 and the browser would show the old bytes. Every answer here is a full one.
+        del self.headers["If-Modified-Since"]   # no error when there is none
+        return super().send_head()
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         if code != 404 or self.not_found is None or not self.not_found.is_file():
             super().send_error(code, message, explain)

@@ -19,7 +19,7 @@ from gknb.check.across_years import record_body_id
 from gknb.check.registry import check_report
 from gknb.model.record import Record
 from gknb.portal.dictionary import FINDINGS_CSV, METADATA_FIELDS, REPORTS_CSV, cell_title
-from gknb.portal.open_data import Published, cell_keys, csv_text, data_files
+from gknb.portal.open_data import Published, cell_keys, csv_text, data_files, record_runs, run_ends_after
 from gknb.portal.workbooks import region_workbook
 
 from conftest import gzip_members
@@ -46,19 +46,48 @@ def test_frictionless_validates_the_published_package() -> None:
                                                     "build-report"]
 
 
-def test_the_bulk_file_is_each_published_record_gzipped_without_a_date() -> None:
-    """reports.jsonl.gz, the one published copy of the records: one gzip member per report, in the order
-    of reports.csv.gz, each naming no time or file (two builds give the same bytes) and holding that
-    report's record line; what zcat or Python's gzip reads from it is, line by line, each report's record.
-    No per-report record file is published beside it."""
+def test_the_bulk_file_is_the_published_records_gzipped_in_runs_without_a_date() -> None:
+    """reports.jsonl.gz, the one published copy of the records: gzip members each holding the record
+    lines of one run (record_runs), in the order of reports.csv.gz, each naming no time or file (two
+    builds give the same bytes); what zcat or Python's gzip reads from it is, line by line, each
+    report's record. No per-report record file is published beside it."""
     data = (DATA / "reports.jsonl.gz").read_bytes()
     lines = gzip.decompress(data).splitlines(keepends=True)
+    ids = [json.loads(line)["portal"]["id"] for line in lines]
+    assert len(ids) == 5 and ids == [row["id"] for row in rows_of(REPORTS_CSV)]
     members = gzip_members(data)
-    assert len(lines) == len(members) == 5 and members == lines
-    assert [json.loads(m)["portal"]["id"] for m in members] == [row["id"] for row in rows_of(REPORTS_CSV)]
-    assert data.count(b"\x1f\x8b\x08\x00\x00\x00\x00\x00") == len(lines)   # magic, deflate, no flags, mtime 0
+    assert members == [b"".join(lines[i] for i in run) for run in record_runs(ids)]
+    assert data.count(b"\x1f\x8b\x08\x00\x00\x00\x00\x00") == len(members)   # magic, deflate, no flags, mtime 0
     assert len(data) * 3 < sum(map(len, lines))
     assert not (DATA / "reports").exists() and "json" not in rows_of(REPORTS_CSV)[0]
+
+
+RUN_IDS = [f"{code}/民政局/{year}" for code in range(110101, 110131) for year in (2021, 2022, 2023)]
+
+
+def test_a_run_of_the_bulk_file_ends_after_each_id_that_ends_one_and_only_there() -> None:
+    runs = record_runs(RUN_IDS)
+    assert [i for run in runs for i in run] == list(range(len(RUN_IDS)))
+    assert [run_ends_after(RUN_IDS[run[-1]]) for run in runs[:-1]] == [True] * (len(runs) - 1)
+    assert not [i for run in runs for i in run[:-1] if run_ends_after(RUN_IDS[i])]
+    assert 3 <= len(runs) <= len(RUN_IDS) // 4  # about 16 a run: 90 ids give a handful of runs
+    assert record_runs([]) == []
+
+
+ENDS_A_RUN = next(i for i, report_id in enumerate(RUN_IDS) if run_ends_after(report_id))
+
+
+@pytest.mark.parametrize("removed", [0, 17, ENDS_A_RUN, ENDS_A_RUN + 1, len(RUN_IDS) - 1])
+def test_a_report_removed_changes_its_own_run_of_the_bulk_file_and_no_other(removed: int) -> None:
+    """So a live update compresses again only that run (one that ended with it joins the next)."""
+    def runs_of(ids: list[str]) -> list[list[str]]:
+        return [[ids[i] for i in run] for run in record_runs(ids)]
+    before = runs_of(RUN_IDS)
+    own = next(k for k, run in enumerate(before) if RUN_IDS[removed] in run)
+    joins_next = run_ends_after(RUN_IDS[removed]) and own < len(before) - 1
+    merged = [i for i in before[own] if i != RUN_IDS[removed]] + (before[own + 1] if joins_next else [])
+    expected = before[:own] + ([merged] if merged else []) + before[own + 1 + joins_next:]
+    assert runs_of(RUN_IDS[:removed] + RUN_IDS[removed + 1:]) == expected
 
 
 def test_the_csv_files_are_published_gzipped_without_a_date_and_described_so() -> None:

@@ -1,10 +1,12 @@
-/* The light/dark toggle of Material 9.8 partials/header.html, drawn here from the palette of mkdocs.yml
-   (data-gknb-palette: media|scheme|primary|accent|name per option, options parted by ";"), where this script sits in the
-   header, before Material's bundle looks for [data-md-component=palette]. */
+/* The light/dark toggle of Material 9.8 partials/header.html, drawn here from the palette of mkdocs.yml,
+   where this script sits in the header, before Material's bundle looks for [data-md-component=palette].
+   The build writes the palette into the line below (publish/theme_files.palette_script: media|scheme|
+   primary|accent|name per option, options parted by ";"): once in this file, not in every page. */
+var gknbPalette = "";
 (function () {
-  var script = document.currentScript, given = script.getAttribute("data-gknb-palette");
-  if (!given) return;
-  var options = given.split(";").map(function (option) { return option.split("|"); });
+  var script = document.currentScript;
+  if (!gknbPalette) return;
+  var options = gknbPalette.split(";").map(function (option) { return option.split("|"); });
   var form = document.createElement("form");
   form.className = "md-header__option";
   form.setAttribute("data-md-component", "palette");

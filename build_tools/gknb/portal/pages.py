@@ -394,15 +394,14 @@ def region_target(code: str, members: list[Entry]) -> str:
     return region_src(code) if listed_apart(members) else members[0].src
 
 
-def lone_region_page(code: str, above: tuple[str, str], entry: Entry, site_url: str) -> str:
+def lone_region_page(code: str, above: tuple[str, str], site_url: str) -> str:
     """The address of a region with one report leads up to the page above (`above`: its source and
     name), which counts and links that report. Up, not to the report: the report's own breadcrumb
     links this address. Permanent: it becomes the region's page when a second report comes."""
     src, (parent, parent_name) = region_src(code), above
     url = link(src, parent)
     return render("lone_region.md.j2", url=url, canonical=absolute_url(site_url, parent) or url,
-                  parent=parent_name, region=division_name(code),
-                  report_url=link(src, entry.src), report=report_title(entry.record))
+                  parent=parent_name, region=division_name(code))
 
 
 def region_pages(entries: list[Entry], scope: PageScope | None = None, site_url: str = "") -> dict[str, str]:
@@ -422,7 +421,7 @@ def region_pages(entries: list[Entry], scope: PageScope | None = None, site_url:
         if not wanted(scope, src, members if code else entries):
             return
         if code and not listed_apart(members):
-            pages[src] = lone_region_page(code, trail[-1], members[0], site_url)
+            pages[src] = lone_region_page(code, trail[-1], site_url)
             return
         groups = [group_view(src, region_target(c, m), division_name(c), m) for c, m in sorted(children.items())]
         if not code and unknown:
@@ -879,8 +878,7 @@ def timeline_src(entry: Entry, by_body: dict[str, list[Entry]]) -> str:
 def lone_body_page(entry: Entry, site_url: str) -> str:
     """The address of a body with one report, leading to it (lone_body.md.j2)."""
     url = link(entry.body_src, entry.src)
-    return render("lone_body.md.j2", url=url, canonical=absolute_url(site_url, entry.src) or url,
-                  name=report_title(entry.record))
+    return render("lone_body.md.j2", url=url, canonical=absolute_url(site_url, entry.src) or url)
 
 
 def timeline_pages(by_body: dict[str, list[Entry]], scope: PageScope | None = None, site_url: str = "") -> dict[str, str]:
@@ -890,10 +888,10 @@ def timeline_pages(by_body: dict[str, list[Entry]], scope: PageScope | None = No
 
 # ---- the addresses of earlier builds ------------------------------------------------------------
 
-def redirect_page(from_src: str, target: str, name: str, site_url: str) -> bytes:
+def redirect_page(from_src: str, target: str, site_url: str) -> bytes:
     """A page at an old address that sends the reader on: meta refresh, canonical link, a plain link;
     relative, so it works under any sub-path (absolute canonical under site_url)."""
-    return render("redirect.html.j2", url=link(from_src, target), name=name,
+    return render("redirect.html.j2", url=link(from_src, target),
                   canonical=absolute_url(site_url, target) or link(from_src, target)).encode("utf-8")
 
 
@@ -904,13 +902,12 @@ def redirects(entries: list[Entry], by_body: dict[str, list[Entry]], site_url: s
     for entry in entries:
         old = f"reports/{entry.legacy}.md"
         if wanted(scope, page_url(old) + "index.html", [entry]):
-            files[page_url(old) + "index.html"] = redirect_page(old, entry.src, report_title(entry.record), site_url)
+            files[page_url(old) + "index.html"] = redirect_page(old, entry.src, site_url)
     for key, members in by_body.items():
         old = f"bodies/{body_id(key)}.md"
         if wanted(scope, page_url(old) + "index.html", members):
-            files[page_url(old) + "index.html"] = (
-                redirect_page(old, members[0].body_src, f"{agency_name(members[-1].record)} 历年报告", site_url)
-                if len(members) > 1 else redirect_page(old, members[0].src, report_title(members[0].record), site_url))
+            files[page_url(old) + "index.html"] = redirect_page(
+                old, members[0].body_src if len(members) > 1 else members[0].src, site_url)
     return files
 
 

@@ -24,6 +24,7 @@ class Shown(Protocol):
 
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 @dataclass
@@ -32,6 +33,7 @@ class PageScope:
     shows: dict[str, frozenset[str]] = field(default_factory=dict)  # page or file → the reports it shows
     kept: set[str] = field(default_factory=set)                     # what this run left as it was
     memo: dict[tuple[str, str], tuple[Record, Any]] = field(default_factory=dict)
+    joined: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)               # source path → report id, last run
 
     def begin(self, ids: dict[str, str], touched: set[str] | None) -> None:
@@ -68,6 +70,17 @@ class PageScope:
         return made
 
 
+    def of_parts(self, kind: str, key: str, parts: tuple[P, ...], make: Callable[[tuple[P, ...]], T]) -> T:
+        """`make(parts)`, made again only when a part is not (the same object as) the part it was made from."""
+        known = self.joined.get((kind, key))
+        if known is not None and known[0] == parts:  # tuples compare their items by identity first
+            value: T = known[1]
+            return value
+        made = make(parts)
+        self.joined[(kind, key)] = (parts, made)
+        return made
+
+
 def wanted(scope: PageScope | None, path: str, reports: Iterable[Shown]) -> bool:
     return scope is None or scope.wants(path, reports)
 
@@ -88,3 +101,10 @@ def per_record(scope: PageScope | None, kind: str, make: Callable[[Record], T]) 
     if scope is None:
         return make
     return lambda record: scope.of_record(kind, str(record.source.get("path")), record, lambda: make(record))
+
+
+def run_of(scope: PageScope | None, kind: str, key: str, parts: tuple[P, ...],
+           make: Callable[[tuple[P, ...]], T]) -> T:
+    """`make(parts)`: what a run of reports' pieces make together (a gzip member of the bulk file),
+    remembered in the scope under `key` (its first report's id)."""
+    return make(parts) if scope is None else scope.of_parts(kind, key, parts, make)

@@ -36,7 +36,7 @@ from gknb.publish.live import ContentWatcher, LiveBuilder, LiveSite
 from gknb.publish.build import rezip_sitemap
 from gknb.portal.render import lift_html_blocks, restore_html_blocks, searchable_blocks
 from gknb.publish.slim import slim_page
-from gknb.publish.theme_files import drop_unserved_theme_files
+from gknb.publish.theme_files import drop_unserved_theme_files, write_palette_into_script
 from gknb.publish.search import PagefindFeed, SearchIndexError, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.gknb")
@@ -115,6 +115,7 @@ class GknbPlugin(BasePlugin[GknbConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         drop_unserved_theme_files(files, config)
+        write_palette_into_script(files, config)
         content = content_path(config, self.config.content_dir)
         if not content.is_dir():
             raise PluginError(f"gknb: content folder not found: {content}")

@@ -345,6 +345,12 @@ def prefixed(key: str, url: object) -> object:
     return f"{SHARDS_DIR}/{key}/{url}" if isinstance(url, str) and url and "://" not in url else url
 
 
+def merged_id(key: str, record: dict[str, Any]) -> str:
+    """A shard's record as the merged bulk file knows it (its runs end by id): shard key and report id."""
+    portal = record.get("portal")
+    return f"{key}/{portal.get('id') if isinstance(portal, dict) else ''}"
+
+
 def prefixed_record(key: str, record: dict[str, Any]) -> dict[str, Any]:
     """A shard's published record with its portal page address as seen from the top-level site."""
     portal = record.get("portal")
@@ -438,8 +444,8 @@ def merged_data(shards: list[Shard], ignored: list[Ignored], site_url: str = "")
 
     csv_data = merged_csv(shards)
     return {
-        f"data/{BULK_RECORDS}": bulk_records(json_bytes(prefixed_record(s.key, r), indent=None)
-                                             for s in shards for r in s.records),
+        f"data/{BULK_RECORDS}": bulk_records([(merged_id(s.key, r), json_bytes(prefixed_record(s.key, r), indent=None))
+                                              for s in shards for r in s.records]),
         f"data/{REPORTS_CSV}": csv_data,
         f"data/{FINDINGS_CSV}": merged_findings_csv(shards),
         "data/build-report.json": json_bytes(merged_build_report(shards, ignored)),

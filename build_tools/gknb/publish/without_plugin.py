@@ -23,6 +23,7 @@ import yaml
 from gknb.corpus.pipeline import build_corpus
 from gknb.portal.pages import data_date, generate, page_url, write_site
 from gknb.publish.search import run_pagefind
+from gknb.publish.theme_files import PALETTE_SCRIPT, palette_script
 
 # Theme overrides written for MkDocs' Jinja2 that the engine's template language does not run: the engine
 # writes its own 404 page and sitemap instead.
@@ -81,6 +82,9 @@ def engine_config(project: Path, out: Path, data_day: str) -> Path:
     config["plugins"] = []
     # Relative to the config file: the engine rejects absolute folders.
     config["docs_dir"], config["site_dir"], config["theme"]["custom_dir"] = "docs", "site", "overrides"
+    if isinstance(config["theme"].get("palette"), list):  # as the plugin serves it (theme_files.write_palette_into_script)
+        script = theme / PALETTE_SCRIPT
+        script.write_text(palette_script(script.read_text(encoding="utf-8"), config["theme"]["palette"]), encoding="utf-8")
     config["markdown_extensions"] = [e for e in config["markdown_extensions"] if not isinstance(e, dict) or "toc" not in e] + ["toc"]
     config.setdefault("extra", {})["gknb_data_date"] = data_day
     path = out / "mkdocs.yml"
