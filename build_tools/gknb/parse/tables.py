@@ -519,10 +519,14 @@ def names_appeals(tokens: Sequence[Token]) -> bool:
     return any(t.kind is TokenKind.TEXT and ("复议" in t.raw or "诉讼" in t.raw) for t in tokens)
 
 
-def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False) -> list[Token] | None:
+def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False,
+                       width: int = 0) -> list[Token] | None:
     """The cells after the last header line that has cells after it, up to the next text.
 
-    Numbers run on at the end of the header text itself (a wrapped PDF line) open the data."""
+    Numbers run on at the end of the header text itself (a wrapped PDF line) open the data. With no
+    values after any header, a row of exactly `width` empty cells after the last one is the table's
+    row left empty (a Word or HTML table filled in with nothing): its cells are blank, not missing."""
+    empty_row: list[Token] | None = None
     for start in reversed(range(len(tokens))):
         if tokens[start].kind is not TokenKind.TEXT or not is_appeal_header(tokens[start]):
             continue
@@ -537,7 +541,9 @@ def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False) -> lis
             data.append(token)
         if has_values(data):
             return data
-    return None
+        if empty_row is None and width and len(data) == width:
+            empty_row = data
+    return empty_row
 
 
 def read_appeal_run(pieces: tuple[str, ...], table: Table, width: int) -> TableResult:
@@ -602,7 +608,7 @@ def read_appeal_table(lines: Sequence[NumberedLine], table: Table, in_section: b
                     for row in table.rows}
         return TableResult(by_group, span_of(lines, [t for run in grouped.values() for t in run]))
     width = sum(len(row.columns) for row in table.rows)
-    data = appeal_data_tokens(tokens, in_section)
+    data = appeal_data_tokens(tokens, in_section, width)
     pieces = digit_pieces(data, width) if data is not None else None
     if pieces is not None:
         result = read_appeal_run(pieces, table, width)

@@ -117,8 +117,9 @@ def lists_own_level(region: str) -> bool:
 
 
 def next_level(region: str) -> int:
-    """The code length of the level below a province or prefecture."""
-    return next(n for n, _level, _words in REGION_LEVELS if n > len(region))
+    """The code length of the level below `region` (2, the provinces, below "", the whole country);
+    0 below a county, the lowest level with pages."""
+    return next((n for n, _level, _words in REGION_LEVELS if n > len(region)), 0)
 
 
 def region_listing(region: str, members: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

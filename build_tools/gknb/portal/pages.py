@@ -41,7 +41,7 @@ from gknb.portal.render import (REGION_UNKNOWN, TYPE_UNKNOWN, SEVERITY_STATUS, a
                                 report_title, section_views)
 from gknb.portal.search_terms import BODIES_FILE, TERMS_FILE, bodies_json, name_aliases, region_filters, terms_json
 from gknb.portal.dictionary import FINDING_FIELDS, FINDINGS_CSV, METADATA_FIELDS, REPORTS_CSV, cell_field
-from gknb.portal.catalog import (REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row,
+from gknb.portal.catalog import (REGION_LEVELS as INDEX_LEVELS, absolute, division_name, index_files, index_row, next_level,
                                  lists_own_level)
 from gknb.portal.feeds import feed_files, feed_map, feed_path, feed_title
 from gknb.portal.scope import PageScope, each, per_record, wanted
@@ -241,7 +241,7 @@ def region_src(code: str) -> str:
 
 def region_children(entries: list[Entry], code: str) -> dict[str, list[Entry]]:
     """The entries under a region, by the code of the next level down ("" for no code)."""
-    length = next((n for n, _ in REGION_LEVELS if n > len(code)), 0)
+    length = next_level(code)
     children: dict[str, list[Entry]] = {}
     for entry in entries:
         if length and len(entry.region_code) >= length and entry.region_code.startswith(code):

@@ -84,11 +84,14 @@ def grid_line(cells: Sequence[str], confidence: Sequence[float | None] = ()) -> 
     return Line(LineKind.GRID, tuple(cells), confidence=tuple(confidence))
 
 
-def grid_lines(rows: Iterable[Sequence[str]], covered: Sequence[frozenset[int]] = ()) -> Iterator[Line]:
-    """GRID lines for a table's rows, skipping rows with no text at all (layout artefacts).
-    `covered`: per row, the slots a cell to their left spans (see `covered_slots`)."""
+def grid_lines(rows: Sequence[Sequence[str]], covered: Sequence[frozenset[int]] = ()) -> Iterator[Line]:
+    """GRID lines for a table's rows, skipping rows with no text at all (layout artefacts) but the
+    last one under rows with text: the row of a table left to be filled in (table 四 is one row of
+    numbers under its headers, and an office with nothing to report may leave it empty; its cells
+    are blank, not missing). `covered`: per row, the slots a cell to their left spans (`covered_slots`)."""
+    last = len(rows) - 1
     for index, row in enumerate(rows):
-        if any(cell for cell in row):
+        if any(cell for cell in row) or (index == last > 0 and any(any(cell for cell in above) for above in rows[:-1])):
             yield Line(LineKind.GRID, tuple(row), covered=covered[index] if index < len(covered) else frozenset())
 
 
