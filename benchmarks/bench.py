@@ -9,6 +9,9 @@ templates; 80 % consistent, the rest with a broken total). In this one run it me
 - parse + check throughput on that corpus, one process and all cores (reports/s, per core), and
   per format in one process; the same on the real reports of tests/real/ (the PDFs among them
   with a text layer: their warm rate is printed apart, and what the first PDF of a process costs more);
+- the instructions parse + check executes per report (valgrind's callgrind, when valgrind is
+  installed): the same for the same code whatever the machine's speed at the moment, which wanders
+  by a third here within minutes, so the figure to compare two versions of the code by;
 for each corpus size N:
 - the full portal build (`gknb build --no-cache`: parse, pages, MkDocs, Pagefind) and the same
   pages built by bare MkDocs + Material with no plugin (the floor we build on), and their ratio;
@@ -128,6 +131,33 @@ def real_rates(work: Path) -> RealRates:
     passes = [parse_rate(pdfs, 1) for _ in range(PASSES)]
     return RealRates(other, statistics.median(passes), passes, cold - warm,
                      len(list(others.iterdir())), len(list(pdfs.iterdir())))
+
+
+INSTRUCTION_SAMPLE = 100   # reports parsed under callgrind (~50 s; a process's start alone is ~35 s)
+PARSE_ONLY = ("import sys; from pathlib import Path; from gknb.corpus.pipeline import Options, build_corpus; "
+              "build_corpus(Path(sys.argv[1]), Options(jobs=1))")
+
+
+def instructions(folder: Path) -> int:
+    """Instructions one process executes parsing and checking `folder` (callgrind's `I refs`), with
+    string hashing fixed so that two runs execute the same code."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                             "-c", PARSE_ONLY, str(folder)], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": "0"})
+    refs = next(line for line in result.stderr.splitlines() if "I   refs:" in line)
+    return int(refs.rsplit(":", 1)[1].replace(",", ""))
+
+
+def instructions_per_report(work: Path, seed: int, layouts: tuple[str, ...]) -> float | None:
+    """Instructions per report on INSTRUCTION_SAMPLE reports of the corpus, less a run of its first
+    report alone (the interpreter's start, imports, the division index): None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    sample, first = work / "instructions-sample", work / "instructions-first"
+    write_corpus(sample, INSTRUCTION_SAMPLE, seed, layouts)
+    first.mkdir()
+    shutil.copy(min(sample.iterdir()), first)
+    return (instructions(sample) - instructions(first)) / (INSTRUCTION_SAMPLE - 1)
 
 
 def layout_rates(work: Path, count: int, seed: int, layouts: tuple[str, ...]) -> dict[str, float]:
@@ -352,6 +382,9 @@ def parse_rates(work: Path, args: argparse.Namespace, layouts: tuple[str, ...], 
           f"reports/s on {cores} cores, {every / cores:.0f} per core {versus(every / cores, TARGET_PER_CORE)}", flush=True)
     rates = layout_rates(work, max(args.parse_sample // len(layouts), 20), args.seed, layouts)
     print("  by format, one process: " + ", ".join(f"{layout} {rate:.0f}/s" for layout, rate in rates.items()))
+    counted = instructions_per_report(work, args.seed, layouts)
+    print("  instructions per report (callgrind, " + (f"{INSTRUCTION_SAMPLE} reports): {counted / 1e6:.1f} M"
+          if counted is not None else "valgrind not installed): not counted"), flush=True)
     real = real_rates(work)
     print(f"  tests/real/, one process: {real.other_count} reports (txt, md, html) {real.other:.0f}/s; "
           f"{real.pdf_count} PDFs with a text layer, warm, median of {[round(r, 1) for r in real.pdf_passes]}: "
