@@ -1,8 +1,9 @@
 """A table an office left empty in a Word or HTML report: its cells are blank, not missing.
 
 Table 四 is one row of fifteen numbers under its headers; a body with no review or lawsuit to report
-may leave that row empty (a real Word template of the report, filled in with nothing, does). The
-readers keep a table's last row even when it is empty (other empty rows are layout debris), and the
+may leave that row empty (a real Word template of the report, filled in with nothing, does, and so
+does the PDF Word makes of it). The readers keep a table's last row even when it is empty if only
+header rows are above it (other empty rows are layout debris: read/common.kept_rows), and the
 appeals reader takes exactly fifteen empty cells after the headers as that row.
 """
 
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import subprocess
+
 import docx
 import pytest
 
 from gknb.corpus.pipeline import read_report
 from gknb.model.document import LineKind
+from gknb.read import office
 from gknb.read.common import grid_lines
 
 SECTIONS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
@@ -51,22 +55,38 @@ def docx_report(path: Path, data_row: list[str] | None) -> None:
         rows = tables(data_row).get(title[0])
         if rows:
             table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            table.style = "Table Grid"  # ruled, as the official tables are (and so in the PDF)
             for r, row in enumerate(rows):
                 for c, text in enumerate(row):
                     table.cell(r, c).text = text
     document.save(str(path))
 
 
+def pdf_report(path: Path, data_row: list[str] | None) -> None:
+    """The DOCX report as LibreOffice prints it to PDF (ruled tables, a text layer)."""
+    source = path.with_suffix(".docx")
+    docx_report(source, data_row)
+    subprocess.run([str(office.soffice()), "--headless", f"-env:UserInstallation={(path.parent / 'profile').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(path.parent), str(source)],
+                   check=True, capture_output=True, timeout=120)
+
+
 def written(tmp_path: Path, kind: str, data_row: list[str] | None) -> Path:
     path = tmp_path / f"report.{kind}"
     if kind == "html":
         path.write_text(html_report(data_row), encoding="utf-8")
+    elif kind == "pdf":
+        pdf_report(path, data_row)
     else:
         docx_report(path, data_row)
     return path
 
 
-@pytest.mark.parametrize("kind", ["html", "docx"])
+KINDS = ["html", "docx", pytest.param("pdf", marks=pytest.mark.skipif(
+    office.soffice() is None, reason="LibreOffice is not installed (.ci/run installs it)"))]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_table_four_left_empty_reads_as_fifteen_blank_cells(tmp_path: Path, kind: str) -> None:
     record = read_report(written(tmp_path, kind, [""] * 15))
     cells = [cell for row in record.tables["review_litigation"].values() for cell in row.values()]
@@ -74,7 +94,7 @@ def test_table_four_left_empty_reads_as_fifteen_blank_cells(tmp_path: Path, kind
     assert not [f for f in record.findings if f.message.startswith("缺少表格：四")]
 
 
-@pytest.mark.parametrize("kind", ["html", "docx"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_table_four_filled_in_reads_its_numbers_and_one_without_its_row_is_missing(tmp_path: Path, kind: str) -> None:
     numbers = ["1", "2", "0", "3", "6"] * 3
     filled = read_report(written(tmp_path, kind, numbers))
@@ -86,12 +106,13 @@ def test_table_four_filled_in_reads_its_numbers_and_one_without_its_row_is_missi
 
 @pytest.mark.parametrize(("rows", "kept"), [
     ([["a", "1"], ["", ""], ["b", "2"]], [["a", "1"], ["b", "2"]]),      # an empty row inside: debris
-    ([["a", "b"], ["", ""]], [["a", "b"], ["", ""]]),                    # the last row, under text: kept
+    ([["a", "b"], ["", ""]], [["a", "b"], ["", ""]]),                    # the last row, under headers: kept
+    ([["a", "1"], ["", ""]], [["a", "1"]]),                              # the last row, under numbers: debris
     ([["", ""]], []),                                                    # a table of one empty row
     ([["", ""], ["", ""]], []),                                          # no text at all
     ([["a", "b"], ["", ""], ["", ""]], [["a", "b"], ["", ""]]),          # trailing debris: one row kept
 ])
-def test_grid_lines_drop_empty_rows_but_the_last_under_text(rows: list[list[str]], kept: list[list[str]]) -> None:
+def test_grid_lines_drop_empty_rows_but_the_last_under_headers(rows: list[list[str]], kept: list[list[str]]) -> None:
     lines = list(grid_lines(rows))
     assert all(line.kind is LineKind.GRID for line in lines)
     assert [list(line.cells) for line in lines] == kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,15 +85,28 @@ def grid_line(cells: Sequence[str], confidence: Sequence[float | None] = ()) -> 
     return Line(LineKind.GRID, tuple(cells), confidence=tuple(confidence))
 
 
-def grid_lines(rows: Sequence[Sequence[str]], covered: Sequence[frozenset[int]] = ()) -> Iterator[Line]:
-    """GRID lines for a table's rows, skipping rows with no text at all (layout artefacts) but the
-    last one under rows with text: the row of a table left to be filled in (table 四 is one row of
-    numbers under its headers, and an office with nothing to report may leave it empty; its cells
-    are blank, not missing). `covered`: per row, the slots a cell to their left spans (`covered_slots`)."""
+# A cell holding one number as a converter wrote it (digits, separators, a sign): enough to tell a
+# header row from a row of numbers.
+NUMERIC_CELL = re.compile(r"^[-+]?\d[\d,.]*$")
+
+
+def kept_rows(rows: Sequence[Sequence[str]]) -> list[int]:
+    """The rows of a table that become lines: those with text. An empty row is layout debris, except
+    the last one under header rows alone (text, no number): the row of a table left to be filled in
+    (table 四 is one row of numbers under its headers, and an office with nothing to report may leave
+    it empty; its cells are blank, not missing). Under rows of numbers an empty last row stays debris
+    (a page's part of a table cut by the page break may end in one)."""
     last = len(rows) - 1
-    for index, row in enumerate(rows):
-        if any(cell for cell in row) or (index == last > 0 and any(any(cell for cell in above) for above in rows[:-1])):
-            yield Line(LineKind.GRID, tuple(row), covered=covered[index] if index < len(covered) else frozenset())
+    headers_only = last > 0 and any(any(row) for row in rows[:-1]) and not any(
+        NUMERIC_CELL.match(cell.strip()) for row in rows[:-1] for cell in row)
+    return [index for index, row in enumerate(rows) if any(row) or (index == last and headers_only)]
+
+
+def grid_lines(rows: Sequence[Sequence[str]], covered: Sequence[frozenset[int]] = ()) -> Iterator[Line]:
+    """GRID lines for a table's rows (kept_rows). `covered`: per row, the slots a cell to their left
+    spans (see `covered_slots`)."""
+    for index in kept_rows(rows):
+        yield Line(LineKind.GRID, tuple(rows[index]), covered=covered[index] if index < len(covered) else frozenset())
 
 
 NOTHING_COVERED: frozenset[int] = frozenset()

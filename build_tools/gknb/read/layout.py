@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from gknb.model.document import Line, LineKind
 from gknb.read.cleanup import is_number_row
-from gknb.read.common import grid_line, join_wrapped, text_line
+from gknb.read.common import NUMERIC_CELL, grid_line, join_wrapped, kept_rows, text_line
 
 _SENTENCE_END = tuple("。！？!?")
 _BLOCK_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十\d]+[条章节])")
@@ -66,9 +66,6 @@ def continues(previous: PageText, line: PageText, right: float) -> bool:
     return not previous.text.endswith(_SENTENCE_END) and not _BLOCK_START.match(line.text)
 
 
-_NUMERIC = re.compile(r"^[-+]?\d[\d,.]*$")
-
-
 def is_row_continuation(previous: Sequence[str], row: Sequence[str]) -> bool:
     """Is `row` the rest of `previous`, a row that a page break cut in two?
 
@@ -78,7 +75,7 @@ def is_row_continuation(previous: Sequence[str], row: Sequence[str]) -> bool:
     if len(previous) != len(row):
         return False
     pieces = [(before, after) for before, after in zip(previous, row) if after]
-    return bool(pieces) and all(before and not _NUMERIC.match(before) and not _NUMERIC.match(after)
+    return bool(pieces) and all(before and not NUMERIC_CELL.match(before) and not NUMERIC_CELL.match(after)
                                 for before, after in pieces)  # fmt: skip
 
 
@@ -90,7 +87,8 @@ def table_lines(table: PageTable, lines: list[Line], page_start: bool) -> None:
         cells = [join_wrapped([a, b]) for a, b in zip(previous.cells, rows[0])]
         lines[-1] = grid_line(cells, previous.confidence)
         rows, confidence = rows[1:], confidence[1:]
-    lines.extend(grid_line(row, tuple(scores)) for row, scores in zip(rows, confidence) if any(row))
+    lines.extend(grid_line(rows[index], tuple(confidence[index]) if index < len(confidence) else ())
+                 for index in kept_rows(rows))
 
 
 def page_lines(items_by_page: Sequence[PageItems]) -> list[Line]:
