@@ -519,8 +519,7 @@ def names_appeals(tokens: Sequence[Token]) -> bool:
     return any(t.kind is TokenKind.TEXT and ("复议" in t.raw or "诉讼" in t.raw) for t in tokens)
 
 
-def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False,
-                       width: int = 0) -> list[Token] | None:
+def appeal_data_tokens(tokens: Sequence[Token], in_section: bool, width: int) -> list[Token] | None:
     """The cells after the last header line that has cells after it, up to the next text.
 
     Numbers run on at the end of the header text itself (a wrapped PDF line) open the data. With no
@@ -541,7 +540,7 @@ def appeal_data_tokens(tokens: Sequence[Token], in_section: bool = False,
             data.append(token)
         if has_values(data):
             return data
-        if empty_row is None and width and len(data) == width:
+        if empty_row is None and len(data) == width:
             empty_row = data
     return empty_row
 

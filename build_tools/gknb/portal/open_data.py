@@ -241,9 +241,12 @@ def gzip_member(lines: Iterable[bytes]) -> bytes:
     return gzip.compress(b"".join(lines), compresslevel=6, mtime=0)
 
 
-def bulk_records(keyed_lines: list[tuple[str, bytes]]) -> bytes:
-    """reports.jsonl.gz from (report id, record line) pairs in order (as shards.py writes the merged site's)."""
-    return b"".join(gzip_member(keyed_lines[i][1] for i in run) for run in record_runs(k for k, _ in keyed_lines))
+def bulk_records(keyed_lines: list[tuple[str, bytes]], scope: PageScope | None = None) -> bytes:
+    """reports.jsonl.gz from (report id, record line) pairs in order (the site's, and the merged site's
+    of shards.py); with a scope, a run's member is compressed again only when one of its lines changed."""
+    return b"".join(run_of(scope, BULK_RECORDS, keyed_lines[run.start][0],
+                           tuple(keyed_lines[i][1] for i in run), gzip_member)
+                    for run in record_runs(k for k, _ in keyed_lines))
 
 
 def read_bulk_records(data: bytes) -> list[bytes]:
@@ -309,13 +312,10 @@ def data_files(corpus: Corpus, published: list[Published], content_dir: Path, sc
     of the records, when already known; `workbooks`: False when the caller writes them)."""
     keys = keys if keys is not None else cell_keys(p.record for p in published)
     lines = each(scope, "jsonl", published, record_line)
-    runs = record_runs(p.id for p in published)
-    members = [run_of(scope, "jsonl.gz", published[run.start].id, tuple(lines[i] for i in run), gzip_member)
-               for run in runs]
     data = {
         f"{DATA_DIR}/{REPORTS_CSV}": reports_csv(published, keys, scope),
         f"{DATA_DIR}/{FINDINGS_CSV}": findings_csv(published, scope),
-        f"{DATA_DIR}/{BULK_RECORDS}": b"".join(members),
+        f"{DATA_DIR}/{BULK_RECORDS}": bulk_records([(p.id, line) for p, line in zip(published, lines)], scope),
         f"{DATA_DIR}/datapackage.json": json_bytes(datapackage(keys)),
         f"{DATA_DIR}/build-report.json": json_bytes(build_report(corpus, published)),
         f"{DATA_DIR}/record.schema.json": record_schema(),

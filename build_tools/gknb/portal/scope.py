@@ -69,7 +69,6 @@ class PageScope:
         self.memo[(kind, key)] = (record, made)
         return made
 
-
     def of_parts(self, kind: str, key: str, parts: tuple[P, ...], make: Callable[[tuple[P, ...]], T]) -> T:
         """`make(parts)`, made again only when a part is not (the same object as) the part it was made from."""
         known = self.joined.get((kind, key))

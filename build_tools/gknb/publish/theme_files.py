@@ -56,19 +56,21 @@ def palette_options(palette: list[dict[str, Any]]) -> str:
                               option["toggle"]["name"]]) for option in palette)
 
 
-def palette_script(script: str, palette: list[dict[str, Any]]) -> str:
+def palette_script(script: str, palette: object) -> str:
+    """The script holding the palette: a list of schemes to toggle between; a single scheme (a
+    mapping) or none has no toggle, and the script, left as it is, draws none."""
+    if not isinstance(palette, list):
+        return script
     if PALETTE_SLOT not in script:
         raise ValueError(f"{PALETTE_SCRIPT} has no line {PALETTE_SLOT!r} for the palette")
     return script.replace(PALETTE_SLOT, f"var gknbPalette = {json.dumps(palette_options(palette), ensure_ascii=False)};", 1)
 
 
 def write_palette_into_script(files: Files, config: MkDocsConfig) -> None:
-    """The theme's gknb-palette.js replaced by a copy holding the palette (a list of schemes to toggle
-    between; a single scheme, a mapping, has no toggle and the script draws none)."""
+    """The theme's gknb-palette.js replaced by a copy holding the palette (palette_script)."""
     file = files.get_file_from_path(PALETTE_SCRIPT)
-    palette = config.theme.get("palette")
-    if file is None or file.abs_src_path is None or not isinstance(palette, list):
+    if file is None or file.abs_src_path is None:
         return
     script = Path(file.abs_src_path).read_text(encoding="utf-8")
     files.remove(file)
-    files.append(File.generated(config, PALETTE_SCRIPT, content=palette_script(script, palette)))
+    files.append(File.generated(config, PALETTE_SCRIPT, content=palette_script(script, config.theme.get("palette"))))

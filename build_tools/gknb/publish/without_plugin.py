@@ -82,9 +82,8 @@ def engine_config(project: Path, out: Path, data_day: str) -> Path:
     config["plugins"] = []
     # Relative to the config file: the engine rejects absolute folders.
     config["docs_dir"], config["site_dir"], config["theme"]["custom_dir"] = "docs", "site", "overrides"
-    if isinstance(config["theme"].get("palette"), list):  # as the plugin serves it (theme_files.write_palette_into_script)
-        script = theme / PALETTE_SCRIPT
-        script.write_text(palette_script(script.read_text(encoding="utf-8"), config["theme"]["palette"]), encoding="utf-8")
+    script = theme / PALETTE_SCRIPT  # as the plugin serves it (theme_files.write_palette_into_script)
+    script.write_text(palette_script(script.read_text(encoding="utf-8"), config["theme"].get("palette")), encoding="utf-8")
     config["markdown_extensions"] = [e for e in config["markdown_extensions"] if not isinstance(e, dict) or "toc" not in e] + ["toc"]
     config.setdefault("extra", {})["gknb_data_date"] = data_day
     path = out / "mkdocs.yml"

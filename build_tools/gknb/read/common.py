@@ -96,10 +96,16 @@ def kept_rows(rows: Sequence[Sequence[str]]) -> list[int]:
     (table 四 is one row of numbers under its headers, and an office with nothing to report may leave
     it empty; its cells are blank, not missing). Under rows of numbers an empty last row stays debris
     (a page's part of a table cut by the page break may end in one)."""
+    kept = [index for index, row in enumerate(rows) if any(row)]
     last = len(rows) - 1
-    headers_only = last > 0 and any(any(row) for row in rows[:-1]) and not any(
-        NUMERIC_CELL.match(cell.strip()) for row in rows[:-1] for cell in row)
-    return [index for index, row in enumerate(rows) if any(row) or (index == last and headers_only)]
+    if kept and kept[-1] != last and is_header_rows(rows[:-1]):  # the rows above read only then
+        kept.append(last)
+    return kept
+
+
+def is_header_rows(rows: Sequence[Sequence[str]]) -> bool:
+    """Rows of text alone: no cell holds a number."""
+    return not any(NUMERIC_CELL.match(cell.strip()) for row in rows for cell in row)
 
 
 def grid_lines(rows: Sequence[Sequence[str]], covered: Sequence[frozenset[int]] = ()) -> Iterator[Line]:
